@@ -1,0 +1,127 @@
+"""Vietnamese text: NFC normalisation, accent folding for search, and the name sort key.
+
+Text arrives decomposed from macOS, old Word files and some Excel sheets; two spellings of the same
+name must compare equal, so every value is NFC before it is stored (DESIGN.md "Data").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+# Vietnamese alphabet order (TCVN 5712 / dictionary order); the foreign letters f j w z sit where
+# Latin puts them so that foreign names still sort sensibly.
+_ALPHABET = [
+    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m", "n",
+    "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
+]
+# Combining marks that make a different letter (primary difference) ...
+_LETTER_MARKS = {"\u0306": "breve", "\u0302": "circumflex", "\u031b": "horn"}
+# ... and the five tones (secondary difference), in dictionary order: ngang, huyền, hỏi, ngã, sắc, nặng.
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+_BASE_WITH_MARK = {
+    ("a", "breve"): "ă", ("a", "circumflex"): "â", ("e", "circumflex"): "ê",
+    ("o", "circumflex"): "ô", ("o", "horn"): "ơ", ("u", "horn"): "ư",
+}
+# Letters are encoded from 'A' upward and tones as digits; '!' ends a word and '#' ends a word's
+# letters, both below every code, so that a shorter word sorts before a longer one that starts the
+# same way. All printable: PostgreSQL stores the key in a "C"-collated column.
+_LETTER_CODE = {letter: chr(0x41 + i) for i, letter in enumerate(_ALPHABET)}
+_OTHER_CODE_BASE = 0x41 + len(_ALPHABET)
+_TONES_START = "#"
+_WORD_SEPARATOR = "!"
+
+
+def nfc(value: str | None) -> str | None:
+    """NFC-normalise text; ``None`` stays ``None``."""
+    if value is None:
+        return None
+    return unicodedata.normalize("NFC", value)
+
+
+def clean(value: str | None) -> str | None:
+    """NFC, trimmed, inner runs of white space made one space; empty becomes ``None``."""
+    if value is None:
+        return None
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+    return text or None
+
+
+def fold(value: str | None) -> str:
+    """Lower-case text without tones or letter marks, ``đ`` → ``d``: what search compares."""
+    if not value:
+        return ""
+    decomposed = unicodedata.normalize("NFD", value.lower().replace("đ", "d").replace("Đ", "d"))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped.replace("đ", "d")).strip()
+
+
+def split_name(full_name: str) -> tuple[str, str, str]:
+    """(family, middle, given) of a Vietnamese full name: first word, middle words, last word."""
+    words = (clean(full_name) or "").split(" ")
+    if not words or words == [""]:
+        return "", "", ""
+    if len(words) == 1:
+        return "", "", words[0]
+    return words[0], " ".join(words[1:-1]), words[-1]
+
+
+def _letters(word: str) -> list[tuple[str, int]]:
+    """Each letter of a word as (Vietnamese letter, tone 0–5)."""
+    result: list[tuple[str, int]] = []
+    for ch in unicodedata.normalize("NFC", word.lower()):
+        if ch == "đ":
+            result.append(("đ", 0))
+            continue
+        parts = unicodedata.normalize("NFD", ch)
+        base, marks = parts[0], parts[1:]
+        letter, tone = base, 0
+        for mark in marks:
+            if mark in _LETTER_MARKS:
+                letter = _BASE_WITH_MARK.get((base, _LETTER_MARKS[mark]), base)
+            elif mark in _TONES:
+                tone = _TONES[mark]
+        result.append((letter, tone))
+    return result
+
+
+def _code(letter: str) -> str:
+    code = _LETTER_CODE.get(letter)
+    if code is not None:
+        return code
+    if letter.isdigit():
+        return chr(0x30 + int(letter)) if letter.isascii() else chr(0x39)
+    return chr(_OTHER_CODE_BASE + (ord(letter) % 0x3000))
+
+
+def name_sort_key(full_name: str | None) -> str:
+    """A string whose plain (binary) order is the Vietnamese order of names.
+
+    Given name first, then the middle name, then the family name; within a word the letters of
+    the Vietnamese alphabet decide (``Anh`` < ``Ân``, ``D`` < ``Đ``, ``U`` < ``Ư``) and tones only
+    break ties (``Anh`` < ``Ánh`` < ``Ân``), so all the ``Anh`` stand together before the ``Ánh``.
+    Stored in ``member.name_sort`` so that the database sorts with an index.
+    """
+    family, middle, given = split_name(full_name or "")
+    words: list[str] = []
+    for word in (given, middle, family):
+        letters = _letters(word)
+        words.append(
+            "".join(_code(letter) for letter, _ in letters)
+            + _TONES_START
+            + "".join(str(tone) for _, tone in letters)
+        )
+    return _WORD_SEPARATOR.join(words)
+
+
+def mask_digits(value: str | None, keep_start: int = 4, keep_end: int = 2) -> str:
+    """``001234567889`` → ``0012******89``: sensitive numbers in lists, logs and messages."""
+    if not value:
+        return ""
+    text = str(value)
+    if len(text) <= keep_start + keep_end:
+        return "*" * len(text)
+    return text[:keep_start] + "*" * (len(text) - keep_start - keep_end) + text[-keep_end:]

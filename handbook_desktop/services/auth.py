@@ -1,0 +1,134 @@
+"""Accounts, passwords and roles. Every service that changes data asks the actor first.
+
+Passwords are hashed with Argon2id (memory-hard: a stolen database file does not give up its
+passwords to a graphics card); the parameters travel inside the stored hash so they can grow.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from sqlalchemy import select
+
+from handbook_desktop.services.errors import PermissionDenied, UserError
+from handbook_desktop.store.models import User
+
+ROLES = {
+    "secretary": "Bí thư (toàn quyền)",
+    "deputy": "Phó bí thư",
+    "viewer": "Chỉ xem",
+}
+# What each role may do; the UI hides buttons, but this is the check that counts.
+PERMISSIONS = {
+    "secretary": {"read", "write", "settings", "keys", "restore", "users"},
+    "deputy": {"read", "write"},
+    "viewer": {"read"},
+}
+
+_MEMORY_KIB = 64 * 1024
+_ITERATIONS = 3
+_LANES = 4
+DEMO_PASSWORD = "demo1234"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: every audit entry names them, every change checks their role."""
+
+    username: str
+    role: str
+
+    def can(self, permission: str) -> bool:
+        return permission in PERMISSIONS.get(self.role, set())
+
+    def require(self, permission: str) -> None:
+        if not self.can(permission):
+            raise PermissionDenied(
+                f"Tài khoản '{self.username}' ({ROLES.get(self.role, self.role)}) không có quyền làm việc này."
+            )
+
+
+# The command line runs with the rights of whoever can open the database file.
+SYSTEM = Actor("he-thong", "secretary")
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text + "=" * (-len(text) % 4))
+
+
+def _derive(password: str, salt: bytes, memory: int, iterations: int, lanes: int) -> bytes:
+    kdf = Argon2id(salt=salt, length=32, iterations=iterations, lanes=lanes, memory_cost=memory)
+    return kdf.derive(password.encode("utf-8"))
+
+
+def hash_password(password: str) -> str:
+    salt = os.urandom(16)
+    digest = _derive(password, salt, _MEMORY_KIB, _ITERATIONS, _LANES)
+    return f"argon2id$m={_MEMORY_KIB},t={_ITERATIONS},p={_LANES}${_b64(salt)}${_b64(digest)}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, params, salt, digest = stored.split("$")
+        values = dict(item.split("=") for item in params.split(","))
+        if scheme != "argon2id":
+            return False
+        candidate = _derive(password, _unb64(salt), int(values["m"]), int(values["t"]), int(values["p"]))
+    except (ValueError, KeyError):
+        return False
+    return hmac.compare_digest(candidate, _unb64(digest))
+
+
+def make_recovery_code() -> str:
+    """A code printed at setup to reset a lost administrator password: 5 groups of 4."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(20))
+    return "-".join(raw[i : i + 4] for i in range(0, 20, 4))
+
+
+def validate_new_password(password: str) -> None:
+    if len(password) < 8:
+        raise UserError("Mật khẩu cần ít nhất 8 ký tự.")
+
+
+def login_delay(failed_attempts: int) -> timedelta:
+    """Growing wait after failed attempts: none for the first three, then 2, 4, 8 … up to 5 minutes."""
+    if failed_attempts < 3:
+        return timedelta(0)
+    return timedelta(seconds=min(300, 2 ** (failed_attempts - 2)))
+
+
+def authenticate(database, username: str, password: str) -> Actor:
+    """Check a login; records the attempt in the audit log either way."""
+    from handbook_desktop.services.audit import record
+
+    now = datetime.now(timezone.utc)
+    with database.session() as session:
+        user = session.scalars(select(User).where(User.username == username, User.active.is_(True))).first()
+        if user is None:
+            record(session, Actor(username or "?", "viewer"), "login_failed", detail="không có tài khoản")
+            raise UserError("Tên đăng nhập hoặc mật khẩu không đúng.")
+        wait = login_delay(user.failed_attempts)
+        if user.last_failed_at is not None and now < user.last_failed_at + wait:
+            seconds = int((user.last_failed_at + wait - now).total_seconds()) + 1
+            raise UserError(f"Đã nhập sai nhiều lần: hãy chờ {seconds} giây rồi thử lại.")
+        if not verify_password(password, user.password_hash):
+            user.failed_attempts += 1
+            user.last_failed_at = now
+            record(session, Actor(user.username, user.role), "login_failed")
+            raise UserError("Tên đăng nhập hoặc mật khẩu không đúng.")
+        user.failed_attempts = 0
+        user.last_failed_at = None
+        actor = Actor(user.username, user.role)
+        record(session, actor, "login")
+        return actor

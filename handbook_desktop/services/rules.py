@@ -1,0 +1,67 @@
+"""Rule tables: shipped in ``resources/rules/*.toml``, loaded into the ``rule`` table, read as a RuleBook.
+
+Rules sent down by the committee arrive as rows of the same table (they travel in packages);
+the shipped file only adds versions the database does not have yet, never overwrites one.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handbook_desktop import paths
+from handbook_desktop.domain.rules import Rule, RuleBook
+from handbook_desktop.store.models import RuleRow
+
+
+def shipped_rules(folder: Path | None = None) -> list[Rule]:
+    folder = folder or paths.resource("rules")
+    rules: list[Rule] = []
+    for file in sorted(folder.glob("*.toml")):
+        with open(file, "rb") as handle:
+            data = tomllib.load(handle)
+        for entry in data.get("rule", []):
+            effective = entry["effective_from"]
+            if not isinstance(effective, date):
+                effective = date.fromisoformat(str(effective))
+            rules.append(Rule(entry["key"], entry["value"], effective, entry["source"], entry.get("note", "")))
+    return rules
+
+
+def install_shipped_rules(session: Session, origin_unit: str = "") -> int:
+    """Add shipped rule versions missing from the database. Returns how many were added."""
+    existing = {(row.key, row.effective_from) for row in session.scalars(select(RuleRow))}
+    added = 0
+    for rule in shipped_rules():
+        if (rule.key, rule.effective_from) in existing:
+            continue
+        session.add(
+            RuleRow(
+                key=rule.key,
+                value_json=json.dumps(rule.value, ensure_ascii=False),
+                effective_from=rule.effective_from,
+                source=rule.source,
+                note=rule.note or None,
+                origin_unit=origin_unit,
+            )
+        )
+        added += 1
+    return added
+
+
+def rule_book(session: Session) -> RuleBook:
+    rows = session.scalars(select(RuleRow).where(RuleRow.deleted_at.is_(None)))
+    return RuleBook.of(
+        Rule(row.key, json.loads(row.value_json), row.effective_from, row.source, row.note or "") for row in rows
+    )
+
+
+def load_rule_book(database) -> RuleBook:
+    with database.read() as session:
+        book = rule_book(session)
+    return book if book.keys() else RuleBook.of(shipped_rules())

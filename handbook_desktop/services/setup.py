@@ -1,0 +1,112 @@
+"""First run: the home unit, the first administrator, the shipped rules."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from handbook_desktop.domain.states import UnitLevel
+from handbook_desktop.domain.text import clean
+from handbook_desktop.services.audit import record
+from handbook_desktop.services.auth import Actor, hash_password, make_recovery_code, validate_new_password
+from handbook_desktop.services.errors import UserError
+from handbook_desktop.services.rules import install_shipped_rules
+from handbook_desktop.services.settings import set_setting
+from handbook_desktop.store.models import Unit, User
+
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+
+
+class AlreadyInitialised(UserError):
+    pass
+
+
+@dataclass
+class HomeUnitSpec:
+    code: str
+    name: str
+    level: str = UnitLevel.BRANCH.value
+    parent_code: str | None = None
+    parent_name: str | None = None
+    place: str | None = None
+    term_start: date | None = None
+
+
+@dataclass
+class SetupResult:
+    unit_code: str
+    admin_username: str
+    recovery_code: str
+
+
+def is_initialised(database) -> bool:
+    return database.home_unit() is not None
+
+
+def validate_spec(spec: HomeUnitSpec) -> HomeUnitSpec:
+    code = (spec.code or "").strip()
+    if not _CODE.match(code):
+        raise UserError("Mã đơn vị chỉ gồm chữ cái không dấu, chữ số, dấu chấm, gạch ngang (tối đa 40 ký tự).")
+    name = clean(spec.name)
+    if not name:
+        raise UserError("Hãy nhập tên đơn vị.")
+    try:
+        level = UnitLevel(spec.level).value
+    except ValueError:
+        levels = ", ".join(item.value for item in UnitLevel)
+        raise UserError(f"Cấp đơn vị không hợp lệ: '{spec.level}'. Chọn một trong: {levels}.") from None
+    return HomeUnitSpec(
+        code, name, level, (spec.parent_code or "").strip() or None, clean(spec.parent_name),
+        clean(spec.place), spec.term_start,
+    )
+
+
+def initialise(database, spec: HomeUnitSpec, admin_username: str, admin_password: str, *,
+               admin_full_name: str = "") -> SetupResult:
+    """Create the home unit and the administrator. Refuses, changing nothing, if already done."""
+    spec = validate_spec(spec)
+    username = (admin_username or "").strip()
+    if not username:
+        raise UserError("Hãy nhập tên đăng nhập của quản trị viên.")
+    validate_new_password(admin_password)
+    recovery = make_recovery_code()
+    with database.immediate() as session:
+        if session.scalars(select(Unit).where(Unit.is_home.is_(True))).first() is not None:
+            raise AlreadyInitialised(
+                "Cơ sở dữ liệu này đã được thiết lập đơn vị; không thay đổi gì. "
+                "Muốn bắt đầu lại, hãy dùng một tệp cơ sở dữ liệu khác (--db)."
+            )
+        parent = None
+        if spec.parent_code or spec.parent_name:
+            parent = Unit(
+                code=spec.parent_code or f"{spec.code}-CAP-TREN",
+                name=spec.parent_name or "",
+                level=_parent_level(spec.level),
+                origin_unit=spec.parent_code or "",
+            )
+            session.add(parent)
+        unit = Unit(
+            code=spec.code, name=spec.name, level=spec.level, parent=parent,
+            higher_body_name=spec.parent_name, place_name=spec.place, term_start=spec.term_start,
+            is_home=True, origin_unit=spec.code,
+        )
+        session.add(unit)
+        admin = User(
+            username=username, full_name=clean(admin_full_name) or "", role="secretary",
+            password_hash=hash_password(admin_password), recovery_hash=hash_password(recovery),
+        )
+        session.add(admin)
+        install_shipped_rules(session, origin_unit="")
+        set_setting(session, "home_unit_code", spec.code)
+        record(session, Actor(username, "secretary"), "setup", entity="unit", entity_uuid=unit.uuid,
+               detail={"code": spec.code, "level": spec.level})
+    return SetupResult(spec.code, username, recovery)
+
+
+def _parent_level(level: str) -> str:
+    order = [UnitLevel.BRANCH, UnitLevel.SUB_COMMITTEE, UnitLevel.GRASSROOTS_COMMITTEE, UnitLevel.PROVINCE]
+    index = order.index(UnitLevel(level))
+    return order[min(index + 1, len(order) - 1)].value

@@ -1,0 +1,112 @@
+"""An open database: engine, session factory, instance lock, schema brought up to date."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from handbook_desktop.store import events  # noqa: F401  (registers the session hooks)
+from handbook_desktop.store.engine import make_engine, sqlite_path, to_url
+from handbook_desktop.store.lock import InstanceLock
+from handbook_desktop.store.migrate import MigrationResult, upgrade
+
+log = logging.getLogger(__name__)
+
+
+class ReadOnlyDatabase(Exception):
+    pass
+
+
+class Database:
+    def __init__(self, url: str, engine: Engine, *, readonly: bool, lock: InstanceLock | None):
+        self.url = url
+        self.engine = engine
+        self.readonly = readonly
+        self.lock = lock
+        self.migration: MigrationResult | None = None
+        self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
+        self._immediate = sessionmaker(
+            bind=engine.execution_options(begin_mode="IMMEDIATE"), expire_on_commit=False
+        )
+
+    @property
+    def file(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @classmethod
+    def open(
+        cls,
+        path_or_url: str | Path,
+        *,
+        readonly: bool = False,
+        migrate: bool = True,
+        lock: bool = True,
+    ) -> "Database":
+        url = to_url(path_or_url)
+        file = sqlite_path(url)
+        instance_lock = None
+        if file is not None and not readonly:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            if lock:
+                instance_lock = InstanceLock(file)
+                instance_lock.acquire()
+                if instance_lock.took_over:
+                    log.warning("took over a stale lock: %s", instance_lock.took_over.describe())
+        try:
+            engine = make_engine(url, readonly=readonly)
+            database = cls(url, engine, readonly=readonly, lock=instance_lock)
+            if migrate and not readonly:
+                database.migration = upgrade(engine, database_file=file)
+        except BaseException:
+            if instance_lock is not None:
+                instance_lock.release()
+            raise
+        return database
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: committed when the block ends, rolled back on error."""
+        if self.readonly:
+            with self._sessions() as session:
+                yield session
+                session.rollback()
+            return
+        with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def immediate(self) -> Iterator[Session]:
+        """A write transaction that takes the write lock at once (imports, restores): all or nothing."""
+        if self.readonly:
+            raise ReadOnlyDatabase("Cơ sở dữ liệu đang mở ở chế độ chỉ xem.")
+        with self._immediate.begin() as session:
+            yield session
+
+    def read(self) -> Session:
+        return self._sessions()
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.lock is not None:
+            self.lock.release()
+
+    def __enter__(self) -> "Database":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def home_unit(self):
+        from handbook_desktop.store.models import Unit
+
+        with self.read() as session:
+            return session.scalars(select(Unit).where(Unit.is_home.is_(True))).first()

@@ -1,0 +1,82 @@
+"""The engine factory: one place that decides how the program talks to its database.
+
+SQLite (the default, a plain path) gets the pragmas of DESIGN.md on every connection. Python's
+sqlite3 module does not start a transaction before DDL, so a migration would run half outside
+any transaction; we take transaction control ourselves (``isolation_level=None`` and an explicit
+BEGIN) so that migrations and imports are all or nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class DatabaseLocationError(Exception):
+    """The database sits where it must not (a network share)."""
+
+
+def is_sqlite(url: str) -> bool:
+    return "://" not in url or url.startswith("sqlite")
+
+
+def to_url(path_or_url: str | os.PathLike) -> str:
+    """A SQLAlchemy URL for a plain path (SQLite) or a URL as given."""
+    text = str(path_or_url)
+    if "://" in text:
+        if text.startswith("postgresql://"):
+            return "postgresql+psycopg://" + text[len("postgresql://"):]
+        return text
+    return "sqlite:///" + str(Path(text).expanduser().resolve())
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or ``None`` for other databases and in-memory SQLite."""
+    parsed = make_url(to_url(url))
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    database = parsed.database
+    if database.startswith("file:"):
+        database = database[len("file:"):].split("?")[0]
+    return Path(database)
+
+
+def make_engine(path_or_url: str | os.PathLike, *, readonly: bool = False, echo: bool = False) -> Engine:
+    url = to_url(path_or_url)
+    if not is_sqlite(url):
+        return create_engine(url, echo=echo, pool_pre_ping=True)
+    path = sqlite_path(url)
+    if path is not None:
+        from handbook_desktop.store.location import check_database_location
+
+        check_database_location(path)
+    if readonly and path is not None:
+        url = f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true"
+    # NullPool: every session gets its own connection and closes it, so no connection (and no
+    # open read transaction) outlives the work that needed it.
+    engine = create_engine(url, echo=echo, poolclass=NullPool)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, see module doc
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if not readonly:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=FULL")  # a secretary's PC has no UPS
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        # Writers that must not be overtaken (imports, restores) ask for BEGIN IMMEDIATE.
+        mode = conn.get_execution_options().get("begin_mode")
+        conn.exec_driver_sql(f"BEGIN {mode}" if mode else "BEGIN")
+
+    return engine

@@ -1,0 +1,15 @@
+"""All models, imported here so that ``Base.metadata`` is complete for migrations and checks.
+
+Each area of the program keeps its models in its own module; add the import of a new module here.
+"""
+
+from handbook_desktop.store.base import Base, Synced  # noqa: F401
+from handbook_desktop.store.models.core import (  # noqa: F401
+    AuditLog,
+    Member,
+    MemberEvent,
+    RuleRow,
+    Setting,
+    Unit,
+    User,
+)
