@@ -1,0 +1,132 @@
+"""Start the window: open (or create) the database, first-run setup or login, then the main window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from handbook_desktop import APP_NAME, paths
+from handbook_desktop.logs import setup_logging
+from handbook_desktop.services.auth import Actor
+from handbook_desktop.store.database import Database
+from handbook_desktop.store.lock import DatabaseLocked
+from handbook_desktop.ui.context import AppContext, ChangeHub
+from handbook_desktop.ui.errors import install_error_handlers, user_text
+from handbook_desktop.ui.i18n import install_translations, tr
+from handbook_desktop.ui.main_window import MainWindow
+from handbook_desktop.ui.tasks import TaskRunner
+
+BASE_POINT_SIZE = 11
+LARGE_POINT_SIZE = 14
+
+
+def application(argv: list[str] | None = None, *, large_font: bool = False) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName("SoTayChiBo")
+    install_translations(app)
+    apply_style(app, large_font=large_font)
+    return app
+
+
+def apply_style(app: QApplication, *, large_font: bool) -> None:
+    base = LARGE_POINT_SIZE if large_font else BASE_POINT_SIZE
+    font = QFont(app.font())
+    font.setPointSize(base)
+    app.setFont(font)
+    template = paths.resource("style.qss").read_text(encoding="utf-8")
+    app.setStyleSheet(template % {"base": base, "large": base + 1, "title": base + 5})
+
+
+def open_window(database: Database, actor: Actor) -> MainWindow:
+    home = database.home_unit()
+    context = AppContext(database, actor, TaskRunner(), ChangeHub(), home.code, home.name, home.level)
+    return MainWindow(context)
+
+
+def _demo_database() -> Database:
+    from handbook_desktop.services.demo import generate
+    from handbook_desktop.services.progress import drain
+
+    path = paths.demo_database()
+    database = Database.open(path)
+    if database.home_unit() is None:
+        drain(generate(database, members=120, seed=1))
+    return database
+
+
+def _open_database(path: str, readonly: bool) -> Database | None:
+    try:
+        return Database.open(path, readonly=readonly)
+    except DatabaseLocked as locked:
+        answer = QMessageBox.question(
+            None, tr("Cơ sở dữ liệu đang được mở"),
+            str(locked) + "\n\n" + tr("Mở ở chế độ chỉ xem?"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            return Database.open(path, readonly=True)
+        return None
+
+
+def parse_gui_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="handbook-desktop")
+    parser.add_argument("--demo", action="store_true", help="mở trên dữ liệu mẫu, không hỏi mật khẩu")
+    parser.add_argument("--db")
+    parser.add_argument("--readonly", action="store_true")
+    parser.add_argument("--large-font", action="store_true")
+    return parser.parse_args(argv)
+
+
+def build_main_window(argv: list[str]) -> MainWindow | None:
+    """Everything before the event loop: returns the window to show, or None if the user gave up."""
+    args = parse_gui_args(argv)
+    setup_logging()
+    application(large_font=args.large_font)
+    install_error_handlers()
+    try:
+        if args.demo:
+            database = _demo_database()
+            return open_window(database, Actor("admin", "secretary"))
+        database = _open_database(args.db or paths.default_database(), args.readonly)
+        if database is None:
+            return None
+        if database.home_unit() is None:
+            if database.readonly:
+                QMessageBox.warning(None, APP_NAME, tr("Cơ sở dữ liệu chưa được thiết lập."))
+                return None
+            from handbook_desktop.ui.setup_dialog import SetupDialog
+
+            setup = SetupDialog(database)
+            if setup.exec() != SetupDialog.DialogCode.Accepted:
+                database.close()
+                return None
+            actor = Actor(setup.result_info.admin_username, "secretary")
+        else:
+            from handbook_desktop.ui.login_dialog import LoginDialog
+
+            login = LoginDialog(database, database.home_unit().name)
+            if login.exec() != LoginDialog.DialogCode.Accepted:
+                database.close()
+                return None
+            actor = login.actor
+        return open_window(database, actor)
+    except Exception as error:  # noqa: BLE001 - the user gets a sentence, the log gets the trace
+        import logging
+
+        logging.getLogger(__name__).exception("start failed")
+        QMessageBox.critical(None, APP_NAME, user_text(error))
+        return None
+
+
+def run_gui(argv: list[str]) -> int:
+    window = build_main_window(argv)
+    if window is None:
+        return 1
+    window.show()
+    code = QApplication.instance().exec()
+    window.context.database.close()
+    return code

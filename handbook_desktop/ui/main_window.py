@@ -1,0 +1,71 @@
+"""The main window: sidebar of pages, the page stack, and a status bar (database, unit, user)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget
+
+from handbook_desktop import APP_NAME, __version__
+from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.pages import available_pages
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context):
+        super().__init__()
+        self.context = context
+        self.setObjectName("mainWindow")
+        title = f"{APP_NAME} — {context.home_name}"
+        if context.database.readonly:
+            title += " " + tr("(chỉ xem)")
+        self.setWindowTitle(title)
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setFixedWidth(210)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, object] = {}
+        self.specs = available_pages(context)
+        for index, spec in enumerate(self.specs):
+            item = QListWidgetItem(tr(spec.title))
+            item.setData(256, spec.key)
+            self.sidebar.addItem(item)
+            page = spec.factory(context)
+            self.pages[spec.key] = page
+            self.stack.addWidget(page)
+            if index < 9:  # Ctrl+1 … Ctrl+9 jump to a page
+                action = QAction(self)
+                action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+                action.triggered.connect(lambda _=False, row=index: self.sidebar.setCurrentRow(row))
+                self.addAction(action)
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.setCurrentRow(0)
+        splitter = QSplitter()
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(splitter)
+        database = context.database
+        where = database.file.as_posix() if database.file else database.engine.url.render_as_string(hide_password=True)
+        self.status_db = QLabel(tr("CSDL: {where}").format(where=where))
+        self.status_unit = QLabel(tr("Đơn vị: {name} ({code})").format(name=context.home_name, code=context.home_code))
+        self.status_user = QLabel(tr("Người dùng: {user}").format(user=context.actor.username))
+        for label in (self.status_unit, self.status_user, self.status_db):
+            self.statusBar().addPermanentWidget(label)
+        self.statusBar().showMessage(f"{APP_NAME} {__version__}", 5000)
+        self.resize(1280, 800)
+        if database.lock is not None:
+            self._heartbeat = QTimer(self)
+            self._heartbeat.timeout.connect(database.lock.heartbeat)
+            self._heartbeat.start(60_000)
+
+    def show_page(self, key: str):
+        for row, spec in enumerate(self.specs):
+            if spec.key == key:
+                self.sidebar.setCurrentRow(row)
+                return self.pages[key]
+        raise KeyError(key)
+
+    def closeEvent(self, event) -> None:
+        self.context.runner.shutdown()
+        super().closeEvent(event)

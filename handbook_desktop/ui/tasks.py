@@ -1,0 +1,121 @@
+"""One background-task runner: database work serialised on one worker thread.
+
+A task is a plain function or a service generator that yields ``Progress``; its result or its
+error always comes back on the GUI thread (Anki's taskman, Picard's thread helper). Widgets never
+hold a live session: the function opens and closes its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QMetaObject, QObject, QThread, Qt, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from handbook_desktop.services.progress import CancelFlag, Cancelled, Progress
+
+log = logging.getLogger(__name__)
+
+
+class _Job(QObject):
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, work: Callable[[CancelFlag], Any], flag: CancelFlag):
+        super().__init__()
+        self.work = work
+        self.flag = flag
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self.work(self.flag)
+            if hasattr(result, "__next__"):  # a progress generator: drain it, checking cancel
+                try:
+                    while True:
+                        self.flag.check()
+                        step = next(result)
+                        if isinstance(step, Progress):
+                            self.progress.emit(step.done, step.total, step.message)
+                except StopIteration as stop:
+                    result = stop.value
+            self.finished.emit(result)
+        except Cancelled as error:
+            self.failed.emit(error)
+        except Exception as error:  # noqa: BLE001 - delivered to the GUI thread, never lost
+            log.error("background task failed:\n%s", traceback.format_exc())
+            self.failed.emit(error)
+
+
+class TaskRunner(QObject):
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._thread = QThread(self)
+        self._thread.setObjectName("database-worker")
+        self._thread.start()
+        self._jobs: set[_Job] = set()
+
+    def run(
+        self,
+        work: Callable[[CancelFlag], Any],
+        *,
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        progress_title: str | None = None,
+        parent: QWidget | None = None,
+    ) -> CancelFlag:
+        """Run ``work(flag)`` on the worker; callbacks run on the GUI thread."""
+        flag = CancelFlag()
+        job = _Job(work, flag)
+        job.moveToThread(self._thread)
+        self._jobs.add(job)
+        dialog = None
+        if progress_title:
+            dialog = QProgressDialog(progress_title, "Hủy", 0, 0, parent)
+            dialog.setWindowTitle(progress_title)
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setMinimumDuration(400)
+            dialog.canceled.connect(flag.cancel)
+
+            def show_progress(done: int, total: int, message: str) -> None:
+                dialog.setMaximum(max(total, 0))
+                dialog.setValue(min(done, total) if total else 0)
+                if message:
+                    dialog.setLabelText(message)
+
+            job.progress.connect(show_progress, Qt.ConnectionType.QueuedConnection)
+
+        def finish(result: Any) -> None:
+            self._jobs.discard(job)
+            if dialog is not None:
+                dialog.reset()
+                dialog.deleteLater()
+            if on_result is not None:
+                on_result(result)
+
+        def fail(error: BaseException) -> None:
+            self._jobs.discard(job)
+            if dialog is not None:
+                dialog.reset()
+                dialog.deleteLater()
+            if on_error is not None:
+                on_error(error)
+            elif not isinstance(error, Cancelled):
+                from handbook_desktop.ui.errors import show_error
+
+                show_error(parent, error)
+
+        job.finished.connect(finish, Qt.ConnectionType.QueuedConnection)
+        job.failed.connect(fail, Qt.ConnectionType.QueuedConnection)
+        QMetaObject.invokeMethod(job, "run", Qt.ConnectionType.QueuedConnection)
+        return flag
+
+    def busy(self) -> bool:
+        return bool(self._jobs)
+
+    def shutdown(self) -> None:
+        self._thread.quit()
+        self._thread.wait(10_000)

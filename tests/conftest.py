@@ -1,0 +1,106 @@
+"""Shared fixtures: real SQLite files, a migrated template copied per test, offscreen Qt.
+
+Environment is set here, before Qt or the program is imported, never in the middle of a module.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from handbook_desktop.services.auth import Actor  # noqa: E402
+
+ADMIN_PASSWORD = "matkhau123"
+DEMO_TODAY = date(2026, 11, 15)
+
+
+@pytest.fixture(autouse=True)
+def handbook_home(tmp_path, monkeypatch) -> Path:
+    """Every test gets its own data, backup and log folders."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("HANDBOOK_HOME", str(home))
+    monkeypatch.delenv("HANDBOOK_DB", raising=False)
+    return home
+
+
+def _make_template(folder: Path, builder) -> Path:
+    from handbook_desktop.store.database import Database
+
+    path = folder / "template.sqlite3"
+    old = os.environ.get("HANDBOOK_HOME")
+    os.environ["HANDBOOK_HOME"] = str(folder / "home")
+    try:
+        with Database.open(path) as database:
+            builder(database)
+    finally:
+        if old is None:
+            os.environ.pop("HANDBOOK_HOME", None)
+        else:
+            os.environ["HANDBOOK_HOME"] = old
+    return path
+
+
+@pytest.fixture(scope="session")
+def _branch_template(tmp_path_factory) -> Path:
+    from handbook_desktop.services.setup import HomeUnitSpec, initialise
+
+    def build(database):
+        initialise(
+            database,
+            HomeUnitSpec("CB-TEST", "Chi bộ Khu dân cư số 5", "chi-bo", "DU-PHUONG", "Đảng bộ phường Hoàn Kiếm",
+                         "Hà Nội", date(2025, 7, 1)),
+            "admin", ADMIN_PASSWORD,
+        )
+
+    return _make_template(tmp_path_factory.mktemp("branch"), build)
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory) -> Path:
+    from handbook_desktop.services.demo import generate
+    from handbook_desktop.services.progress import drain
+
+    return _make_template(
+        tmp_path_factory.mktemp("demo"),
+        lambda database: drain(generate(database, members=120, seed=7, today=DEMO_TODAY)),
+    )
+
+
+def _open_copy(template: Path, tmp_path: Path):
+    from handbook_desktop.store.database import Database
+
+    target = tmp_path / "handbook.sqlite3"
+    shutil.copyfile(template, target)
+    return Database.open(target)
+
+
+@pytest.fixture
+def db(_branch_template, tmp_path):
+    """An initialised branch database (no members), as a real SQLite file."""
+    database = _open_copy(_branch_template, tmp_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def demo_db(_demo_template, tmp_path):
+    """The demo branch (120 members, seed 7, as of DEMO_TODAY), as a real SQLite file."""
+    database = _open_copy(_demo_template, tmp_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def secretary() -> Actor:
+    return Actor("admin", "secretary")
+
+
+@pytest.fixture
+def viewer() -> Actor:
+    return Actor("xem", "viewer")
