@@ -104,3 +104,24 @@ def secretary() -> Actor:
 @pytest.fixture
 def viewer() -> Actor:
     return Actor("xem", "viewer")
+
+
+def send_text(widget, text: str) -> None:
+    """Type text as a keyboard with a Vietnamese input method does: one key event per character.
+
+    ``qtbot.keyClicks`` asserts inside Qt (qasciikey.cpp) on any non-ASCII character such as "ộ",
+    so Vietnamese text is sent as key events that carry the character.
+    """
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
+
+
+@pytest.fixture
+def type_text():
+    """``type_text(widget, "Nguyễn Văn Đức")`` — see ``send_text``."""
+    return send_text

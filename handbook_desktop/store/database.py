@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handbook_desktop.store import events  # noqa: F401  (registers the session hooks)
 from handbook_desktop.store.engine import make_engine, sqlite_path, to_url
+from handbook_desktop.store.location import check_database_location
 from handbook_desktop.store.lock import InstanceLock
 from handbook_desktop.store.migrate import MigrationResult, upgrade
 
@@ -51,6 +52,8 @@ class Database:
         migrate: bool = True,
         lock: bool = True,
     ) -> "Database":
+        if "://" not in str(path_or_url):
+            check_database_location(Path(str(path_or_url)))  # before resolving drops a "//server" prefix
         url = to_url(path_or_url)
         file = sqlite_path(url)
         instance_lock = None

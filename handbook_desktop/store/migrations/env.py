@@ -18,7 +18,10 @@ connection = config.attributes["connection"]
 
 
 def _after_each(ctx, step, heads, run_args):  # noqa: ARG001 - alembic callback signature
-    # Crash-safety tests kill the process here, in the middle of the migration transaction.
+    # Crash-safety tests kill the process here, in the middle of the migration transaction,
+    # or make a step fail to check that the old database is left as it was.
+    if os.environ.get("HANDBOOK_TEST_MIGRATION_FAIL"):
+        raise RuntimeError("migration step failed (test)")
     pause = os.environ.get("HANDBOOK_TEST_MIGRATION_PAUSE")
     if pause:
         marker = os.environ.get("HANDBOOK_TEST_MIGRATION_MARKER")

@@ -1,0 +1,138 @@
+"""The command line: init, info, demo — as a user runs it, in a real process."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run_cli(*args: str, password: str | None = "matkhau123", home: Path | None = None):
+    env = {k: v for k, v in os.environ.items() if k not in {"HANDBOOK_PASSWORD", "HANDBOOK_DB"}}
+    if password is not None:
+        env["HANDBOOK_PASSWORD"] = password
+    if home is not None:
+        env["HANDBOOK_HOME"] = str(home)
+    return subprocess.run(
+        [sys.executable, "-m", "handbook_desktop", *args],
+        capture_output=True, text=True, encoding="utf-8", env=env, stdin=subprocess.DEVNULL, timeout=120,
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_init_then_info_then_refused_second_init(tmp_path, handbook_home):
+    database = tmp_path / "chibo.sqlite3"
+    first = run_cli("--db", str(database), "init", "--unit-code", "CB-HK3", "--unit-name", "Chi bộ Khu dân cư số 3",
+                    "--parent-name", "Đảng bộ phường Hoàn Kiếm", "--place", "Hà Nội", "--term-start", "01/07/2025",
+                    home=handbook_home)
+    assert first.returncode == 0, first.stderr
+    assert "CB-HK3" in first.stdout
+
+    info = run_cli("--db", str(database), "info", "--json", home=handbook_home)
+    assert info.returncode == 0, info.stderr
+    data = json.loads(info.stdout)
+    assert data["unit"]["code"] == "CB-HK3"
+    assert data["unit"]["name"] == "Chi bộ Khu dân cư số 3"
+    assert data["unit"]["term_start"] == "2025-07-01"
+    assert data["schema_version"] == data["schema_head"]
+    assert data["members"] == 0
+
+    assert not Path(str(database) + "-wal").exists() or Path(str(database) + "-wal").stat().st_size == 0
+    before = digest(database)
+    second = run_cli("--db", str(database), "init", "--unit-code", "OTHER", "--unit-name", "Chi bộ khác",
+                     home=handbook_home)
+    assert second.returncode == 1
+    assert "đã được thiết lập" in second.stderr
+    assert digest(database) == before
+
+
+def test_init_without_password_is_refused_and_writes_no_unit(tmp_path, handbook_home):
+    database = tmp_path / "chibo.sqlite3"
+    result = run_cli("--db", str(database), "init", "--unit-code", "CB1", "--unit-name", "Chi bộ 1",
+                     password=None, home=handbook_home)
+    assert result.returncode == 1
+    assert "HANDBOOK_PASSWORD" in result.stderr
+    info = json.loads(run_cli("--db", str(database), "info", "--json", home=handbook_home).stdout)
+    assert info["initialised"] is False
+
+
+def test_bad_arguments_exit_2(tmp_path, handbook_home):
+    result = run_cli("--db", str(tmp_path / "x.sqlite3"), "init", "--unit-name", "thiếu mã", home=handbook_home)
+    assert result.returncode == 2
+    bad_level = run_cli("--db", str(tmp_path / "x.sqlite3"), "init", "--unit-code", "A", "--unit-name", "B",
+                        "--level", "huyen", home=handbook_home)
+    assert bad_level.returncode == 2
+
+
+def test_short_password_is_refused_in_vietnamese(tmp_path, handbook_home):
+    result = run_cli("--db", str(tmp_path / "x.sqlite3"), "init", "--unit-code", "CB1", "--unit-name", "Chi bộ 1",
+                     password="ngan", home=handbook_home)
+    assert result.returncode == 1
+    assert "ít nhất 8 ký tự" in result.stderr
+
+
+def test_demo_is_deterministic_for_a_seed(tmp_path, handbook_home):
+    import sqlite3
+
+    outputs = []
+    for name in ("a", "b"):
+        path = tmp_path / f"{name}.sqlite3"
+        result = run_cli("--db", str(path), "demo", "--members", "150", "--seed", "42", "--json", home=handbook_home)
+        assert result.returncode == 0, result.stderr
+        with sqlite3.connect(path) as connection:
+            outputs.append(connection.execute(
+                "SELECT uuid, full_name, gender, date_of_birth, status, decision_date, official_date "
+                "FROM member ORDER BY uuid").fetchall())
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) == 150
+
+
+def test_demo_refuses_an_existing_file(tmp_path, handbook_home):
+    path = tmp_path / "demo.sqlite3"
+    assert run_cli("--db", str(path), "demo", "--members", "10", home=handbook_home).returncode == 0
+    before = digest(path)
+    again = run_cli("--db", str(path), "demo", "--members", "10", home=handbook_home)
+    assert again.returncode == 1
+    assert digest(path) == before
+
+
+@pytest.mark.parametrize("members", [120, 900])
+def test_demo_data_is_realistic(tmp_path, members):
+    from datetime import date
+
+    from handbook_desktop.services.demo import generate
+    from handbook_desktop.services.progress import drain
+    from handbook_desktop.store.database import Database
+    from handbook_desktop.store.models import Member, Unit
+    from handbook_desktop.domain.dates import add_months, age_on
+
+    today = date(2026, 11, 15)
+    with Database.open(tmp_path / "demo.sqlite3") as database:
+        drain(generate(database, members=members, seed=5, today=today))
+        with database.read() as session:
+            people = session.query(Member).all()
+            branches = session.query(Unit).filter(Unit.level == "chi-bo").count()
+    assert len(people) == members
+    assert {m.gender for m in people} == {"male", "female"}
+    assert {"probationary", "official", "exempt"} <= {m.status for m in people}
+    ages = [age_on(m.date_of_birth, today) for m in people]
+    assert min(ages) >= 18 and max(ages) <= 95
+    nguyen = sum(1 for m in people if m.full_name.startswith("Nguyễn ")) / len(people)
+    assert 0.25 < nguyen < 0.5  # the commonest family name, about 38 %
+    for member in people:
+        if member.decision_date:
+            assert age_on(member.date_of_birth, member.decision_date) >= 18
+            assert member.ceremony_date >= member.decision_date
+        if member.official_date:
+            assert member.official_date == add_months(member.ceremony_date, 12)
+        if member.status == "probationary":
+            assert add_months(member.ceremony_date, 12) > today
+    assert branches == (1 if members <= 300 else branches) and (members <= 300 or branches >= 3)
