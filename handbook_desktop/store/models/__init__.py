@@ -13,3 +13,4 @@ from handbook_desktop.store.models.core import (  # noqa: F401
     Unit,
     User,
 )
+from handbook_desktop.store.models.documents import IssuedDocument  # noqa: F401

@@ -1,0 +1,172 @@
+"""Contexts for the templates from the database: the §11 header of the home unit, members, signers.
+
+The keys are those of ``forms.samples`` (the contract); a real context and a sample context of the
+same form must be interchangeable.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handbook_desktop.domain.states import Gender, MemberStatus, PartyPosition, UnitLevel
+from handbook_desktop.services.errors import UserError
+from handbook_desktop.services.forms.catalog import FormEntry, find_form, issuer_abbreviation
+from handbook_desktop.services.forms.filters import upper_vn
+from handbook_desktop.store.models import Member, Unit
+
+_ORG_UPPER = {"chi-bo": "CHI BỘ", "dang-bo-bo-phan": "ĐẢNG ỦY BỘ PHẬN", "dang-uy-co-so": "ĐẢNG ỦY",
+              "tinh-thanh-uy": "BAN THƯỜNG VỤ"}
+_CURRENT = ("official", "probationary", "exempt")
+
+
+def home_unit(session: Session) -> Unit:
+    unit = session.scalars(select(Unit).where(Unit.is_home.is_(True))).first()
+    if unit is None:
+        raise UserError("Cơ sở dữ liệu chưa thiết lập đơn vị.")
+    return unit
+
+
+def _holder(session: Session, unit: Unit, position: str) -> str:
+    member = session.scalars(
+        select(Member).where(Member.unit_id == unit.id, Member.party_position == position,
+                             Member.status.in_(_CURRENT), Member.deleted_at.is_(None))
+        .order_by(Member.name_sort)
+    ).first()
+    return member.full_name if member else ""
+
+
+def unit_header_context(session: Session, unit: Unit | None = None) -> dict:
+    """The §11 header values: higher body and issuing body in capitals, place, issuer abbreviation."""
+    unit = unit or home_unit(session)
+    higher = unit.parent.name if unit.parent is not None else (unit.higher_body_name or "")
+    try:
+        level_label = UnitLevel(unit.level).label
+    except ValueError:
+        level_label = unit.level
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "name_upper": upper_vn(unit.name),
+        "higher_body": higher,
+        "higher_body_upper": upper_vn(higher),
+        "place": unit.place_name or "",
+        "issuer": issuer_abbreviation(unit.level),
+        "level": unit.level,
+        "level_label": level_label,
+        "org_upper": _ORG_UPPER.get(unit.level, "CHI BỘ"),
+        "secretary": _holder(session, unit, PartyPosition.SECRETARY.value),
+        "deputy_secretary": _holder(session, unit, PartyPosition.DEPUTY_SECRETARY.value),
+        "term_start": unit.term_start,
+    }
+
+
+def signer_context(unit_ctx: dict, *, deputy: bool = False) -> dict:
+    """``T/M CHI BỘ`` / ``BÍ THƯ``; a deputy signs ``K/T BÍ THƯ`` / ``PHÓ BÍ THƯ`` (Hướng dẫn 36-HD/VPTW)."""
+    org = f"T/M {unit_ctx['org_upper']}"
+    if deputy:
+        return {"lines": [org, "K/T BÍ THƯ", "PHÓ BÍ THƯ"], "name": unit_ctx.get("deputy_secretary", "")}
+    return {"lines": [org, "BÍ THƯ"], "name": unit_ctx.get("secretary", "")}
+
+
+def default_recipients(unit_ctx: dict) -> list[str]:
+    items = []
+    if unit_ctx.get("higher_body"):
+        body = unit_ctx["higher_body"]
+        if body.lower().startswith("đảng bộ "):  # the committee of a đảng bộ receives the report
+            body = "Đảng ủy " + body[len("Đảng bộ "):]
+        items.append(f"{body} (để báo cáo),")
+    items.append("Lưu " + ("chi bộ." if unit_ctx.get("level") == "chi-bo" else "văn phòng."))
+    return items
+
+
+def unnumbered_text(doc_type: str | None, issuer: str) -> str:
+    return f"    -{doc_type or 'CV'}/{issuer}"
+
+
+def base_context(session: Session, code: str, *, issued_on: date | None = None, number_text: str | None = None,
+                 number: int | None = None, deputy: bool = False) -> dict:
+    """Header, document line, signer and recipients of form ``code`` for the home unit."""
+    entry: FormEntry = find_form(code)
+    unit_ctx = unit_header_context(session)
+    return {
+        "unit": unit_ctx,
+        "doc": {"code": entry.code, "title": entry.title, "number": number,
+                "number_text": number_text or unnumbered_text(entry.print_type, unit_ctx["issuer"]),
+                "date": issued_on or date.today(), "type": entry.doc_type or ""},
+        "signer": signer_context(unit_ctx, deputy=deputy),
+        "recipients": default_recipients(unit_ctx),
+    }
+
+
+def _label(enum, value) -> str:
+    try:
+        return enum(value).label if value else ""
+    except ValueError:
+        return value or ""
+
+
+def party_age_years(member: Member, on: date) -> int | None:
+    if member.decision_date is None:
+        return None
+    from handbook_desktop.domain.dates import whole_months_between
+
+    return max(whole_months_between(member.decision_date, on), 0) // 12
+
+
+def member_context(member: Member, on: date | None = None) -> dict:
+    """Every field of DOMAIN §3 under the names of ``samples.sample_member``."""
+    on = on or date.today()
+    text = lambda value: value or ""  # noqa: E731 - blanks print as empty, never "None"
+    return {
+        "uuid": member.uuid,
+        "full_name": member.full_name,
+        "full_name_upper": upper_vn(member.full_name),
+        "birth_name": text(member.birth_name) or member.full_name,
+        "alias": text(member.alias),
+        "gender": text(member.gender),
+        "gender_label": _label(Gender, member.gender),
+        "date_of_birth": member.date_of_birth,
+        "year_of_birth": member.date_of_birth.year if member.date_of_birth else "",
+        "birth_place": text(member.birth_place),
+        "hometown": text(member.hometown),
+        "permanent_address": text(member.permanent_address),
+        "temporary_address": text(member.temporary_address),
+        "ethnicity": text(member.ethnicity),
+        "religion": text(member.religion),
+        "national_id": text(member.national_id),
+        "phone": text(member.phone),
+        "decision_date": member.decision_date,
+        "ceremony_date": member.ceremony_date,
+        "admitted_in": text(member.admitted_in),
+        "introducer_1": text(member.introducer_1),
+        "introducer_2": text(member.introducer_2),
+        "official_date": member.official_date,
+        "party_card_number": text(member.party_card_number),
+        "card_issued_date": member.card_issued_date,
+        "record_number": text(member.record_number),
+        "position": text(member.party_position),
+        "position_label": _label(PartyPosition, member.party_position),
+        "status": member.status,
+        "status_label": _label(MemberStatus, member.status),
+        "awards": text(member.awards),
+        "discipline": text(member.discipline),
+        "occupation": text(member.occupation),
+        "workplace": text(member.workplace),
+        "government_position": text(member.government_position),
+        "youth_union_date": member.youth_union_date,
+        "general_education": text(member.general_education),
+        "professional_level": text(member.professional_level),
+        "academic_degree": text(member.academic_degree),
+        "academic_title": text(member.academic_title),
+        "political_theory": text(member.political_theory),
+        "foreign_language": text(member.foreign_language),
+        "it_skill": text(member.it_skill),
+        "social_policy": text(member.social_policy),
+        "dues_category": text(member.dues_category),
+        "notes": text(member.notes),
+        "unit_name": member.unit.name if member.unit is not None else "",
+        "party_age_years": party_age_years(member, on),
+    }

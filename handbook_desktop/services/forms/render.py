@@ -1,0 +1,159 @@
+"""Rendering one form: docxtpl with autoescape, NFC text, Times New Roman in every font slot, A4.
+
+Fonts and page are pinned after rendering, not only in the templates, because a secretary's
+edited copy may carry Word's theme fonts (``asciiTheme`` …) or a Letter page; the printed document
+must still follow Hướng dẫn 36-HD/VPTW (DOMAIN.md §11).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+import jinja2
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from handbook_desktop.services.errors import UserError
+from handbook_desktop.services.forms.catalog import find_form
+from handbook_desktop.services.forms.filters import FILTERS
+
+FONT = "Times New Roman"
+_FONT_SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
+_THEME_SLOTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+DEFAULT_MARGINS_MM = {"top": 25, "bottom": 25, "left": 35, "right": 15}
+
+
+def jinja_env() -> jinja2.Environment:
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.ChainableUndefined)
+    env.filters.update(FILTERS)
+    return env
+
+
+def nfc_context(value):
+    """Every string NFC (decomposed diacritics from macOS or old files print as broken glyphs)."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, dict):
+        return {key: nfc_context(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [nfc_context(item) for item in value]
+    return value
+
+
+def margins_mm(session=None, on: date | None = None) -> dict:
+    """The margins of rule ``document.margins_mm`` in force on the day (shipped rules without a session)."""
+    from handbook_desktop.services.rules import rule_book, shipped_rules
+    from handbook_desktop.domain.rules import RuleBook, RuleNotFound
+
+    book = rule_book(session) if session is not None else RuleBook.of(shipped_rules())
+    try:
+        return dict(book.value("document.margins_mm", on or date.today()))
+    except RuleNotFound:
+        return dict(DEFAULT_MARGINS_MM)
+
+
+def _pin_rfonts(rpr) -> None:
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = etree.SubElement(rpr, qn("w:rFonts"))
+        rpr.remove(fonts)
+        rpr.insert(0, fonts)  # rFonts comes first in CT_RPr
+    for slot in _THEME_SLOTS:
+        fonts.attrib.pop(qn(slot), None)
+    for slot in _FONT_SLOTS:
+        fonts.set(qn(slot), FONT)
+
+
+def pin_fonts_element(root) -> None:
+    """Times New Roman in the four font slots of every run (and paragraph mark) under ``root``."""
+    for run in root.iter(qn("w:r")):
+        rpr = run.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = etree.Element(qn("w:rPr"))
+            run.insert(0, rpr)
+        _pin_rfonts(rpr)
+    for ppr in root.iter(qn("w:pPr")):
+        rpr = ppr.find(qn("w:rPr"))
+        if rpr is not None:
+            _pin_rfonts(rpr)
+
+
+def pin_fonts(document) -> None:
+    pin_fonts_element(document.element.body)
+    styles = document.styles.element
+    for style in styles.findall(qn("w:style")):
+        rpr = style.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = etree.SubElement(style, qn("w:rPr"))
+        _pin_rfonts(rpr)
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default is not None:
+            rpr = rpr_default.find(qn("w:rPr"))
+            if rpr is not None:
+                _pin_rfonts(rpr)
+    for section in document.sections:
+        for part in (section.header, section.first_page_header, section.footer, section.first_page_footer):
+            if not part.is_linked_to_previous:
+                pin_fonts_element(part._element)
+
+
+def set_page(document, margins: dict) -> None:
+    from docx.enum.section import WD_ORIENT
+
+    for section in document.sections:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width = Mm(210)
+        section.page_height = Mm(297)
+        section.top_margin = Mm(margins["top"])
+        section.bottom_margin = Mm(margins["bottom"])
+        section.left_margin = Mm(margins["left"])
+        section.right_margin = Mm(margins["right"])
+        section.header_distance = Mm(12)
+        section.footer_distance = Mm(12)
+
+
+def finish(document, margins: dict | None = None) -> None:
+    pin_fonts(document)
+    set_page(document, margins or DEFAULT_MARGINS_MM)
+
+
+def template_error_message(error: Exception, template: Path) -> str:
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        around = " ".join(getattr(error, "docx_context", []) or []).strip()
+        where = f" gần đoạn: «{around[:120]}»" if around else ""
+        return f"Mẫu {template.name} có thẻ viết sai ({error.message}){where}. Hãy chạy «Kiểm tra mẫu» để xem chỗ sai."
+    return f"Không điền được mẫu {template.name}: {error}. Hãy chạy «Kiểm tra mẫu» để xem chỗ sai."
+
+
+def render_to_document(template: Path, context: dict):
+    """Render ``template`` with ``context``; returns the python-docx Document (not yet finished)."""
+    tpl = DocxTemplate(str(template))
+    try:
+        tpl.render(nfc_context(context), jinja_env(), autoescape=True)
+    except (jinja2.TemplateError, ValueError, TypeError, etree.XMLSyntaxError) as error:
+        raise UserError(template_error_message(error, template)) from error
+    return tpl.docx
+
+
+def render_form(code: str, context: dict, out_path, *, margins: dict | None = None,
+                template: Path | None = None) -> Path:
+    """Fill form ``code`` (the user's copy if there is one) and save it as ``out_path`` (.docx)."""
+    entry = find_form(code)
+    template = Path(template) if template else entry.template_path()
+    if not template.is_file():
+        raise UserError(f"Không tìm thấy tệp mẫu {template}.")
+    document = render_to_document(template, context)
+    finish(document, margins or margins_mm())
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        document.save(str(out))
+    except PermissionError as error:
+        raise UserError(f"Không ghi được tệp {out.name}: tệp đang mở trong Word hoặc thư mục không cho ghi.") from error
+    return out
