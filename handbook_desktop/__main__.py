@@ -1,17 +1,28 @@
-"""``handbook-desktop`` alone opens the window; with a command it is the command line."""
+"""``handbook-desktop`` alone (or with window options only) opens the window; with a command it is
+the command line."""
 
 from __future__ import annotations
 
 import sys
 
-GUI_FLAGS = {"--demo", "--readonly", "--large-font"}
+_OPTIONS_WITH_VALUE = {"--db"}
+
+
+def _wants_gui(args: list[str]) -> bool:
+    if args[:1] == ["gui"]:
+        return True
+    if {"-h", "--help", "--version"} & set(args):
+        return False
+    commands = [
+        arg for i, arg in enumerate(args)
+        if not arg.startswith("-") and not (i > 0 and args[i - 1] in _OPTIONS_WITH_VALUE)
+    ]
+    return not commands
 
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    wants_gui = not args or (args[0].startswith("--") and not {"-h", "--help", "--version"} & set(args)
-                             and any(a in GUI_FLAGS for a in args) or args[:1] == ["gui"])
-    if wants_gui:
+    if _wants_gui(args):
         from handbook_desktop.ui.app import run_gui
 
         return run_gui([a for a in args if a != "gui"])

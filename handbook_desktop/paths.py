@@ -42,8 +42,16 @@ def migrations_dir() -> Path:
 
 
 def home() -> Path | None:
+    """``HANDBOOK_HOME``, or for the portable build (a ``portable.txt`` beside the program) the
+    ``DuLieu`` folder beside it, so a USB stick carries program and data together."""
     value = os.environ.get("HANDBOOK_HOME")
-    return Path(value).expanduser() if value else None
+    if value:
+        return Path(value).expanduser()
+    if getattr(sys, "frozen", False):
+        program_dir = Path(sys.executable).resolve().parent
+        if (program_dir / "portable.txt").exists():
+            return program_dir / "DuLieu"
+    return None
 
 
 def _user_dir(name: str, platform_default: Path) -> Path:

@@ -125,3 +125,25 @@ def send_text(widget, text: str) -> None:
 def type_text():
     """``type_text(widget, "Nguyễn Văn Đức")`` — see ``send_text``."""
     return send_text
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh, empty PostgreSQL database on the server named by HANDBOOK_TEST_PG_URL (CI starts one)."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = os.environ.get("HANDBOOK_TEST_PG_URL")
+    if not base:
+        pytest.skip("HANDBOOK_TEST_PG_URL is not set (CI starts a PostgreSQL server and sets it)")
+    name = f"handbook_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from handbook_desktop import APP_NAME, paths
@@ -27,6 +27,7 @@ def application(argv: list[str] | None = None, *, large_font: bool = False) -> Q
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName("SoTayChiBo")
+    app.setWindowIcon(QIcon(str(paths.resource("icons", "app.png"))))
     install_translations(app)
     apply_style(app, large_font=large_font)
     return app
