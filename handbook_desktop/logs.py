@@ -15,7 +15,7 @@ from handbook_desktop import paths
 
 _CCCD = re.compile(r"(?<!\d)(\d{4})\d{6}(\d{2})(?!\d)")
 _PHONE = re.compile(r"(?<!\d)(0\d{2})\d{5}(\d{2})(?!\d)|(?<!\d)(\+84\d{2})\d{5}(\d{2})(?!\d)")
-_configured = False
+_file_handler: logging.Handler | None = None
 
 
 def mask_personal_numbers(text: str) -> str:
@@ -41,20 +41,24 @@ def log_file() -> Path:
 
 
 def setup_logging(*, console: bool = False, level: int = logging.INFO) -> Path:
-    global _configured
+    """Log to the log folder; called again after the folder moved (HANDBOOK_HOME), it follows."""
+    global _file_handler
     path = log_file()
-    if _configured:
-        return path
     root = logging.getLogger()
+    if _file_handler is not None:
+        if Path(_file_handler.baseFilename) == path:
+            return path
+        root.removeHandler(_file_handler)
+        _file_handler.close()
     root.setLevel(level)
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(PrivacyFilter())
     root.addHandler(handler)
+    _file_handler = handler
     if console:
         stream = logging.StreamHandler()
         stream.addFilter(PrivacyFilter())
         stream.setLevel(logging.WARNING)
         root.addHandler(stream)
-    _configured = True
     return path
