@@ -14,3 +14,10 @@ from handbook_desktop.store.models.core import (  # noqa: F401
     User,
 )
 from handbook_desktop.store.models.documents import IssuedDocument  # noqa: F401
+from handbook_desktop.store.models.procedures import (  # noqa: F401
+    CalendarDay,
+    Candidate,
+    DuesBasis,
+    DuesMonth,
+    Rating,
+)

@@ -1,0 +1,145 @@
+"""Party badge (Huy hiệu Đảng): milestones of party age and the award days (DOMAIN.md §9).
+
+Every number comes from the rules ``badge.*`` in force on the award date concerned. A member who
+reaches a milestone is proposed at the first award day on or after the day they reach it;
+serious illness brings it forward (``badge.early_months.ill``), as does death
+(``badge.early_months.posthumous``); discipline defers it (``badge.deferral_months``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable
+
+from handbook_desktop.domain.dates import add_months
+from handbook_desktop.domain.party_age import Gap, date_reaching
+from handbook_desktop.domain.rules import RuleBook, RuleNotFound
+
+
+
+@dataclass(frozen=True)
+class BadgeInput:
+    key: str  # the member's uuid
+    decision_date: date | None
+    gaps: tuple[Gap, ...] = ()
+    awarded_years: frozenset[int] = frozenset()
+    seriously_ill: bool = False
+    death_date: date | None = None
+    disciplines: tuple[tuple[str, date], ...] = ()  # (kind, date)
+
+
+@dataclass(frozen=True)
+class BadgeDue:
+    key: str
+    years: int
+    reach_date: date  # the day party age reaches the milestone
+    award_date: date  # the round in which the member is proposed
+    early: bool = False
+    posthumous: bool = False
+    deferred_until: date | None = None
+
+
+def award_dates(rules: RuleBook, start: date, end: date) -> list[date]:
+    """Award days in ``[start, end]``, each taken from the rule in force on that day."""
+    result = []
+    for year in range(start.year, end.year + 1):
+        for month_day in rules.value("badge.award_days", date(year, 12, 31)):
+            month, day = (int(p) for p in month_day.split("-"))
+            candidate = date(year, month, day)
+            if start <= candidate <= end and month_day in rules.value("badge.award_days", candidate):
+                result.append(candidate)
+    return sorted(set(result))
+
+
+def first_award_on_or_after(rules: RuleBook, day: date) -> date:
+    found = award_dates(rules, day, date(day.year + 1, 12, 31))
+    return found[0]
+
+
+def _early_months(rules: RuleBook, years: int, on: date, *, ill: bool, posthumous: bool) -> int:
+    months = 0
+    if ill:
+        for band in rules.value("badge.early_months.ill", on):
+            if band["from_years"] <= years <= band["to_years"]:
+                months = max(months, int(band["months"]))
+    if posthumous:
+        months = max(months, int(rules.value("badge.early_months.posthumous", on)))
+    return months
+
+
+def deferred_until(rules: RuleBook, disciplines: Iterable[tuple[str, date]]) -> date | None:
+    """The first day a disciplined member may be proposed again (None: not deferred)."""
+    latest: date | None = None
+    for kind, day in disciplines:
+        months = rules.value("badge.deferral_months", day).get(kind)
+        if months is None:
+            continue
+        until = add_months(day, int(months))
+        if latest is None or until > latest:
+            latest = until
+    return latest
+
+
+def next_milestone(rules: RuleBook, person: BadgeInput, on: date) -> BadgeDue | None:
+    """The next badge the member has not received, with the round it falls in."""
+    if person.decision_date is None:
+        return None
+    for years in rules.value("badge.milestones_years", on):
+        if years in person.awarded_years:
+            continue
+        due = _due_for(rules, person, years)
+        if due is not None and due.award_date >= on:
+            return due
+    return None
+
+
+def _due_for(rules: RuleBook, person: BadgeInput, years: int) -> BadgeDue | None:
+    try:
+        return _due_for_unchecked(rules, person, years)
+    except RuleNotFound:
+        return None  # a milestone from before the badge rules in the database: not ours to propose
+
+
+def _due_for_unchecked(rules: RuleBook, person: BadgeInput, years: int) -> BadgeDue | None:
+    reach = date_reaching(person.decision_date, years * 12, person.gaps)
+    if reach is None:
+        return None
+    posthumous = person.death_date is not None
+    early = _early_months(rules, years, reach, ill=person.seriously_ill, posthumous=posthumous)
+    eligible = add_months(reach, -early) if early else reach
+    if posthumous:
+        # Awarded after death only if the member died no earlier than ``early`` months before the milestone.
+        if person.death_date < eligible:
+            return None
+        eligible = max(eligible, person.death_date)
+    until = deferred_until(rules, person.disciplines)
+    if until is not None and until > eligible:
+        eligible = until
+    else:
+        until = None
+    return BadgeDue(person.key, years, reach, first_award_on_or_after(rules, eligible),
+                    early=eligible < reach, posthumous=posthumous, deferred_until=until)
+
+
+def badge_rounds(rules: RuleBook, people: Iterable[BadgeInput], start: date,
+                 months_ahead: int = 12) -> dict[date, list[BadgeDue]]:
+    """Who is proposed on each award day from ``start`` for the next ``months_ahead`` months."""
+    end = add_months(start, months_ahead)
+    rounds: dict[date, list[BadgeDue]] = {day: [] for day in award_dates(rules, start, end)}
+    if not rounds:
+        return rounds
+    for person in people:
+        if person.decision_date is None:
+            continue
+        for years in rules.value("badge.milestones_years", start):
+            if years in person.awarded_years:
+                continue
+            due = _due_for(rules, person, years)
+            if due is None:
+                continue
+            if due.award_date in rounds:
+                rounds[due.award_date].append(due)
+    for dues in rounds.values():
+        dues.sort(key=lambda d: (d.reach_date, d.key))
+    return rounds

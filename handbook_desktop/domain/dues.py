@@ -1,0 +1,106 @@
+"""Party dues (đảng phí): the monthly amount from the member's basis (DOMAIN.md §8).
+
+Rates and amounts come from the rules ``dues.*`` in force on the first day of the month concerned,
+so a month before 03/02/2026 is computed under Quy định 342-QĐ/TW and a later one under 01-QĐ/TW.
+Amounts are whole đồng, rounded half up (a ledger is added by hand; no fractions of a đồng).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from handbook_desktop.domain.rules import RuleBook
+
+# Basis kinds (stable codes) and their labels.
+BASIS_LABELS = {
+    "insured_salary": "Tiền lương đóng BHXH",
+    "pension": "Lương hưu",
+    "student": "Học sinh, sinh viên",
+    "flat": "Mức cố định (lao động tự do, nông dân…)",
+    "exempt": "Miễn (theo đơn)",
+}
+METHOD_LABELS = {"cash": "Tiền mặt", "portal": "Cổng dịch vụ công"}
+
+
+@dataclass(frozen=True)
+class DuesBasisValue:
+    kind: str  # a key of BASIS_LABELS
+    base_amount: int | None = None  # salary or pension, đồng
+    flat_amount: int | None = None  # set by the committee for "flat"; default from the rules
+    reduction_percent: int = 0
+    reduction_until: date | None = None  # last day of the reduction (inclusive)
+    exempt_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class DuesAmount:
+    amount: int
+    exempt: bool
+    explanation: str  # Vietnamese, for the ledger's note column
+    rule_keys: tuple[str, ...]
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _round(value: Decimal) -> int:
+    return int(value.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def monthly_dues(rules: RuleBook, basis: DuesBasisValue, month: date, party_age_months: int) -> DuesAmount:
+    """The dues of one month; ``party_age_months`` is the party age on the first day of that month."""
+    on = month_start(month)
+    exempt_years = int(rules.value("dues.exempt_party_age_years", on) or 0)
+    # 0 means the regulation in force has no exemption by party age (342-QĐ/TW).
+    if exempt_years and party_age_months >= exempt_years * 12:
+        return DuesAmount(0, True, f"Miễn: tuổi đảng từ {exempt_years} năm", ("dues.exempt_party_age_years",))
+    if basis.kind == "exempt":
+        return DuesAmount(0, True, f"Miễn: {basis.exempt_reason or 'theo đơn'}", ())
+    if basis.kind == "insured_salary":
+        key = "dues.rate.insured_salary"
+        raw = Decimal(basis.base_amount or 0) * Decimal(str(rules.value(key, on)))
+        text = f"{Decimal(str(rules.value(key, on))) * 100:g}% tiền lương"
+    elif basis.kind == "pension":
+        key = "dues.rate.pension"
+        raw = Decimal(basis.base_amount or 0) * Decimal(str(rules.value(key, on)))
+        text = f"{Decimal(str(rules.value(key, on))) * 100:g}% lương hưu"
+    elif basis.kind == "student":
+        key = "dues.amount.student"
+        raw = Decimal(rules.value(key, on))
+        text = "Mức học sinh, sinh viên"
+    elif basis.kind == "flat":
+        key = "dues.amount.flat_default"
+        raw = Decimal(basis.flat_amount if basis.flat_amount is not None else rules.value(key, on))
+        text = "Mức cố định"
+    else:
+        raise ValueError(f"unknown dues basis {basis.kind!r}")
+    keys = [key]
+    percent = basis.reduction_percent or 0
+    if percent and (basis.reduction_until is None or on <= basis.reduction_until):
+        allowed = rules.value("dues.reduction_percents", on)
+        if percent not in allowed:
+            raise ValueError(f"reduction {percent} not in {allowed}")
+        raw = raw * (Decimal(100 - percent) / Decimal(100))
+        text += f", giảm {percent}%"
+        keys.append("dues.reduction_percents")
+    return DuesAmount(_round(raw), False, text, tuple(keys))
+
+
+def check_reduction(rules: RuleBook, percent: int, start: date, until: date) -> str | None:
+    """A Vietnamese problem with a requested reduction, or None."""
+    from handbook_desktop.domain.dates import whole_months_between
+
+    allowed = rules.value("dues.reduction_percents", start)
+    if not allowed:
+        return "Quy định đảng phí áp dụng vào ngày này không có mức giảm."
+    if percent not in allowed:
+        return f"Mức giảm chỉ được là {', '.join(f'{p}%' for p in allowed)}."
+    limit = int(rules.value("dues.reduction_max_months", start))
+    if whole_months_between(start, until) >= limit:
+        return f"Mỗi lần chỉ được giảm tối đa {limit} tháng."
+    if until < start:
+        return "Ngày kết thúc giảm phải sau ngày bắt đầu."
+    return None

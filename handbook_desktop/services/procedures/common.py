@@ -1,0 +1,154 @@
+"""Shared by the procedure services: rules, the working-day calendar, events, lookups."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handbook_desktop.domain.party_age import Gap, gaps_from_events, party_age_months
+from handbook_desktop.domain.rules import RuleBook
+from handbook_desktop.domain.workdays import WorkCalendar
+from handbook_desktop.services import audit
+from handbook_desktop.services.errors import UserError
+from handbook_desktop.services.rules import rule_book, shipped_rules
+from handbook_desktop.store.models import CalendarDay, Member, MemberEvent, Unit
+
+# MemberEvent.kind codes written by the procedures, and what a secretary reads.
+EVENT_LABELS = {
+    "admitted": "Kết nạp (quyết định)",
+    "ceremony": "Lễ kết nạp",
+    "official": "Công nhận đảng viên chính thức",
+    "readmitted": "Kết nạp lại",
+    "transfer_in_official": "Chuyển sinh hoạt chính thức đến",
+    "transfer_out_official": "Chuyển sinh hoạt chính thức đi",
+    "transfer_presented": "Đã trình giấy giới thiệu nơi đến",
+    "transfer_out_temporary": "Chuyển sinh hoạt tạm thời đi",
+    "transfer_in_temporary": "Sinh hoạt tạm thời đến",
+    "temporary_return": "Trở lại sinh hoạt",
+    "exemption": "Miễn công tác và sinh hoạt đảng",
+    "exemption_end": "Thôi miễn công tác và sinh hoạt đảng",
+    "discipline": "Kỷ luật",
+    "removal_proposed": "Đề nghị xóa tên",
+    "removed": "Xóa tên",
+    "expelled": "Khai trừ",
+    "lost_contact": "Mất liên lạc",
+    "contact_restored": "Liên lạc lại",
+    "party_age_gap": "Khoảng không tính tuổi đảng",
+    "card_issued": "Cấp thẻ đảng viên",
+    "card_exchanged": "Đổi thẻ đảng viên",
+    "card_lost": "Mất thẻ đảng viên",
+    "card_reissued": "Cấp lại thẻ đảng viên",
+    "badge": "Trao Huy hiệu Đảng",
+    "seriously_ill": "Ốm đau hiểm nghèo",
+    "death": "Từ trần",
+}
+DISCIPLINE_LABELS = {
+    "reprimand": "Khiển trách",
+    "warning": "Cảnh cáo",
+    "dismissal": "Cách chức",
+    "expulsion": "Khai trừ",
+}
+
+
+def rules(session: Session) -> RuleBook:
+    """Rules in the database, completed by shipped versions of keys it does not know yet."""
+    book = rule_book(session)
+    known = set(book.keys())
+    for rule in shipped_rules():
+        if rule.key not in known:
+            book.add(rule)
+    return book
+
+
+def work_calendar(session: Session) -> WorkCalendar:
+    days = session.execute(select(CalendarDay.day, CalendarDay.kind).where(CalendarDay.deleted_at.is_(None))).all()
+    return WorkCalendar(days_off=[d for d, k in days if k == "day_off"],
+                        workdays=[d for d, k in days if k == "workday"])
+
+
+def set_calendar_day(session: Session, actor, day: date, kind: str, note: str | None = None) -> CalendarDay:
+    """Declare a day off or a make-up working day (committee announcements)."""
+    actor.require("write")
+    if kind not in ("day_off", "workday"):
+        raise UserError("Loại ngày chỉ là 'ngày nghỉ' hoặc 'ngày làm bù'.")
+    row = session.scalars(select(CalendarDay).where(CalendarDay.day == day)).one_or_none()
+    if row is None:
+        row = CalendarDay(day=day, kind=kind, note=note, origin_unit=home_code(session))
+        session.add(row)
+        session.flush()
+        audit.record(session, actor, "create", entity="calendar_day", entity_uuid=row.uuid, new=f"{day} {kind}")
+    else:
+        row.kind, row.note, row.deleted_at = kind, note, None
+        audit.record_changes(session, actor, row, entity="calendar_day")
+    return row
+
+
+def home_unit(session: Session) -> Unit:
+    return session.scalars(select(Unit).where(Unit.is_home.is_(True))).one()
+
+
+def home_code(session: Session) -> str:
+    return home_unit(session).code
+
+
+def member_by_uuid(session: Session, uuid: str) -> Member:
+    member = session.scalars(select(Member).where(Member.uuid == uuid, Member.deleted_at.is_(None))).one_or_none()
+    if member is None:
+        raise UserError("Không tìm thấy hồ sơ đảng viên này (có thể đã bị xóa).")
+    return member
+
+
+def live_events(member: Member) -> list[MemberEvent]:
+    return [e for e in member.events if e.deleted_at is None]
+
+
+def member_gaps(member: Member) -> list[Gap]:
+    return gaps_from_events((e.kind, e.event_date, e.end_date) for e in live_events(member))
+
+
+def member_party_age(member: Member, on: date) -> int:
+    return party_age_months(member.decision_date, on, member_gaps(member))
+
+
+def event_detail(event: MemberEvent) -> dict[str, Any]:
+    if not event.detail:
+        return {}
+    try:
+        value = json.loads(event.detail)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def add_event(session: Session, actor, member: Member, kind: str, day: date, *, end_date: date | None = None,
+              decision_number: str | None = None, issuer: str | None = None, detail: dict | None = None,
+              note: str | None = None) -> MemberEvent:
+    if kind not in EVENT_LABELS:
+        raise ValueError(f"unknown event kind {kind!r}")
+    event = MemberEvent(member_id=member.id, kind=kind, event_date=day, end_date=end_date,
+                        decision_number=decision_number or None, issuer=issuer or None,
+                        detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
+                        note=note or None, origin_unit=member.origin_unit or home_code(session))
+    session.add(event)
+    member.events.append(event)
+    session.flush()
+    audit.record(session, actor, "create", entity="member_event", entity_uuid=event.uuid,
+                 detail={"member": member.uuid, "kind": kind, "date": day.isoformat()})
+    return event
+
+
+def set_status(session: Session, actor, member: Member, status: str) -> None:
+    if member.status != status:
+        audit.record(session, actor, "update", entity="member", entity_uuid=member.uuid, field="status",
+                     old=member.status, new=status)
+        member.status = status
+
+
+def require_date(value: date | None, what: str) -> date:
+    if value is None:
+        raise UserError(f"Cần nhập {what}.")
+    return value

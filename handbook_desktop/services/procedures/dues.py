@@ -1,0 +1,218 @@
+"""The dues ledger (DOMAIN.md §8): a line per member and month, branch totals, the Excel dues book.
+
+Each line keeps the amount computed when it was made, by the rules in force in that month; a
+later regulation never rewrites a past month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from handbook_desktop.domain.dues import BASIS_LABELS, METHOD_LABELS, DuesBasisValue, check_reduction, month_start, monthly_dues
+from handbook_desktop.domain.states import HEADCOUNT_STATES, MemberStatus
+from handbook_desktop.services import audit
+from handbook_desktop.services.errors import UserError
+from handbook_desktop.services.progress import Progress, ProgressGen
+from handbook_desktop.services.procedures.common import member_by_uuid, member_party_age, rules
+from handbook_desktop.store.models import DuesBasis, DuesMonth, Member
+
+PAYING_STATES = tuple(s.value for s in HEADCOUNT_STATES)
+
+
+def default_basis(member: Member) -> DuesBasisValue:
+    """When no basis was entered: guessed from the member's occupation, to be confirmed."""
+    occupation = (member.occupation or "").lower()
+    if "hưu" in occupation:
+        return DuesBasisValue("pension", base_amount=None)
+    if "sinh viên" in occupation or "học sinh" in occupation:
+        return DuesBasisValue("student")
+    return DuesBasisValue("flat")
+
+
+def basis_on(session: Session, member: Member, month: date) -> DuesBasisValue:
+    row = session.scalars(select(DuesBasis).where(DuesBasis.member_id == member.id, DuesBasis.deleted_at.is_(None),
+                                                  DuesBasis.effective_from <= month_start(month))
+                          .order_by(DuesBasis.effective_from.desc())).first()
+    if row is None:
+        return default_basis(member)
+    return DuesBasisValue(row.kind, row.base_amount, row.flat_amount, row.reduction_percent, row.reduction_until,
+                          row.exempt_reason)
+
+
+def set_basis(session: Session, actor, member_uuid: str, *, effective_from: date, kind: str,
+              base_amount: int | None = None, flat_amount: int | None = None, reduction_percent: int = 0,
+              reduction_until: date | None = None, exempt_reason: str | None = None) -> DuesBasis:
+    actor.require("write")
+    member = member_by_uuid(session, member_uuid)
+    if kind not in BASIS_LABELS:
+        raise UserError("Đối tượng đóng đảng phí không hợp lệ.")
+    if kind in ("insured_salary", "pension") and not base_amount:
+        raise UserError("Cần nhập mức lương hoặc lương hưu làm căn cứ tính đảng phí.")
+    if base_amount is not None and base_amount < 0:
+        raise UserError("Mức lương không thể âm.")
+    if reduction_percent:
+        problem = check_reduction(rules(session), reduction_percent, effective_from,
+                                  reduction_until or effective_from)
+        if reduction_until is None:
+            problem = problem or "Cần ngày kết thúc giảm đảng phí."
+        if problem:
+            raise UserError(problem)
+    row = DuesBasis(member_id=member.id, effective_from=month_start(effective_from), kind=kind,
+                    base_amount=base_amount, flat_amount=flat_amount, reduction_percent=reduction_percent or 0,
+                    reduction_until=reduction_until, exempt_reason=exempt_reason, origin_unit=member.origin_unit)
+    session.add(row)
+    session.flush()
+    audit.record(session, actor, "create", entity="dues_basis", entity_uuid=row.uuid,
+                 detail={"member": member.uuid, "kind": kind, "from": row.effective_from})
+    return row
+
+
+def generate_month(session: Session, actor, month: date) -> int:
+    """Make the ledger lines of a month for every member in the headcount (existing lines are kept)."""
+    actor.require("write")
+    month = month_start(month)
+    book = rules(session)
+    have = set(session.scalars(select(DuesMonth.member_id).where(DuesMonth.month == month)))
+    members = session.scalars(select(Member).options(selectinload(Member.events))
+                              .where(Member.deleted_at.is_(None), Member.status.in_(PAYING_STATES))).all()
+    added = 0
+    for member in members:
+        if member.id in have or (member.ceremony_date and member.ceremony_date > month.replace(day=28)):
+            continue
+        basis = basis_on(session, member, month)
+        due = monthly_dues(book, basis, month, member_party_age(member, month))
+        session.add(DuesMonth(member_id=member.id, month=month, basis_kind=basis.kind, base_amount=basis.base_amount,
+                              amount=due.amount, exempt=due.exempt, note=due.explanation,
+                              origin_unit=member.origin_unit))
+        added += 1
+    session.flush()
+    audit.record(session, actor, "create", entity="dues_month", detail={"month": month, "lines": added})
+    return added
+
+
+def mark_paid(session: Session, actor, member_uuid: str, month: date, *, paid_on: date | None,
+              method: str = "cash", paid: bool = True) -> DuesMonth:
+    actor.require("write")
+    member = member_by_uuid(session, member_uuid)
+    line = session.scalars(select(DuesMonth).where(DuesMonth.member_id == member.id,
+                                                   DuesMonth.month == month_start(month))).one_or_none()
+    if line is None:
+        raise UserError("Chưa có dòng đảng phí của tháng này: hãy lập sổ tháng trước.")
+    if paid and method not in METHOD_LABELS:
+        raise UserError("Hình thức nộp chỉ là tiền mặt hoặc cổng dịch vụ công.")
+    if paid and paid_on is None:
+        raise UserError("Cần ngày nộp đảng phí.")
+    line.paid, line.paid_on, line.method = paid, paid_on if paid else None, method if paid else None
+    audit.record_changes(session, actor, line, entity="dues_month")
+    return line
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    member_uuid: str
+    name: str
+    basis: str
+    base_amount: int | None
+    amount: int
+    exempt: bool
+    paid: bool
+    paid_on: date | None
+    method: str | None
+    note: str
+
+
+def ledger(session: Session, month: date) -> list[LedgerLine]:
+    rows = session.execute(select(DuesMonth, Member).join(Member, DuesMonth.member_id == Member.id)
+                           .where(DuesMonth.month == month_start(month), DuesMonth.deleted_at.is_(None))
+                           .order_by(Member.name_sort)).all()
+    return [LedgerLine(m.uuid, m.full_name, BASIS_LABELS.get(d.basis_kind, d.basis_kind), d.base_amount, d.amount,
+                       d.exempt, d.paid, d.paid_on, d.method, d.note or "") for d, m in rows]
+
+
+def month_totals(session: Session, year: int) -> list[dict]:
+    """Per month of the year: lines, amount due, amount paid, unpaid lines."""
+    rows = session.execute(
+        select(DuesMonth.month, DuesMonth.amount, DuesMonth.paid)
+        .where(DuesMonth.month >= date(year, 1, 1), DuesMonth.month <= date(year, 12, 1), DuesMonth.deleted_at.is_(None))
+    ).all()
+    totals: dict[date, dict] = {}
+    for month, amount, paid in rows:
+        entry = totals.setdefault(month, {"month": month, "lines": 0, "due": 0, "paid": 0, "unpaid_lines": 0})
+        entry["lines"] += 1
+        entry["due"] += amount
+        if paid:
+            entry["paid"] += amount
+        elif amount > 0:
+            entry["unpaid_lines"] += 1
+    return [totals[m] for m in sorted(totals)]
+
+
+def unpaid_months(session: Session, year: int, before: date) -> dict[int, list[date]]:
+    """Member id → months of ``year`` before ``before``'s month with dues owed, unpaid, no accepted reason."""
+    rows = session.execute(select(DuesMonth.member_id, DuesMonth.month).where(
+        DuesMonth.month >= date(year, 1, 1), DuesMonth.month < month_start(before), DuesMonth.amount > 0,
+        DuesMonth.paid.is_(False), DuesMonth.excused.is_(False), DuesMonth.deleted_at.is_(None))).all()
+    result: dict[int, list[date]] = {}
+    for member_id, month in rows:
+        result.setdefault(member_id, []).append(month)
+    return result
+
+
+def export_dues_book(session: Session, year: int, out_path: Path) -> ProgressGen:
+    """The dues book of a year as Excel: one row per member, a column per month, totals."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    lines = session.execute(select(DuesMonth, Member).join(Member, DuesMonth.member_id == Member.id)
+                            .where(DuesMonth.month >= date(year, 1, 1), DuesMonth.month <= date(year, 12, 1),
+                                   DuesMonth.deleted_at.is_(None)).order_by(Member.name_sort)).all()
+    people: dict[str, dict] = {}
+    for line, member in lines:
+        row = people.setdefault(member.uuid, {"name": member.full_name, "months": {}})
+        row["months"][line.month.month] = line
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"Sổ đảng phí {year}"
+    sheet.append([f"SỔ THU ĐẢNG PHÍ NĂM {year}"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    header = ["STT", "Họ và tên"] + [f"T{m}" for m in range(1, 13)] + ["Cộng đã nộp", "Tháng chưa nộp"]
+    sheet.append(header)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+    total = len(people)
+    column_totals = [0] * 12
+    for index, person in enumerate(people.values(), start=1):
+        values, paid_sum, unpaid = [], 0, []
+        for m in range(1, 13):
+            line = person["months"].get(m)
+            if line is None:
+                values.append(None)
+            elif line.exempt:
+                values.append("Miễn")
+            elif line.paid:
+                values.append(line.amount)
+                paid_sum += line.amount
+                column_totals[m - 1] += line.amount
+            else:
+                values.append("Chưa nộp")
+                unpaid.append(str(m))
+        sheet.append([index, person["name"], *values, paid_sum, ", ".join(unpaid)])
+        if index % 200 == 0:
+            yield Progress(index, total, f"Đã ghi {index}/{total} đảng viên")
+    sheet.append(["", "Cộng", *column_totals, sum(column_totals), ""])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["B"].width = 28
+    for row in sheet.iter_rows(min_row=3, min_col=3, max_col=15):
+        for cell in row:
+            if isinstance(cell.value, int):
+                cell.number_format = "#,##0"
+    workbook.save(out_path)
+    yield Progress(total, total, "Xong")
+    return out_path

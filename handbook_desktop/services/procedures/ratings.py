@@ -1,0 +1,88 @@
+"""Annual rating of members and of the branch (DOMAIN.md §10)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from handbook_desktop.domain.rating import LEVEL_LABELS, LEVEL_ORDER, excellent_ratio_warning, level_for_score
+from handbook_desktop.domain.states import HEADCOUNT_STATES
+from handbook_desktop.services import audit
+from handbook_desktop.services.errors import UserError
+from handbook_desktop.services.procedures.common import home_unit, member_by_uuid, rules
+from handbook_desktop.services.procedures.status import discipline_in_year
+from handbook_desktop.store.models import Member, Rating
+
+RATED_STATES = tuple(s.value for s in HEADCOUNT_STATES)
+
+
+def _check_score(score: int | None) -> None:
+    if score is not None and not 0 <= score <= 100:
+        raise UserError("Điểm đánh giá phải từ 0 đến 100.")
+
+
+def rate_member(session: Session, actor, member_uuid: str, year: int, *, score: int | None,
+                self_score: int | None = None, note: str | None = None) -> Rating:
+    """Level from the score by the bands in force; "không hoàn thành" when disciplined that year."""
+    actor.require("write")
+    _check_score(score)
+    _check_score(self_score)
+    member = member_by_uuid(session, member_uuid)
+    disciplined = bool(discipline_in_year(member, year))
+    if score is None and not disciplined:
+        raise UserError("Cần nhập điểm đánh giá (0–100).")
+    result = level_for_score(rules(session), year, score, disciplined_in_year=disciplined)
+    row = session.scalars(select(Rating).where(Rating.member_id == member.id, Rating.year == year,
+                                               Rating.deleted_at.is_(None))).one_or_none()
+    if row is None:
+        row = Rating(unit_id=member.unit_id, member_id=member.id, year=year, origin_unit=member.origin_unit,
+                     level=result.level)
+        session.add(row)
+    row.score, row.self_score, row.level, row.automatic_reason, row.note = (
+        score, self_score, result.level, result.automatic_reason, note)
+    session.flush()
+    audit.record_changes(session, actor, row, entity="rating")
+    return row
+
+
+def rate_branch(session: Session, actor, year: int, *, score: int, note: str | None = None) -> Rating:
+    actor.require("write")
+    _check_score(score)
+    unit = home_unit(session)
+    result = level_for_score(rules(session), year, score)
+    row = session.scalars(select(Rating).where(Rating.unit_id == unit.id, Rating.member_id.is_(None),
+                                               Rating.year == year, Rating.deleted_at.is_(None))).one_or_none()
+    if row is None:
+        row = Rating(unit_id=unit.id, year=year, origin_unit=unit.code, level=result.level)
+        session.add(row)
+    row.score, row.level, row.note = score, result.level, note
+    session.flush()
+    audit.record_changes(session, actor, row, entity="rating")
+    return row
+
+
+def summary(session: Session, year: int) -> dict:
+    """Counts per level, members still to rate, the branch's own level, and the 20 % warning."""
+    members = session.scalars(select(Member).options(selectinload(Member.events))
+                              .where(Member.deleted_at.is_(None), Member.status.in_(RATED_STATES))
+                              .order_by(Member.name_sort)).all()
+    ratings = {r.member_id: r for r in session.scalars(select(Rating).where(Rating.year == year,
+                                                                           Rating.deleted_at.is_(None)))}
+    counts = {level: 0 for level in LEVEL_ORDER}
+    rows, missing = [], []
+    for member in members:
+        rating = ratings.get(member.id)
+        if rating is None:
+            missing.append(member)
+        else:
+            counts[rating.level] = counts.get(rating.level, 0) + 1
+        rows.append({"member_uuid": member.uuid, "name": member.full_name,
+                     "score": rating.score if rating else None,
+                     "level": rating.level if rating else None,
+                     "level_label": LEVEL_LABELS.get(rating.level, "") if rating else "",
+                     "automatic_reason": rating.automatic_reason if rating else None,
+                     "disciplined": bool(discipline_in_year(member, year))})
+    branch = ratings.get(None)
+    return {"year": year, "counts": counts, "rows": rows, "missing": [(m.uuid, m.full_name) for m in missing],
+            "branch_level": branch.level if branch else None,
+            "warning": excellent_ratio_warning(rules(session), year, counts)}
