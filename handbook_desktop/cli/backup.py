@@ -1,0 +1,201 @@
+"""`backup create | list | verify | restore`, `check` (Kiểm tra dữ liệu) and `users …`."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from handbook_desktop.cli.common import CommandError, database_arg, open_db, print_json, read_password
+from handbook_desktop.domain.dates import format_date
+
+
+def register(sub) -> None:
+    backup = sub.add_parser("backup", help="sao lưu và khôi phục")
+    actions = backup.add_subparsers(dest="backup_command", metavar="VIỆC", required=True)
+
+    create = actions.add_parser("create", help="tạo bản sao lưu ngay (đã kiểm tra)")
+    create.add_argument("--encrypt", action="store_true", help="mã hóa bằng mật khẩu (hỏi mật khẩu)")
+    create.add_argument("--json", action="store_true")
+    create.set_defaults(handler=cmd_create)
+
+    listing = actions.add_parser("list", help="danh sách bản sao lưu của cơ sở dữ liệu này")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_list)
+
+    verify = actions.add_parser("verify", help="kiểm tra lại một bản sao lưu")
+    verify.add_argument("backup", help="mã bản sao (xem 'backup list') hoặc đường dẫn tệp")
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(handler=cmd_verify)
+
+    restore = actions.add_parser("restore", help="khôi phục một bản sao lưu (sao lưu dữ liệu hiện tại trước)")
+    restore.add_argument("backup", help="mã bản sao (xem 'backup list') hoặc đường dẫn tệp")
+    restore.add_argument("--yes", action="store_true", help="khôi phục luôn, không hỏi lại")
+    restore.add_argument("--json", action="store_true")
+    restore.set_defaults(handler=cmd_restore)
+
+    check = sub.add_parser("check", help="kiểm tra dữ liệu: toàn vẹn, liên kết, tính nhất quán")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(handler=cmd_check)
+
+
+def _size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+    return f"{max(1, size // 1024)} KB"
+
+
+def _when(info) -> str:
+    local = info.created_at.astimezone()
+    return f"{local:%H:%M} {format_date(local.date())}"
+
+
+def _verdict(info) -> str:
+    if info.verified_ok is None:
+        return "chưa kiểm tra"
+    return "đã kiểm tra: tốt" if info.verified_ok else f"LỖI: {info.verify_message}"
+
+
+def _stem(args) -> str:
+    from pathlib import Path
+
+    from handbook_desktop.store.engine import sqlite_path, to_url
+
+    target = database_arg(args)
+    path = sqlite_path(to_url(target))
+    if path is not None:
+        return Path(path).stem
+    from sqlalchemy.engine import make_url
+
+    return make_url(to_url(target)).database or "postgresql"
+
+
+def _password_for(info) -> str | None:
+    if info.encrypted:
+        return read_password("Mật khẩu sao lưu: ")
+    return None
+
+
+def cmd_create(args) -> int:
+    from handbook_desktop.services.auth import SYSTEM
+    from handbook_desktop.services.backup import create_backup
+
+    password = read_password("Mật khẩu sao lưu mới: ", confirm=True) if args.encrypt else None
+    if password is not None and len(password) < 8:
+        raise CommandError("Mật khẩu sao lưu cần ít nhất 8 ký tự.")
+    with open_db(args) as database:
+        result = create_backup(database, reason="manual", password=password, actor=SYSTEM)
+    info = result.info
+    if args.json:
+        print_json({**info.to_json(), "warnings": result.warnings,
+                    "second_copy": str(result.second_copy) if result.second_copy else None})
+        return 0
+    print(f"Đã sao lưu: {info.path} ({_size(info.size)}, {info.members or 0} hồ sơ đảng viên, {_verdict(info)}).")
+    for warning in result.warnings:
+        print(f"Chú ý: {warning}", file=sys.stderr)
+    return 0
+
+
+def cmd_list(args) -> int:
+    from handbook_desktop.services.backup import list_backups
+
+    backups = list_backups(source_stem=_stem(args))
+    if args.json:
+        print_json([info.to_json() for info in backups])
+        return 0
+    if not backups:
+        print("Chưa có bản sao lưu nào.")
+        return 0
+    for info in backups:
+        lock = " [mã hóa]" if info.encrypted else ""
+        holds = f"{info.members} hồ sơ" if info.members is not None else "chưa rõ nội dung"
+        print(f"{info.id}  {_when(info)}  {info.reason_label}  {_size(info.size)}  {holds}{lock}  — {_verdict(info)}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    from handbook_desktop.services.backup import find_backup, verify_backup
+
+    info = find_backup(args.backup)
+    info = verify_backup(info, password=_password_for(info))
+    if args.json:
+        print_json(info.to_json())
+    else:
+        print(f"{info.id}: {info.verify_message}")
+    return 0 if info.verified_ok else 1
+
+
+def _describe(contents) -> list[str]:
+    info = contents.info
+    counts = contents.counts
+    lines = [
+        f"Bản sao: {info.id} ({info.reason_label}, lúc {_when(info)}, {_size(info.size)})",
+        f"Đơn vị: {contents.unit_code or 'không rõ'}; phiên bản dữ liệu: {contents.schema_version}",
+        f"Gồm: {counts.get('member', 0)} hồ sơ đảng viên, {counts.get('member_event', 0)} sự kiện, "
+        f"{counts.get('meeting', 0)} cuộc họp, {counts.get('audit_log', 0)} dòng nhật ký.",
+    ]
+    if contents.schema_state == "older":
+        lines.append("Bản sao từ phiên bản cũ hơn: sẽ được nâng cấp khi khôi phục.")
+    return lines
+
+
+def cmd_restore(args) -> int:
+    from handbook_desktop.logs import setup_logging
+    from handbook_desktop.services.auth import SYSTEM
+    from handbook_desktop.services.backup import find_backup, inspect_backup, restore_backup
+    from handbook_desktop.services.backup.restore import newer_schema_message
+    from handbook_desktop.store.engine import sqlite_path, to_url
+
+    setup_logging(console=False)
+    info = find_backup(args.backup)
+    password = _password_for(info)
+    contents = inspect_backup(info, password=password)
+    if contents.schema_state == "newer":
+        raise CommandError(newer_schema_message(contents.schema_version))
+    if not args.json:
+        for line in _describe(contents):
+            print(line)
+    if not args.yes:
+        if not (sys.stdin is not None and sys.stdin.isatty()):
+            raise CommandError("Chưa khôi phục: thêm --yes để xác nhận (dữ liệu hiện tại sẽ được sao lưu trước).")
+        answer = input("Khôi phục bản sao này? Dữ liệu hiện tại sẽ được sao lưu trước. (c/k): ").strip().lower()
+        if answer not in {"c", "co", "có", "y", "yes"}:
+            print("Không khôi phục.")
+            return 1
+    target = database_arg(args)
+    path = sqlite_path(to_url(target))
+    if path is None:
+        with open_db(args, require_home=False) as database:
+            result = restore_backup(None, info, actor=SYSTEM, password=password, database=database)
+    else:
+        result = restore_backup(path, info, actor=SYSTEM, password=password)
+    if args.json:
+        print_json({"restored": info.id, "before": result.before.id if result.before else None,
+                    "migrated_from": result.migrated_from, "counts": result.counts, "undo": result.undo_hint})
+        return 0
+    print(f"Đã khôi phục và kiểm tra: {result.counts.get('member', 0)} hồ sơ đảng viên.")
+    if result.migrated_from:
+        print(f"Dữ liệu đã được nâng cấp từ phiên bản {result.migrated_from}.")
+    print(result.undo_hint)
+    return 0
+
+
+def cmd_check(args) -> int:
+    from handbook_desktop.services.datacheck import check_file, run_check
+
+    target = database_arg(args)
+    from handbook_desktop.store.engine import sqlite_path, to_url
+
+    path = sqlite_path(to_url(target))
+    if path is not None:
+        if not os.path.exists(path):
+            raise CommandError(f"Không tìm thấy tệp cơ sở dữ liệu '{path}'.")
+        report = check_file(path)
+    else:
+        with open_db(args, readonly=True) as database:
+            report = run_check(database)
+    if args.json:
+        print_json(report.to_json())
+    else:
+        for line in report.lines():
+            print(line)
+    return 0 if report.ok else 1

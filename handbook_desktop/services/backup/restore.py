@@ -1,0 +1,306 @@
+"""Restore a backup without ever making things worse.
+
+Order: read what the backup holds → refuse a newer schema → take the instance lock → back up the
+current file (a damaged one is copied byte for byte) → build the restored database in a temporary
+file beside the live one (decrypt, integrity check, migrate an older schema, record the restore in
+its audit log, verify) → fold the live WAL into its file → one atomic rename over the live file →
+verify. A process killed at any point leaves either the old database or the restored one, whole.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sqlite3
+import time
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from handbook_desktop import paths
+from handbook_desktop.services.backup.archive import (
+    BackupInfo,
+    fsync_dir,
+    manifest_path_for,
+    plain_copy,
+    revision_of,
+    sha256_file,
+    sqlite_contents,
+    write_manifest,
+)
+from handbook_desktop.services.errors import UserError
+from handbook_desktop.store.snapshot import integrity_ok, table_counts
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BackupContents:
+    info: BackupInfo
+    schema_version: str | None
+    schema_state: str  # "same" | "older" | "newer" | "unknown"
+    counts: dict[str, int]
+    unit_code: str | None
+
+    @property
+    def members(self) -> int:
+        return self.counts.get("member", 0)
+
+
+@dataclass
+class RestoreResult:
+    backup: BackupInfo
+    before: BackupInfo | None
+    counts: dict[str, int]
+    migrated_from: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def undo_hint(self) -> str:
+        if self.before is None:
+            return "Không có dữ liệu cũ để hoàn tác."
+        return (f"Muốn hoàn tác, hãy khôi phục bản sao '{self.before.id}' "
+                "(được tạo ngay trước khi khôi phục).")
+
+
+def _pause(step: str) -> None:
+    # Crash-safety tests kill the process at a named step of the restore.
+    wanted = os.environ.get("HANDBOOK_TEST_RESTORE_PAUSE")
+    if not wanted:
+        return
+    name, _, seconds = wanted.partition(":")
+    if name == step:
+        marker = os.environ.get("HANDBOOK_TEST_RESTORE_MARKER")
+        if marker:
+            Path(marker).write_text(step, encoding="utf-8")
+        time.sleep(float(seconds or 30))
+
+
+def _schema_state(revision: str | None) -> str:
+    from handbook_desktop.store.migrate import head_revision, known_revisions
+
+    if revision is None:
+        return "unknown"
+    if revision == head_revision():
+        return "same"
+    if revision in known_revisions():
+        return "older"
+    return "newer"
+
+
+def newer_schema_message(revision: str | None) -> str:
+    return (f"Bản sao lưu được tạo bởi phiên bản chương trình mới hơn (phiên bản dữ liệu {revision}); "
+            "không khôi phục để tránh mất dữ liệu. Hãy cài phiên bản mới nhất của Sổ tay Chi bộ rồi thử lại.")
+
+
+def inspect_backup(info: BackupInfo, *, password: str | None = None) -> BackupContents:
+    """What the backup holds, read from the backup itself (not only its manifest)."""
+    if info.backend == "postgresql":
+        return BackupContents(info, info.schema_version, _schema_state(info.schema_version), info.counts,
+                              info.unit_code)
+    plain, temporary = plain_copy(info, password, paths.backups_dir())
+    try:
+        ok, message = integrity_ok(plain)
+        if not ok:
+            raise UserError(f"Bản sao lưu '{info.id}' bị hỏng ({message[:120]}); hãy chọn bản khác.")
+        revision, counts, unit = sqlite_contents(plain)
+    except sqlite3.DatabaseError as error:
+        raise UserError(f"Bản sao lưu '{info.id}' không đọc được: {error}.") from error
+    finally:
+        if temporary:
+            plain.unlink(missing_ok=True)
+    return BackupContents(info, revision, _schema_state(revision), counts, unit)
+
+
+def _copy_damaged(target: Path, now: datetime) -> BackupInfo:
+    """The current file cannot be backed up through SQLite: keep its bytes (and its WAL) as they are."""
+    folder = paths.backups_dir()
+    stamp = now.astimezone().strftime("%Y%m%d-%H%M%S")
+    copy = folder / f"{target.stem}-{stamp}-ban-hong.sqlite3"
+    number = 2
+    while copy.exists():
+        copy = folder / f"{target.stem}-{stamp}-ban-hong-{number}.sqlite3"
+        number += 1
+    shutil.copyfile(target, copy)
+    for extra in ("-wal",):
+        side = target.with_name(target.name + extra)
+        if side.exists() and side.stat().st_size:
+            shutil.copyfile(side, copy.with_name(copy.name + extra))
+    info = BackupInfo(id=copy.name[: -len(".sqlite3")], path=copy, reason="damaged", created_at=now,
+                      size=copy.stat().st_size, encrypted=False, source_name=target.name,
+                      sha256=sha256_file(copy), verified_at=now, verified_ok=False,
+                      verify_message="Bản sao nguyên trạng của tệp hỏng, chỉ để tra cứu.")
+    write_manifest(info)
+    return info
+
+
+def _backup_current(target: Path, now: datetime) -> BackupInfo | None:
+    if not target.exists() or target.stat().st_size == 0:
+        return None
+    from handbook_desktop.services.backup.create import _new_path
+    from handbook_desktop.store.snapshot import SnapshotError, snapshot
+
+    folder = paths.backups_dir()
+    copy = _new_path(folder, target.stem, "restore", ".sqlite3", now)
+    try:
+        ok, _message = integrity_ok(target)
+        if not ok:
+            raise SnapshotError("damaged")
+        counts = snapshot(target, copy)
+        revision, _, unit = sqlite_contents(copy)
+    except (SnapshotError, sqlite3.DatabaseError):
+        log.warning("current database is damaged; keeping a raw copy before restoring")
+        return _copy_damaged(target, now)
+    from handbook_desktop import __version__
+
+    info = BackupInfo(id=copy.name[: -len(".sqlite3")], path=copy, reason="restore", created_at=now,
+                      size=copy.stat().st_size, encrypted=False, schema_version=revision, app_version=__version__,
+                      source_name=target.name, unit_code=unit, counts=counts, sha256=sha256_file(copy),
+                      verified_at=now, verified_ok=True, verify_message="Tốt: toàn vẹn, số dòng khớp.")
+    write_manifest(info)
+    return info
+
+
+def _prepare(info: BackupInfo, password: str | None, work: Path, actor, before: BackupInfo | None) -> tuple[dict, str | None]:
+    """Build the restored database in ``work``: returns its row counts and the revision it was migrated from."""
+    from handbook_desktop.services.backup.crypto import decrypt_file, is_encrypted
+
+    work.unlink(missing_ok=True)
+    if is_encrypted(info.path):
+        if not password:
+            raise UserError("Bản sao lưu này được mã hóa: cần mật khẩu sao lưu.")
+        decrypt_file(info.path, work, password)
+    else:
+        shutil.copyfile(info.path, work)
+    ok, message = integrity_ok(work)
+    if not ok:
+        raise UserError(f"Bản sao lưu bị hỏng ({message[:120]}); không khôi phục, dữ liệu hiện tại giữ nguyên.")
+    revision = revision_of(work)
+    state = _schema_state(revision)
+    if state == "newer":
+        raise UserError(newer_schema_message(revision))
+    if state == "unknown":
+        raise UserError("Tệp này không phải bản sao lưu của Sổ tay Chi bộ; không khôi phục.")
+    _, counts_in_backup, _ = sqlite_contents(work)
+    from handbook_desktop.services.audit import record
+    from handbook_desktop.store.database import Database
+
+    # Opening migrates an older schema (inside one transaction); no pre-migration copy is needed
+    # of a temporary file, and no lock (the live file's lock is held by the caller).
+    staged = Database.open(work, lock=False, migrate=False)
+    try:
+        from handbook_desktop.store.migrate import upgrade
+
+        migrated_from = revision if state == "older" else None
+        if migrated_from:
+            upgrade(staged.engine, database_file=None)
+        with staged.session() as session:
+            record(session, actor, "restore", entity="backup",
+                   detail={"backup": info.id, "created_at": info.created_at.isoformat(),
+                           "before": before.id if before else None, "migrated_from": migrated_from})
+    finally:
+        staged.close()
+    with closing(sqlite3.connect(str(work))) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("PRAGMA journal_mode=DELETE")
+    work.with_name(work.name + "-wal").unlink(missing_ok=True)
+    work.with_name(work.name + "-shm").unlink(missing_ok=True)
+    ok, message = integrity_ok(work)
+    if not ok:
+        raise UserError(f"Dữ liệu khôi phục không qua kiểm tra toàn vẹn ({message[:120]}); dữ liệu hiện tại giữ nguyên.")
+    uri = f"file:{work.as_posix()}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as connection:
+        counts = table_counts(connection)
+        problems = connection.execute("PRAGMA foreign_key_check").fetchall()
+    if problems:
+        raise UserError("Bản sao lưu có liên kết dữ liệu bị đứt; không khôi phục, dữ liệu hiện tại giữ nguyên.")
+    for table, count in counts_in_backup.items():
+        expected = count + (1 if table == "audit_log" else 0)
+        if table != "alembic_version" and counts.get(table) != expected:
+            raise UserError("Dữ liệu khôi phục không khớp số dòng với bản sao lưu; dữ liệu hiện tại giữ nguyên.")
+    with open(work, "rb+") as handle:
+        os.fsync(handle.fileno())
+    return counts, migrated_from
+
+
+def _fold_wal(target: Path) -> None:
+    """Bring everything in the live WAL into the main file, so the WAL can go before the rename
+    (a leftover WAL would be replayed onto the restored file and ruin it)."""
+    wal = target.with_name(target.name + "-wal")
+    shm = target.with_name(target.name + "-shm")
+    if target.exists():
+        try:
+            with closing(sqlite3.connect(str(target), timeout=10)) as connection:
+                busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if busy:
+                raise UserError("Cơ sở dữ liệu đang bận; hãy đóng các cửa sổ khác rồi khôi phục lại.")
+        except sqlite3.DatabaseError:
+            pass  # a damaged file: its raw copy (with the WAL) is already in the backups folder
+    if wal.exists() and wal.stat().st_size:
+        # Never delete what could hold data: set the unfolded WAL aside.
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        wal.replace(paths.backups_dir() / f"{target.stem}-{stamp}-wal-truoc-khoi-phuc.bin")
+    wal.unlink(missing_ok=True)
+    shm.unlink(missing_ok=True)
+
+
+def restore_backup(target, info: BackupInfo, *, actor, password: str | None = None,
+                   database=None) -> RestoreResult:
+    """Restore ``info`` over the SQLite file ``target`` (a path). Pass the open ``database`` when
+    the window holds it: its instance lock is used and its connections are closed first."""
+    actor.require("restore")
+    if info.backend == "postgresql":
+        from handbook_desktop.services.backup.postgres import restore_dump
+
+        if database is None:
+            raise UserError("Khôi phục PostgreSQL cần kết nối tới cơ sở dữ liệu.")
+        return restore_dump(database, info, actor=actor)
+    target = Path(target)
+    contents_state = _schema_state(info.schema_version) if info.schema_version else None
+    if contents_state == "newer":
+        raise UserError(newer_schema_message(info.schema_version))
+    from handbook_desktop.store.lock import InstanceLock
+
+    lock = None
+    if database is None or database.lock is None or not database.lock.held:
+        lock = InstanceLock(target)
+        lock.acquire()
+    try:
+        if database is not None:
+            database.engine.dispose()
+        now = datetime.now(timezone.utc)
+        _pause("before_backup")
+        before = _backup_current(target, now)
+        work = target.with_name(f".{target.name}.khoi-phuc")
+        try:
+            counts, migrated_from = _prepare(info, password, work, actor, before)
+            _pause("before_swap")
+            _fold_wal(target)
+            _pause("before_replace")
+            os.replace(work, target)
+            fsync_dir(target.parent)
+        except BaseException:
+            if work.exists():
+                work.unlink(missing_ok=True)
+            raise
+        _pause("after_replace")
+        ok, message = integrity_ok(target)
+        if not ok:  # cannot happen short of a failing disk; the previous state is in `before`
+            raise UserError(f"Sau khi khôi phục, tệp không qua kiểm tra toàn vẹn ({message[:120]}). "
+                            + (f"Dữ liệu trước đó ở bản sao '{before.id}'." if before else ""))
+    finally:
+        if lock is not None:
+            lock.release()
+    log.info("restored backup %s over %s", info.id, target.name)
+    return RestoreResult(info, before, counts, migrated_from)
+
+
+def cleanup_interrupted(target: Path) -> None:
+    """A restore killed before its rename leaves a temporary file: remove it (it is a copy)."""
+    for extra in ("", "-wal", "-shm", "-journal"):
+        Path(target).with_name(f".{Path(target).name}.khoi-phuc{extra}").unlink(missing_ok=True)
+
+
+__all__ = ["BackupContents", "RestoreResult", "inspect_backup", "restore_backup", "manifest_path_for"]
