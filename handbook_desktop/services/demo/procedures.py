@@ -56,14 +56,14 @@ def _admissions(session, rng, today, unit_id, officials, taken):
                                    identified_on=today - timedelta(days=300 - index * 20),
                                    proposed_by=rng.choice(["Chi đoàn khu dân cư", "Công đoàn cơ sở"]))
         fields = {"course_certificate_date": today - timedelta(days=250)}
-        if index >= 1:
+        if index >= 1 and len(introducers) >= 2:
             fields.update(application_date=today - timedelta(days=200), background_verified_on=today - timedelta(days=150),
                           introducer_1_uuid=introducers[0].uuid, introducer_1_known_since=today - timedelta(days=900),
                           introducer_2_uuid=introducers[1].uuid, introducer_2_known_since=today - timedelta(days=700))
-        if index >= 2:
+        if index >= 2 and len(introducers) >= 2:
             fields.update(opinions_date=today - timedelta(days=70))
         admission.update_case(session, SYSTEM, case.uuid, **fields)
-        if index >= 2:
+        if index >= 2 and len(introducers) >= 2:
             admission.record_branch_vote(session, SYSTEM, case.uuid, considered_on=today - timedelta(days=60),
                                          votes_for=40, denominator=45)
             admission.record_decision(session, SYSTEM, case.uuid, decision_number="215-QĐ/ĐU",
@@ -86,6 +86,8 @@ def _probation(session, rng, today, unit_id, taken):
 
 
 def _status_events(session, rng, today, officials, taken):
+    if len([m for m in officials if m.id not in taken]) < 3:
+        return
     leaving = _pick(rng, officials, taken)
     status.transfer_out(session, SYSTEM, leaving.uuid, day=today - timedelta(days=12),
                         destination="Chi bộ Tổ dân phố 7, Đảng bộ phường Ba Đình", dues_paid_to=today.replace(day=1))
