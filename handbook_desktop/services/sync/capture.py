@@ -1,0 +1,178 @@
+"""Change capture: which rows a package to one peer carries.
+
+A row travels when its version differs from the version the peer last acknowledged (``sync_row``),
+so a lost package's changes ride along in the next one until a receipt arrives. A full snapshot
+carries every row in scope. Going up, a branch sends every row of the tables that travel up;
+going down, a committee sends what belongs to that branch (rows leading to its unit by foreign
+keys, their children, rows already exchanged with it), the units they point at, and the rules.
+Rows with an open conflict wait until a person resolves it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handbook_desktop.services.sync.tables import BOOKKEEPING, SyncedTable, synced_tables, to_json
+from handbook_desktop.store.models import SyncConflict, SyncPeer, SyncRow, Unit
+
+CHUNK = 500
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def serialise(item: SyncedTable, row, id_to_uuid: dict[str, dict[int, str]]) -> dict:
+    """A row as travelling JSON: foreign keys as the referenced row's uuid."""
+    table = item.table
+    fields = {}
+    for name in item.columns:
+        if name in ("uuid", "version"):
+            continue
+        value = row._mapping[name]
+        target = item.fks.get(name)
+        if target is not None:
+            fields[name] = None if value is None else id_to_uuid[target].get(value)
+        else:
+            fields[name] = to_json(table.c[name], value)
+    return {"t": item.name, "u": row._mapping["uuid"], "v": row._mapping["version"], "f": fields}
+
+
+class UuidMaps(dict):
+    """id → uuid per table, loaded on first use."""
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+
+    def __missing__(self, name: str) -> dict[int, str]:
+        table = {item.name: item for item in synced_tables()}[name].table
+        mapping = dict(self.session.execute(select(table.c.id, table.c.uuid)).all())
+        self[name] = mapping
+        return mapping
+
+
+def _scope_ids(session: Session, peer: SyncPeer, synced_uuids: set[str]) -> dict[str, set[int] | None]:
+    """Row ids per table that belong to a child branch (``None``: every row of the table)."""
+    unit_id = session.scalar(select(Unit.id).where(Unit.uuid == peer.unit_uuid))
+    scope: dict[str, set[int] | None] = {}
+    for item in synced_tables():
+        if item.name == "unit":
+            continue
+        table = item.table
+        fk_columns = [name for name, target in item.fks.items() if target != item.name]
+        if not item.unit_path and not any(item.fks[name] in scope for name in fk_columns):
+            scope[item.name] = None  # a table of the whole organisation (rules, calendar)
+            continue
+        columns = [table.c.id, table.c.uuid] + [table.c[name] for name in fk_columns]
+        ids: set[int] = set()
+        for row in session.execute(select(*columns)):
+            values = row._mapping
+            if values["uuid"] in synced_uuids:
+                ids.add(values["id"])
+                continue
+            for name in fk_columns:
+                target = item.fks[name]
+                value = values[name]
+                if value is None:
+                    continue
+                if target == "unit":
+                    if value == unit_id:
+                        ids.add(values["id"])
+                        break
+                elif target in scope and (scope[target] is None or value in scope[target]):
+                    if scope[target] is not None:
+                        ids.add(values["id"])
+                        break
+        scope[item.name] = ids
+    return scope
+
+
+def capture(session: Session, peer: SyncPeer, *, full: bool) -> tuple[list[dict], dict[str, dict]]:
+    """The records for ``peer`` and the agreed state of each (for ``base_version``)."""
+    states = {row.row_uuid: row for row in session.scalars(select(SyncRow).where(SyncRow.peer_code == peer.unit_code))}
+    held = set(session.scalars(select(SyncConflict.row_uuid).where(
+        SyncConflict.peer_code == peer.unit_code, SyncConflict.resolved_at.is_(None))))
+    maps = UuidMaps(session)
+    going_down = peer.relation == "child"
+    scope = _scope_ids(session, peer, set(states)) if going_down else {}
+    records: list[dict] = []
+    needed_units: set[int] = set()
+    for item in synced_tables():
+        if item.name == "unit":
+            continue
+        if item.ownership.down_only and not going_down:
+            continue
+        table = item.table
+        ids = scope.get(item.name) if going_down else None
+        query = select(table)
+        if ids is not None:
+            rows = []
+            for chunk in _chunks(sorted(ids)):
+                rows.extend(session.execute(query.where(table.c.id.in_(chunk))))
+        else:
+            rows = session.execute(query.order_by(table.c.id))
+        for row in rows:
+            values = row._mapping
+            if values["uuid"] in held:
+                continue
+            state = states.get(values["uuid"])
+            if not full and state is not None and state.version == values["version"]:
+                continue
+            records.append(serialise(item, row, maps))
+            for name, target in item.fks.items():
+                if target == "unit" and values[name] is not None:
+                    needed_units.add(values[name])
+    if going_down:
+        records = _units_for(session, peer, needed_units, states, maps, full) + records
+    for record in records:
+        state = states.get(record["u"])
+        record["b"] = state.version if state is not None else None
+    return records, states
+
+
+def _units_for(session, peer, needed: set[int], states, maps, full: bool) -> list[dict]:
+    """The branch's own unit, our home unit, the units its rows point at, and their parents."""
+    item = {entry.name: entry for entry in synced_tables()}["unit"]
+    table = item.table
+    by_id = {row._mapping["id"]: row for row in session.execute(select(table))}
+    wanted = set(needed)
+    for row in by_id.values():
+        if row._mapping["uuid"] == peer.unit_uuid or row._mapping["is_home"]:
+            wanted.add(row._mapping["id"])
+    chain = set()
+    for unit_id in wanted:
+        while unit_id is not None and unit_id not in chain:
+            chain.add(unit_id)
+            unit_id = by_id[unit_id]._mapping["parent_id"] if unit_id in by_id else None
+
+    def depth(unit_id: int) -> int:
+        count = 0
+        while by_id[unit_id]._mapping["parent_id"] is not None and count < 50:
+            unit_id = by_id[unit_id]._mapping["parent_id"]
+            count += 1
+        return count
+
+    records = []
+    for unit_id in sorted(chain, key=lambda value: (depth(value), value)):
+        row = by_id[unit_id]
+        state = states.get(row._mapping["uuid"])
+        if not full and state is not None and state.version == row._mapping["version"]:
+            continue
+        records.append(serialise(item, row, maps))
+    return records
+
+
+def agreed_fields(state: SyncRow | None) -> dict | None:
+    if state is None or state.data_json is None:
+        return None
+    return json.loads(state.data_json)
+
+
+def field_names(item: SyncedTable) -> list[str]:
+    return [name for name in item.columns if name not in BOOKKEEPING or name == "deleted_at"]

@@ -1,0 +1,127 @@
+"""Making packages: changes or a full snapshot for a peer, receipts, and the outbox."""
+
+from __future__ import annotations
+
+import json
+import uuid as _uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from handbook_desktop import __version__
+from handbook_desktop.services.audit import record as audit
+from handbook_desktop.services.errors import UserError
+from handbook_desktop.services.sync import package
+from handbook_desktop.services.sync.capture import capture
+from handbook_desktop.services.sync.keys import Keyring, latest_peer_key
+from handbook_desktop.store.base import utcnow
+from handbook_desktop.store.migrate import head_revision
+from handbook_desktop.store.models import SyncInbox, SyncOutbox, SyncPeer, SyncRow
+
+RECEIPT = "receipt"
+
+
+@dataclass
+class ExportResult:
+    package_id: str
+    sequence: int
+    kind: str
+    recipient: str
+    counts: dict[str, int]
+    data: bytes
+    file_name: str
+
+    def public(self) -> dict:
+        return {"package_id": self.package_id, "sequence": self.sequence, "kind": self.kind,
+                "recipient": self.recipient, "counts": self.counts, "records": sum(self.counts.values()),
+                "bytes": len(self.data), "file_name": self.file_name}
+
+
+def file_name(sender: str, recipient: str, kind: str, sequence: int, package_id: str) -> str:
+    # Unit codes and numbers only: a file name must not carry personal data.
+    if kind == RECEIPT:
+        return f"{sender}-gui-{recipient}-bien-nhan-{package_id[:8]}.hbsync"
+    return f"{sender}-gui-{recipient}-so-{sequence:04d}.hbsync"
+
+
+def peer_or_refuse(session: Session, code: str) -> SyncPeer:
+    peer = session.scalars(select(SyncPeer).where(SyncPeer.unit_code == code)).first()
+    if peer is None:
+        raise UserError(f"Chưa tin cậy đơn vị {code}: hãy nhận thẻ định danh của đơn vị đó và xác nhận dấu vân tay.")
+    return peer
+
+
+def last_applied(session: Session, peer_code: str) -> int:
+    return session.scalar(select(func.coalesce(func.max(SyncInbox.sequence), 0)).where(
+        SyncInbox.peer_code == peer_code, SyncInbox.status == "applied", SyncInbox.kind != RECEIPT)) or 0
+
+
+def _seal(session: Session, keyring: Keyring, peer: SyncPeer, kind: str, sequence: int, previous: str | None,
+          counts: dict, plain: bytes, actor_name: str) -> ExportResult:
+    key = latest_peer_key(session, peer.unit_code)
+    package_id = str(_uuid.uuid4())
+    manifest = {
+        "package_id": package_id, "kind": kind, "sender": keyring.unit_code, "recipient": peer.unit_code,
+        "sender_key": keyring.active_id, "recipient_key": key.key_id, "sequence": sequence,
+        "previous": previous, "acknowledged": last_applied(session, peer.unit_code),
+        "schema": head_revision(), "app_version": __version__, "created_at": utcnow().isoformat(),
+        "counts": counts,
+    }
+    data, manifest_bytes = package.build(manifest, plain, keyring, key.box_public)
+    import hashlib
+
+    session.add(SyncOutbox(package_id=package_id, peer_code=peer.unit_code, kind=kind, sequence=sequence,
+                           manifest_hash=hashlib.sha256(manifest_bytes).hexdigest(),
+                           counts_json=json.dumps(counts), data=data, created_by=actor_name))
+    return ExportResult(package_id, sequence, kind, peer.unit_code, counts, data,
+                        file_name(keyring.unit_code, peer.unit_code, kind, sequence, package_id))
+
+
+def export_package(database, actor, keyring: Keyring, peer_code: str, *, full: bool = False) -> ExportResult:
+    """Everything the peer has not acknowledged (or everything in scope) as the next numbered package."""
+    actor.require("write")
+    with database.immediate() as session:
+        peer = peer_or_refuse(session, peer_code)
+        last = session.scalars(select(SyncOutbox).where(
+            SyncOutbox.peer_code == peer_code, SyncOutbox.kind != RECEIPT).order_by(SyncOutbox.sequence.desc())).first()
+        sequence = (last.sequence if last else 0) + 1
+        records, states = capture(session, peer, full=full)
+        counts: dict[str, int] = {}
+        for item in records:
+            counts[item["t"]] = counts.get(item["t"], 0) + 1
+        plain = "\n".join(json.dumps(item, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+                          for item in records).encode("utf-8")
+        kind = "full" if full else ("decisions" if peer.relation == "child" else "changes")
+        result = _seal(session, keyring, peer, kind, sequence, last.manifest_hash if last else None, counts, plain,
+                       actor.username)
+        for item in records:
+            state = states.get(item["u"])
+            sent = json.dumps(item["f"], ensure_ascii=False, sort_keys=True)
+            if state is None:
+                state = SyncRow(peer_code=peer_code, table_name=item["t"], row_uuid=item["u"])
+                session.add(state)
+            state.sent_version, state.sent_json, state.sent_package = item["v"], sent, result.package_id
+        audit(session, actor, "sync_export", entity="sync_outbox", entity_uuid=result.package_id,
+              detail={"to": peer_code, "sequence": sequence, "kind": kind, "counts": counts})
+    return result
+
+
+def make_receipt(session: Session, keyring: Keyring, peer: SyncPeer, manifest: dict, results: list[dict],
+                 actor_name: str) -> ExportResult:
+    """A receipt: what was accepted, unchanged and rejected (with reasons). Outside the numbered chain."""
+    body = {"acknowledges": manifest["package_id"], "sequence": manifest["sequence"], "records": results}
+    counts = {"records": len(results)}
+    plain = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return _seal(session, keyring, peer, RECEIPT, 0, None, counts, plain, actor_name)
+
+
+def reexport(database, package_id: str) -> ExportResult:
+    """A lost package written again byte for byte: same id, same number, same content."""
+    with database.read() as session:
+        row = session.scalars(select(SyncOutbox).where(SyncOutbox.package_id == package_id)).first()
+        if row is None:
+            raise UserError("Không có gói này trong danh sách gói đã gửi.")
+        sender = database.home_unit().code
+        return ExportResult(row.package_id, row.sequence, row.kind, row.peer_code, json.loads(row.counts_json),
+                            row.data, file_name(sender, row.peer_code, row.kind, row.sequence, row.package_id))

@@ -1,0 +1,423 @@
+"""Compare a package's records with this database (the dry run) and write them (the apply).
+
+For each record: a new row is inserted; a row we have not changed since the sender's base is
+brought up to the sender's version; otherwise a three-way merge against the state both sides
+last agreed on: fields changed on one side merge, the same field changed on both sides goes to the
+conflict queue. A sender may not change fields the other side owns (those are rejected, and our
+value travels back). Versions are kept equal whenever the contents are equal, so nothing echoes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import Index, UniqueConstraint, insert, select, update
+from sqlalchemy.orm import Session
+
+from handbook_desktop.domain.text import mask_digits
+from handbook_desktop.services.sync.capture import UuidMaps, _chunks, serialise
+from handbook_desktop.services.sync.tables import (
+    BRANCH, COMMITTEE, FIELD_LABELS, SENSITIVE, SHARED, BadValue, SyncedTable, from_json, table_by_name, to_json,
+)
+from handbook_desktop.store.events import member_shadow_columns
+from handbook_desktop.store.models import SyncConflict, SyncRow
+
+OUTCOMES = ("new", "changed", "unchanged", "deleted", "conflict", "rejected")
+OUTCOME_LABELS = {"new": "Mới", "changed": "Thay đổi", "unchanged": "Không đổi", "deleted": "Xóa",
+                  "conflict": "Xung đột", "rejected": "Từ chối"}
+_NOT_COMPARED = {"updated_at", "origin_unit"}
+_LABEL_FIELDS = ("full_name", "name", "topic", "title", "key", "code", "kind")
+
+
+@dataclass
+class RecordPlan:
+    table: str
+    uuid: str
+    version: int
+    outcome: str
+    label: str = ""
+    changes: list[tuple[str, object, object]] = field(default_factory=list)
+    conflicts: list[tuple[str, object, object, object]] = field(default_factory=list)
+    reason: str | None = None
+    merged: dict | None = None  # travelling JSON fields to write
+    theirs: dict | None = None
+    local_id: int | None = None
+    adopt_uuid: bool = False
+    new_version: int | None = None
+    bumped: bool = False
+
+    def public(self, *, mask: bool = True) -> dict:
+        def show(name, value):
+            if mask and name in SENSITIVE and isinstance(value, str):
+                return mask_digits(value)
+            return value
+
+        return {
+            "table": self.table, "uuid": self.uuid, "outcome": self.outcome,
+            "outcome_label": OUTCOME_LABELS[self.outcome], "label": self.label, "reason": self.reason,
+            "changes": [{"field": name, "field_label": FIELD_LABELS.get(name, name), "old": show(name, old),
+                         "new": show(name, new)} for name, old, new in self.changes],
+            "conflicts": [{"field": name, "field_label": FIELD_LABELS.get(name, name), "base": show(name, base),
+                           "ours": show(name, ours), "theirs": show(name, theirs)}
+                          for name, base, ours, theirs in self.conflicts],
+        }
+
+
+def _label(record_fields: dict, item: SyncedTable, uuid: str) -> str:
+    for name in _LABEL_FIELDS:
+        value = record_fields.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return f"{item.label} {uuid[:8]}"
+
+
+def _unique_sets(item: SyncedTable) -> list[tuple[str, ...]]:
+    sets = []
+    for constraint in item.table.constraints:
+        if isinstance(constraint, UniqueConstraint):
+            sets.append(tuple(column.name for column in constraint.columns))
+    for index in item.table.indexes:
+        if isinstance(index, Index) and index.unique:
+            sets.append(tuple(column.name for column in index.columns))
+    for column in item.table.columns:
+        if column.unique:
+            sets.append((column.name,))
+    return [names for names in dict.fromkeys(sets) if names != ("uuid",)]
+
+
+class Planner:
+    def __init__(self, session: Session, peer_code: str, sender_side: str):
+        self.session = session
+        self.peer_code = peer_code
+        self.sender_side = sender_side
+        self.tables = table_by_name()
+        self.maps = UuidMaps(session)
+        self.incoming: dict[str, set[str]] = {}
+
+    def allowed(self, item: SyncedTable, name: str) -> bool:
+        owner = item.ownership.owner if name == "deleted_at" else item.ownership.owner_of(name)
+        return owner == SHARED or owner == self.sender_side
+
+    def plan(self, records: list[dict]) -> list[RecordPlan]:
+        by_table: dict[str, list[dict]] = {}
+        plans: list[RecordPlan] = []
+        for record in records:
+            by_table.setdefault(record.get("t"), []).append(record)
+            if record.get("t") in self.tables:
+                self.incoming.setdefault(record["t"], set()).add(record.get("u"))
+        for name, items in by_table.items():
+            if name not in self.tables:
+                plans.extend(RecordPlan(str(name), str(r.get("u")), 0, "rejected",
+                                        reason="Loại dữ liệu không có ở phiên bản chương trình này.") for r in items)
+        for item in self.tables.values():
+            if item.name in by_table:
+                plans.extend(self._plan_table(item, by_table[item.name]))
+        return plans
+
+    def _plan_table(self, item: SyncedTable, records: list[dict]) -> list[RecordPlan]:
+        table = item.table
+        uuids = [record.get("u") for record in records]
+        local = {}
+        for chunk in _chunks(uuids):
+            for row in self.session.execute(select(table).where(table.c.uuid.in_(chunk))):
+                local[row._mapping["uuid"]] = row
+        states = {}
+        for chunk in _chunks(uuids):
+            for state in self.session.scalars(select(SyncRow).where(
+                    SyncRow.peer_code == self.peer_code, SyncRow.row_uuid.in_(chunk))):
+                states[state.row_uuid] = state
+        self._preload_fks(item, records)
+        return [self._plan_one(item, record, local.get(record.get("u")), states.get(record.get("u")))
+                for record in records]
+
+    def _preload_fks(self, item: SyncedTable, records: list[dict]) -> None:
+        for name, target in item.fks.items():
+            self.resolve(target, {r["f"].get(name) for r in records if isinstance(r.get("f"), dict)} - {None})
+
+    def resolve(self, target: str, uuids: set[str]) -> None:
+        index = self.uuid_index(target)
+        missing = [value for value in uuids if value not in index and isinstance(value, str)]
+        table = self.tables[target].table
+        for chunk in _chunks(missing):
+            for row_id, row_uuid in self.session.execute(select(table.c.id, table.c.uuid).where(table.c.uuid.in_(chunk))):
+                index[row_uuid] = row_id
+
+    def uuid_index(self, target: str) -> dict[str, int]:
+        key = "_uuid_" + target
+        if key not in self.__dict__:
+            self.__dict__[key] = {}
+        return self.__dict__[key]
+
+    def _normalise(self, item: SyncedTable, fields: dict) -> dict:
+        """Incoming JSON checked against the column types and brought to our canonical form."""
+        result = {}
+        for name in item.columns:
+            if name in ("uuid", "version"):
+                continue
+            value = fields.get(name)
+            if name in item.fks:
+                if value is not None and not isinstance(value, str):
+                    raise BadValue(name)
+                result[name] = value
+            else:
+                column = item.table.c[name]
+                result[name] = to_json(column, from_json(column, value))
+        return result
+
+    def _plan_one(self, item: SyncedTable, record: dict, row, state: SyncRow | None) -> RecordPlan:
+        uuid, version = record.get("u"), record.get("v")
+        if not isinstance(uuid, str) or not isinstance(version, int) or not isinstance(record.get("f"), dict):
+            return RecordPlan(item.name, str(uuid), 0, "rejected", reason="Bản ghi không đúng định dạng.")
+        plan = RecordPlan(item.name, uuid, version, "unchanged")
+        try:
+            theirs = self._normalise(item, record["f"])
+        except BadValue as error:
+            plan.outcome, plan.reason = "rejected", f"Giá trị không hợp lệ ở trường {FIELD_LABELS.get(str(error), str(error))}."
+            return plan
+        plan.theirs = theirs
+        plan.label = _label(theirs, item, uuid)
+        if item.ownership.down_only and self.sender_side == BRANCH:
+            plan.outcome, plan.reason = "rejected", f"Chỉ cấp ủy cấp trên mới gửi được {item.label.lower()}."
+            return plan
+        missing = self._missing_references(item, theirs)
+        if missing:
+            plan.outcome = "rejected"
+            plan.reason = f"Thiếu bản ghi liên quan ({', '.join(FIELD_LABELS.get(n, n) for n in missing)}) ở máy nhận."
+            return plan
+        if row is None:
+            row = self._adopt(item, theirs)
+            plan.adopt_uuid = row is not None
+            if row is not None:
+                self.uuid_index(item.name)[uuid] = row._mapping["id"]
+        if row is None:
+            clash = self._unique_clash(item, theirs)
+            if clash:
+                plan.outcome, plan.reason = "rejected", f"Trùng với một bản ghi đã có ({clash})."
+                return plan
+            absent = [name for name in item.columns if name not in ("uuid", "version") and theirs.get(name) is None
+                      and not item.table.c[name].nullable and item.table.c[name].default is None]
+            if absent:
+                plan.outcome, plan.reason = "rejected", f"Thiếu trường bắt buộc: {', '.join(absent)}."
+                return plan
+            plan.outcome = "deleted" if theirs.get("deleted_at") else "new"
+            plan.merged, plan.new_version = dict(theirs), version
+            return plan
+        return self._plan_existing(item, record, row, state, plan)
+
+    def _missing_references(self, item: SyncedTable, fields: dict) -> list[str]:
+        missing = []
+        for name, target in item.fks.items():
+            value = fields.get(name)
+            if value is None:
+                continue
+            if value not in self.uuid_index(target) and value not in self.incoming.get(target, ()):
+                missing.append(name)
+        return missing
+
+    def _adopt(self, item: SyncedTable, theirs: dict):
+        keys = item.ownership.natural_key
+        if not keys or any(theirs.get(name) is None for name in keys):
+            return None
+        table = item.table
+        condition = [table.c[name] == from_json(table.c[name], theirs[name]) for name in keys]
+        return self.session.execute(select(table).where(*condition)).first()
+
+    def _unique_clash(self, item: SyncedTable, theirs: dict) -> str | None:
+        table = item.table
+        for names in _unique_sets(item):
+            condition = []
+            for name in names:
+                value = theirs.get(name)
+                if name in item.fks:
+                    value = self.uuid_index(item.fks[name]).get(value)
+                    if value is None:
+                        break
+                else:
+                    value = from_json(table.c[name], value)
+                if value is None:
+                    break
+                condition.append(table.c[name] == value)
+            else:
+                if self.session.execute(select(table.c.id).where(*condition)).first() is not None:
+                    return ", ".join(FIELD_LABELS.get(name, name) for name in names)
+        return None
+
+    def _plan_existing(self, item, record, row, state, plan: RecordPlan) -> RecordPlan:
+        ours = serialise(item, row, self.maps)["f"]
+        local_version = row._mapping["version"]
+        plan.local_id = row._mapping["id"]
+        theirs = plan.theirs
+        base_version = record.get("b")
+        # A twin found by natural key (shipped rules, a unit set up at both ends) takes the sender's copy.
+        ours_unchanged = plan.adopt_uuid or (base_version is not None and base_version == local_version) or (
+            state is not None and state.version == local_version)
+        base = None
+        if not ours_unchanged:
+            if state is not None and state.data_json is not None:
+                base = json.loads(state.data_json)
+            elif state is not None and state.sent_json is not None and state.sent_version == base_version:
+                base = json.loads(state.sent_json)
+        merged = dict(ours)
+        rejected = []
+        for name, value in theirs.items():
+            if name in _NOT_COMPARED or value == ours.get(name):
+                continue
+            if ours_unchanged:
+                take, conflict = True, False
+            elif base is None:
+                take, conflict = False, True
+            else:
+                they_changed = value != base.get(name)
+                we_changed = ours.get(name) != base.get(name)
+                if not they_changed:
+                    continue
+                take, conflict = not we_changed, we_changed
+            if not self.allowed(item, name):
+                rejected.append(name)
+                continue
+            if conflict:
+                plan.conflicts.append((name, None if base is None else base.get(name), ours.get(name), value))
+            elif take:
+                merged[name] = value
+                plan.changes.append((name, ours.get(name), value))
+        if plan.changes:
+            merged["updated_at"] = theirs.get("updated_at") or ours.get("updated_at")
+        plan.merged = merged
+        if rejected:
+            labels = ", ".join(FIELD_LABELS.get(name, name) for name in rejected)
+            side = "chi bộ" if self.sender_side == COMMITTEE else "cấp ủy"
+            plan.reason = f"Không nhận thay đổi ở trường do {side} quản lý: {labels}."
+        if plan.conflicts:
+            plan.outcome = "conflict"
+        elif plan.changes:
+            plan.outcome = "deleted" if theirs.get("deleted_at") and not ours.get("deleted_at") else "changed"
+        elif rejected:
+            plan.outcome = "rejected"
+        else:
+            plan.outcome = "unchanged"
+        # Equal contents keep equal versions; anything of ours the sender lacks gets a newer one.
+        differs = any(merged.get(name) != value for name, value in theirs.items() if name not in _NOT_COMPARED)
+        plan.bumped = bool(plan.conflicts or rejected or differs)
+        plan.new_version = max(local_version, plan.version) + (1 if plan.bumped else 0)
+        return plan
+
+
+def totals(plans: list[RecordPlan]) -> dict[str, int]:
+    counts = {outcome: 0 for outcome in OUTCOMES}
+    for plan in plans:
+        counts[plan.outcome] += 1
+    counts["total"] = len(plans)
+    return counts
+
+
+class Writer:
+    """Carries out a plan inside the caller's transaction."""
+
+    def __init__(self, planner: Planner, package_id: str):
+        self.planner = planner
+        self.session = planner.session
+        self.package_id = package_id
+
+    def _values(self, item: SyncedTable, merged: dict) -> dict:
+        values = {}
+        for name, value in merged.items():
+            target = item.fks.get(name)
+            if target is not None:
+                values[name] = None if value is None else self.planner.uuid_index(target)[value]
+            else:
+                values[name] = from_json(item.table.c[name], value)
+        if "name_fold" in item.table.c and values.get("full_name"):
+            values.update(member_shadow_columns(values["full_name"]))
+        return values
+
+    def apply(self, plans: list[RecordPlan]):
+        """A generator: yields the number of records written after each table."""
+        by_table: dict[str, list[RecordPlan]] = {}
+        for plan in plans:
+            # A record refused only for fields we own still moves on: our value must travel back.
+            if plan.outcome != "rejected" or (plan.local_id is not None and plan.bumped):
+                by_table.setdefault(plan.table, []).append(plan)
+        done = 0
+        for item in self.planner.tables.values():
+            table_plans = by_table.get(item.name, [])
+            if not table_plans:
+                continue
+            self._apply_table(item, table_plans)
+            self._agree(item, table_plans)
+            done += len(table_plans)
+            yield done
+
+    def _apply_table(self, item: SyncedTable, plans: list[RecordPlan]) -> None:
+        table = item.table
+        self_ref = item.name in item.fks.values()
+        inserts = []
+        for plan in plans:
+            if plan.local_id is None and plan.merged is not None:
+                values = self._values(item, plan.merged) if not self_ref else None
+                if self_ref:
+                    self._insert_one(item, plan)
+                    continue
+                values.update(uuid=plan.uuid, version=plan.new_version)
+                inserts.append(values)
+        if inserts:
+            for chunk in _chunks(inserts, 1000):
+                self.session.execute(insert(table), chunk)
+            index = self.planner.uuid_index(item.name)
+            for chunk in _chunks([values["uuid"] for values in inserts]):
+                for row_id, row_uuid in self.session.execute(
+                        select(table.c.id, table.c.uuid).where(table.c.uuid.in_(chunk))):
+                    index[row_uuid] = row_id
+        for plan in plans:
+            if plan.local_id is None:
+                continue
+            changed = {name: plan.merged[name] for name, _old, _new in plan.changes}
+            if changed and "updated_at" in plan.merged:
+                changed["updated_at"] = plan.merged["updated_at"]
+            values = self._values(item, changed)
+            values["version"] = plan.new_version
+            if plan.adopt_uuid:
+                values["uuid"] = plan.uuid
+            self.session.execute(update(table).where(table.c.id == plan.local_id).values(**values))
+
+    def _insert_one(self, item: SyncedTable, plan: RecordPlan) -> None:
+        values = self._values(item, plan.merged)
+        values.update(uuid=plan.uuid, version=plan.new_version)
+        row_id = self.session.execute(insert(item.table).values(**values).returning(item.table.c.id)).scalar_one()
+        self.planner.uuid_index(item.name)[plan.uuid] = row_id
+
+    def _agree(self, item: SyncedTable, plans: list[RecordPlan]) -> None:
+        """Remember what the sender now holds: the base of the next merge with it."""
+        peer = self.planner.peer_code
+        existing = {}
+        for chunk in _chunks([plan.uuid for plan in plans]):
+            for state in self.session.scalars(select(SyncRow).where(SyncRow.peer_code == peer,
+                                                                   SyncRow.row_uuid.in_(chunk))):
+                existing[state.row_uuid] = state
+        fresh = []
+        for plan in plans:
+            data = json.dumps(plan.theirs, ensure_ascii=False, sort_keys=True)
+            agreed_version = plan.version if plan.bumped else plan.new_version
+            state = existing.get(plan.uuid)
+            if state is None:
+                fresh.append({"peer_code": peer, "table_name": item.name, "row_uuid": plan.uuid,
+                              "version": agreed_version, "data_json": data})
+            else:
+                state.version, state.data_json = agreed_version, data
+            for name, base, ours, theirs in plan.conflicts:
+                self._queue(item, plan, name, base, ours, theirs)
+        if fresh:
+            for chunk in _chunks(fresh, 1000):
+                self.session.execute(insert(SyncRow), chunk)
+
+    def _queue(self, item, plan, name, base, ours, theirs) -> None:
+        dump = lambda value: json.dumps(value, ensure_ascii=False)  # noqa: E731
+        open_conflict = self.session.scalars(select(SyncConflict).where(
+            SyncConflict.peer_code == self.planner.peer_code, SyncConflict.row_uuid == plan.uuid,
+            SyncConflict.field == name, SyncConflict.resolved_at.is_(None))).first()
+        if open_conflict is not None:
+            open_conflict.theirs_json, open_conflict.package_id = dump(theirs), self.package_id
+            return
+        self.session.add(SyncConflict(peer_code=self.planner.peer_code, table_name=item.name, row_uuid=plan.uuid,
+                                      field=name, base_json=dump(base), ours_json=dump(ours),
+                                      theirs_json=dump(theirs), package_id=self.package_id))

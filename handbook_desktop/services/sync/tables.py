@@ -1,0 +1,220 @@
+"""Which tables travel, in which order, who owns which field, and how a row becomes JSON.
+
+Tables are discovered from ``Base.metadata``: every model with the ``Synced`` mixin travels, in
+foreign-key order. Foreign keys travel as the referenced row's uuid; integer keys never leave the
+database. Ownership is data (``OWNERSHIP``); a table not listed there belongs to the branch (its
+day-to-day records), which is what every area added so far keeps (meetings, dues, ratings …).
+"""
+
+from __future__ import annotations
+
+import base64
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from functools import lru_cache
+
+from sqlalchemy import Boolean, Date, DateTime, Integer, LargeBinary, Numeric, String, Table, Text
+from sqlalchemy.types import TypeDecorator
+
+from handbook_desktop.store.base import Synced
+from handbook_desktop.store.models import Base
+
+BRANCH, COMMITTEE, SHARED = "branch", "committee", "shared"
+
+
+@dataclass(frozen=True)
+class Ownership:
+    owner: str = BRANCH  # who owns the fields not listed below
+    committee_fields: frozenset[str] = frozenset()
+    branch_fields: frozenset[str] = frozenset()
+    shared_fields: frozenset[str] = frozenset()
+    down_only: bool = False  # travels only from a committee to its branches
+    local_fields: frozenset[str] = frozenset()  # never travel (this installation only)
+    natural_key: tuple[str, ...] = ()  # matches a row born twice (shipped rules, a unit set up twice)
+
+    def owner_of(self, name: str) -> str:
+        if name in self.shared_fields:
+            return SHARED
+        if name in self.committee_fields:
+            return COMMITTEE
+        if name in self.branch_fields:
+            return BRANCH
+        return self.owner
+
+
+# DESIGN.md "Sync packages": the branch owns its members' day-to-day records, meetings, dues and
+# ratings; the committee owns decisions (admission and official decision numbers and dates, card
+# numbers, transfers between branches) and rules.
+OWNERSHIP: dict[str, Ownership] = {
+    "unit": Ownership(owner=COMMITTEE, down_only=True, local_fields=frozenset({"is_home"}), natural_key=("code",)),
+    "rule": Ownership(owner=COMMITTEE, down_only=True, natural_key=("key", "effective_from")),
+    "member": Ownership(
+        owner=BRANCH,
+        committee_fields=frozenset({"decision_date", "official_date", "party_card_number", "card_issued_date",
+                                    "record_number", "unit_id"}),
+        shared_fields=frozenset({"status"}),
+        local_fields=frozenset({"name_fold", "name_sort"}),
+    ),
+    "member_event": Ownership(owner=BRANCH, committee_fields=frozenset({"decision_number", "issuer"})),
+    "issued_document": Ownership(owner=SHARED),
+    "calendar_day": Ownership(owner=COMMITTEE, down_only=True, natural_key=("day",)),
+    "candidate": Ownership(owner=BRANCH, committee_fields=frozenset({"decision_number", "decision_date"})),
+}
+DEFAULT_OWNERSHIP = Ownership()
+BOOKKEEPING = ("uuid", "version", "updated_at", "deleted_at", "origin_unit")
+
+TABLE_LABELS = {
+    "unit": "Đơn vị", "member": "Đảng viên", "member_event": "Quá trình (sự kiện)", "rule": "Quy định",
+    "meeting": "Sinh hoạt", "attendance": "Điểm danh", "agenda_item": "Nội dung sinh hoạt", "speech": "Phát biểu",
+    "vote": "Biểu quyết", "candidate": "Quần chúng ưu tú", "dues_month": "Đảng phí", "rating": "Xếp loại",
+    "issued_document": "Văn bản", "thematic_meeting": "Sinh hoạt chuyên đề",
+}
+FIELD_LABELS = {
+    "full_name": "Họ và tên", "status": "Tình trạng", "unit_id": "Đơn vị", "gender": "Giới tính",
+    "date_of_birth": "Ngày sinh", "birth_place": "Nơi sinh", "hometown": "Quê quán",
+    "permanent_address": "Thường trú", "temporary_address": "Tạm trú", "ethnicity": "Dân tộc",
+    "religion": "Tôn giáo", "national_id": "Số CCCD", "phone": "Điện thoại", "decision_date": "Ngày vào Đảng",
+    "ceremony_date": "Ngày kết nạp", "official_date": "Ngày chính thức", "party_card_number": "Số thẻ đảng viên",
+    "card_issued_date": "Ngày cấp thẻ", "record_number": "Số lý lịch", "party_position": "Chức vụ Đảng",
+    "occupation": "Nghề nghiệp", "workplace": "Nơi làm việc", "notes": "Ghi chú", "deleted_at": "Đã xóa lúc",
+    "kind": "Loại", "event_date": "Ngày", "decision_number": "Số quyết định", "issuer": "Cơ quan ban hành",
+    "name": "Tên", "code": "Mã", "level": "Cấp", "parent_id": "Cấp trên", "note": "Ghi chú", "detail": "Chi tiết",
+    "member_id": "Đảng viên", "photo": "Ảnh", "awards": "Khen thưởng", "discipline": "Kỷ luật",
+}
+SENSITIVE = {"national_id", "phone", "permanent_address", "temporary_address"}
+
+
+def ownership(table_name: str) -> Ownership:
+    return OWNERSHIP.get(table_name, DEFAULT_OWNERSHIP)
+
+
+@dataclass
+class SyncedTable:
+    name: str
+    table: Table
+    fks: dict[str, str] = field(default_factory=dict)  # column → referenced synced table
+    columns: list[str] = field(default_factory=list)  # travelling columns (FKs included)
+    unit_path: list[tuple[str, str]] = field(default_factory=list)  # (fk column, table) chain to unit
+
+    @property
+    def ownership(self) -> Ownership:
+        return ownership(self.name)
+
+    @property
+    def label(self) -> str:
+        return TABLE_LABELS.get(self.name, self.name)
+
+
+@lru_cache(maxsize=1)
+def synced_tables() -> tuple[SyncedTable, ...]:
+    """Every synced table in an order where referenced tables come first."""
+    synced_names = {
+        mapper.local_table.name
+        for mapper in Base.registry.mappers
+        if issubclass(mapper.class_, Synced) and isinstance(mapper.local_table, Table)
+    }
+    result: dict[str, SyncedTable] = {}
+    for table in Base.metadata.sorted_tables:
+        if table.name not in synced_names:
+            continue
+        local = ownership(table.name).local_fields
+        item = SyncedTable(table.name, table)
+        for column in table.columns:
+            if column.primary_key or column.name in local:
+                continue
+            targets = [fk.column.table.name for fk in column.foreign_keys]
+            if targets:
+                if targets[0] not in synced_names:
+                    continue  # points at a local table (users …): stays here
+                item.fks[column.name] = targets[0]
+            item.columns.append(column.name)
+        result[table.name] = item
+    for item in result.values():
+        item.unit_path = _unit_path(item, result, set())
+    return tuple(result.values())
+
+
+def _unit_path(item: SyncedTable, tables: dict[str, SyncedTable], seen: set[str]) -> list[tuple[str, str]]:
+    if item.name == "unit" or item.name in seen:
+        return []
+    seen = seen | {item.name}
+    for column, target in item.fks.items():
+        if target == "unit":
+            return [(column, "unit")]
+    for column, target in item.fks.items():
+        if target != item.name:
+            rest = _unit_path(tables[target], tables, seen)
+            if rest:
+                return [(column, target)] + rest
+    return []
+
+
+def table_by_name() -> dict[str, SyncedTable]:
+    return {item.name: item for item in synced_tables()}
+
+
+def _base_type(column):
+    kind = column.type
+    if isinstance(kind, TypeDecorator):
+        kind = kind.impl if not isinstance(kind.impl, type) else kind.impl()
+    return kind
+
+
+def to_json(column, value):
+    if value is None:
+        return None
+    kind = _base_type(column)
+    if isinstance(kind, LargeBinary):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(kind, Numeric) and not isinstance(kind, Integer):
+        return str(value)
+    return value
+
+
+class BadValue(ValueError):
+    pass
+
+
+def from_json(column, value):
+    """A travelling value back to Python, checked against the column's type (NFC for text)."""
+    if value is None:
+        return None
+    kind = _base_type(column)
+    try:
+        if isinstance(kind, LargeBinary):
+            return base64.b64decode(value, validate=True)
+        if isinstance(kind, DateTime):
+            parsed = datetime.fromisoformat(value)
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        if isinstance(kind, Date):
+            return date.fromisoformat(value)
+        if isinstance(kind, Boolean):
+            if not isinstance(value, bool):
+                raise BadValue(column.name)
+            return value
+        if isinstance(kind, Integer):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise BadValue(column.name)
+            return value
+        if isinstance(kind, Numeric):
+            from decimal import Decimal
+
+            return Decimal(str(value))
+        if isinstance(kind, (String, Text)):
+            if not isinstance(value, str):
+                raise BadValue(column.name)
+            length = getattr(kind, "length", None)
+            value = unicodedata.normalize("NFC", value)
+            if length and len(value) > length:
+                raise BadValue(column.name)
+            return value
+    except (TypeError, ValueError) as error:
+        raise BadValue(column.name) from error
+    return value
