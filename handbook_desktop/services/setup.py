@@ -101,6 +101,9 @@ def initialise(database, spec: HomeUnitSpec, admin_username: str, admin_password
         session.add(admin)
         install_shipped_rules(session, origin_unit="")
         set_setting(session, "home_unit_code", spec.code)
+        from handbook_desktop.services.sync.keys import create_keys
+
+        create_keys(session, admin_password)  # sync keys, sealed under the administrator's password
         record(session, Actor(username, "secretary"), "setup", entity="unit", entity_uuid=unit.uuid,
                detail={"code": spec.code, "level": spec.level})
     return SetupResult(spec.code, username, recovery)

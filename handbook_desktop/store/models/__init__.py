@@ -21,3 +21,12 @@ from handbook_desktop.store.models.procedures import (  # noqa: F401
     DuesMonth,
     Rating,
 )
+from handbook_desktop.store.models.sync import (  # noqa: F401
+    SyncConflict,
+    SyncInbox,
+    SyncKey,
+    SyncOutbox,
+    SyncPeer,
+    SyncPeerKey,
+    SyncRow,
+)
