@@ -1,0 +1,195 @@
+"""`members list|show|import|export|template`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from handbook_desktop.cli.common import CommandError, open_db, print_json
+from handbook_desktop.domain.dates import format_date
+from handbook_desktop.domain.states import MemberStatus
+from handbook_desktop.domain.text import mask_digits
+
+
+def register(sub) -> None:
+    members = sub.add_parser("members", help="hồ sơ đảng viên: danh sách, xem, nhập và xuất Excel")
+    commands = members.add_subparsers(dest="members_command", metavar="VIỆC")
+
+    listing = commands.add_parser("list", help="danh sách đảng viên (thứ tự tên tiếng Việt)")
+    listing.add_argument("--search", default="", help="tìm theo tên (không dấu cũng được), số thẻ, CCCD, điện thoại")
+    listing.add_argument("--status", choices=[s.value for s in MemberStatus], action="append",
+                         help="chỉ người ở trạng thái này (có thể lặp lại)")
+    listing.add_argument("--deleted", action="store_true", help="danh sách trong Thùng rác")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_list)
+
+    show = commands.add_parser("show", help="một hồ sơ và lịch sử của nó")
+    show.add_argument("uuid")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=cmd_show)
+
+    importing = commands.add_parser("import", help="nhập danh sách từ Excel (.xlsx, .xls)")
+    importing.add_argument("file")
+    importing.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
+    importing.add_argument("--report", help="ghi kết quả từng dòng ra tệp .xlsx")
+    importing.add_argument("--unit", help="mã chi bộ cho các dòng không ghi chi bộ (cấp ủy cơ sở)")
+    importing.add_argument("--json", action="store_true")
+    importing.set_defaults(handler=cmd_import)
+
+    export = commands.add_parser("export", help="xuất danh sách ra Excel")
+    export.add_argument("file")
+    export.add_argument("--search", default="")
+    export.add_argument("--status", choices=[s.value for s in MemberStatus], action="append")
+    export.add_argument("--json", action="store_true")
+    export.set_defaults(handler=cmd_export)
+
+    template = commands.add_parser("template", help="tệp Excel mẫu để nhập danh sách")
+    template.add_argument("file")
+    template.set_defaults(handler=cmd_template)
+    members.set_defaults(handler=lambda args: _usage(members))
+
+
+def _usage(parser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _filter(args):
+    from handbook_desktop.services.members import MemberFilter
+
+    return MemberFilter(search=args.search or "", statuses=tuple(args.status or ()),
+                        deleted=getattr(args, "deleted", False))
+
+
+def cmd_list(args) -> int:
+    from handbook_desktop.services.members import iter_rows
+
+    with open_db(args, readonly=True) as database, database.read() as session:
+        rows = list(iter_rows(session, _filter(args)))
+    if args.json:
+        print_json([
+            {key: row[key] for key in ("uuid", "full_name", "date_of_birth", "gender", "status", "party_position",
+                                        "party_card_number", "decision_date", "ceremony_date", "official_date",
+                                        "unit_code")}
+            | {"deleted": row["deleted_at"] is not None}
+            for row in rows
+        ])
+        return 0
+    for row in rows:
+        status = MemberStatus(row["status"]).label
+        print(f"{row['full_name']:<30} {format_date(row['date_of_birth']):<11} {status:<28} "
+              f"{row['party_card_number'] or '':<10} {mask_digits(row['national_id'])}  {row['unit_code']}")
+    print(f"Số người: {len(rows)}")
+    return 0
+
+
+def cmd_show(args) -> int:
+    from handbook_desktop.services.members import get_member, member_detail, member_history
+
+    with open_db(args, readonly=True) as database, database.read() as session:
+        member = get_member(session, args.uuid)
+        detail = member_detail(session, member)
+        history = member_history(session, member.uuid)
+    detail["national_id"] = detail.get("national_id")
+    if args.json:
+        detail["history"] = [{"at": h["at"], "username": h["username"], "action": h["action"], "field": h["field"],
+                              "old": h["old"], "new": h["new"]} for h in history]
+        print_json(detail)
+        return 0
+    from handbook_desktop.services.members.fields import FIELDS
+
+    print(detail["full_name"])
+    for spec in FIELDS:
+        value = detail.get(spec.key)
+        if value in (None, ""):
+            continue
+        text = format_date(value) if isinstance(value, date) else spec.label_of(value)
+        if spec.key in ("national_id", "phone"):
+            text = mask_digits(text)
+        print(f"  {spec.label}: {text}")
+    for event in detail["events"]:
+        print(f"  [{format_date(event['event_date'])}] {event['kind']} {event['decision_number'] or ''}")
+    return 0
+
+
+def _unit_id(database, code: str | None) -> int | None:
+    if not code:
+        return None
+    from sqlalchemy import select
+
+    from handbook_desktop.store.models import Unit
+
+    with database.read() as session:
+        unit_id = session.scalar(select(Unit.id).where(Unit.code == code))
+    if unit_id is None:
+        raise CommandError(f"Không có đơn vị mã '{code}'.")
+    return unit_id
+
+
+def cmd_import(args) -> int:
+    from handbook_desktop.services.excel.importer import apply_import, plan_import
+    from handbook_desktop.services.excel.writer import write_report
+    from handbook_desktop.services.auth import SYSTEM
+
+    if not Path(args.file).exists():
+        raise CommandError(f"Không tìm thấy tệp '{args.file}'.")
+    with open_db(args, readonly=args.dry_run) as database:
+        unit_id = _unit_id(database, args.unit)
+        if args.dry_run:
+            with database.read() as session:
+                plan = plan_import(session, args.file, default_unit_id=unit_id)
+        else:
+            plan = apply_import(database, SYSTEM, args.file, default_unit_id=unit_id)
+    if args.report:
+        write_report(plan, args.report)
+    counts = plan.counts()
+    if args.json:
+        print_json(plan.to_json())
+        return 0
+    verb = "Xem trước (chưa ghi)" if args.dry_run else "Đã nhập"
+    print(f"{verb}: thêm mới {counts['created']}, cập nhật {counts['updated']}, "
+          f"không đổi {counts['unchanged']}, không nhận {counts['rejected']}.")
+    for note in plan.notes:
+        print(f"  {note}")
+    for row in plan.rows:
+        if row.action in ("rejected", "update"):
+            print(f"  Dòng {row.row_number} ({row.full_name or '?'}): {row.message}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from handbook_desktop.services.excel.writer import export_members
+    from handbook_desktop.services.members import iter_rows
+    from handbook_desktop.services import audit
+    from handbook_desktop.services.auth import SYSTEM
+
+    with open_db(args) as database:
+        home = database.home_unit()
+        with database.read() as session:
+            count = export_members(iter_rows(session, _filter(args), full=True), args.file,
+                                   title=f"Danh sách đảng viên {home.name}")
+        with database.session() as session:
+            audit.record(session, SYSTEM, "export", entity="member", detail={"file": Path(args.file).name, "rows": count})
+    if args.json:
+        print_json({"file": args.file, "rows": count})
+    else:
+        print(f"Đã xuất {count} người ra {args.file}.")
+    return 0
+
+
+def cmd_template(args) -> int:
+    from sqlalchemy import select
+
+    from handbook_desktop.services.excel.writer import write_template
+    from handbook_desktop.store.models import Unit
+
+    with open_db(args, readonly=True) as database:
+        home = database.home_unit()
+        names = None
+        if home.level != "chi-bo":
+            with database.read() as session:
+                names = list(session.scalars(select(Unit.name).where(Unit.level == "chi-bo", Unit.deleted_at.is_(None))
+                                             .order_by(Unit.code)))
+    write_template(args.file, unit_names=names)
+    print(f"Đã ghi tệp mẫu {args.file}.")
+    return 0

@@ -1,0 +1,1 @@
+"""Excel in and out for the member register (issue 3)."""

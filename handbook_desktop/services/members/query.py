@@ -1,0 +1,168 @@
+"""Finding members: filters, search as you type, counts and pages, all in SQL.
+
+Search compares ``member.name_fold`` (accent-folded, kept by store.events) token by token, and
+numbers against the card number (prefix), the full CCCD (exact: a partial CCCD finds nobody, so
+the list cannot be used to guess one) and the phone (prefix). Ordering is ``name_sort``; the
+covering index ``ix_member_list`` lets SQLite filter and page without touching the table, which
+keeps every keystroke in a few milliseconds at 50,000 members.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Iterator
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from handbook_desktop.domain.dates import add_months
+from handbook_desktop.domain.text import fold
+from handbook_desktop.store.models import Member, Unit
+
+AGE_BANDS = {  # label → (min age, max age) in whole years
+    "Dưới 30 tuổi": (None, 29),
+    "30–45 tuổi": (30, 45),
+    "46–60 tuổi": (46, 60),
+    "61–75 tuổi": (61, 75),
+    "Trên 75 tuổi": (76, None),
+}
+_NOT_DIGITS = re.compile(r"[\s.\-]")
+
+
+@dataclass(frozen=True)
+class MemberFilter:
+    search: str = ""
+    statuses: tuple[str, ...] = ()
+    positions: tuple[str, ...] = ()
+    gender: str | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    unit_id: int | None = None
+    deleted: bool = False  # True: the trash (Thùng rác)
+    on: date = field(default_factory=date.today)  # the day ages are counted on
+
+    def with_search(self, text: str) -> "MemberFilter":
+        return replace(self, search=text)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _prefix(column, text: str):
+    """``column`` starts with ``text``, written as a range so that the column's index serves it."""
+    return and_(column >= text, column < text + "\U0010ffff")
+
+
+def _number_condition(digits: str):
+    options = [_prefix(Member.phone, digits), _prefix(Member.party_card_number, digits)]
+    if len(digits) >= 2:
+        options.append(_prefix(Member.party_card_number, f"{digits[:2]}.{digits[2:]}".rstrip(".")))
+    if len(digits) == 12:
+        options.append(Member.national_id == digits)
+    return or_(*options)
+
+
+def search_condition(text: str):
+    """The WHERE clause for what the user typed; ``None`` when nothing was typed."""
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    if not any(ch.isalpha() for ch in raw):
+        digits = _NOT_DIGITS.sub("", raw)
+        if digits.isdigit():
+            return _number_condition(digits)
+    conditions = []
+    for token in fold(raw).split(" "):
+        compact = _NOT_DIGITS.sub("", token)
+        if compact.isdigit():
+            conditions.append(_number_condition(compact))
+        elif token:
+            conditions.append(Member.name_fold.like(f"%{_escape_like(token)}%", escape="\\"))
+    return and_(*conditions) if conditions else None
+
+
+def _apply(statement: Select, flt: MemberFilter) -> Select:
+    statement = statement.where(Member.deleted_at.is_not(None) if flt.deleted else Member.deleted_at.is_(None))
+    condition = search_condition(flt.search)
+    if condition is not None:
+        statement = statement.where(condition)
+    if flt.statuses:
+        statement = statement.where(Member.status.in_(flt.statuses))
+    if flt.positions:
+        statement = statement.where(Member.party_position.in_(flt.positions))
+    if flt.gender:
+        statement = statement.where(Member.gender == flt.gender)
+    if flt.unit_id is not None:
+        statement = statement.where(Member.unit_id == flt.unit_id)
+    if flt.age_min is not None:  # at least age_min years old on the day
+        statement = statement.where(Member.date_of_birth <= add_months(flt.on, -12 * flt.age_min))
+    if flt.age_max is not None:  # not yet age_max + 1
+        statement = statement.where(Member.date_of_birth > add_months(flt.on, -12 * (flt.age_max + 1)))
+    return statement
+
+
+def count_members(session: Session, flt: MemberFilter) -> int:
+    return session.scalar(_apply(select(func.count(Member.id)), flt)) or 0
+
+
+def member_ids(session: Session, flt: MemberFilter, offset: int = 0, limit: int | None = None) -> list[int]:
+    statement = _apply(select(Member.id), flt).order_by(Member.name_sort, Member.id).offset(offset)
+    if limit is not None:
+        statement = statement.limit(limit)
+    return list(session.scalars(statement))
+
+
+LIST_FIELDS = (
+    "uuid", "full_name", "gender", "date_of_birth", "status", "party_position", "decision_date", "ceremony_date",
+    "official_date", "party_card_number", "card_issued_date", "record_number", "national_id", "phone", "hometown",
+    "birth_place", "permanent_address", "ethnicity", "religion", "occupation", "workplace", "political_theory",
+    "general_education", "professional_level", "version", "deleted_at",
+)
+
+
+def _full_fields() -> tuple[str, ...]:
+    from handbook_desktop.services.members.fields import EDITABLE_KEYS
+
+    return tuple(dict.fromkeys(LIST_FIELDS + tuple(EDITABLE_KEYS)))
+
+
+def rows_by_ids(session: Session, ids: list[int], *, full: bool = False) -> list[dict]:
+    """Plain rows (no photo) for the ids, in the order given; ``full`` adds every field of the record."""
+    if not ids:
+        return []
+    names = _full_fields() if full else LIST_FIELDS
+    columns = [getattr(Member, name) for name in names]
+    statement = (
+        select(Member.id, *columns, Unit.code, Unit.name)
+        .join(Unit, Unit.id == Member.unit_id)
+        .where(Member.id.in_(ids))
+    )
+    found = {}
+    for row in session.execute(statement):
+        values = dict(zip(("id", *names, "unit_code", "unit_name"), row))
+        found[values["id"]] = values
+    return [found[i] for i in ids if i in found]
+
+
+def fetch_page(session: Session, flt: MemberFilter, offset: int, limit: int) -> list[dict]:
+    return rows_by_ids(session, member_ids(session, flt, offset, limit))
+
+
+def iter_rows(session: Session, flt: MemberFilter, chunk: int = 2000, *, full: bool = False) -> Iterator[dict]:
+    """Every matching row in list order, fetched in chunks (exports use ``full``)."""
+    ids = member_ids(session, flt)
+    for start in range(0, len(ids), chunk):
+        yield from rows_by_ids(session, ids[start : start + chunk], full=full)
+
+
+def branches(session: Session) -> list[tuple[int, str, str]]:
+    """(id, code, name) of the units that hold members, for the committee's branch filter."""
+    statement = (
+        select(Unit.id, Unit.code, Unit.name)
+        .where(Unit.deleted_at.is_(None), Unit.level == "chi-bo")
+        .order_by(Unit.code)
+    )
+    return [tuple(row) for row in session.execute(statement)]

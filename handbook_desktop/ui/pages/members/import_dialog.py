@@ -1,0 +1,118 @@
+"""Import from Excel: the dry run row by row, then one transaction when the secretary agrees."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout,
+)
+
+from handbook_desktop.services.excel.importer import ACTION_LABELS, apply_import, plan_import
+from handbook_desktop.services.excel.writer import write_report
+from handbook_desktop.ui.i18n import tr
+
+_COLOURS = {"create": "#e6f4ea", "update": "#fff4d6", "unchanged": "#ffffff", "rejected": "#f8d7da"}
+
+
+class ImportDialog(QDialog):
+    def __init__(self, context, path: str, parent=None, *, default_unit_id: int | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.path = path
+        self.default_unit_id = default_unit_id
+        self.plan = None
+        self.applied = False
+        self.setObjectName("importDialog")
+        self.setWindowTitle(tr("Nhập đảng viên từ Excel"))
+        layout = QVBoxLayout(self)
+        self.summary = QLabel(tr("Đang đọc tệp…"))
+        self.summary.setObjectName("summary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.notes = QLabel()
+        self.notes.setObjectName("warning")
+        self.notes.setWordWrap(True)
+        layout.addWidget(self.notes)
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("preview")
+        self.table.setHorizontalHeaderLabels([tr("Dòng"), tr("Họ và tên"), tr("Kết quả"), tr("Chi tiết")])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        self.buttons = QDialogButtonBox()
+        self.apply_button = self.buttons.addButton(tr("Ghi vào hồ sơ"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.apply_button.setObjectName("apply")
+        self.report_button = self.buttons.addButton(tr("Lưu báo cáo…"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.close_button = self.buttons.addButton(tr("Đóng"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.apply_button.setEnabled(False)
+        self.report_button.setEnabled(False)
+        self.apply_button.clicked.connect(self.apply)
+        self.report_button.clicked.connect(self._choose_report)
+        self.close_button.clicked.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.resize(980, 620)
+        self.dry_run()
+
+    def dry_run(self) -> None:
+        def work(_flag):
+            with self.context.database.read() as session:
+                return plan_import(session, self.path, default_unit_id=self.default_unit_id)
+
+        self.context.runner.run(work, on_result=self._show_plan, on_error=self._failed,
+                                progress_title=tr("Đang đọc tệp Excel"), parent=self)
+
+    def _failed(self, error: BaseException) -> None:
+        from handbook_desktop.ui.errors import user_text
+
+        self.summary.setText("✖ " + user_text(error))
+
+    def _show_plan(self, plan) -> None:
+        self.plan = plan
+        counts = plan.counts()
+        verb = tr("Đã ghi") if plan.applied else tr("Xem trước (chưa ghi gì)")
+        self.summary.setText(
+            tr("{verb} — trang '{sheet}', tiêu đề ở dòng {row}: thêm mới {created}, cập nhật {updated}, "
+               "không đổi {unchanged}, không nhận {rejected}.").format(
+                verb=verb, sheet=plan.sheet, row=plan.header_row, **counts)
+        )
+        self.notes.setText("\n".join(plan.notes))
+        self.table.setRowCount(len(plan.rows))
+        for index, row in enumerate(plan.rows):
+            texts = [str(row.row_number), row.full_name, tr(ACTION_LABELS[row.action]), row.message]
+            for column, text in enumerate(texts):
+                item = QTableWidgetItem(text)
+                item.setBackground(QBrush(QColor(_COLOURS[row.action])))
+                self.table.setItem(index, column, item)
+        self.table.resizeRowsToContents()
+        writable = not self.context.readonly and not plan.applied
+        self.apply_button.setEnabled(writable and (counts["created"] + counts["updated"]) > 0)
+        self.report_button.setEnabled(True)
+
+    def apply(self) -> None:
+        actor = self.context.actor
+        self.apply_button.setEnabled(False)
+
+        def work(_flag):
+            return apply_import(self.context.database, actor, self.path, default_unit_id=self.default_unit_id)
+
+        def done(plan) -> None:
+            self.applied = True
+            self._show_plan(plan)
+            self.context.hub.changed.emit("member")
+
+        self.context.runner.run(work, on_result=done, on_error=self._failed,
+                                progress_title=tr("Đang ghi vào hồ sơ"), parent=self)
+
+    def _choose_report(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, tr("Lưu báo cáo"), "ket-qua-nhap.xlsx", "Excel (*.xlsx)")
+        if path:
+            self.save_report(path)
+
+    def save_report(self, path: str) -> None:
+        write_report(self.plan, path)
