@@ -46,6 +46,9 @@ class Member(Synced, Base):
         Index("ix_member_unit_status", "unit_id", "status"),
         Index("ix_member_name_sort", "name_sort"),
         Index("ix_member_name_fold", "name_fold"),
+        # Covers the list's filters in name order so a search never reads the table (issue 3).
+        Index("ix_member_list", "name_sort", "name_fold", "deleted_at", "status", "unit_id", "gender",
+              "party_position", "date_of_birth"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
