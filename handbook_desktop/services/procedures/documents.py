@@ -1,0 +1,194 @@
+"""The documents of each procedure, filled from the records through the forms engine.
+
+``procedure_document`` builds the context of ``forms.samples`` for a real member, case or round,
+takes the document number when the form is numbered (the same document keeps its number), and
+renders the .docx. Parts a person writes (strengths, self-review…) are left blank to be typed in Word.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handbook_desktop.domain import probation
+from handbook_desktop.domain.dates import format_date
+from handbook_desktop.domain.states import MemberStatus
+from handbook_desktop.services.errors import UserError
+from handbook_desktop.services.procedures.admission import case_for_member, vote_passes
+from handbook_desktop.services.procedures.common import event_detail, live_events, member_by_uuid, member_party_age, rules
+from handbook_desktop.store.models import Member
+
+# Forms per procedure (what the pages offer one click away).
+MEMBER_FORMS = {
+    "6-KNĐ": "Nghị quyết đề nghị kết nạp",
+    "10-KNĐ": "Bản tự kiểm điểm của đảng viên dự bị",
+    "11-KNĐ": "Bản nhận xét của đảng viên giúp đỡ",
+    "12-KNĐ": "Tổng hợp ý kiến nhận xét",
+    "13-KNĐ": "Nghị quyết đề nghị công nhận chính thức",
+    "NQ-XT": "Nghị quyết đề nghị xóa tên",
+    "NQ-MCT": "Nghị quyết miễn công tác và sinh hoạt đảng",
+    "1-SHĐ": "Giấy giới thiệu sinh hoạt đảng chính thức",
+    "2-SHĐ": "Giấy giới thiệu sinh hoạt đảng tạm thời",
+}
+LIST_FORMS = {"4-HHĐ": "Danh sách đề nghị tặng Huy hiệu Đảng", "1-TĐV": "Danh sách đề nghị cấp lại thẻ"}
+
+
+BLANK = "……"  # a number the branch writes by hand after the vote
+
+
+def _vote(kind: str, kind_label: str, book, on: date, votes_for: int | None, denominator: int | None) -> dict:
+    if not denominator:
+        return {"subject": "", "kind_label": kind_label, "method_label": "Giơ thẻ đảng viên", "votes_for": BLANK,
+                "votes_against": BLANK, "abstain": BLANK, "denominator": BLANK, "required": BLANK, "passed": False}
+    votes_for = votes_for or 0
+    passed, needed = vote_passes(book, kind, on, votes_for, denominator)
+    return {"subject": "", "kind_label": kind_label, "method_label": "Giơ thẻ đảng viên", "votes_for": votes_for,
+            "votes_against": max(0, denominator - votes_for) if denominator else 0, "abstain": 0,
+            "denominator": denominator, "required": needed, "passed": passed}
+
+
+def _officials(session: Session) -> int:
+    return len(session.scalars(select(Member.id).where(Member.deleted_at.is_(None),
+                                                       Member.status == MemberStatus.OFFICIAL.value)).all())
+
+
+def _case(session, meeting_date, denominator, vote, **extra) -> dict:
+    total = _officials(session)
+    if denominator:
+        present = min(denominator, total)
+        absent = total - present
+    else:
+        present = absent = denominator = BLANK
+    case = {"meeting_date": meeting_date, "official_total": total, "present_official": present,
+            "absent_official": absent, "denominator": denominator, "strengths": "",
+            "weaknesses": "", "reason": "", "vote": vote}
+    case.update(extra)
+    return case
+
+
+def _latest(member: Member, kind: str):
+    found = [e for e in live_events(member) if e.kind == kind]
+    return found[-1] if found else None
+
+
+def member_form_context(session: Session, code: str, member: Member, on: date) -> dict:
+    from handbook_desktop.services.forms import member_context
+
+    book = rules(session)
+    person = member_context(member, on)
+    person["party_age_years"] = member_party_age(member, on) // 12 if member.decision_date else ""
+    context: dict = {"member": person}
+    if code == "6-KNĐ":
+        case = case_for_member(session, member)
+        if case is None or case.considered_on is None:
+            raise UserError("Chưa ghi ngày chi bộ xét và kết quả biểu quyết đề nghị kết nạp.")
+        context["case"] = _case(session, case.considered_on, case.denominator,
+                                _vote("admission", "Từ 2/3 trở lên", book, case.considered_on, case.votes_for,
+                                      case.denominator))
+    elif code in ("10-KNĐ", "11-KNĐ", "12-KNĐ", "13-KNĐ"):
+        if member.ceremony_date is None:
+            raise UserError("Chưa có ngày lễ kết nạp để tính thời gian dự bị.")
+        start, end = member.ceremony_date, probation.probation_end(book, member.ceremony_date)
+        official = _latest(member, "official")
+        detail = event_detail(official) if official else {}
+        vote_day = date.fromisoformat(detail["vote_date"]) if detail.get("vote_date") else on
+        context["review"] = {"probation_start": start, "probation_end": end, "political": "", "ethics": "",
+                             "tasks": "", "relations": "", "strengths": "", "weaknesses": "", "direction": "",
+                             "branch_opinion": ""}
+        context["helper"] = {"name": member.introducer_1 or "", "position": ""}
+        context["assessment"] = {"strengths": "", "weaknesses": "", "conclusion": ""}
+        context["opinions"] = []
+        context["summary"] = ""
+        context["case"] = _case(session, vote_day, detail.get("denominator"),
+                                _vote("official_recognition", "Từ 2/3 trở lên", book, vote_day,
+                                      detail.get("votes_for"), detail.get("denominator")),
+                                probation_start=start, probation_end=end)
+    elif code == "NQ-XT":
+        proposal = _latest(member, "removal_proposed")
+        reason = proposal.note if proposal and proposal.note else ""
+        context["case"] = _case(session, proposal.event_date if proposal else on, None,
+                                _vote("resolution", "Quá 1/2", book, on, None, None), reason=reason)
+    elif code == "NQ-MCT":
+        exemption = _latest(member, "exemption")
+        context["case"] = _case(session, exemption.event_date if exemption else on, None,
+                                _vote("resolution", "Quá 1/2", book, on, None, None),
+                                reason=(exemption.note if exemption and exemption.note else ""),
+                                exemption_from=exemption.event_date if exemption else on,
+                                application_date=exemption.event_date if exemption else on)
+    elif code in ("1-SHĐ", "2-SHĐ"):
+        kind = "transfer_out_official" if code == "1-SHĐ" else "transfer_out_temporary"
+        event = _latest(member, kind)
+        if event is None:
+            raise UserError("Chưa ghi việc chuyển sinh hoạt của đảng viên này.")
+        detail = event_detail(event)
+        paid = detail.get("dues_paid_to")
+        paid_text = f"tháng {date.fromisoformat(paid):%m/%Y}" if paid else ""
+        context["transfer"] = {
+            "from_branch": member.unit.name, "to_body": detail.get("destination", ""), "to_branch": "",
+            "reason": event.note or "", "dues_paid_to": paid_text,
+            "present_within_days": int(book.value("transfer.official.present_within_working_days", event.event_date)),
+            "valid_from": event.event_date if code == "2-SHĐ" else None,
+            "valid_until": event.end_date if code == "2-SHĐ" else None, "register_number": ""}
+    else:
+        raise UserError(f"Mẫu {code} không thuộc nghiệp vụ đảng viên.")
+    return context
+
+
+def list_form_context(session: Session, code: str, on: date, award_day: date | None = None) -> dict:
+    from handbook_desktop.services.forms import member_context
+    from handbook_desktop.services.procedures import badges
+    from handbook_desktop.services.procedures.status import lost_cards
+
+    if code == "4-HHĐ":
+        from handbook_desktop.domain.badges import award_dates
+
+        day = award_day or award_dates(rules(session), on, date(on.year + 1, 12, 31))[0]
+        found = badges.rounds(session, day, 0).get(day, [])
+        members = []
+        for member, due in sorted(found, key=lambda p: p[0].name_sort):
+            row = member_context(member, day)
+            row.update(badge_years=due.years, branch_name=member.unit.name,
+                       badge_note="Truy tặng" if due.posthumous else ("Trao sớm" if due.early else ""))
+            members.append(row)
+        return {"occasion": f"đợt {format_date(day)}", "members": members}
+    if code == "1-TĐV":
+        people = session.scalars(select(Member).where(Member.deleted_at.is_(None)).order_by(Member.name_sort)).all()
+        rows = []
+        for member in people:
+            if lost_cards(member):
+                row = member_context(member, on)
+                row["branch_name"] = member.unit.name
+                rows.append(row)
+        return {"members": rows}
+    raise UserError(f"Mẫu {code} không phải danh sách của nghiệp vụ.")
+
+
+def procedure_document(session: Session, actor, code: str, out_path: Path, *, member_uuid: str | None = None,
+                       on: date | None = None, award_day: date | None = None) -> Path:
+    """Render the form of a procedure for a member (or a list); numbered forms take their number."""
+    from handbook_desktop.services.forms import base_context, find_form, issue_number, render_form
+
+    actor.require("read")
+    on = on or date.today()
+    entry = find_form(code)
+    concerns = None
+    if code in MEMBER_FORMS:
+        if not member_uuid:
+            raise UserError("Hãy chọn đảng viên trước khi lập văn bản.")
+        member = member_by_uuid(session, member_uuid)
+        specific = member_form_context(session, code, member, on)
+        concerns = member.uuid
+    else:
+        specific = list_form_context(session, code, on, award_day)
+    number, number_text = None, None
+    if entry.doc_type and entry.scope != "committee" and actor.can("write"):
+        number, number_text = issue_number(session, doc_type=entry.doc_type, concerns_uuid=concerns, issued_on=on,
+                                           actor=actor, form_code=code, title=entry.title,
+                                           concerns_kind="member" if concerns else "list",
+                                           concerns_label=specific.get("member", {}).get("full_name"))
+    context = base_context(session, code, issued_on=on, number=number, number_text=number_text)
+    context.update(specific)
+    return render_form(code, context, out_path)
