@@ -52,6 +52,7 @@ def unit_header_context(session: Session, unit: Unit | None = None) -> dict:
         "name_upper": upper_vn(unit.name),
         "higher_body": higher,
         "higher_body_upper": upper_vn(higher),
+        "higher_committee": committee_of(higher),
         "place": unit.place_name or "",
         "issuer": issuer_abbreviation(unit.level),
         "level": unit.level,
@@ -71,13 +72,17 @@ def signer_context(unit_ctx: dict, *, deputy: bool = False) -> dict:
     return {"lines": [org, "BÍ THƯ"], "name": unit_ctx.get("secretary", "")}
 
 
+def committee_of(body: str) -> str:
+    """``Đảng bộ phường X`` → ``Đảng ủy phường X``: documents go to the committee of a đảng bộ."""
+    if body.lower().startswith("đảng bộ "):
+        return "Đảng ủy " + body[len("Đảng bộ "):]
+    return body
+
+
 def default_recipients(unit_ctx: dict) -> list[str]:
     items = []
-    if unit_ctx.get("higher_body"):
-        body = unit_ctx["higher_body"]
-        if body.lower().startswith("đảng bộ "):  # the committee of a đảng bộ receives the report
-            body = "Đảng ủy " + body[len("Đảng bộ "):]
-        items.append(f"{body} (để báo cáo),")
+    if unit_ctx.get("higher_committee"):
+        items.append(f"{unit_ctx['higher_committee']} (để báo cáo),")
     items.append("Lưu " + ("chi bộ." if unit_ctx.get("level") == "chi-bo" else "văn phòng."))
     return items
 

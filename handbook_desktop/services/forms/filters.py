@@ -3,7 +3,7 @@
 Templates written by secretaries use these names, so they are part of the template contract:
 ``d`` (dd/mm/yyyy), ``date_line`` (``Hà Nội, ngày 05 tháng 3 năm 2026``), ``date_words``
 (``ngày 05 tháng 3 năm 2026``), ``upper`` (capitals keeping the diacritics), ``num`` (1.234),
-``two`` (05), ``time`` (14 giờ 00), ``dots`` (a dotted blank to fill by hand when the value is empty).
+``two`` (05), ``percent`` (71,4), ``time`` (14 giờ 00), ``dots`` (a dotted blank to fill by hand when the value is empty).
 """
 
 from __future__ import annotations
@@ -91,7 +91,17 @@ def dots(value, filler: str = DOTS) -> str:
     return str(value)
 
 
+def percent(value, total=100) -> str:
+    """``value`` as a percentage of ``total``, one decimal with a comma: ``71,4``; ``100``."""
+    if value is None or value == "" or not total:
+        return "……"
+    share = round(float(value) * 100.0 / float(total), 1) if total != 100 else round(float(value), 1)
+    text = f"{share:.1f}".replace(".", ",")
+    return text[:-2] if text.endswith(",0") else text
+
+
 FILTERS = {
+    "percent": percent,
     "d": fmt_date,
     "date_words": date_words,
     "date_line": date_line,

@@ -6,7 +6,8 @@ meetings, procedures) build the same keys. Dates are ``datetime.date``; the temp
 them with the filters of ``forms.filters`` (``|d``, ``|date_line``, ``|date_words``, ``|upper``).
 
 Keys every form gets (``common()``):
-  unit      code, name, name_upper, higher_body, higher_body_upper, place, issuer ("CB"/"ĐU"),
+  unit      code, name, name_upper, higher_body, higher_body_upper, higher_committee (the body
+            that receives: "Đảng ủy phường …"), place, issuer ("CB"/"ĐU"),
             level, level_label, org_upper ("CHI BỘ"/"ĐẢNG ỦY": for "T/M …"), secretary, deputy_secretary
   doc       code (form code), title, number (int or None), number_text ("05-BB/CB"; for a document
             without a number "    -DS/CB" so that it can be written by hand), date, type (NQ, BB…)
@@ -68,6 +69,7 @@ def common(form_code: str = "", doc_type: str | None = None, number: int | None 
             "name_upper": "CHI BỘ KHU DÂN CƯ SỐ 5",
             "higher_body": "Đảng bộ phường Hoàn Kiếm",
             "higher_body_upper": "ĐẢNG BỘ PHƯỜNG HOÀN KIẾM",
+            "higher_committee": "Đảng ủy phường Hoàn Kiếm",
             "place": "Hà Nội",
             "issuer": issuer,
             "level": "chi-bo",
@@ -246,7 +248,7 @@ def _list_members() -> list[dict]:
         rows.append(sample_member(full_name=name, full_name_upper=name.upper(), position_label=position,
                                   status_label=status, date_of_birth=date(1950 + 3 * i, 1 + i, 10 + i),
                                   party_card_number=f"01.23{i:04d}", badge_years=[30, 40, 45, 50, 55, 60, 30, 40][i],
-                                  branch_name="Chi bộ Khu dân cư số 5"))
+                                  branch_name="Chi bộ Khu dân cư số 5", badge_note=""))
     return rows
 
 
@@ -264,10 +266,12 @@ def sample_context(code: str) -> dict:
         context["unit"].update({
             "code": "DU-HK", "name": "Đảng ủy phường Hoàn Kiếm", "name_upper": "ĐẢNG ỦY PHƯỜNG HOÀN KIẾM",
             "higher_body": "Đảng bộ Thành phố Hà Nội", "higher_body_upper": "ĐẢNG BỘ THÀNH PHỐ HÀ NỘI",
+            "higher_committee": "Thành ủy Hà Nội",
             "level": "dang-uy-co-so", "level_label": "Đảng ủy cơ sở", "org_upper": "ĐẢNG ỦY",
             "secretary": "Đinh Công Sơn", "deputy_secretary": "Lương Thị Hằng",
         })
         context["signer"] = {"lines": ["T/M ĐẢNG ỦY", "K/T BÍ THƯ", "PHÓ BÍ THƯ"], "name": "Lương Thị Hằng"}
+        context["recipients"] = ["Như trên,", "Chi bộ Khu dân cư số 5,", "Lưu văn phòng."]
     context.update(builder())
     return copy.deepcopy(context)
 

@@ -1,0 +1,242 @@
+"""Template check before use: unknown variables, syntax errors, tags split by Word — with the place.
+
+A secretary edits a copy in Word; Word likes to cut ``{{ member.full_name }}`` into several runs
+(spell check, a change of format in the middle) and a typo in a variable prints an empty field.
+The check reads the template the way docxtpl will and says, in Vietnamese, what is wrong and where.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from docx import Document
+from docx.oxml.ns import qn
+from jinja2 import nodes
+from docxtpl import DocxTemplate
+
+from handbook_desktop.services.forms.catalog import find_form
+from handbook_desktop.services.forms.render import jinja_env
+
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+_ALLOWED_GLOBALS = {"loop", "range", "true", "false", "none", "True", "False", "None"}
+
+
+@dataclass(frozen=True)
+class TemplateProblem:
+    severity: str  # "error" | "warning"
+    place: str  # "đoạn 12", "bảng 2, dòng 3, ô 1", "đầu trang"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.message}"
+
+
+def _places(document):
+    """(place, paragraph element) for every paragraph, named as a person finds it in Word."""
+    body = document.element.body
+    n = 0
+    table_no = 0
+    for child in body.iterchildren():
+        if child.tag == qn("w:p"):
+            n += 1
+            yield f"đoạn {n}", child
+        elif child.tag == qn("w:tbl"):
+            table_no += 1
+            for r, row in enumerate(child.iter(qn("w:tr")), 1):
+                for c, cell in enumerate(row.iter(qn("w:tc")), 1):
+                    for p in cell.iter(qn("w:p")):
+                        yield f"bảng {table_no}, dòng {r}, ô {c}", p
+    for s, section in enumerate(document.sections, 1):
+        for label, part in (("đầu trang", section.header), ("chân trang", section.footer)):
+            if part.is_linked_to_previous:
+                continue
+            for p in part._element.iter(qn("w:p")):
+                yield label, p
+
+
+def _runs_text(p) -> list[str]:
+    return ["".join(t.text or "" for t in r.iter(qn("w:t"))) for r in p.iter(qn("w:r"))]
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 70 else text[:67] + "…"
+
+
+def _split_problems(document) -> list[TemplateProblem]:
+    problems = []
+    for place, p in _places(document):
+        runs = _runs_text(p)
+        text = "".join(runs)
+        if "{" not in text and "}" not in text:
+            continue
+        opened = text.count("{{") + text.count("{%")
+        closed = text.count("}}") + text.count("%}")
+        if opened != closed:
+            problems.append(TemplateProblem("error", place, f"thẻ mở và thẻ đóng không khớp trong «{_short(text)}» "
+                                            "(mỗi {{ … }} hoặc {% … %} phải nằm trọn trong một đoạn)."))
+            continue
+        # Braces of one tag cut between two runs: docxtpl cannot see the tag at all.
+        for left, right in zip(runs, runs[1:]):
+            if (left.endswith("{") and right[:1] in "{%") or (left.endswith(("}", "%")) and right.startswith("}")):
+                problems.append(TemplateProblem("error", place, f"Word đã tách dấu ngoặc của một thẻ trong «{_short(text)}». "
+                                                "Hãy xóa thẻ rồi gõ lại liền một lần (hoặc dán dạng chữ thuần)."))
+                break
+        else:
+            # A tag spread over several runs still works (docxtpl joins it) but is fragile.
+            position = 0
+            bounds = []
+            for run in runs:
+                bounds.append((position, position + len(run)))
+                position += len(run)
+            for match in _TAG.finditer(text):
+                touched = [b for b in bounds if b[0] < match.end() and b[1] > match.start() and b[1] > b[0]]
+                if len(touched) > 1:
+                    problems.append(TemplateProblem("warning", place, f"thẻ {_short(match.group(0))} bị Word chia thành "
+                                                    f"{len(touched)} đoạn định dạng; vẫn dùng được, nhưng nên gõ lại liền một lần."))
+    return problems
+
+
+def _source(path: Path) -> str:
+    tpl = DocxTemplate(str(path))
+    tpl.init_docx()
+    xml = tpl.patch_xml(tpl.get_xml())
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        for _, part in tpl.get_headers_footers(uri):
+            xml += tpl.patch_xml(tpl.get_part_xml(part))
+    return xml
+
+
+def _chain(node) -> list[str] | None:
+    names = []
+    while isinstance(node, (nodes.Getattr, nodes.Getitem)):
+        if isinstance(node, nodes.Getattr):
+            names.append(node.attr)
+        elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+            names.append(node.arg.value)
+        else:
+            names.append(None)
+        node = node.node
+    if isinstance(node, nodes.Name):
+        names.append(node.name)
+        return list(reversed(names))
+    return None
+
+
+def _resolve(sample, chain):
+    value = sample
+    for name in chain:
+        if name is None:
+            return True, None  # an index or a computed key: cannot tell
+        if isinstance(value, dict):
+            if name not in value:
+                return False, None
+            value = value[name]
+        elif isinstance(value, list):
+            value = value[0] if value else None
+            if isinstance(value, dict) and name not in value:
+                return False, None
+            value = value.get(name) if isinstance(value, dict) else None
+        else:
+            return True, None
+    return True, value
+
+
+def _unknown_variables(ast, sample: dict) -> list[str]:
+    """Dotted names used by the template that the form's context does not have.
+
+    A loop variable (``item`` in ``for item in meeting.agenda``) stands for an element of what it
+    loops over; the same name may be bound by several loops, and a name is accepted when it exists
+    under any of them.
+    """
+    scope: dict[str, list[list[str]]] = {}
+    assigned: set[str] = set()
+    for loop in ast.find_all(nodes.For):
+        if isinstance(loop.target, nodes.Name):
+            iterable = loop.iter
+            while isinstance(iterable, (nodes.Filter, nodes.Getitem)) and not _chain(iterable):
+                iterable = iterable.node
+            chain = _chain(iterable)
+            if chain:
+                scope.setdefault(loop.target.name, []).append(chain)
+            else:
+                assigned.add(loop.target.name)
+    for assign in ast.find_all(nodes.Assign):
+        if isinstance(assign.target, nodes.Name):
+            assigned.add(assign.target.name)
+
+    def expand(chain, depth=0):
+        if depth > 8 or chain[0] not in scope:
+            return [chain]
+        result = []
+        for binding in scope[chain[0]]:
+            for full in expand(binding, depth + 1):
+                result.append(full + chain[1:])
+        return result
+
+    unknown: list[str] = []
+    inner_nodes = set()
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+        if id(node) in inner_nodes:
+            continue
+        chain = _chain(node)
+        if chain is None:
+            continue
+        inner = node
+        while isinstance(inner, (nodes.Getattr, nodes.Getitem)):
+            inner = inner.node
+            inner_nodes.add(id(inner))
+        if chain[0] in _ALLOWED_GLOBALS or chain[0] in assigned:
+            continue
+        if not any(_resolve(sample, full)[0] for full in expand(chain)):
+            label = ".".join(c for c in chain if c)
+            if label not in unknown:
+                unknown.append(label)
+    return unknown
+
+
+def check_template(path=None, code: str | None = None) -> list[TemplateProblem]:
+    """Problems of the template of form ``code`` (or of the file ``path``, checked against ``code``)."""
+    from handbook_desktop.services.forms.samples import sample_context
+
+    entry = find_form(code) if code else None
+    path = Path(path) if path else entry.template_path()
+    problems: list[TemplateProblem] = []
+    try:
+        document = Document(str(path))
+    except Exception:  # noqa: BLE001 - any unreadable file gets the same plain answer
+        return [TemplateProblem("error", "tệp", f"Không mở được {path.name}: không phải tệp Word .docx hợp lệ.")]
+    problems += _split_problems(document)
+    if any(p.severity == "error" for p in problems):
+        return problems
+    source = _source(path)
+    env = jinja_env()
+    try:
+        ast = env.parse(source)
+    except jinja2.TemplateSyntaxError as error:
+        lines = source.splitlines()
+        around = re.sub(r"<[^>]+>", "", " ".join(lines[max(error.lineno - 2, 0): error.lineno + 1]))
+        problems.append(TemplateProblem("error", f"gần «{_short(around)}»", f"thẻ viết sai: {error.message}."))
+        return problems
+    for name in sorted({f.name for f in ast.find_all(nodes.Filter)} - set(env.filters)):
+        problems.append(TemplateProblem("error", "mẫu", f"bộ lọc '{name}' không có (các bộ lọc có: d, date_line, "
+                                        "date_words, upper, num, percent, time, dots …)."))
+    if entry is not None:
+        sample = sample_context(entry.code)
+        for name in _unknown_variables(ast, sample):
+            where = _place_of(document, name)
+            problems.append(TemplateProblem("error", where, f"biến '{name}' không có trong dữ liệu của mẫu {entry.code} "
+                                            "(sẽ in ra trống). Xem danh sách biến trong tài liệu biểu mẫu."))
+    return problems
+
+
+def _place_of(document, name: str) -> str:
+    last = name.split(".")[-1]
+    for place, p in _places(document):
+        text = "".join(_runs_text(p))
+        if last in text and ("{{" in text or "{%" in text):
+            return place
+    return "mẫu"

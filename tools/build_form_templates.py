@@ -1,0 +1,488 @@
+"""Build the .docx templates of forms_templates/ with python-docx, reproducibly.
+
+    /tmp/venv/bin/python tools/build_form_templates.py
+
+The keys used here are those of handbook_desktop/services/forms/samples.py. A secretary who wants a
+different wording edits a copy in Word (Biểu mẫu → Sửa bản sao); this script is for the built-ins.
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from docx_blocks import (  # noqa: E402
+    CENTER, LEFT, RIGHT, bullets, grid_table, header_block, heading, new_document, para, signature, tag, title,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "forms_templates"
+A = "meeting.attendance"
+
+
+# --- meeting forms -------------------------------------------------------------------------------
+
+def _attendance(d) -> None:
+    heading(d, "I. THÀNH PHẦN")
+    para(d, "- Chủ trì: đồng chí {{ meeting.chair.name }}, {{ meeting.chair.position }}.")
+    para(d, "- Thư ký: đồng chí {{ meeting.recorder.name }}, {{ meeting.recorder.position }}.")
+    para(d, f"- Tổng số đảng viên của chi bộ: {{{{ {A}.total }}}} đồng chí (chính thức: {{{{ {A}.official }}}}; "
+            f"dự bị: {{{{ {A}.probationary }}}}); trong đó miễn công tác và sinh hoạt đảng: {{{{ {A}.exempt }}}}; "
+            f"chuyển sinh hoạt tạm thời đi: {{{{ {A}.away }}}}.")
+    para(d, f"- Đảng viên sinh hoạt tạm thời đến: {{{{ {A}.visiting }}}} đồng chí.")
+    para(d, f"- Có mặt: {{{{ {A}.present_total }}}} đồng chí (chính thức: {{{{ {A}.present_official }}}}; "
+            f"dự bị: {{{{ {A}.present_probationary }}}}; sinh hoạt tạm thời: {{{{ {A}.present_visiting }}}}), "
+            f"đạt {{{{ {A}.present_percent|percent }}}}%.")
+    para(d, f"- Vắng có lý do: {{{{ {A}.absent_with_reason|length }}}} đồng chí"
+            f"{{% if {A}.absent_with_reason %}}:{{% else %}}.{{% endif %}}")
+    tag(d, f"for item in {A}.absent_with_reason")
+    para(d, "+ Đồng chí {{ item.name }}: {{ item.reason }}.", indent=1.5)
+    tag(d, "endfor")
+    para(d, f"- Vắng không có lý do: {{{{ {A}.absent_without_reason|length }}}} đồng chí"
+            f"{{% if {A}.absent_without_reason %}}: {{{{ {A}.absent_without_reason|join(', ') }}}}{{% endif %}}.")
+    para(d, f"- Khách mời: {{% if not {A}.guests %}}không có.{{% endif %}}")
+    tag(d, f"for item in {A}.guests")
+    para(d, "+ {{ item.name }}, {{ item.position }}.", indent=1.5)
+    tag(d, "endfor")
+
+
+def _agenda_and_votes(d, content_heading: str) -> None:
+    heading(d, content_heading)
+    tag(d, "for item in meeting.agenda")
+    para(d, "{{ loop.index }}. {{ item.title }}", bold=True, keep_next=True)
+    para(d, "{{ item.content }}")
+    tag(d, "if item.speeches")
+    para(d, "Ý kiến phát biểu:", italic=True, keep_next=True)
+    tag(d, "endif")
+    tag(d, "for speech in item.speeches")
+    para(d, "- {{ speech.speaker }}: {{ speech.text }}")
+    tag(d, "endfor")
+    tag(d, "if item.conclusion")
+    para(d, "", runs=[("Kết luận của chủ trì: ", {"italic": True}), ("{{ item.conclusion }}", {})])
+    tag(d, "endif")
+    tag(d, "endfor")
+    heading(d, "III. KẾT QUẢ BIỂU QUYẾT")
+    tag(d, "for vote in meeting.votes")
+    para(d, "- {{ vote.subject }} ({{ vote.kind_label }}; hình thức: {{ vote.method_label|lower }}): tán thành "
+            "{{ vote.votes_for }}/{{ vote.denominator }} đồng chí; không tán thành {{ vote.votes_against }}; "
+            "không biểu quyết {{ vote.abstain }}. Số tán thành cần đạt: {{ vote.required }}. Kết quả: "
+            "{% if vote.passed %}được thông qua{% else %}không được thông qua{% endif %}.")
+    tag(d, "endfor")
+    tag(d, "if not meeting.votes")
+    para(d, "Không có nội dung biểu quyết.")
+    tag(d, "endif")
+    heading(d, "IV. XẾP LOẠI CHẤT LƯỢNG BUỔI SINH HOẠT")
+    para(d, "Chi bộ đánh giá buổi sinh hoạt đạt loại: {{ meeting.rating_label|dots }}. {{ meeting.rating_note }}")
+    para(d, "Biên bản đã được đọc lại trước chi bộ và được {{ meeting.minutes_approval.votes_for }}/"
+            "{{ meeting.minutes_approval.present }} đồng chí có mặt nhất trí thông qua. Buổi sinh hoạt kết thúc "
+            "vào lúc {{ meeting.closing_time|time }} cùng ngày.", after=12)
+    signature(d, left="person", right="person", left_lines=["THƯ KÝ"], left_name="{{ meeting.recorder.name }}",
+              right_lines=["CHỦ TRÌ"], right_name="{{ meeting.chair.name }}")
+
+
+def minutes(thematic: bool):
+    d = new_document()
+    header_block(d)
+    if thematic:
+        title(d, "BIÊN BẢN", "Sinh hoạt chi bộ chuyên đề {{ meeting.period_label }}",
+              "Chuyên đề: {{ meeting.topic }}")
+    else:
+        title(d, "BIÊN BẢN", "Sinh hoạt chi bộ thường kỳ {{ meeting.period_label }}")
+    para(d, "Hôm nay, vào lúc {{ meeting.start_time|time }}, {{ meeting.date|date_words }}, tại {{ meeting.place }}, "
+            "{{ unit.name }} tiến hành sinh hoạt {{ meeting.kind_label }} {{ meeting.period_label }}.")
+    _attendance(d)
+    if thematic:
+        para(d, "- Người trình bày chuyên đề: đồng chí {{ meeting.presenter.name }}, {{ meeting.presenter.position }}.")
+    _agenda_and_votes(d, "II. NỘI DUNG SINH HOẠT CHUYÊN ĐỀ" if thematic else "II. NỘI DUNG")
+    return d
+
+
+def resolution_monthly():
+    d = new_document()
+    header_block(d)
+    title(d, "NGHỊ QUYẾT", "Hội nghị chi bộ {{ meeting.period_label }}",
+          "về lãnh đạo thực hiện nhiệm vụ {{ meeting.resolution.next_period_label }}")
+    bullets(d, "meeting.resolution.bases", prefix="- Căn cứ ")
+    para(d, "{{ meeting.date|date_words|capitalize }}, {{ unit.name }} họp hội nghị thường kỳ; có mặt "
+            f"{{{{ {A}.present_total }}}}/{{{{ {A}.total }}}} đồng chí đảng viên. Sau khi thảo luận, chi bộ")
+    para(d, "QUYẾT NGHỊ", bold=True, align=CENTER, indent=None, before=6, after=6, keep_next=True)
+    heading(d, "1. Đánh giá kết quả thực hiện nhiệm vụ {{ meeting.resolution.period_label }}")
+    para(d, "a) Kết quả đạt được:", italic=True, keep_next=True)
+    bullets(d, "meeting.resolution.achievements")
+    para(d, "b) Hạn chế:", italic=True, keep_next=True)
+    bullets(d, "meeting.resolution.shortcomings")
+    heading(d, "2. Nhiệm vụ {{ meeting.resolution.next_period_label }}")
+    tag(d, "for item in meeting.resolution.tasks")
+    para(d, "{{ loop.index }}) {{ item }}")
+    tag(d, "endfor")
+    heading(d, "3. Tổ chức thực hiện")
+    para(d, "{{ meeting.resolution.implementation }}")
+    tag(d, "for vote in meeting.votes[:1]")
+    para(d, "Nghị quyết được chi bộ biểu quyết thông qua: tán thành {{ vote.votes_for }}/{{ vote.denominator }} "
+            "đồng chí ({{ vote.votes_for|percent(vote.denominator) }}%), không tán thành {{ vote.votes_against }}, "
+            "không biểu quyết {{ vote.abstain }}.", after=12)
+    tag(d, "endfor")
+    signature(d)
+    return d
+
+
+def sign_sheet():
+    d = new_document()
+    header_block(d)
+    title(d, "DANH SÁCH", "Đảng viên dự sinh hoạt chi bộ {{ meeting.kind_label }} {{ meeting.period_label }}",
+          "{{ meeting.date|date_words|capitalize }}, tại {{ meeting.place }}")
+    grid_table(d, [("STT", 12), ("Họ và tên", 52), ("Chức vụ, tình trạng", 44), ("Ký tên", 30), ("Ghi chú", 22)],
+               ["{{ loop.index }}", "<{{ person.name }}", "<{{ person.position_label }}{% if person.status_label %}; "
+                "{{ person.status_label|lower }}{% endif %}", "", ""], "person in meeting.roster",
+               size=12, row_height_mm=10)
+    para(d, "Tổng số đảng viên được triệu tập: {{ meeting.roster|length }} đồng chí.", before=6, after=12)
+    signature(d, left=None)
+    return d
+
+
+# --- members and lists ---------------------------------------------------------------------------
+
+def member_list():
+    d = new_document()
+    header_block(d)
+    title(d, "DANH SÁCH ĐẢNG VIÊN", "{{ unit.name }}", "{{ filter_label }}")
+    grid_table(d, [("STT", 10), ("Họ và tên", 38), ("Ngày sinh", 21), ("Quê quán", 33), ("Ngày vào Đảng", 21),
+                   ("Ngày chính thức", 21), ("Ghi chú", 16)],
+               ["{{ loop.index }}", "<{{ m.full_name }}", "{{ m.date_of_birth|d }}", "<{{ m.hometown }}",
+                "{{ m.decision_date|d }}", "{{ m.official_date|d }}", "<{{ m.position_label if m.position != 'member' else '' }}"],
+               "m in members", size=11)
+    para(d, "Tổng số: {{ members|length }} đồng chí.", before=6, after=12)
+    signature(d, left=None)
+    return d
+
+
+def member_sheet():
+    """2-HSĐV: the member's record sheet."""
+    d = new_document(body_size=13)
+    header_block(d, numbered=False, form_mark="Mẫu 2-HSĐV")
+    title(d, "PHIẾU ĐẢNG VIÊN")
+    para(d, "Số lý lịch đảng viên: {{ member.record_number|dots }}        Số thẻ đảng viên: {{ member.party_card_number|dots }}",
+         indent=None, size=13)
+    fields = [
+        ("1. Họ và tên đang dùng: ", "{{ member.full_name_upper }}", True),
+        ("2. Họ và tên khai sinh: ", "{{ member.birth_name }}", False),
+        ("3. Tên gọi khác, bí danh: ", "{{ member.alias|dots }}", False),
+        ("4. Nam, nữ: ", "{{ member.gender_label }}", False),
+        ("5. Sinh ngày: ", "{{ member.date_of_birth|d }}", False),
+        ("6. Nơi sinh: ", "{{ member.birth_place }}", False),
+        ("7. Quê quán: ", "{{ member.hometown }}", False),
+        ("8. Nơi thường trú: ", "{{ member.permanent_address }}", False),
+        ("9. Nơi tạm trú: ", "{{ member.temporary_address|dots }}", False),
+        ("10. Dân tộc: ", "{{ member.ethnicity }}        Tôn giáo: {{ member.religion }}", False),
+        ("11. Số căn cước công dân: ", "{{ member.national_id }}        Điện thoại: {{ member.phone }}", False),
+        ("12. Nghề nghiệp hiện nay: ", "{{ member.occupation }}", False),
+        ("13. Đơn vị công tác: ", "{{ member.workplace }}", False),
+        ("14. Chức vụ chính quyền, đoàn thể: ", "{{ member.government_position|dots }}", False),
+        ("15. Chức vụ đảng: ", "{{ member.position_label }}", False),
+        ("16. Ngày vào Đoàn TNCS Hồ Chí Minh: ", "{{ member.youth_union_date|d }}", False),
+        ("17. Ngày vào Đảng (ngày quyết định kết nạp): ", "{{ member.decision_date|d }}; ngày lễ kết nạp: {{ member.ceremony_date|d }}", False),
+        ("18. Chi bộ kết nạp: ", "{{ member.admitted_in }}", False),
+        ("19. Người giới thiệu thứ nhất: ", "{{ member.introducer_1|dots }}; thứ hai: {{ member.introducer_2|dots }}", False),
+        ("20. Ngày chính thức: ", "{{ member.official_date|d }}", False),
+        ("21. Ngày cấp thẻ đảng viên: ", "{{ member.card_issued_date|d }}", False),
+        ("22. Giáo dục phổ thông: ", "{{ member.general_education }}", False),
+        ("23. Chuyên môn, nghiệp vụ: ", "{{ member.professional_level|dots }}", False),
+        ("24. Học vị: ", "{{ member.academic_degree|dots }}        Học hàm: {{ member.academic_title|dots }}", False),
+        ("25. Lý luận chính trị: ", "{{ member.political_theory|dots }}", False),
+        ("26. Ngoại ngữ: ", "{{ member.foreign_language|dots }}        Tin học: {{ member.it_skill|dots }}", False),
+        ("27. Khen thưởng: ", "{{ member.awards|dots }}", False),
+        ("28. Kỷ luật: ", "{{ member.discipline|dots }}", False),
+        ("29. Thương binh, gia đình liệt sĩ, gia đình có công: ", "{{ member.social_policy|dots }}", False),
+    ]
+    for label, value, bold in fields:
+        para(d, "", size=13, indent=None, after=2, runs=[(label, {}), (value, {"bold": bold})])
+    para(d, "", after=6)
+    signature(d, left="person", right="signer", left_lines=["NGƯỜI KHAI"], left_name="{{ member.full_name }}",
+              note="(Ký, ghi rõ họ tên)")
+    return d
+
+
+def _member_intro(d, what: str) -> None:
+    para(d, "Họ và tên: {{ member.full_name }}; sinh ngày {{ member.date_of_birth|d }}; "
+            "quê quán: {{ member.hometown }}.")
+    para(d, "Nghề nghiệp: {{ member.occupation|dots }}; đơn vị công tác: {{ member.workplace|dots }}.")
+    if what:
+        para(d, what)
+
+
+def _branch_case(d, *, summary: str, opening: str, decision: str, extra_intro: str = "") -> None:
+    header_block(d)
+    title(d, "NGHỊ QUYẾT", summary)
+    para(d, opening)
+    para(d, "Tổng số đảng viên chính thức của chi bộ: {{ case.official_total }} đồng chí; có mặt: "
+            "{{ case.present_official }} đồng chí; vắng mặt: {{ case.absent_official }} đồng chí. "
+            "Số đảng viên chính thức dùng để tính biểu quyết: {{ case.denominator }} đồng chí.")
+    heading(d, "Chi bộ thống nhất:")
+    para(d, "1. Về người được xem xét:", bold=True, indent=None)
+    _member_intro(d, extra_intro)
+    tag(d, "if case.reason")
+    para(d, "2. Lý do: {{ case.reason }}")
+    tag(d, "else")
+    para(d, "2. Ưu, khuyết điểm chính:")
+    para(d, "- Ưu điểm: {{ case.strengths|dots }}")
+    para(d, "- Khuyết điểm: {{ case.weaknesses|dots }}")
+    tag(d, "endif")
+    para(d, "3. Kết quả biểu quyết: số đảng viên chính thức tán thành {{ case.vote.votes_for }}/"
+            "{{ case.vote.denominator }} đồng chí, đạt {{ case.vote.votes_for|percent(case.vote.denominator) }}%; "
+            "không tán thành {{ case.vote.votes_against }} đồng chí; không biểu quyết {{ case.vote.abstain }} đồng chí "
+            "(cần {{ case.vote.required }} đồng chí tán thành: {{ case.vote.kind_label|lower }}).")
+    para(d, decision, after=12)
+    signature(d)
+
+
+def admission():
+    d = new_document()
+    para(d, "Mẫu 6-KNĐ", size=12, italic=True, align=RIGHT, indent=None, after=0)
+    _branch_case(
+        d, summary="Đề nghị kết nạp đảng viên",
+        opening="Ngày {{ case.meeting_date|d }}, {{ unit.name }} đã họp xét đề nghị kết nạp quần chúng "
+                "{{ member.full_name }} vào Đảng Cộng sản Việt Nam.",
+        extra_intro="Trình độ: giáo dục phổ thông {{ member.general_education|dots }}; chuyên môn "
+                    "{{ member.professional_level|dots }}; lý luận chính trị {{ member.political_theory|dots }}.",
+        decision="Chi bộ đề nghị {{ unit.higher_committee }} xem xét, quyết định kết nạp quần chúng "
+                 "{{ member.full_name }} vào Đảng Cộng sản Việt Nam.")
+    return d
+
+
+def official_recognition():
+    d = new_document()
+    para(d, "Mẫu 13-KNĐ", size=12, italic=True, align=RIGHT, indent=None, after=0)
+    _branch_case(
+        d, summary="Đề nghị công nhận đảng viên chính thức",
+        opening="Ngày {{ case.meeting_date|d }}, {{ unit.name }} đã họp xét đề nghị công nhận đảng viên chính thức "
+                "cho đồng chí {{ member.full_name }}, đảng viên dự bị.",
+        extra_intro="Ngày vào Đảng (quyết định kết nạp): {{ member.decision_date|d }}; ngày lễ kết nạp: "
+                    "{{ member.ceremony_date|d }}; thời gian dự bị từ {{ case.probation_start|d }} đến "
+                    "{{ case.probation_end|d }}.",
+        decision="Chi bộ đề nghị {{ unit.higher_committee }} xem xét, quyết định công nhận đồng chí "
+                 "{{ member.full_name }} là đảng viên chính thức kể từ ngày {{ case.probation_end|d }}.")
+    return d
+
+
+def removal():
+    d = new_document()
+    _branch_case(
+        d, summary="Đề nghị xóa tên đảng viên",
+        opening="Ngày {{ case.meeting_date|d }}, {{ unit.name }} đã họp xem xét việc xóa tên đảng viên đối với "
+                "đồng chí {{ member.full_name }} (Điều 8 Điều lệ Đảng).",
+        extra_intro="Ngày vào Đảng: {{ member.decision_date|d }}; ngày chính thức: {{ member.official_date|d }}; "
+                    "số thẻ đảng viên: {{ member.party_card_number|dots }}.",
+        decision="Chi bộ đề nghị {{ unit.higher_committee }} xem xét, quyết định xóa tên đồng chí "
+                 "{{ member.full_name }} khỏi danh sách đảng viên.")
+    return d
+
+
+def exemption():
+    d = new_document()
+    _branch_case(
+        d, summary="Về việc miễn công tác và sinh hoạt đảng",
+        opening="Xét đơn đề nghị ngày {{ case.application_date|d }} của đồng chí {{ member.full_name }}; ngày "
+                "{{ case.meeting_date|d }}, {{ unit.name }} đã họp xem xét việc miễn công tác và sinh hoạt đảng.",
+        extra_intro="",
+        decision="Chi bộ đồng ý cho đồng chí {{ member.full_name }} được miễn công tác và sinh hoạt đảng kể từ ngày "
+                 "{{ case.exemption_from|d }} và báo cáo {{ unit.higher_committee }}. Đồng chí thực hiện các nhiệm vụ "
+                 "của đảng viên được miễn công tác và sinh hoạt đảng theo quy định.")
+    return d
+
+
+def _personal_header(d, mark: str, heading_lines: tuple[str, str]) -> None:
+    para(d, mark, size=12, italic=True, align=RIGHT, indent=None, after=0)
+    header_block(d, numbered=False, with_units=True)
+    title(d, *heading_lines)
+    para(d, "Kính gửi: Chi ủy {{ unit.name }}", bold=True, align=CENTER, indent=None, after=6)
+
+
+def self_review():
+    d = new_document()
+    _personal_header(d, "Mẫu 10-KNĐ", ("BẢN TỰ KIỂM ĐIỂM", "Của đảng viên dự bị"))
+    para(d, "Tôi là: {{ member.full_name }}; sinh ngày {{ member.date_of_birth|d }}; quê quán: {{ member.hometown }}.")
+    para(d, "Được kết nạp vào Đảng ngày {{ member.ceremony_date|d }} (quyết định ngày {{ member.decision_date|d }}) "
+            "tại {{ member.admitted_in|dots }}. Thời gian dự bị từ ngày {{ review.probation_start|d }} đến ngày "
+            "{{ review.probation_end|d }}.")
+    para(d, "Tôi tự kiểm điểm trong thời gian dự bị như sau:")
+    heading(d, "I. ƯU ĐIỂM")
+    for n, (label, key) in enumerate([("Về tư tưởng chính trị", "political"), ("Về phẩm chất đạo đức, lối sống", "ethics"),
+                                      ("Về thực hiện nhiệm vụ được giao", "tasks"), ("Về quan hệ với quần chúng", "relations")], 1):
+        para(d, "", runs=[(f"{n}. {label}: ", {"italic": True}), (f"{{{{ review.{key}|dots }}}}", {})])
+    para(d, "Ưu điểm nổi bật: {{ review.strengths|dots }}")
+    heading(d, "II. KHUYẾT ĐIỂM, HẠN CHẾ VÀ NGUYÊN NHÂN")
+    para(d, "{{ review.weaknesses|dots }}")
+    heading(d, "III. HƯỚNG KHẮC PHỤC")
+    para(d, "{{ review.direction|dots }}")
+    para(d, "Tôi tự nhận thấy đủ điều kiện, đề nghị chi bộ xét, đề nghị cấp ủy cấp trên công nhận tôi là đảng viên "
+            "chính thức.", after=12)
+    signature(d, left=None, right="person", right_lines=["NGƯỜI TỰ KIỂM ĐIỂM"], right_name="{{ member.full_name }}",
+              note="(Ký, ghi rõ họ tên)")
+    heading(d, "NHẬN XÉT CỦA CHI ỦY")
+    para(d, "{{ review.branch_opinion|dots }}", after=12)
+    signature(d, left=None)
+    return d
+
+
+def helper_assessment():
+    d = new_document()
+    _personal_header(d, "Mẫu 11-KNĐ", ("BẢN NHẬN XÉT ĐẢNG VIÊN DỰ BỊ", "(Của đảng viên chính thức được phân công giúp đỡ)"))
+    para(d, "Tôi là: {{ helper.name }}, {{ helper.position }}; được chi bộ phân công giúp đỡ đồng chí "
+            "{{ member.full_name }}, đảng viên dự bị, kết nạp ngày {{ member.ceremony_date|d }}.")
+    para(d, "Qua thời gian giúp đỡ, tôi nhận xét đồng chí {{ member.full_name }} như sau:")
+    heading(d, "1. Ưu điểm")
+    para(d, "{{ assessment.strengths|dots }}")
+    heading(d, "2. Khuyết điểm")
+    para(d, "{{ assessment.weaknesses|dots }}")
+    heading(d, "3. Đề nghị")
+    para(d, "{{ assessment.conclusion|dots }}", after=12)
+    signature(d, left=None, right="person", right_lines=["NGƯỜI GIÚP ĐỠ"], right_name="{{ helper.name }}",
+              note="(Ký, ghi rõ họ tên)")
+    return d
+
+
+def opinions_summary():
+    d = new_document()
+    para(d, "Mẫu 12-KNĐ", size=12, italic=True, align=RIGHT, indent=None, after=0)
+    header_block(d)
+    title(d, "BÁO CÁO", "Tổng hợp ý kiến nhận xét đối với đảng viên dự bị {{ member.full_name }}")
+    para(d, "Thực hiện quy định về xét công nhận đảng viên chính thức, chi ủy {{ unit.name }} đã lấy ý kiến nhận xét "
+            "của tổ chức đoàn thể nơi làm việc và chi ủy nơi cư trú đối với đồng chí {{ member.full_name }}, sinh ngày "
+            "{{ member.date_of_birth|d }}, kết nạp ngày {{ member.ceremony_date|d }}. Kết quả như sau:", after=6)
+    grid_table(d, [("STT", 12), ("Tổ chức nhận xét", 58), ("Tóm tắt ý kiến", 90)],
+               ["{{ loop.index }}", "<{{ o.organisation }}", "<{{ o.summary }}"], "o in opinions", size=12)
+    para(d, "", runs=[("Nhận xét chung: ", {"bold": True}), ("{{ summary|dots }}", {})], before=6, after=12)
+    signature(d)
+    return d
+
+
+def badge_list():
+    d = new_document()
+    para(d, "Mẫu 4-HHĐ", size=12, italic=True, align=RIGHT, indent=None, after=0)
+    header_block(d)
+    title(d, "DANH SÁCH", "Đảng viên đề nghị tặng Huy hiệu Đảng", "{{ occasion }}")
+    grid_table(d, [("TT", 7), ("Họ và tên", 31), ("Ngày sinh", 18), ("Quê quán", 24), ("Ngày QĐ kết nạp", 18),
+                   ("Ngày kết nạp", 18), ("Ngày chính thức", 18), ("Số thẻ đảng viên", 17), ("Huy hiệu", 12), ("Ghi chú", 11)],
+               ["{{ loop.index }}", "<{{ m.full_name }}", "{{ m.date_of_birth|d }}", "<{{ m.hometown }}",
+                "{{ m.decision_date|d }}", "{{ m.ceremony_date|d }}", "{{ m.official_date|d }}", "{{ m.party_card_number }}",
+                "{{ m.badge_years }} năm", "{{ m.badge_note }}"], "m in members", size=10, indent_mm=-8)
+    para(d, "Tổng số: {{ members|length }} đồng chí.", before=6, after=12)
+    signature(d)
+    return d
+
+
+def monthly_report():
+    d = new_document()
+    header_block(d)
+    title(d, "BÁO CÁO", "Kết quả hoạt động của chi bộ {{ report.period_label }}")
+    para(d, "Kính gửi: {{ unit.higher_committee }}", bold=True, align=CENTER, indent=None, after=6)
+    heading(d, "I. TÌNH HÌNH CHUNG")
+    para(d, "- Tổng số đảng viên: {{ report.headcount.total }} đồng chí (chính thức: {{ report.headcount.official }}; "
+            "dự bị: {{ report.headcount.probationary }}).")
+    bullets(d, "report.changes")
+    bullets(d, "report.situation")
+    heading(d, "II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ")
+    bullets(d, "report.meetings")
+    bullets(d, "report.results")
+    heading(d, "III. HẠN CHẾ")
+    bullets(d, "report.limitations")
+    heading(d, "IV. NHIỆM VỤ THÁNG TỚI")
+    bullets(d, "report.next_tasks")
+    heading(d, "V. ĐỀ XUẤT, KIẾN NGHỊ")
+    bullets(d, "report.proposals")
+    para(d, "", after=12)
+    signature(d)
+    return d
+
+
+def transfer_letter(temporary: bool):
+    d = new_document()
+    para(d, "Mẫu 2-SHĐ" if temporary else "Mẫu 1-SHĐ", size=12, italic=True, align=RIGHT, indent=None, after=0)
+    header_block(d)
+    title(d, "GIẤY GIỚI THIỆU", "Sinh hoạt đảng tạm thời" if temporary else "Sinh hoạt đảng chính thức")
+    para(d, "{{ unit.name }} trân trọng giới thiệu:")
+    rows = [
+        ("Đồng chí: ", "{{ member.full_name }}", True),
+        ("Sinh ngày: ", "{{ member.date_of_birth|d }}", False),
+        ("Quê quán: ", "{{ member.hometown }}", False),
+        ("Là đảng viên: ", "{{ member.status_label|lower }}", False),
+        ("Ngày vào Đảng: ", "{{ member.decision_date|d }}; ngày chính thức: {{ member.official_date|d }}", False),
+        ("Số thẻ đảng viên: ", "{{ member.party_card_number|dots }}; số lý lịch: {{ member.record_number|dots }}", False),
+        ("Số sổ đăng ký: ", "{{ transfer.register_number|dots }}", False),
+        ("Đang sinh hoạt tại: ", "{{ transfer.from_branch }}", False),
+        ("Đã đóng đảng phí đến hết: ", "{{ transfer.dues_paid_to }}", False),
+    ]
+    for label, value, bold in rows:
+        para(d, "", indent=1.0, after=2, runs=[(label, {}), (value, {"bold": bold})])
+    if temporary:
+        para(d, "Được chuyển đến sinh hoạt đảng tạm thời tại: {{ transfer.to_body }}{% if transfer.to_branch %}, "
+                "{{ transfer.to_branch }}{% endif %}, từ ngày {{ transfer.valid_from|d }} đến ngày {{ transfer.valid_until|d }}.")
+    else:
+        para(d, "Được chuyển đến sinh hoạt đảng chính thức tại: {{ transfer.to_body }}{% if transfer.to_branch %}, "
+                "{{ transfer.to_branch }}{% endif %}.")
+    para(d, "Lý do: {{ transfer.reason|dots }}.")
+    para(d, "Đề nghị cấp ủy nơi đến tiếp nhận và tổ chức sinh hoạt cho đồng chí. Đảng viên phải xuất trình giấy "
+            "giới thiệu này với cấp ủy nơi đến trong thời hạn {{ transfer.present_within_days }} ngày làm việc kể từ "
+            "ngày ký.", after=12)
+    signature(d)
+    return d
+
+
+def card_list():
+    d = new_document()
+    para(d, "Mẫu 1-TĐV", size=12, italic=True, align=RIGHT, indent=None, after=0)
+    header_block(d)
+    title(d, "DANH SÁCH", "Đảng viên đề nghị phát thẻ đảng viên")
+    grid_table(d, [("TT", 7), ("Họ và tên", 32), ("Ngày sinh", 18), ("Quê quán", 26), ("Ngày vào Đảng", 18),
+                   ("Ngày chính thức", 18), ("Số lý lịch", 18), ("Chi bộ", 23)],
+               ["{{ loop.index }}", "<{{ m.full_name }}", "{{ m.date_of_birth|d }}", "<{{ m.hometown }}",
+                "{{ m.decision_date|d }}", "{{ m.official_date|d }}", "{{ m.record_number }}", "<{{ m.branch_name }}"],
+               "m in members", size=10)
+    para(d, "Tổng số: {{ members|length }} đồng chí.", before=6, after=12)
+    signature(d)
+    return d
+
+
+BUILDERS = {
+    "BB-SHCB": lambda: minutes(False),
+    "BB-SHCĐ": lambda: minutes(True),
+    "NQ-CB": resolution_monthly,
+    "DS-KY": sign_sheet,
+    "DS-ĐV": member_list,
+    "2-HSĐV": member_sheet,
+    "6-KNĐ": admission,
+    "10-KNĐ": self_review,
+    "11-KNĐ": helper_assessment,
+    "12-KNĐ": opinions_summary,
+    "13-KNĐ": official_recognition,
+    "NQ-XT": removal,
+    "NQ-MCT": exemption,
+    "4-HHĐ": badge_list,
+    "BC-THÁNG": monthly_report,
+    "1-SHĐ": lambda: transfer_letter(False),
+    "2-SHĐ": lambda: transfer_letter(True),
+    "1-TĐV": card_list,
+}
+
+
+def main() -> int:
+    with open(OUT / "catalog.toml", "rb") as handle:
+        forms = tomllib.load(handle)["form"]
+    missing = [form["code"] for form in forms if form["code"] not in BUILDERS]
+    if missing:
+        print("Thiếu cách dựng mẫu:", ", ".join(missing), file=sys.stderr)
+        return 1
+    for form in forms:
+        document = BUILDERS[form["code"]]()
+        document.core_properties.title = form["title"]
+        document.core_properties.subject = form["code"]
+        document.save(str(OUT / form["file"]))
+        print(f"{form['code']:10} → {form['file']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

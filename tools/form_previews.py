@@ -1,0 +1,100 @@
+"""Pictures of the first page of every form for docs/forms.md, from LibreOffice PDFs.
+
+    /tmp/venv/bin/python tools/form_previews.py [--out docs/forms] [--dpi 60] [CODE ...]
+
+Renders each catalogue form with its sample context, converts it to PDF with LibreOffice (the same
+export the program offers), turns page 1 into a PNG with pdftoppm, and rewrites docs/forms.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from handbook_desktop.domain.text import fold  # noqa: E402
+from handbook_desktop.services import forms  # noqa: E402
+from handbook_desktop.services.forms.export import export_pdf, pdf_pages  # noqa: E402
+from handbook_desktop.services.forms.samples import sample_context  # noqa: E402
+
+
+def slug(code: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(code)).strip("-")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("codes", nargs="*")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "forms"))
+    parser.add_argument("--dpi", type=int, default=60)
+    parser.add_argument("--no-markdown", action="store_true")
+    args = parser.parse_args(argv)
+    if shutil.which("pdftoppm") is None:
+        print("Cần pdftoppm (poppler-utils).", file=sys.stderr)
+        return 1
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    with tempfile.TemporaryDirectory() as work:
+        for entry in forms.catalog():
+            if args.codes and entry.code not in args.codes:
+                continue
+            docx = forms.render_form(entry.code, sample_context(entry.code), Path(work) / f"{slug(entry.code)}.docx")
+            pdf = export_pdf(docx)
+            pages = pdf_pages(pdf)
+            target = out / f"{slug(entry.code)}.png"
+            subprocess.run(["pdftoppm", "-png", "-r", str(args.dpi), "-f", "1", "-l", "1", "-singlefile",
+                            str(pdf), str(target.with_suffix(""))], check=True, timeout=120)
+            rows.append((entry, pages, target))
+            print(f"{entry.code:10} {pages} trang → {target}")
+    if not args.no_markdown and not args.codes:
+        write_markdown(rows, ROOT / "docs" / "forms.md")
+    return 0
+
+
+def write_markdown(rows, path: Path) -> None:
+    lines = [
+        "# Biểu mẫu (Word)",
+        "",
+        "Các biểu mẫu có sẵn trong Sổ tay Chi bộ, in với dữ liệu mẫu (trang đầu). Tất cả theo Hướng dẫn",
+        "36-HD/VPTW: khổ A4 đứng, lề trên 25 mm, dưới 25 mm, trái 35 mm, phải 15 mm (quy tắc",
+        "`document.margins_mm`), phông Times New Roman, tiêu đề hai cột không viền, số trang từ trang 2 ở giữa",
+        "phía trên. Ảnh do `tools/form_previews.py` tạo từ bản PDF của LibreOffice (phông Liberation Serif",
+        "thay Times New Roman, cùng kích thước chữ).",
+        "",
+        "**Dùng:** trang *Biểu mẫu* → chọn mẫu → *Xuất Word* (cho một đảng viên, một cuộc họp, hoặc cả danh",
+        "sách đang lọc). *Sửa bản sao* chép mẫu vào thư mục mẫu riêng để sửa bằng Word; bản sao được dùng thay",
+        "mẫu gốc. *Kiểm tra mẫu* báo biến không có, thẻ viết sai và thẻ bị Word tách, kèm vị trí. Số văn bản",
+        "được cấp khi ban hành, đánh lại từ 01 mỗi nhiệm kỳ cấp ủy và giữ nguyên khi xuất lại.",
+        "",
+        "Dòng lệnh: `handbook-desktop forms list [--json]`,",
+        "`handbook-desktop forms render MÃ [--member UUID] [--meeting UUID] --out TỆP.docx [--pdf]`.",
+        "",
+        "**Biến trong mẫu** (khi sửa bản sao): xem đầu tệp `handbook_desktop/services/forms/samples.py`. Bộ lọc:",
+        "`|d` (05/03/2026), `|date_line(unit.place)` (Hà Nội, ngày 05 tháng 3 năm 2026), `|date_words`,",
+        "`|upper`, `|num` (1.234), `|percent(tổng)`, `|time` (14 giờ 00), `|dots` (chỗ trống để viết tay).",
+        "",
+        "| Mã | Biểu mẫu | Về | Loại số | Trang (mẫu) | Ghi chú |",
+        "|---|---|---|---|---|---|",
+    ]
+    from handbook_desktop.services.forms.catalog import SUBJECT_LABELS
+
+    for entry, pages, _ in rows:
+        lines.append(f"| {entry.code} | {entry.title} | {SUBJECT_LABELS.get(entry.subject, entry.subject)} | "
+                     f"{entry.doc_type or '—'} | {pages} | {entry.notes} |")
+    lines.append("")
+    for entry, _, target in rows:
+        lines += [f"## {entry.code} — {entry.title}", "", f"Căn cứ: {entry.source}.", "",
+                  f"![{entry.code}](forms/{target.name})", ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
