@@ -113,22 +113,29 @@ def authenticate(database, username: str, password: str) -> Actor:
     from handbook_desktop.services.audit import record
 
     now = datetime.now(timezone.utc)
+    # A failed attempt must be committed (count, time, audit entry) before the error is raised:
+    # raising inside the session block would roll it back and the growing wait would never grow.
+    refusal = None
     with database.session() as session:
         user = session.scalars(select(User).where(User.username == username, User.active.is_(True))).first()
         if user is None:
             record(session, Actor(username or "?", "viewer"), "login_failed", detail="không có tài khoản")
-            raise UserError("Tên đăng nhập hoặc mật khẩu không đúng.")
-        wait = login_delay(user.failed_attempts)
-        if user.last_failed_at is not None and now < user.last_failed_at + wait:
-            seconds = int((user.last_failed_at + wait - now).total_seconds()) + 1
-            raise UserError(f"Đã nhập sai nhiều lần: hãy chờ {seconds} giây rồi thử lại.")
-        if not verify_password(password, user.password_hash):
-            user.failed_attempts += 1
-            user.last_failed_at = now
-            record(session, Actor(user.username, user.role), "login_failed")
-            raise UserError("Tên đăng nhập hoặc mật khẩu không đúng.")
-        user.failed_attempts = 0
-        user.last_failed_at = None
-        actor = Actor(user.username, user.role)
-        record(session, actor, "login")
-        return actor
+            refusal = "Tên đăng nhập hoặc mật khẩu không đúng."
+        else:
+            wait = login_delay(user.failed_attempts)
+            if user.last_failed_at is not None and now < user.last_failed_at + wait:
+                seconds = int((user.last_failed_at + wait - now).total_seconds()) + 1
+                raise UserError(f"Đã nhập sai nhiều lần: hãy chờ {seconds} giây rồi thử lại.")
+            if not verify_password(password, user.password_hash):
+                user.failed_attempts += 1
+                user.last_failed_at = now
+                record(session, Actor(user.username, user.role), "login_failed")
+                refusal = "Tên đăng nhập hoặc mật khẩu không đúng."
+            else:
+                user.failed_attempts = 0
+                user.last_failed_at = None
+                actor = Actor(user.username, user.role)
+                record(session, actor, "login")
+    if refusal:
+        raise UserError(refusal)
+    return actor

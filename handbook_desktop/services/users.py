@@ -146,28 +146,33 @@ def recover_with_code(database, username: str, recovery_code: str, new_password:
     validate_new_password(new_password)
     now = datetime.now(timezone.utc)
     code = (recovery_code or "").strip().upper().replace(" ", "")
+    refusal = None  # a wrong code is committed (count, time, audit) before the error is raised
+    fresh = make_recovery_code()
     with database.session() as session:
         user = session.scalars(select(User).where(User.username == (username or "").strip())).first()
         if user is None or user.recovery_hash is None:
             record(session, Actor(username or "?", "viewer"), "recovery_failed", detail="không có mã khôi phục")
-            raise UserError("Tài khoản này không có mã khôi phục; hãy nhờ Bí thư đặt lại mật khẩu.")
-        wait = login_delay(user.failed_attempts)
-        if user.last_failed_at is not None and now < user.last_failed_at + wait:
-            seconds = int((user.last_failed_at + wait - now).total_seconds()) + 1
-            raise UserError(f"Đã nhập sai nhiều lần: hãy chờ {seconds} giây rồi thử lại.")
-        if not verify_password(code, user.recovery_hash):
-            user.failed_attempts += 1
-            user.last_failed_at = now
-            record(session, Actor(user.username, user.role), "recovery_failed")
-            raise UserError("Mã khôi phục không đúng.")
-        fresh = make_recovery_code()
-        user.password_hash = hash_password(new_password)
-        user.recovery_hash = hash_password(fresh)
-        user.failed_attempts = 0
-        user.last_failed_at = None
-        user.active = True
-        record(session, Actor(user.username, user.role), "password_recovered", entity="user",
-               detail={"username": user.username})
+            refusal = "Tài khoản này không có mã khôi phục; hãy nhờ Bí thư đặt lại mật khẩu."
+        else:
+            wait = login_delay(user.failed_attempts)
+            if user.last_failed_at is not None and now < user.last_failed_at + wait:
+                seconds = int((user.last_failed_at + wait - now).total_seconds()) + 1
+                raise UserError(f"Đã nhập sai nhiều lần: hãy chờ {seconds} giây rồi thử lại.")
+            if not verify_password(code, user.recovery_hash):
+                user.failed_attempts += 1
+                user.last_failed_at = now
+                record(session, Actor(user.username, user.role), "recovery_failed")
+                refusal = "Mã khôi phục không đúng."
+            else:
+                user.password_hash = hash_password(new_password)
+                user.recovery_hash = hash_password(fresh)
+                user.failed_attempts = 0
+                user.last_failed_at = None
+                user.active = True
+                record(session, Actor(user.username, user.role), "password_recovered", entity="user",
+                       detail={"username": user.username})
+    if refusal:
+        raise UserError(refusal)
     return fresh
 
 

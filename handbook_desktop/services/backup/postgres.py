@@ -102,6 +102,7 @@ def verify_dump(info: BackupInfo) -> tuple[bool, str]:
 
 def restore_dump(database, info: BackupInfo, *, actor):
     """Replace the database's content with the dump, in one transaction (all or nothing)."""
+    actor.require("restore")
     from handbook_desktop.services.audit import record
     from handbook_desktop.services.backup.create import create_backup
     from handbook_desktop.services.backup.restore import RestoreResult, _schema_state, newer_schema_message

@@ -127,6 +127,7 @@ def event_detail(event: MemberEvent) -> dict[str, Any]:
 def add_event(session: Session, actor, member: Member, kind: str, day: date, *, end_date: date | None = None,
               decision_number: str | None = None, issuer: str | None = None, detail: dict | None = None,
               note: str | None = None) -> MemberEvent:
+    actor.require("write")
     if kind not in EVENT_LABELS:
         raise ValueError(f"unknown event kind {kind!r}")
     event = MemberEvent(member_id=member.id, kind=kind, event_date=day, end_date=end_date,
@@ -142,6 +143,7 @@ def add_event(session: Session, actor, member: Member, kind: str, day: date, *, 
 
 
 def set_status(session: Session, actor, member: Member, status: str) -> None:
+    actor.require("write")
     if member.status != status:
         audit.record(session, actor, "update", entity="member", entity_uuid=member.uuid, field="status",
                      old=member.status, new=status)
