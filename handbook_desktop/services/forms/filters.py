@@ -93,9 +93,13 @@ def dots(value, filler: str = DOTS) -> str:
 
 def percent(value, total=100) -> str:
     """``value`` as a percentage of ``total``, one decimal with a comma: ``71,4``; ``100``."""
-    if value is None or value == "" or not total:
+    try:
+        value, total = float(value), float(total)
+    except (TypeError, ValueError):  # a blank left to be written by hand
         return "……"
-    share = round(float(value) * 100.0 / float(total), 1) if total != 100 else round(float(value), 1)
+    if not total:
+        return "……"
+    share = round(value * 100.0 / total, 1) if total != 100 else round(value, 1)
     text = f"{share:.1f}".replace(".", ",")
     return text[:-2] if text.endswith(",0") else text
 

@@ -1,0 +1,131 @@
+"""A real context for a form from the database, and the one-call export used by the CLI and the page.
+
+Each area builds the part it knows (meetings: ``meeting``; procedures: ``case``, ``review``,
+``transfer``…); this module adds the §11 header, the number and the signer, and renders.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handbook_desktop.domain.states import HEADCOUNT_STATES
+from handbook_desktop.services.errors import UserError
+from handbook_desktop.services.forms.catalog import FormEntry, find_form
+from handbook_desktop.services.forms.context import base_context, home_unit, member_context
+from handbook_desktop.services.forms.numbers import issue_number
+from handbook_desktop.services.forms.render import margins_mm, render_form
+from handbook_desktop.store.models import Member
+
+
+def _member(session: Session, uuid: str | None) -> Member:
+    if not uuid:
+        raise UserError("Hãy chọn một đảng viên cho biểu mẫu này (--member UUID).")
+    member = session.scalars(select(Member).where(Member.uuid == uuid, Member.deleted_at.is_(None))).first()
+    if member is None:
+        raise UserError(f"Không có đảng viên mã {uuid}.")
+    return member
+
+
+def current_members(session: Session, uuids: list[str] | None = None) -> list[Member]:
+    """Members of the home unit in the headcount, in Vietnamese name order (or the given ones)."""
+    query = select(Member).where(Member.deleted_at.is_(None))
+    if uuids is not None:
+        query = query.where(Member.uuid.in_(uuids))
+    else:
+        unit = home_unit(session)
+        states = [getattr(state, "value", state) for state in HEADCOUNT_STATES]
+        query = query.where(Member.unit_id == unit.id, Member.status.in_(states))
+    return list(session.scalars(query.order_by(Member.name_sort)))
+
+
+def _procedure_forms() -> tuple[set, object, object]:
+    try:
+        from handbook_desktop.services.procedures import documents
+    except ImportError:
+        return set(), None, None
+    return set(getattr(documents, "MEMBER_FORMS", ())), documents.member_form_context, documents.list_form_context
+
+
+def _meeting_part(session: Session, entry: FormEntry, meeting_uuid: str | None) -> tuple[dict, date | None]:
+    if not meeting_uuid:
+        raise UserError("Hãy chọn một cuộc họp cho biểu mẫu này (--meeting UUID).")
+    try:
+        from handbook_desktop.services.meetings import meeting_document_context
+    except ImportError:
+        raise UserError("Phần Sinh hoạt chi bộ chưa có trong bản này nên chưa lập được văn bản cuộc họp.") from None
+    part = meeting_document_context(session, meeting_uuid, entry.code)
+    meeting = part.get("meeting", {})
+    return part, meeting.get("date")
+
+
+def monthly_report_part(session: Session, on: date) -> dict:
+    """BC-THÁNG: the headcount from the records; the narrative parts are typed in Word."""
+    people = current_members(session)
+    official = sum(1 for m in people if m.status in ("official", "exempt", "temporarily_away"))
+    probationary = sum(1 for m in people if m.status == "probationary")
+    month = on.month - 1 or 12
+    year = on.year if on.month > 1 else on.year - 1
+    return {"report": {
+        "period_label": f"tháng {month} năm {year}",
+        "headcount": {"total": official + probationary, "official": official, "probationary": probationary},
+        "changes": [], "meetings": [], "situation": [], "results": [], "limitations": [], "next_tasks": [],
+        "proposals": [],
+    }}
+
+
+def build_context(session: Session, code: str, *, actor, member_uuid: str | None = None,
+                  meeting_uuid: str | None = None, member_uuids: list[str] | None = None,
+                  on: date | None = None, issue: bool = True, deputy: bool = False) -> dict:
+    """The full context of form ``code``; numbered forms take (or find again) their number."""
+    actor.require("read")
+    entry = find_form(code)
+    on = on or date.today()
+    member_forms, member_part, list_part = _procedure_forms()
+    concerns_uuid, concerns_label = None, None
+    if entry.subject == "meeting":
+        specific, meeting_day = _meeting_part(session, entry, meeting_uuid)
+        on = meeting_day or on
+        concerns_uuid = meeting_uuid
+        concerns_label = f"Cuộc họp {specific.get('meeting', {}).get('period_label', '')}".strip()
+    elif entry.subject == "member":
+        member = _member(session, member_uuid)
+        if entry.code in member_forms:
+            specific = member_part(session, entry.code, member, on)
+        else:
+            specific = {"member": member_context(member, on)}
+        concerns_uuid, concerns_label = member.uuid, member.full_name
+    elif entry.subject == "list" and entry.code != "DS-ĐV" and list_part is not None and member_uuids is None:
+        specific = list_part(session, entry.code, on)
+    elif entry.subject == "list":
+        people = current_members(session, member_uuids)
+        rows = []
+        for person in people:
+            row = member_context(person, on)
+            row["branch_name"] = person.unit.name if person.unit else ""
+            rows.append(row)
+        specific = {"members": rows, "filter_label": "Đảng viên đang sinh hoạt" if member_uuids is None
+                    else "Theo danh sách đang lọc"}
+    else:
+        specific = monthly_report_part(session, on)
+        concerns_uuid = f"report-{on:%Y-%m}"
+    number = number_text = None
+    committee = home_unit(session).level != "chi-bo"
+    if issue and entry.doc_type and actor.can("write") and (entry.scope == "committee") == committee:
+        number, number_text = issue_number(
+            session, doc_type=entry.doc_type, concerns_uuid=concerns_uuid, issued_on=on, actor=actor,
+            form_code=entry.code, title=entry.title, concerns_kind=entry.subject, concerns_label=concerns_label)
+    context = base_context(session, entry.code, issued_on=on, number=number, number_text=number_text, deputy=deputy)
+    context.update(specific)
+    return context
+
+
+def export_form(database, actor, code: str, out_path, **options) -> Path:
+    """Build the context in one write transaction (the number is kept only if the file is written)."""
+    with database.immediate() as session:
+        context = build_context(session, code, actor=actor, **options)
+        margins = margins_mm(session, context["doc"]["date"])
+        return render_form(code, context, Path(out_path), margins=margins)
