@@ -2,7 +2,7 @@
 decomposed Unicode, and text typed in the legacy TCVN3 (ABC) or VNI fonts.
 
 A date is never guessed: day first always; a two-digit year is accepted only when one century
-alone gives a date in the last hundred years; anything else is reported with the cell's text.
+alone gives a date in the last 110 years; anything else is reported with the cell's text.
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ _MAX_SERIAL = 2958465  # 31/12/9999
 
 def from_serial(serial: float) -> date:
     number = int(serial)
-    if number != serial and serial - number > 1e-9 and number < 1:
-        raise CellProblem(f"Số {serial} không phải một ngày.")
     if number < 61:
         # The 1900 leap-year bug of Lotus/Excel: serials below 61 are one day off, and no
         # member record has a date in the first two months of 1900.
@@ -80,6 +78,9 @@ def parse_date_cell(value, today: date) -> date | None:
     raise CellProblem(f"Không hiểu ngày '{text}': hãy ghi theo dạng dd/mm/yyyy.")
 
 
+_YEARS_BACK = 110
+
+
 def _two_digit_year(day: int, month: int, short: int, text: str, today: date) -> date:
     candidates = []
     for century in (1900, 2000):
@@ -87,8 +88,8 @@ def _two_digit_year(day: int, month: int, short: int, text: str, today: date) ->
             candidate = _build(day, month, century + short, text)
         except CellProblem:
             raise
-        # Only dates within the last hundred years, not in the future, can be meant.
-        if candidate <= today and candidate > date(today.year - 100, today.month, min(today.day, 28)):
+        # Only a date in the last 110 years (the oldest members are past 100), not in the future, can be meant.
+        if candidate <= today and candidate > date(today.year - _YEARS_BACK, today.month, min(today.day, 28)):
             candidates.append(candidate)
     if len(candidates) == 1:
         return candidates[0]
@@ -102,10 +103,13 @@ _HARMLESS = set("\u00a0°±²³·×«»º§©®½¼¾")
 _LEGACY = {chr(code) for code in range(0x80, 0x100)} - _VIETNAMESE_LATIN1 - {" "}
 # Characters from the Windows-1252 upper half that TCVN3 uses for capitals and marks.
 _LEGACY |= set("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ")
-# VNI writes a base vowel followed by a mark character: "aø" (à), "eä" (ệ), "Ñ" (Đ), "ö" (ư).
-_VNI_PAIR = re.compile(r"[aeiouyAEIOUY][øùûõïâêôëäåöòóìíñ]|[Ññöø]")
-# TCVN3 uses these alone (e.g. "V¨n" Văn, "§øc" Đức, "NguyÔn" Nguyễn).
-_TCVN3_ONLY = set("¡¢£¤¥¦§¨©ª«¬\u00ad®µ¶·¸¹»¼½¾ÆÇËÎÏÐÑÖ×ØÜÞßäåæçëîïñöøûüþ")
+# VNI writes a base vowel followed by a mark character ("aø" à, "eä" ệ) and Đ as "Ñ"; TCVN3 writes
+# each toned vowel as one character, many of them symbols below À ("V¨n" Văn, "§øc" Đức) or capitals
+# after a small letter ("NguyÔn" Nguyễn, "ThÞ" Thị). The scores only choose the name in the message.
+_VNI_MARKS = re.compile(r"[aeiouy][\u00e0-\u00ff]|[AEIOUY][\u00c0-\u00df]")
+_VNI_D = re.compile(r"(?:^|\s)[Ññ]")
+_TCVN3_SYMBOLS = re.compile(r"[\u00a1-\u00bf]")
+_TCVN3_CAPITALS = re.compile(r"[a-z][\u00c0-\u00df]")
 
 
 def legacy_encoding(text: str | None) -> str | None:
@@ -118,8 +122,8 @@ def legacy_encoding(text: str | None) -> str | None:
     # A single degree sign or guillemet in an otherwise clean address is not a legacy font.
     if all(ch in _HARMLESS for ch in suspicious) and len(suspicious) == 1:
         return None
-    tcvn = sum(ch in _TCVN3_ONLY for ch in text)
-    vni = len(_VNI_PAIR.findall(text))
+    tcvn = 2 * len(_TCVN3_SYMBOLS.findall(text)) + len(_TCVN3_CAPITALS.findall(text))
+    vni = len(_VNI_MARKS.findall(text)) + 2 * len(_VNI_D.findall(text))
     return "VNI" if vni > tcvn else "TCVN3"
 
 
