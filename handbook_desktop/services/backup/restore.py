@@ -270,6 +270,7 @@ def restore_backup(target, info: BackupInfo, *, actor, password: str | None = No
     try:
         if database is not None:
             database.engine.dispose()
+        cleanup_interrupted(target)  # a temporary file left by a restore that was killed
         now = datetime.now(timezone.utc)
         _pause("before_backup")
         before = _backup_current(target, now)
