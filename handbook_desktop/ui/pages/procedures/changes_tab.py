@@ -1,0 +1,176 @@
+"""Biến động: transfers, exemption, discipline, removal, party card, death — each with its document."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from handbook_desktop.domain.dates import format_date
+from handbook_desktop.domain.states import MemberStatus
+from handbook_desktop.services.procedures.common import DISCIPLINE_LABELS, EVENT_LABELS
+from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.pages.procedures.common import DocumentBar, fill_table, make_table, member_choices
+from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, run_change, run_read
+
+ACTIONS = [
+    ("transfer_official", "Chuyển sinh hoạt chính thức đi"),
+    ("transfer_temporary", "Chuyển sinh hoạt tạm thời đi"),
+    ("presented", "Báo đã trình giấy giới thiệu nơi đến"),
+    ("temporary_return", "Trở lại sinh hoạt sau tạm thời"),
+    ("exemption", "Miễn công tác và sinh hoạt đảng"),
+    ("exemption_end", "Thôi miễn công tác và sinh hoạt"),
+    ("discipline", "Kỷ luật"),
+    ("removal_proposed", "Đề nghị xóa tên"),
+    ("removed", "Xóa tên (theo quyết định)"),
+    ("card_issued", "Cấp thẻ đảng viên"),
+    ("card_exchanged", "Đổi thẻ đảng viên (đợt 2025)"),
+    ("card_lost", "Báo mất thẻ"),
+    ("card_reissued", "Cấp lại thẻ"),
+    ("seriously_ill", "Ghi ốm đau hiểm nghèo (xét Huy hiệu sớm)"),
+    ("death", "Từ trần"),
+]
+FORMS = {"1-SHĐ": "Giấy giới thiệu sinh hoạt chính thức", "2-SHĐ": "Giấy giới thiệu sinh hoạt tạm thời",
+         "NQ-MCT": "Nghị quyết miễn công tác và sinh hoạt đảng", "NQ-XT": "Nghị quyết đề nghị xóa tên",
+         "1-TĐV": "Danh sách đề nghị cấp lại thẻ"}
+
+
+class ChangesTab(QWidget):
+    def __init__(self, page):
+        super().__init__()
+        self.page = page
+        self.context = page.context
+        layout = QVBoxLayout(self)
+        pick = QHBoxLayout()
+        pick.addWidget(QLabel(tr("Đảng viên:")))
+        self.member_box = QComboBox()
+        self.member_box.setObjectName("memberBox")
+        self.member_box.setEditable(True)
+        self.member_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.member_box.setMinimumWidth(360)
+        self.member_box.currentIndexChanged.connect(self.load_history)
+        pick.addWidget(self.member_box, 1)
+        pick.addWidget(QLabel(tr("Việc:")))
+        self.action_box = QComboBox()
+        self.action_box.setObjectName("actionBox")
+        for key, label in ACTIONS:
+            self.action_box.addItem(tr(label), key)
+        pick.addWidget(self.action_box)
+        self.go = QPushButton(tr("Ghi…"))
+        self.go.setObjectName("recordChange")
+        self.go.clicked.connect(self.start)
+        pick.addWidget(self.go)
+        layout.addLayout(pick)
+        self.table = make_table("historyTable", ["Việc", "Ngày", "Đến ngày", "Số quyết định", "Ghi chú"])
+        layout.addWidget(self.table, 1)
+        self.documents = DocumentBar(self.context, FORMS, self.subject, lambda: self.page.today)
+        layout.addWidget(self.documents)
+
+    def subject(self):
+        uuid = self.member_box.currentData()
+        name = self.member_box.currentText().split(" (")[0].split(" — ")[0]
+        return uuid, name
+
+    def refresh(self) -> None:
+        run_read(self.context, lambda session: member_choices(session), self._fill_members)
+
+    def _fill_members(self, choices) -> None:
+        current = self.member_box.currentData()
+        self.member_box.blockSignals(True)
+        self.member_box.clear()
+        for label, uuid in choices:
+            self.member_box.addItem(label, uuid)
+        index = self.member_box.findData(current) if current else -1
+        self.member_box.setCurrentIndex(index)
+        self.member_box.blockSignals(False)
+        self.go.setEnabled(not self.context.readonly)
+        self.load_history()
+
+    def select_member(self, uuid: str) -> bool:
+        index = self.member_box.findData(uuid)
+        self.member_box.setCurrentIndex(index)
+        return index >= 0
+
+    def load_history(self) -> None:
+        uuid = self.member_box.currentData()
+        if not uuid:
+            fill_table(self.table, [])
+            return
+
+        def load(session):
+            from handbook_desktop.services.procedures.common import event_detail, live_events, member_by_uuid
+
+            member = member_by_uuid(session, uuid)
+            return [(e.uuid, e.kind, e.event_date, e.end_date, e.decision_number, e.note, event_detail(e))
+                    for e in live_events(member)]
+
+        def show(events):
+            rows = []
+            for event_uuid, kind, day, end, number, note, detail in events:
+                label = EVENT_LABELS.get(kind, kind)
+                if kind == "discipline":
+                    label += f": {DISCIPLINE_LABELS.get(detail.get('kind'), '')}"
+                if kind == "badge":
+                    label += f" {detail.get('years', '')} năm"
+                extra = detail.get("destination") or detail.get("number") or ""
+                rows.append((event_uuid, [label, format_date(day), format_date(end), number or "",
+                                          "; ".join(x for x in (note or "", str(extra)) if x)], False))
+            fill_table(self.table, rows)
+
+        run_read(self.context, load, show)
+
+    def start(self) -> FieldDialog | None:
+        from handbook_desktop.services.procedures import status
+
+        uuid, name = self.subject()
+        if not uuid:
+            self.documents.result.setText(tr("Hãy chọn đảng viên trước."))
+            return None
+        action = self.action_box.currentData()
+        actor = self.context.actor
+        today = self.page.today
+        date_field = Field("day", "Ngày", "date", today)
+        specs: dict[str, tuple[list[Field], object]] = {
+            "transfer_official": ([date_field, Field("destination", "Nơi chuyển đến"),
+                                   Field("dues_paid_to", "Đã đóng đảng phí đến hết tháng", "optional_date")],
+                                  lambda s, v: status.transfer_out(s, actor, uuid, **v)),
+            "transfer_temporary": ([date_field, Field("until", "Đến ngày", "date"), Field("destination", "Nơi đến"),
+                                    Field("study", "Đi học tập", "check"),
+                                    Field("dues_paid_to", "Đã đóng đảng phí đến hết tháng", "optional_date")],
+                                   lambda s, v: status.transfer_out(s, actor, uuid, temporary=True, **v)),
+            "presented": ([date_field], lambda s, v: status.confirm_presented(s, actor, uuid, v["day"])),
+            "temporary_return": ([date_field], lambda s, v: status.temporary_return(s, actor, uuid, v["day"])),
+            "exemption": ([date_field, Field("reason", "Lý do")],
+                          lambda s, v: status.set_exemption(s, actor, uuid, v["day"], reason=v["reason"])),
+            "exemption_end": ([date_field], lambda s, v: status.set_exemption(s, actor, uuid, v["day"], end=True)),
+            "discipline": ([date_field, Field("kind", "Hình thức", "choice", "reprimand",
+                                              [(tr(label), key) for key, label in DISCIPLINE_LABELS.items()]),
+                            Field("decision_number", "Số quyết định"), Field("reason", "Lý do")],
+                           lambda s, v: status.discipline(s, actor, uuid, **v)),
+            "removal_proposed": ([date_field, Field("reason", "Lý do đề nghị xóa tên")],
+                                 lambda s, v: status.propose_removal(s, actor, uuid, v["day"], v["reason"] or "")),
+            "removed": ([date_field, Field("decision_number", "Số quyết định")],
+                        lambda s, v: status.remove(s, actor, uuid, v["day"], v["decision_number"])),
+            "death": ([date_field], lambda s, v: status.record_death(s, actor, uuid, v["day"])),
+            "seriously_ill": ([date_field], lambda s, v: _simple_event(s, actor, uuid, "seriously_ill", v["day"])),
+        }
+        for kind in ("card_issued", "card_exchanged", "card_reissued"):
+            specs[kind] = ([date_field, Field("number", "Số thẻ đảng viên")],
+                           lambda s, v, k=kind: status.card_event(s, actor, uuid, k, v["day"], v["number"]))
+        specs["card_lost"] = ([date_field], lambda s, v: status.card_event(s, actor, uuid, "card_lost", v["day"]))
+        fields, call = specs[action]
+        dialog = FieldDialog(self, f"{self.action_box.currentText()} — {name}", fields, lambda v: None)
+
+        def submit(values):
+            run_change(self.context, lambda session: call(session, values), on_done=dialog.succeed,
+                       on_error=dialog.fail)
+
+        dialog.submit = submit
+        dialog.submitted.connect(lambda _r: self.page.refresh())
+        dialog.open()
+        return dialog
+
+
+def _simple_event(session, actor, uuid, kind, day):
+    from handbook_desktop.services.procedures.common import add_event, member_by_uuid
+
+    actor.require("write")
+    return add_event(session, actor, member_by_uuid(session, uuid), kind, day)

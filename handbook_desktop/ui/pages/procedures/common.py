@@ -1,0 +1,139 @@
+"""Pieces of the Nghiệp vụ tabs: a table, the document bar (one click to a form), member choices."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QWidget,
+)
+from sqlalchemy import select
+
+from handbook_desktop.domain.states import MemberStatus
+from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.pages.procedures.widgets import document_path, run_change
+
+OVERDUE = QColor("#fde2e1")
+
+
+def make_table(name: str, headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels([tr(h) for h in headers])
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.setAlternatingRowColors(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def fill_table(table: QTableWidget, rows: list[tuple[str, list[str], bool]]) -> None:
+    """rows: (uuid kept on the first cell, cell texts, highlight as overdue)."""
+    table.setRowCount(len(rows))
+    for r, (uuid, cells, overdue) in enumerate(rows):
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if c == 0:
+                item.setData(Qt.ItemDataRole.UserRole, uuid)
+            if overdue:
+                item.setBackground(QBrush(OVERDUE))
+            table.setItem(r, c, item)
+
+
+def selected_uuid(table: QTableWidget) -> str | None:
+    row = table.currentRow()
+    if row < 0 or table.item(row, 0) is None:
+        return None
+    return table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+
+
+def selected_name(table: QTableWidget) -> str:
+    row = table.currentRow()
+    return table.item(row, 0).text() if row >= 0 and table.item(row, 0) else ""
+
+
+def member_choices(session, states: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    from handbook_desktop.store.models import Member
+
+    query = select(Member.full_name, Member.uuid, Member.date_of_birth, Member.status).where(
+        Member.deleted_at.is_(None)).order_by(Member.name_sort)
+    if states:
+        query = query.where(Member.status.in_(states))
+    result = []
+    for name, uuid, birth, status in session.execute(query):
+        born = f" ({birth.year})" if birth else ""
+        result.append((f"{name}{born} — {MemberStatus(status).label}", uuid))
+    return result
+
+
+class DocumentBar(QWidget):
+    """Buttons for the forms of a tab; the produced file is named and can be opened at once."""
+
+    def __init__(self, context, forms: dict[str, str], subject, today_of):
+        super().__init__()
+        self.context = context
+        self.subject = subject  # () -> (member uuid or None, name)
+        self.today_of = today_of
+        self.last_path = None
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(tr("Lập văn bản:")))
+        self.buttons: dict[str, QPushButton] = {}
+        for code, title in forms.items():
+            button = QPushButton(code)
+            button.setToolTip(tr(title))
+            button.setObjectName(f"form_{code}")
+            button.clicked.connect(lambda _=False, c=code: self.produce(c))
+            layout.addWidget(button)
+            self.buttons[code] = button
+        self.result = QLabel()
+        self.result.setObjectName("documentResult")
+        self.result.setWordWrap(True)
+        layout.addWidget(self.result, 1)
+        self.open_button = QPushButton(tr("Mở tệp"))
+        self.open_button.setObjectName("openDocument")
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self.open_last)
+        layout.addWidget(self.open_button)
+
+    def produce(self, code: str, member_uuid: str | None = None, name: str | None = None, **extra) -> None:
+        from handbook_desktop.services.procedures.documents import LIST_FORMS, procedure_document
+
+        if member_uuid is None:
+            member_uuid, name = self.subject()
+        if code not in LIST_FORMS and not member_uuid:
+            self.result.setText(tr("Hãy chọn một người trong bảng trước."))
+            return
+        on = self.today_of()
+        out = document_path(code, name or "", on)
+        actor = self.context.actor
+
+        def work(session):
+            return procedure_document(session, actor, code, out, member_uuid=member_uuid, on=on, **extra)
+
+        def done(path):
+            self.last_path = path
+            self.result.setText(tr("Đã lập {code}: {name}").format(code=code, name=path.name))
+            self.open_button.setEnabled(True)
+
+        def failed(error):
+            from handbook_desktop.ui.errors import user_text
+
+            self.result.setText(user_text(error))
+
+        run_change(self.context, work, on_done=done, on_error=failed, what="document")
+
+    def open_last(self) -> None:
+        from handbook_desktop.services.forms import open_with_system
+
+        if self.last_path is not None:
+            open_with_system(self.last_path)
+
+
+def today_or(value: date | None) -> date:
+    return value or date.today()

@@ -1,0 +1,196 @@
+"""Small pieces shared by the procedure pages: date fields, a form dialog built from field specs,
+running a change on the database worker, and opening a produced document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox,
+    QVBoxLayout, QWidget,
+)
+
+from handbook_desktop.domain.dates import format_date, parse_date
+from handbook_desktop.services.errors import UserError
+from handbook_desktop.ui.i18n import tr
+
+
+def number_text(value: int | None) -> str:
+    return "" if value is None else f"{value:,}".replace(",", ".")
+
+
+class DateField(QLineEdit):
+    """A date typed as dd/mm/yyyy (what a secretary writes); checked when read."""
+
+    def __init__(self, value: date | None = None, label: str = ""):
+        super().__init__(format_date(value))
+        self.label = label
+        self.setPlaceholderText("dd/mm/yyyy")
+        self.setMaximumWidth(140)
+
+    def value(self, required: bool = True) -> date | None:
+        try:
+            found = parse_date(self.text())
+        except ValueError:
+            raise UserError(f"{self.label}: ngày '{self.text()}' không hợp lệ, hãy viết dd/mm/yyyy.") from None
+        if found is None and required:
+            raise UserError(f"Cần nhập {self.label.lower()}.")
+        return found
+
+
+@dataclass
+class Field:
+    key: str
+    label: str
+    kind: str = "text"  # text | date | optional_date | int | choice | member | check
+    default: Any = None
+    options: list[tuple[str, Any]] | None = None  # (label, value) for choice and member
+
+
+class FieldDialog(QDialog):
+    """A dialog of labelled fields; OK calls ``submit(values)``; a refusal shows inside the dialog."""
+
+    submitted = Signal(object)
+
+    def __init__(self, parent: QWidget | None, title: str, fields: list[Field], submit: Callable[[dict], None],
+                 intro: str = ""):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setObjectName("fieldDialog")
+        self.setMinimumWidth(460)
+        self.submit = submit
+        self.widgets: dict[str, QWidget] = {}
+        layout = QVBoxLayout(self)
+        if intro:
+            note = QLabel(intro)
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        form = QFormLayout()
+        for spec in fields:
+            widget = self._make(spec)
+            widget.setObjectName(spec.key)
+            self.widgets[spec.key] = widget
+            form.addRow(tr(spec.label), widget)
+        layout.addLayout(form)
+        self.fields = {spec.key: spec for spec in fields}
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Ghi"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Đóng"))
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def _make(self, spec: Field) -> QWidget:
+        if spec.kind in ("date", "optional_date"):
+            return DateField(spec.default, spec.label)
+        if spec.kind == "int":
+            box = QSpinBox()
+            box.setRange(0, 1_000_000_000)
+            box.setGroupSeparatorShown(True)
+            box.setValue(int(spec.default or 0))
+            return box
+        if spec.kind == "check":
+            box = QCheckBox()
+            box.setChecked(bool(spec.default))
+            return box
+        if spec.kind in ("choice", "member"):
+            box = QComboBox()
+            if spec.kind == "member":
+                box.setEditable(True)
+                box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+                box.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+                box.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            for label, value in spec.options or []:
+                box.addItem(label, value)
+            if spec.default is not None:
+                index = box.findData(spec.default)
+                box.setCurrentIndex(max(index, 0))
+            elif spec.kind == "member":
+                box.setCurrentIndex(-1)
+            return box
+        edit = QLineEdit(spec.default or "")
+        return edit
+
+    def values(self) -> dict:
+        result = {}
+        for key, widget in self.widgets.items():
+            spec = self.fields[key]
+            if spec.kind in ("date", "optional_date"):
+                result[key] = widget.value(required=spec.kind == "date")
+            elif spec.kind == "int":
+                result[key] = widget.value()
+            elif spec.kind == "check":
+                result[key] = widget.isChecked()
+            elif spec.kind in ("choice", "member"):
+                value = widget.currentData() if widget.currentIndex() >= 0 else None
+                if spec.kind == "member" and widget.currentIndex() >= 0 and widget.currentText() != widget.itemText(widget.currentIndex()):
+                    value = None
+                result[key] = value
+            else:
+                result[key] = widget.text().strip() or None
+        return result
+
+    def _accept(self) -> None:
+        try:
+            values = self.values()
+        except UserError as error:
+            self.error.setText(str(error))
+            return
+        self.error.setText("")
+        self.submit(values)
+
+    def fail(self, error: BaseException) -> None:
+        from handbook_desktop.ui.errors import user_text
+
+        self.error.setText(user_text(error))
+
+    def succeed(self, result=None) -> None:
+        self.submitted.emit(result)
+        self.accept()
+
+
+def run_change(context, work: Callable, *, on_done: Callable | None = None, on_error: Callable | None = None,
+               what: str = "member") -> None:
+    """``work(session)`` in one write transaction on the database worker; announce the change."""
+
+    def task(_flag):
+        with context.database.immediate() as session:
+            return work(session)
+
+    def done(result):
+        context.hub.changed.emit(what)
+        if on_done is not None:
+            on_done(result)
+
+    context.runner.run(task, on_result=done, on_error=on_error)
+
+
+def run_read(context, work: Callable, on_done: Callable) -> None:
+    def task(_flag):
+        with context.database.read() as session:
+            return work(session)
+
+    context.runner.run(task, on_result=on_done)
+
+
+def documents_folder() -> Path:
+    from handbook_desktop import paths
+
+    folder = paths.data_dir() / "van-ban"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def document_path(code: str, who: str, on: date) -> Path:
+    from handbook_desktop.domain.text import fold
+
+    slug = fold(who).replace(" ", "-") if who else "danh-sach"
+    return documents_folder() / f"{code}_{slug}_{on:%Y%m%d}.docx"
