@@ -1,0 +1,79 @@
+"""Document numbers: per issuer and type, 01 again each committee term, kept on re-export, never reused."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from docx import Document
+from sqlalchemy import select
+
+from handbook_desktop.services import forms
+from handbook_desktop.services.errors import PermissionDenied
+from handbook_desktop.store.models import AuditLog, IssuedDocument, Unit
+
+
+def _issue(db, actor, concerns, on, doc_type="BB"):
+    with db.immediate() as session:
+        return forms.issue_number(session, issuer=None, doc_type=doc_type, concerns_uuid=concerns, issued_on=on,
+                                  actor=actor, form_code="BB-SHCB")
+
+
+def test_two_minutes_in_one_term_then_a_new_term(db, secretary):
+    assert _issue(db, secretary, "meeting-1", date(2026, 1, 8)) == (1, "01-BB/CB")
+    assert _issue(db, secretary, "meeting-2", date(2026, 2, 5)) == (2, "02-BB/CB")
+    # Another type counts on its own.
+    assert _issue(db, secretary, "meeting-1", date(2026, 1, 8), doc_type="NQ") == (1, "01-NQ/CB")
+    # Exporting the same minutes again keeps its number.
+    assert _issue(db, secretary, "meeting-1", date(2026, 1, 8)) == (1, "01-BB/CB")
+    # The congress elects a new committee: the counter restarts at 01.
+    with db.immediate() as session:
+        session.scalars(select(Unit).where(Unit.is_home.is_(True))).one().term_start = date(2030, 7, 1)
+    assert _issue(db, secretary, "meeting-3", date(2030, 8, 6)) == (1, "01-BB/CB")
+    # A late document dated in the old term still counts in the old term.
+    assert _issue(db, secretary, "meeting-4", date(2030, 5, 6)) == (3, "03-BB/CB")
+    with db.read() as session:
+        rows = session.scalars(select(IssuedDocument).order_by(IssuedDocument.id)).all()
+        assert [(r.number, r.term_start) for r in rows if r.doc_type == "BB"] == [
+            (1, date(2025, 7, 1)), (2, date(2025, 7, 1)), (1, date(2030, 7, 1)), (3, date(2025, 7, 1))]
+        assert session.scalars(select(AuditLog).where(AuditLog.action == "issue_number")).all()
+
+
+def test_withdrawn_number_is_never_reused(db, secretary):
+    from handbook_desktop.store.base import utcnow
+
+    _issue(db, secretary, "a", date(2026, 1, 8))
+    with db.immediate() as session:
+        session.scalars(select(IssuedDocument)).one().deleted_at = utcnow()
+    assert _issue(db, secretary, "b", date(2026, 1, 9)) == (2, "02-BB/CB")
+
+
+def test_documents_without_subject_get_new_numbers(db, secretary):
+    assert _issue(db, secretary, None, date(2026, 1, 8), doc_type="DS")[0] == 1
+    assert _issue(db, secretary, None, date(2026, 1, 8), doc_type="DS")[0] == 2
+
+
+def test_viewer_cannot_take_a_number(db, viewer):
+    with pytest.raises(PermissionDenied):
+        _issue(db, viewer, "m", date(2026, 1, 8))
+    with db.read() as session:
+        assert session.scalars(select(IssuedDocument)).first() is None
+
+
+def test_export_same_member_document_twice_keeps_number(demo_db, secretary, tmp_path):
+    from handbook_desktop.services.forms.build import current_members, export_form
+
+    with demo_db.read() as session:
+        member = current_members(session)[0]
+        uuid, name = member.uuid, member.full_name
+    first = export_form(demo_db, secretary, "NQ-XT", tmp_path / "a.docx", member_uuid=uuid, on=date(2026, 11, 20))
+    second = export_form(demo_db, secretary, "NQ-XT", tmp_path / "b.docx", member_uuid=uuid, on=date(2026, 11, 21))
+
+    def number(path):
+        return [p.text for p in Document(str(path)).tables[0].rows[0].cells[0].paragraphs if p.text.startswith("Số")][0]
+
+    assert number(first) == number(second)
+    assert number(first).endswith("-NQ/CB")
+    with demo_db.read() as session:
+        rows = forms.register(session)
+    assert [r["concerns_label"] for r in rows if r["form_code"] == "NQ-XT"] == [name]
