@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 PAGE_MODULES = [
     "handbook_desktop.ui.pages.overview",
     "handbook_desktop.ui.pages.procedures",
+    "handbook_desktop.ui.pages.forms",
 ]
 
 

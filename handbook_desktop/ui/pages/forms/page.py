@@ -1,0 +1,342 @@
+"""The Biểu mẫu page: pick a form, pick whom it is for, export; edit a copy; check; see the register.
+
+Exported files go to one folder the secretary can find again (``Văn bản đã xuất`` in the data
+folder, changeable); after export the file can be opened with Word in one click.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem, QMessageBox, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget,
+    QVBoxLayout, QWidget,
+)
+
+from handbook_desktop import paths
+from handbook_desktop.domain.dates import format_date
+from handbook_desktop.domain.text import fold
+from handbook_desktop.services import forms
+from handbook_desktop.services.forms.catalog import SCOPE_LABELS, SUBJECT_LABELS
+from handbook_desktop.ui.errors import show_error
+from handbook_desktop.ui.i18n import tr
+
+UUID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _file_part(text: str) -> str:
+    return re.sub(r'[<>:"/\\|?*]+', "_", text).strip() or "van-ban"
+
+
+class FormsPage(QWidget):
+    def __init__(self, context):
+        super().__init__()
+        self.context = context
+        self.output_dir = paths.data_dir() / "Văn bản đã xuất"
+        self.last_file: Path | None = None
+        self.members: list[tuple[str, str, str]] = []  # (uuid, name, status label)
+        self.setObjectName("formsPage")
+        layout = QVBoxLayout(self)
+        title = QLabel(tr("Biểu mẫu"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs)
+        self.tabs.addTab(self._build_forms_tab(), tr("Biểu mẫu"))
+        self.tabs.addTab(self._build_register_tab(), tr("Sổ văn bản đã ban hành"))
+        context.hub.changed.connect(self._on_changed)
+        self.reload()
+
+    # --- layout --------------------------------------------------------------------------------
+    def _build_forms_tab(self) -> QWidget:
+        tab = QWidget()
+        split = QSplitter(Qt.Orientation.Horizontal, tab)
+        outer = QHBoxLayout(tab)
+        outer.addWidget(split)
+        self.form_list = QListWidget()
+        self.form_list.setObjectName("formList")
+        self.form_list.currentRowChanged.connect(self._on_form_selected)
+        split.addWidget(self.form_list)
+
+        right = QWidget()
+        box = QVBoxLayout(right)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        box.addWidget(self.details)
+
+        self.member_box = QWidget()
+        member_layout = QVBoxLayout(self.member_box)
+        member_layout.setContentsMargins(0, 0, 0, 0)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(tr("Lọc theo tên (không cần dấu)"))
+        self.search.textChanged.connect(self._fill_members)
+        member_layout.addWidget(self.search)
+        self.member_list = QListWidget()
+        self.member_list.setObjectName("memberList")
+        member_layout.addWidget(self.member_list)
+        box.addWidget(self.member_box)
+
+        self.meeting_box = QComboBox()
+        self.meeting_box.setObjectName("meetingBox")
+        box.addWidget(self.meeting_box)
+
+        options = QHBoxLayout()
+        self.deputy = QCheckBox(tr("Phó Bí thư ký (K/T BÍ THƯ)"))
+        self.pdf = QCheckBox(tr("Xuất thêm PDF"))
+        self.pdf.setEnabled(forms.find_soffice() is not None)
+        options.addWidget(self.deputy)
+        options.addWidget(self.pdf)
+        options.addStretch(1)
+        box.addLayout(options)
+
+        buttons = QHBoxLayout()
+        self.export_button = QPushButton(tr("Xuất Word"))
+        self.export_button.setObjectName("exportButton")
+        self.export_button.clicked.connect(self.export_selected)
+        self.batch_button = QPushButton(tr("Xuất cho cả danh sách đang lọc (một tệp)"))
+        self.batch_button.clicked.connect(self.export_filtered)
+        self.open_button = QPushButton(tr("Mở tệp vừa xuất"))
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(lambda: self.last_file and forms.open_with_system(self.last_file))
+        folder_button = QPushButton(tr("Thư mục lưu…"))
+        folder_button.clicked.connect(self._choose_folder)
+        for button in (self.export_button, self.batch_button, self.open_button, folder_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        box.addLayout(buttons)
+
+        template_buttons = QHBoxLayout()
+        self.copy_button = QPushButton(tr("Sửa bản sao"))
+        self.copy_button.setToolTip(tr("Chép mẫu vào thư mục mẫu riêng và mở bằng Word; bản sao được dùng thay mẫu gốc."))
+        self.copy_button.clicked.connect(self.edit_copy)
+        self.restore_button = QPushButton(tr("Dùng lại mẫu gốc"))
+        self.restore_button.clicked.connect(self.use_builtin)
+        self.check_button = QPushButton(tr("Kiểm tra mẫu"))
+        self.check_button.clicked.connect(self.check_selected)
+        for button in (self.copy_button, self.restore_button, self.check_button):
+            template_buttons.addWidget(button)
+        template_buttons.addStretch(1)
+        box.addLayout(template_buttons)
+
+        self.status = QLabel()
+        self.status.setObjectName("formsStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.addWidget(self.status)
+        box.addStretch(1)
+        split.addWidget(right)
+        split.setStretchFactor(1, 2)
+        return tab
+
+    def _build_register_tab(self) -> QWidget:
+        tab = QWidget()
+        box = QVBoxLayout(tab)
+        self.register_table = QTableWidget(0, 6)
+        self.register_table.setObjectName("registerTable")
+        self.register_table.setHorizontalHeaderLabels(
+            [tr("Số"), tr("Ngày"), tr("Biểu mẫu"), tr("Về"), tr("Nhiệm kỳ từ"), tr("Người cấp số")])
+        self.register_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.register_table.horizontalHeader().setStretchLastSection(True)
+        self.register_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        box.addWidget(self.register_table)
+        return tab
+
+    # --- data ----------------------------------------------------------------------------------
+    def reload(self) -> None:
+        current = self.form_list.currentRow()
+        self.entries = forms.catalog()
+        self.form_list.clear()
+        for entry in self.entries:
+            mark = tr(" (bản sao riêng)") if entry.has_user_copy else ""
+            item = QListWidgetItem(f"{entry.code} — {entry.title}{mark}")
+            item.setData(UUID_ROLE, entry.code)
+            self.form_list.addItem(item)
+        self.context.runner.run(self._load, on_result=self._loaded, on_error=lambda e: show_error(self, e))
+        self.form_list.setCurrentRow(max(current, 0))
+
+    def _load(self, _flag):
+        from handbook_desktop.domain.states import MemberStatus
+        from handbook_desktop.services.forms.build import current_members
+
+        with self.context.database.read() as session:
+            members = [(m.uuid, m.full_name, MemberStatus(m.status).label if m.status in MemberStatus._value2member_map_
+                        else m.status) for m in current_members(session)]
+            register = forms.register(session)
+            meetings = []
+            try:
+                from handbook_desktop.services.meetings import list_meetings
+
+                meetings = [(m.uuid, f"{format_date(m.date)} — {getattr(m, 'kind_label', m.kind)}")
+                            for m in list_meetings(session)]
+            except Exception:  # noqa: BLE001 - the meetings area may be absent from this build
+                meetings = []
+        return members, register, meetings
+
+    def _loaded(self, result) -> None:
+        self.members, register, meetings = result
+        self._fill_members()
+        self.meeting_box.clear()
+        for uuid, label in meetings:
+            self.meeting_box.addItem(label, uuid)
+        self.register_table.setRowCount(len(register))
+        for row, entry in enumerate(register):
+            values = [entry["number_text"], format_date(entry["issued_on"]), entry["form_code"] or "",
+                      entry["concerns_label"] or "", format_date(entry["term_start"]), entry["issued_by"]]
+            for col, value in enumerate(values):
+                self.register_table.setItem(row, col, QTableWidgetItem(value))
+
+    def _fill_members(self) -> None:
+        wanted = fold(self.search.text())
+        self.member_list.clear()
+        for uuid, name, status in self.members:
+            if wanted and wanted not in fold(name):
+                continue
+            item = QListWidgetItem(f"{name} — {status}")
+            item.setData(UUID_ROLE, uuid)
+            self.member_list.addItem(item)
+        if self.member_list.count():
+            self.member_list.setCurrentRow(0)
+
+    def _on_changed(self, what: str) -> None:
+        if what in ("member", "meeting", "document", "procedure"):
+            self.reload()
+
+    # --- selection -----------------------------------------------------------------------------
+    def current_entry(self):
+        row = self.form_list.currentRow()
+        return self.entries[row] if 0 <= row < len(self.entries) else None
+
+    def _on_form_selected(self, _row: int) -> None:
+        entry = self.current_entry()
+        if entry is None:
+            return
+        numbered = tr("đánh số …-{0}/…").format(entry.doc_type) if entry.doc_type else tr("không đánh số")
+        template = tr("bản sao riêng") if entry.has_user_copy else tr("mẫu gốc")
+        self.details.setText(
+            f"{entry.code} — {entry.title}\n"
+            f"{tr('Về')}: {SUBJECT_LABELS.get(entry.subject, entry.subject)}; {tr('ký ban hành')}: "
+            f"{SCOPE_LABELS.get(entry.scope, entry.scope)}; {numbered}; {tr('đang dùng')}: {template}.\n"
+            f"{tr('Căn cứ')}: {entry.source}\n{tr('Lưu ý')}: {entry.notes}")
+        self.member_box.setVisible(entry.subject in ("member", "list"))
+        self.meeting_box.setVisible(entry.subject == "meeting")
+        self.batch_button.setVisible(entry.subject in ("member", "list"))
+        self.restore_button.setEnabled(entry.has_user_copy)
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, tr("Chọn thư mục lưu văn bản"), str(self.output_dir))
+        if folder:
+            self.output_dir = Path(folder)
+
+    # --- actions -------------------------------------------------------------------------------
+    def export_selected(self) -> None:
+        entry = self.current_entry()
+        if entry is None:
+            return
+        options: dict = {"deputy": self.deputy.isChecked(), "on": date.today()}
+        label = entry.code
+        if entry.subject == "member":
+            item = self.member_list.currentItem()
+            if item is None:
+                QMessageBox.information(self, tr("Biểu mẫu"), tr("Hãy chọn một đảng viên trong danh sách."))
+                return
+            options["member_uuid"] = item.data(UUID_ROLE)
+            label += " " + item.text().split(" — ")[0]
+        elif entry.subject == "meeting":
+            if self.meeting_box.currentIndex() < 0:
+                QMessageBox.information(self, tr("Biểu mẫu"), tr("Chưa có cuộc họp nào để lập văn bản."))
+                return
+            options["meeting_uuid"] = self.meeting_box.currentData()
+            options.pop("on")
+            label += " " + self.meeting_box.currentText().split(" — ")[0].replace("/", "-")
+        elif entry.subject == "list" and entry.code == "DS-ĐV" and self.search.text().strip():
+            options["member_uuids"] = self._filtered_uuids()
+        out = self.output_dir / f"{_file_part(label)}.docx"
+        want_pdf = self.pdf.isChecked()
+        database, actor = self.context.database, self.context.actor
+
+        def work(_flag):
+            from handbook_desktop.services.forms.build import export_form
+
+            path = export_form(database, actor, entry.code, out, **options)
+            return (path, forms.export_pdf(path) if want_pdf else None)
+
+        self.context.runner.run(work, on_result=self._exported, on_error=lambda e: show_error(self, e),
+                                progress_title=tr("Đang xuất văn bản…"), parent=self)
+
+    def _filtered_uuids(self) -> list[str]:
+        return [self.member_list.item(i).data(UUID_ROLE) for i in range(self.member_list.count())]
+
+    def export_filtered(self) -> None:
+        """One form for every member of the filtered list, merged into one file."""
+        entry = self.current_entry()
+        if entry is None:
+            return
+        uuids = self._filtered_uuids()
+        if not uuids:
+            QMessageBox.information(self, tr("Biểu mẫu"), tr("Danh sách đang lọc không có ai."))
+            return
+        if entry.subject == "list":
+            self.export_selected()
+            return
+        out = self.output_dir / f"{_file_part(entry.code)} - {len(uuids)} đảng viên.docx"
+        database, actor, deputy = self.context.database, self.context.actor, self.deputy.isChecked()
+
+        def work(flag):
+            from handbook_desktop.services.forms.build import build_context
+
+            contexts = []
+            with database.immediate() as session:
+                for uuid in uuids:
+                    flag.check()
+                    contexts.append(build_context(session, entry.code, actor=actor, member_uuid=uuid, deputy=deputy))
+                margins = forms.margins_mm(session)
+            path = yield from forms.render_batch(entry.code, contexts, out, margins=margins, flag=flag)
+            return (path, None)
+
+        self.context.runner.run(work, on_result=self._exported, on_error=lambda e: show_error(self, e),
+                                progress_title=tr("Đang xuất {0} văn bản…").format(len(uuids)), parent=self)
+
+    def _exported(self, result) -> None:
+        path, pdf = result
+        self.last_file = Path(pdf or path)
+        self.open_button.setEnabled(True)
+        self.status.setText(tr("Đã lưu: {0}").format(path) + (f"\n{tr('PDF')}: {pdf}" if pdf else ""))
+        self.context.hub.changed.emit("document")
+
+    def edit_copy(self) -> None:
+        entry = self.current_entry()
+        if entry is None:
+            return
+        try:
+            copy = forms.make_user_copy(entry.code)
+        except Exception as error:  # noqa: BLE001
+            show_error(self, error)
+            return
+        opened = forms.open_with_system(copy)
+        self.status.setText(tr("Bản sao của mẫu: {0}. Sửa bằng Word, lưu lại, rồi bấm «Kiểm tra mẫu».").format(copy)
+                            + ("" if opened else tr(" (Không tự mở được Word: hãy mở tệp này.)")))
+        self.reload()
+
+    def use_builtin(self) -> None:
+        entry = self.current_entry()
+        if entry is None or not entry.has_user_copy:
+            return
+        aside = forms.remove_user_copy(entry.code)
+        self.status.setText(tr("Đã dùng lại mẫu gốc; bản sao được cất thành {0}.").format(aside))
+        self.reload()
+
+    def check_selected(self) -> None:
+        entry = self.current_entry()
+        if entry is None:
+            return
+        problems = forms.check_template(code=entry.code)
+        if not problems:
+            self.status.setText(tr("Mẫu {0}: không thấy lỗi.").format(entry.code))
+            return
+        lines = [("Lỗi — " if p.severity == "error" else "Lưu ý — ") + str(p) for p in problems]
+        self.status.setText(tr("Mẫu {0}:").format(entry.code) + "\n" + "\n".join(lines))

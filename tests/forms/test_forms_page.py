@@ -1,0 +1,54 @@
+"""The Biểu mẫu page driven as a secretary would: pick a form, pick a member, export, read it back."""
+
+from __future__ import annotations
+
+from docx import Document
+from PySide6.QtCore import Qt
+
+from handbook_desktop.domain.text import fold
+from handbook_desktop.ui.app import open_window
+
+
+def _select_code(page, code):
+    for row in range(page.form_list.count()):
+        if page.form_list.item(row).data(Qt.ItemDataRole.UserRole) == code:
+            page.form_list.setCurrentRow(row)
+            return
+    raise AssertionError(code)
+
+
+def test_export_phieu_dang_vien_for_a_member(qtbot, demo_db, secretary, tmp_path):
+    window = open_window(demo_db, secretary)
+    qtbot.addWidget(window)
+    page = window.show_page("forms")
+    page.output_dir = tmp_path
+    qtbot.waitUntil(lambda: page.member_list.count() > 0, timeout=10000)
+    _select_code(page, "2-HSĐV")
+    assert page.member_box.isVisibleTo(page)
+    # Typed without diacritics (QTest types ASCII only; the filter ignores accents anyway).
+    qtbot.keyClicks(page.search, fold(page.members[0][1]))
+    qtbot.waitUntil(lambda: page.member_list.count() >= 1)
+    name = page.member_list.item(0).text().split(" — ")[0]
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.last_file is not None, timeout=20000)
+    assert page.last_file.is_file() and page.last_file.parent == tmp_path
+    text = "\n".join(p.text for p in Document(str(page.last_file)).paragraphs)
+    assert name.upper() in text
+    assert "Đã lưu" in page.status.text()
+    window.close()
+
+
+def test_numbered_form_appears_in_the_register(qtbot, demo_db, secretary, tmp_path):
+    window = open_window(demo_db, secretary)
+    qtbot.addWidget(window)
+    page = window.show_page("forms")
+    page.output_dir = tmp_path
+    qtbot.waitUntil(lambda: page.member_list.count() > 0, timeout=10000)
+    _select_code(page, "NQ-MCT")
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.register_table.rowCount() == 1, timeout=20000)
+    assert page.register_table.item(0, 0).text().endswith("-NQ/CB")
+    _select_code(page, "NQ-MCT")
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    assert "không thấy lỗi" in page.status.text()
+    window.close()
