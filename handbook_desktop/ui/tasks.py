@@ -50,6 +50,30 @@ class _Job(QObject):
             self.failed.emit(error)
 
 
+class _Relay(QObject):
+    """Lives in the GUI thread: signals queued to its slots run there. (A plain Python callable
+    connected to a worker object's signal would run in the worker thread and touch widgets there.)"""
+
+    def __init__(self, parent: QObject, on_progress, on_finished, on_failed):
+        super().__init__(parent)
+        self._on_progress, self._on_finished, self._on_failed = on_progress, on_finished, on_failed
+
+    @Slot(int, int, str)
+    def progress(self, done: int, total: int, message: str) -> None:
+        if self._on_progress is not None:
+            self._on_progress(done, total, message)
+
+    @Slot(object)
+    def finished(self, result: Any) -> None:
+        self._on_finished(result)
+        self.deleteLater()
+
+    @Slot(object)
+    def failed(self, error: BaseException) -> None:
+        self._on_failed(error)
+        self.deleteLater()
+
+
 class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -73,6 +97,7 @@ class TaskRunner(QObject):
         job.moveToThread(self._thread)
         self._jobs.add(job)
         dialog = None
+        show_progress = None
         if progress_title:
             dialog = QProgressDialog(progress_title, "Hủy", 0, 0, parent)
             dialog.setWindowTitle(progress_title)
@@ -86,7 +111,6 @@ class TaskRunner(QObject):
                 if message:
                     dialog.setLabelText(message)
 
-            job.progress.connect(show_progress, Qt.ConnectionType.QueuedConnection)
 
         def finish(result: Any) -> None:
             self._jobs.discard(job)
@@ -108,8 +132,10 @@ class TaskRunner(QObject):
 
                 show_error(parent, error)
 
-        job.finished.connect(finish, Qt.ConnectionType.QueuedConnection)
-        job.failed.connect(fail, Qt.ConnectionType.QueuedConnection)
+        relay = _Relay(self, show_progress, finish, fail)
+        job.progress.connect(relay.progress, Qt.ConnectionType.QueuedConnection)
+        job.finished.connect(relay.finished, Qt.ConnectionType.QueuedConnection)
+        job.failed.connect(relay.failed, Qt.ConnectionType.QueuedConnection)
         QMetaObject.invokeMethod(job, "run", Qt.ConnectionType.QueuedConnection)
         return flag
 
