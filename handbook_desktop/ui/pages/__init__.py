@@ -14,6 +14,7 @@ from typing import Callable
 from PySide6.QtWidgets import QWidget
 
 PAGE_MODULES = [
+    "handbook_desktop.ui.pages.backup",
     "handbook_desktop.ui.pages.overview",
     "handbook_desktop.ui.pages.procedures",
     "handbook_desktop.ui.pages.forms",
