@@ -6,11 +6,13 @@ on the way out, whatever wrote them.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import distinct, or_, select
+from sqlalchemy import or_, select
 
 from handbook_desktop.domain.text import fold
 from handbook_desktop.logs import mask_personal_numbers
@@ -29,8 +31,73 @@ ACTION_LABELS = {
 }
 
 
+ENTITY_LABELS = {
+    "member": "Hồ sơ đảng viên", "member_event": "Sự kiện", "dues_month": "Đảng phí", "dues_basis": "Mức đảng phí",
+    "meeting": "Cuộc họp", "attendance": "Điểm danh", "vote": "Biểu quyết", "agenda_item": "Nội dung họp",
+    "speech": "Phát biểu", "candidate": "Kết nạp", "rating": "Xếp loại", "user": "Tài khoản", "backup": "Sao lưu",
+    "setting": "Cài đặt", "unit": "Đơn vị", "issued_document": "Văn bản", "sync_inbox": "Gói đồng bộ",
+    "sync_outbox": "Gói đồng bộ", "audit_log": "Nhật ký", "calendar_day": "Lịch làm việc", "rule": "Quy định",
+}
+FIELD_LABELS = {
+    "status": "Trạng thái", "role": "Vai trò", "paid": "Đã nộp", "paid_on": "Ngày nộp", "method": "Hình thức nộp",
+    "amount": "Số tiền", "attendance": "Điểm danh", "score": "Xếp loại", "stage": "Giai đoạn",
+    "idle_lock_minutes": "Khóa màn hình sau (phút)", "backup_second_folder": "Thư mục sao lưu thứ hai",
+    "large_font": "Chữ lớn",
+}
+DETAIL_KEYS = {
+    "file": "tệp", "reason": "lý do", "backup": "bản sao", "before": "bản trước khi khôi phục", "rows": "số dòng",
+    "username": "tài khoản", "month": "tháng", "member": "đảng viên", "kind": "loại", "date": "ngày",
+    "from": "từ", "sequence": "số gói", "code": "mã", "level": "cấp", "migrated_from": "nâng cấp từ",
+    "created_at": "tạo lúc",
+}
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
 def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
+
+
+def field_label(field: str) -> str:
+    if not field:
+        return ""
+    try:
+        from handbook_desktop.services.members.fields import FIELD_BY_KEY
+
+        spec = FIELD_BY_KEY.get(field)
+        if spec is not None:
+            return spec.label
+    except ImportError:
+        pass
+    return FIELD_LABELS.get(field, field)
+
+
+def display_value(text: str | None) -> str:
+    """What a secretary reads: Có/Không, dd/mm/yyyy, personal numbers masked."""
+    if not text:
+        return ""
+    if text in {"True", "False"}:
+        return "Có" if text == "True" else "Không"
+    match = _ISO_DATE.match(text)
+    if match:
+        return f"{match.group(3)}/{match.group(2)}/{match.group(1)}"
+    return mask_personal_numbers(text)
+
+
+def display_detail(text: str | None) -> str:
+    if not text:
+        return ""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return mask_personal_numbers(text)
+    if not isinstance(data, dict):
+        return mask_personal_numbers(str(data))
+    parts = []
+    for key, value in data.items():
+        if value is None or key in {"member"}:
+            continue
+        parts.append(f"{DETAIL_KEYS.get(key, key)}: {display_value(str(value))}")
+    return "; ".join(parts)
 
 
 @dataclass
@@ -50,6 +117,7 @@ class AuditRow:
     action: str
     action_label: str
     entity: str
+    entity_label: str
     member_name: str
     member_uuid: str | None
     field: str
@@ -82,32 +150,52 @@ def query_audit(database, flt: AuditFilter | None = None) -> list[AuditRow]:
                 .where(Member.name_fold.like(pattern))
             query = query.where(or_(AuditLog.entity_uuid.in_(member_uuids), AuditLog.entity_uuid.in_(event_uuids)))
         entries = session.scalars(query.order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(flt.limit)).all()
-        uuids = {entry.entity_uuid for entry in entries if entry.entity_uuid}
-        names: dict[str, tuple[str, str]] = {}
-        if uuids:
-            for uuid, name in session.execute(select(Member.uuid, Member.full_name).where(Member.uuid.in_(uuids))):
-                names[uuid] = (name, uuid)
-            for uuid, name, member_uuid in session.execute(
-                    select(MemberEvent.uuid, Member.full_name, Member.uuid)
-                    .join(Member, MemberEvent.member_id == Member.id).where(MemberEvent.uuid.in_(uuids))):
-                names[uuid] = (name, member_uuid)
+        names = _member_names(session, entries)
         rows = []
         for entry in entries:
             name, member_uuid = names.get(entry.entity_uuid or "", ("", None))
             rows.append(AuditRow(
                 at=entry.at, username=entry.username, action=entry.action, action_label=action_label(entry.action),
-                entity=entry.entity or "", member_name=name, member_uuid=member_uuid, field=entry.field or "",
-                old=mask_personal_numbers(entry.old_value or ""), new=mask_personal_numbers(entry.new_value or ""),
-                detail=mask_personal_numbers(entry.detail or ""),
+                entity=entry.entity or "", entity_label=ENTITY_LABELS.get(entry.entity or "", entry.entity or ""),
+                member_name=name, member_uuid=member_uuid, field=field_label(entry.field or ""),
+                old=display_value(entry.old_value), new=display_value(entry.new_value),
+                detail=display_detail(entry.detail),
             ))
         return rows
+
+
+def _member_names(session, entries) -> dict[str, tuple[str, str]]:
+    """entity uuid -> (member name, member uuid), for members and every table that points at one."""
+    from handbook_desktop.store.models import Base
+
+    by_entity: dict[str, set[str]] = {}
+    for entry in entries:
+        if entry.entity and entry.entity_uuid:
+            by_entity.setdefault(entry.entity, set()).add(entry.entity_uuid)
+    names: dict[str, tuple[str, str]] = {}
+    for entity, uuids in by_entity.items():
+        table = Base.metadata.tables.get(entity)
+        if table is None or "uuid" not in table.c:
+            continue
+        for chunk_start in range(0, len(uuids), 500):
+            chunk = sorted(uuids)[chunk_start:chunk_start + 500]
+            if entity == "member":
+                query = select(Member.uuid, Member.full_name, Member.uuid).where(Member.uuid.in_(chunk))
+            elif "member_id" in table.c:
+                query = select(table.c.uuid, Member.full_name, Member.uuid) \
+                    .join(Member, table.c.member_id == Member.id).where(table.c.uuid.in_(chunk))
+            else:
+                continue
+            for uuid, name, member_uuid in session.execute(query):
+                names[uuid] = (name, member_uuid)
+    return names
 
 
 def audit_choices(database) -> tuple[list[str], list[str]]:
     """(usernames, actions) present in the log, for the filter lists."""
     with database.read() as session:
-        users = sorted(session.scalars(select(distinct(AuditLog.username))).all())
-        actions = sorted(session.scalars(select(distinct(AuditLog.action))).all(), key=action_label)
+        users = sorted(session.scalars(select(AuditLog.username).distinct()).all())
+        actions = sorted(session.scalars(select(AuditLog.action).distinct()).all(), key=action_label)
     return users, actions
 
 
@@ -124,13 +212,13 @@ def export_audit(database, actor, flt: AuditFilter, path: Path | str) -> int:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Nhật ký"
-    headers = ["Thời điểm", "Người dùng", "Việc", "Đối tượng", "Đảng viên", "Trường", "Giá trị cũ", "Giá trị mới",
+    headers = ["Thời điểm", "Người dùng", "Việc", "Đối tượng", "Đảng viên", "Thông tin", "Giá trị cũ", "Giá trị mới",
                "Chi tiết"]
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([row.at.astimezone().strftime("%d/%m/%Y %H:%M:%S"), row.username, row.action_label, row.entity,
+        sheet.append([row.at.astimezone().strftime("%d/%m/%Y %H:%M:%S"), row.username, row.action_label, row.entity_label,
                       row.member_name, row.field, row.old, row.new, row.detail])
     for letter, width in zip("ABCDEFGHI", (20, 14, 22, 14, 26, 18, 24, 24, 50)):
         sheet.column_dimensions[letter].width = width

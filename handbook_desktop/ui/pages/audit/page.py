@@ -1,0 +1,178 @@
+"""The audit page: filter by member, user, action and dates; open the member; export."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from handbook_desktop.domain.dates import format_date, parse_date
+from handbook_desktop.services.auditlog import AuditFilter, action_label, audit_choices, export_audit, query_audit
+from handbook_desktop.ui.i18n import tr
+
+COLUMNS = ["Thời điểm", "Người dùng", "Việc", "Đảng viên", "Nội dung", "Giá trị cũ", "Giá trị mới"]
+
+
+class AuditPage(QWidget):
+    def __init__(self, context):
+        super().__init__()
+        self.context = context
+        self.rows: list = []
+        self.setObjectName("auditPage")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(tr("Nhật ký thay đổi"), objectName="pageTitle"))
+        filters = QGridLayout()
+        self.member = QLineEdit(objectName="memberFilter", placeholderText=tr("tên đảng viên, không cần dấu"))
+        self.user = QComboBox(objectName="userFilter")
+        self.action = QComboBox(objectName="actionFilter")
+        self.date_from = QLineEdit(objectName="dateFrom", placeholderText="dd/mm/yyyy")
+        self.date_to = QLineEdit(objectName="dateTo", placeholderText="dd/mm/yyyy")
+        for widget in (self.date_from, self.date_to):
+            widget.setMaximumWidth(130)
+        filters.addWidget(QLabel(tr("Đảng viên:")), 0, 0)
+        filters.addWidget(self.member, 0, 1)
+        filters.addWidget(QLabel(tr("Người dùng:")), 0, 2)
+        filters.addWidget(self.user, 0, 3)
+        filters.addWidget(QLabel(tr("Việc:")), 0, 4)
+        filters.addWidget(self.action, 0, 5)
+        filters.addWidget(QLabel(tr("Từ ngày:")), 1, 0)
+        dates = QHBoxLayout()
+        dates.addWidget(self.date_from)
+        dates.addWidget(QLabel(tr("đến ngày:")))
+        dates.addWidget(self.date_to)
+        dates.addStretch(1)
+        filters.addLayout(dates, 1, 1)
+        buttons = QHBoxLayout()
+        self.filter_button = QPushButton(tr("Lọc"), objectName="applyFilter")
+        self.clear_button = QPushButton(tr("Bỏ lọc"), objectName="clearFilter")
+        self.export_button = QPushButton(tr("Xuất Excel…"), objectName="exportAudit")
+        for button in (self.filter_button, self.clear_button, self.export_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        filters.addLayout(buttons, 1, 2, 1, 4)
+        filters.setColumnStretch(1, 2)
+        filters.setColumnStretch(3, 1)
+        filters.setColumnStretch(5, 1)
+        layout.addLayout(filters)
+        self.message = QLabel(objectName="message")
+        layout.addWidget(self.message)
+        self.table = QTableWidget(0, len(COLUMNS), objectName="auditTable")
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((140, 95, 120, 170, 210, 100, 100)):
+            self.table.setColumnWidth(column, width)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        self.filter_button.clicked.connect(self.refresh)
+        self.member.returnPressed.connect(self.refresh)
+        self.clear_button.clicked.connect(self.clear)
+        self.export_button.clicked.connect(self.export)
+        self.table.itemDoubleClicked.connect(self.open_member)
+        context.hub.changed.connect(lambda _what: self.refresh())
+        self.load_choices()
+        self.refresh()
+
+    def load_choices(self) -> None:
+        users, actions = audit_choices(self.context.database)
+        self.user.clear()
+        self.user.addItem(tr("Tất cả"), "")
+        for name in users:
+            self.user.addItem(name, name)
+        self.action.clear()
+        self.action.addItem(tr("Tất cả"), "")
+        for action in actions:
+            self.action.addItem(action_label(action), action)
+
+    def current_filter(self) -> AuditFilter | None:
+        try:
+            start = parse_date(self.date_from.text().strip() or None)
+            end = parse_date(self.date_to.text().strip() or None)
+        except ValueError as error:
+            self.message.setText(str(error))
+            return None
+        if start and end and end < start:
+            self.message.setText(tr("'Đến ngày' phải sau 'Từ ngày'."))
+            return None
+        return AuditFilter(member_text=self.member.text(), username=self.user.currentData() or "",
+                           action=self.action.currentData() or "", date_from=start, date_to=end)
+
+    def clear(self) -> None:
+        for widget in (self.member, self.date_from, self.date_to):
+            widget.clear()
+        self.user.setCurrentIndex(0)
+        self.action.setCurrentIndex(0)
+        self.refresh()
+
+    def refresh(self) -> None:
+        flt = self.current_filter()
+        if flt is None:
+            return
+        self.context.runner.run(lambda _flag: query_audit(self.context.database, flt), on_result=self.show_rows)
+
+    def show_rows(self, rows) -> None:
+        self.rows = rows
+        self.table.setRowCount(len(rows))
+        for row, entry in enumerate(rows):
+            what = " · ".join(part for part in (entry.entity_label, entry.field or entry.detail[:120]) if part)
+            values = [entry.at.astimezone().strftime("%d/%m/%Y %H:%M"), entry.username, entry.action_label,
+                      entry.member_name, what, entry.old, entry.new]
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if column == 4 and entry.detail:
+                    item.setToolTip(entry.detail)
+                self.table.setItem(row, column, item)
+        limit = AuditFilter().limit
+        text = tr("{count} dòng").format(count=len(rows))
+        if len(rows) >= limit:
+            text += tr(" (chỉ hiện {limit} dòng mới nhất — hãy lọc thêm)").format(limit=limit)
+        self.message.setText(text)
+
+    def open_member(self, item) -> None:
+        entry = self.rows[item.row()] if item.row() < len(self.rows) else None
+        window = self.window()
+        if entry is None or not entry.member_uuid or not hasattr(window, "show_page"):
+            return
+        try:
+            page = window.show_page("members")
+        except KeyError:
+            return
+        if hasattr(page, "open_dialog"):
+            page.open_dialog(entry.member_uuid)
+
+    def export(self, path: str | None = None) -> None:
+        flt = self.current_filter()
+        if flt is None:
+            return
+        if not path:
+            suggested = f"nhat-ky-{format_date(date.today()).replace('/', '-')}.xlsx"
+            path, _ = QFileDialog.getSaveFileName(self, tr("Xuất nhật ký"), suggested, "Excel (*.xlsx)")
+            if not path:
+                return
+        context = self.context
+        context.runner.run(lambda _flag: export_audit(context.database, context.actor, flt, path),
+                           on_result=lambda count: self.message.setText(
+                               tr("Đã xuất {count} dòng ra {path} (tệp có dữ liệu cá nhân: hãy giữ kín).")
+                               .format(count=count, path=path)),
+                           progress_title=tr("Đang xuất nhật ký"), parent=self)
+
+
+__all__ = ["AuditPage", "Qt"]
