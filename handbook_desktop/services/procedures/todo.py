@@ -182,6 +182,13 @@ def _meeting_items(session, book, on) -> list[TodoItem]:
             return []
         raise
     found = module.screening(session, on.year, on)
+    from handbook_desktop.services.procedures.common import home_code
+
+    home = home_code(session)
+
+    def where(period) -> str:  # a branch knows its own name; a committee needs to know which branch
+        return "" if period.unit_code == home else f" — {period.unit_name}"
+
     items: list[TodoItem] = []
     if found.unexcused:
         items.append(_item(book, "unexcused_absences", on, on, [(f.member_uuid, f.name) for f in found.unexcused],
@@ -193,11 +200,11 @@ def _meeting_items(session, book, on) -> list[TodoItem]:
     for period in found.missing_regular:
         due = _month_end(found.year, period.period)
         items.append(_item(book, "missing_regular_meeting", due, on, [], "meeting.regular.min_per_month", due,
-                           f"Tháng {period.period:02d}/{found.year} — {period.unit_name}"))
+                           f"Tháng {period.period:02d}/{found.year}{where(period)}"))
     for period in found.missing_thematic:
         due = _month_end(found.year, period.period * 3)
         items.append(_item(book, "missing_thematic_meeting", due, on, [], "meeting.thematic.min_per_quarter", due,
-                           f"Quý {period.period}/{found.year} — {period.unit_name}"))
+                           f"Quý {period.period}/{found.year}{where(period)}"))
     return items
 
 

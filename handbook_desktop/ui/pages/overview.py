@@ -1,20 +1,53 @@
-"""Tổng quan: the unit at a glance (headcount by state). The to-do list joins it (issue 7)."""
+"""Tổng quan: the unit at a glance (headcount by state) and the to-do list (issue 7 §10).
+
+Each to-do item shows its count, its due date and the rule it comes from; the members concerned
+are listed under it, and one click opens the record, the page where the work is done, or the form.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from datetime import date
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTreeView, QVBoxLayout,
+    QWidget,
+)
+
+from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.services.info import database_info
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages import PageSpec
 
+ITEM_ROLE = Qt.ItemDataRole.UserRole
+MEMBER_ROLE = Qt.ItemDataRole.UserRole + 1
+OVERDUE_COLOR = QColor("#b00020")
+
+# Where the work of each kind of item is done: (page key, tab of the Nghiệp vụ page or None).
+WORK_PLACES = {
+    "ceremony_due": ("procedures", "admission"),
+    "probation_vote_due": ("procedures", "probation"),
+    "badge_round": ("procedures", "badges"),
+    "transfer_not_presented": ("procedures", "changes"),
+    "temporary_transfer_ending": ("procedures", "changes"),
+    "card_lost": ("procedures", "changes"),
+    "unpaid_dues": ("dues", None),
+    "ratings_due": ("ratings", None),
+    "unexcused_absences": ("meetings", None),
+    "excused_absences": ("meetings", None),
+    "missing_regular_meeting": ("meetings", None),
+    "missing_thematic_meeting": ("meetings", None),
+}
+
 
 class OverviewPage(QWidget):
-    def __init__(self, context):
+    def __init__(self, context, *, today: date | None = None):
         super().__init__()
         self.context = context
+        self.today = today or date.today()
+        self.items = []
         self.setObjectName("overviewPage")
         layout = QVBoxLayout(self)
         self.title = QLabel()
@@ -24,13 +57,59 @@ class OverviewPage(QWidget):
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        body = QHBoxLayout()
+        layout.addLayout(body, 1)
+
+        todo_box = QVBoxLayout()
+        self.todo_title = QLabel()
+        self.todo_title.setObjectName("todoTitle")
+        bold = QFont()
+        bold.setBold(True)
+        self.todo_title.setFont(bold)
+        todo_box.addWidget(self.todo_title)
+        self.model = QStandardItemModel(0, 3, self)
+        self.tree = QTreeView()
+        self.tree.setObjectName("todoTree")
+        self.tree.setModel(self.model)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        self.tree.doubleClicked.connect(lambda _index: self.act())
+        todo_box.addWidget(self.tree, 1)
+        self.detail = QLabel()
+        self.detail.setObjectName("todoDetail")
+        self.detail.setWordWrap(True)
+        todo_box.addWidget(self.detail)
+        actions = QHBoxLayout()
+        self.open_button = QPushButton(tr("Mở hồ sơ đảng viên"))
+        self.open_button.setObjectName("openRecord")
+        self.open_button.clicked.connect(self.open_record)
+        self.act_button = QPushButton(tr("Làm việc này"))
+        self.act_button.setObjectName("act")
+        self.act_button.clicked.connect(self.act)
+        self.form_button = QPushButton(tr("Lập văn bản"))
+        self.form_button.setObjectName("startForm")
+        self.form_button.clicked.connect(self.start_form)
+        for button in (self.open_button, self.act_button, self.form_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        todo_box.addLayout(actions)
+        self.message = QLabel()
+        self.message.setObjectName("todoMessage")
+        self.message.setWordWrap(True)
+        todo_box.addWidget(self.message)
+        body.addLayout(todo_box, 3)
+
         frame = QFrame()
         frame.setObjectName("statsFrame")
+        frame.setMaximumWidth(330)
         self.grid = QGridLayout(frame)
-        layout.addWidget(frame)
-        layout.addStretch(1)
+        heading = QLabel(tr("Số lượng theo trạng thái"))
+        heading.setFont(bold)
+        self.grid.addWidget(heading, 0, 0, 1, 2)
         self.count_labels: dict[str, QLabel] = {}
-        for row, status in enumerate(MemberStatus):
+        for row, status in enumerate(MemberStatus, start=1):
             name = QLabel(status.label)
             value = QLabel("0")
             value.setObjectName(f"count_{status.value}")
@@ -38,20 +117,190 @@ class OverviewPage(QWidget):
             self.grid.addWidget(name, row, 0)
             self.grid.addWidget(value, row, 1)
             self.count_labels[status.value] = value
+        self.grid.setRowStretch(len(MemberStatus) + 1, 1)
+        body.addWidget(frame, 1, Qt.AlignmentFlag.AlignTop)
         context.hub.changed.connect(lambda _what: self.refresh())
+        self._update_buttons()
+        self.refresh()
+
+    def set_today(self, day: date) -> None:
+        self.today = day
         self.refresh()
 
     def refresh(self) -> None:
-        self.context.runner.run(lambda _flag: database_info(self.context.database), on_result=self._show)
+        today = self.today
+        database = self.context.database
 
-    def _show(self, info: dict) -> None:
+        def work(_flag):
+            from handbook_desktop.services.procedures.todo import todo
+
+            info = database_info(database)
+            with database.read() as session:
+                items = todo(session, today)
+            return info, items
+
+        self.context.runner.run(work, on_result=self._show)
+
+    def _show(self, result) -> None:
+        info, items = result
         unit = info["unit"] or {}
         self.title.setText(unit.get("name", ""))
         self.summary.setText(
             tr("Đảng số: {headcount} — tổng số hồ sơ: {members} — đơn vị: {units}").format(**info)
         )
         for status, count in info["members_by_status"].items():
-            self.count_labels[status].setText(f"{count:,}".replace(",", "."))
+            if status in self.count_labels:
+                self.count_labels[status].setText(f"{count:,}".replace(",", "."))
+        self._show_items(items)
+
+    def _show_items(self, items) -> None:
+        self.items = items
+        overdue = sum(1 for item in items if item.overdue)
+        self.todo_title.setText(tr("Việc cần làm tính đến ngày {day}: {n} việc, {o} quá hạn").format(
+            day=format_date(self.today), n=len(items), o=overdue))
+        self.model.removeRows(0, self.model.rowCount())
+        self.model.setHorizontalHeaderLabels([tr("Việc cần làm"), tr("Hạn"), tr("Số người")])
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for index, item in enumerate(items):
+            title = item.title
+            if item.detail and not item.members:
+                title += f" — {item.detail}"  # meetings: which month or quarter
+            due = format_date(item.due) if item.due else tr("cần làm ngay")
+            if item.overdue:
+                due = tr("quá hạn {d}").format(d=due)
+            row = [QStandardItem(title), QStandardItem(due), QStandardItem(str(item.count) if item.members else "")]
+            row[0].setData(index, ITEM_ROLE)
+            row[0].setToolTip(f"{title}\n{tr('Căn cứ')}: {item.rule_source}")
+            if item.overdue:
+                for cell in row:
+                    cell.setForeground(QBrush(OVERDUE_COLOR))
+            for uuid, name in item.members:
+                child = QStandardItem(name)
+                child.setData(index, ITEM_ROLE)
+                child.setData(uuid, MEMBER_ROLE)
+                row[0].appendRow([child, QStandardItem(""), QStandardItem("")])
+            self.model.appendRow(row)
+            if 0 < item.count <= 3:
+                self.tree.expand(row[0].index())
+        self._update_buttons()
+
+    # --- selection and actions ------------------------------------------------------------------
+    def current(self):
+        current = self.tree.currentIndex()
+        if not current.isValid():
+            return None, None
+        current = current.siblingAtColumn(0)
+        index = current.data(ITEM_ROLE)
+        item = self.items[index] if index is not None and index < len(self.items) else None
+        member = current.data(MEMBER_ROLE)
+        if member is None and item is not None and item.count == 1:
+            member = item.members[0][0]
+        return item, member
+
+    def select(self, kind: str, member_uuid: str | None = None) -> bool:
+        """Select an item (and one of its members), as a click would."""
+        for row in range(self.model.rowCount()):
+            node = self.model.item(row, 0)
+            item = self.items[node.data(ITEM_ROLE)]
+            if item.kind != kind:
+                continue
+            if member_uuid is None:
+                self.tree.setCurrentIndex(node.index())
+                return True
+            for child_row in range(node.rowCount()):
+                child = node.child(child_row, 0)
+                if child.data(MEMBER_ROLE) == member_uuid:
+                    self.tree.expand(node.index())
+                    self.tree.setCurrentIndex(child.index())
+                    return True
+        return False
+
+    def _update_buttons(self) -> None:
+        item, member = self.current()
+        if item is None:
+            self.detail.setText(tr("Chọn một việc để xem căn cứ và làm ngay."))
+        else:
+            lines = [item.title + (f": {item.detail}" if item.detail else "")]
+            lines.append(tr("Căn cứ: {source}").format(source=item.rule_source))
+            self.detail.setText("\n".join(lines))
+        self.open_button.setEnabled(member is not None)
+        self.act_button.setEnabled(item is not None)
+        self.form_button.setEnabled(item is not None and item.form_code is not None
+                                    and (member is not None or item.form_code == "4-HHĐ")
+                                    and not self.context.readonly)
+        self.form_button.setText(tr("Lập văn bản {code}").format(code=item.form_code) if item and item.form_code
+                                 else tr("Lập văn bản"))
+
+    def _window_page(self, key: str):
+        window = self.window()
+        show = getattr(window, "show_page", None)
+        if show is None:
+            return None
+        try:
+            return show(key)
+        except KeyError:
+            return None
+
+    def open_record(self) -> None:
+        _item, member = self.current()
+        if member is None:
+            return
+        page = self._window_page("members")
+        if page is not None and hasattr(page, "open_dialog"):
+            page.open_dialog(member)
+            return
+        page = self._window_page("procedures")
+        if page is not None:
+            page.show_member(member, "changes")
+        else:
+            self.message.setText(tr("Trang Đảng viên chưa có trong chương trình này."))
+
+    def act(self) -> None:
+        item, member = self.current()
+        if item is None:
+            return
+        key, tab = WORK_PLACES.get(item.kind, (None, None))
+        page = self._window_page(key) if key else None
+        if page is None:
+            self.message.setText(tr("Việc này làm ở trang khác chưa có trong chương trình này."))
+            return
+        if tab and hasattr(page, "show_member"):
+            page.show_member(member, tab) if member else page.tabs.setCurrentWidget(getattr(page, tab))
+        elif member and hasattr(page, "select_member"):
+            page.select_member(member)
+
+    def start_form(self) -> None:
+        from handbook_desktop.services.procedures.documents import procedure_document
+        from handbook_desktop.ui.pages.procedures.widgets import document_path, run_change
+
+        item, member = self.current()
+        if item is None or item.form_code is None:
+            return
+        code = "NQ-XT" if item.form_code == "removal" else item.form_code
+        name = dict(item.members).get(member, "") if member else ""
+        on = self.today
+        out = document_path(code, name or f"dot-{item.due:%d-%m-%Y}", on)
+        actor = self.context.actor
+        award_day = item.due if code == "4-HHĐ" else None
+
+        def work(session):
+            return procedure_document(session, actor, code, out, member_uuid=member if code != "4-HHĐ" else None,
+                                      on=on, award_day=award_day)
+
+        def done(path):
+            self.last_document = path
+            self.message.setText(tr("Đã lập {code}: {path}").format(code=code, path=path))
+
+        def failed(error):
+            from handbook_desktop.ui.errors import user_text
+
+            self.message.setText(user_text(error))
+
+        run_change(self.context, work, on_done=done, on_error=failed, what="document")
 
 
 PAGE = PageSpec(key="overview", title="Tổng quan", order=10, factory=OverviewPage)
