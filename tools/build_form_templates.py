@@ -12,10 +12,12 @@ import sys
 import tomllib
 from pathlib import Path
 
+from docx.shared import Mm
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from docx_blocks import (  # noqa: E402
-    CENTER, LEFT, RIGHT, bullets, grid_table, header_block, heading, new_document, para, signature, tag, title,
+    CENTER, LEFT, RIGHT, bullets, cell_para, photo_box_table, grid_table, header_block, heading, new_document, para, signature, tag, title,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,8 +166,6 @@ def member_sheet():
     d = new_document(body_size=13)
     header_block(d, numbered=False, form_mark="Mẫu 2-HSĐV")
     title(d, "PHIẾU ĐẢNG VIÊN")
-    para(d, "Số lý lịch đảng viên: {{ member.record_number|dots }}        Số thẻ đảng viên: {{ member.party_card_number|dots }}",
-         indent=None, size=13)
     fields = [
         ("1. Họ và tên đang dùng: ", "{{ member.full_name_upper }}", True),
         ("2. Họ và tên khai sinh: ", "{{ member.birth_name }}", False),
@@ -197,7 +197,16 @@ def member_sheet():
         ("28. Kỷ luật: ", "{{ member.discipline|dots }}", False),
         ("29. Thương binh, gia đình liệt sĩ, gia đình có công: ", "{{ member.social_policy|dots }}", False),
     ]
-    for label, value, bold in fields:
+    # The 3×4 photo box beside the first lines, as on the printed form.
+    top = photo_box_table(d)
+    cell = top.rows[0].cells[1]
+    cell_para(cell, "Số lý lịch đảng viên: {{ member.record_number|dots }}", size=13, align=LEFT, after=2)
+    cell_para(cell, "Số thẻ đảng viên: {{ member.party_card_number|dots }}", size=13, align=LEFT, after=2)
+    for label, value, bold in fields[:6]:
+        cell_para(cell, "", size=13, align=LEFT, after=2, runs=[(label, {}), (value, {"bold": bold})])
+    for paragraph in cell.paragraphs:
+        paragraph.paragraph_format.left_indent = Mm(3)
+    for label, value, bold in fields[6:]:
         para(d, "", size=13, indent=None, after=2, runs=[(label, {}), (value, {"bold": bold})])
     para(d, "", after=6)
     signature(d, left="person", right="signer", left_lines=["NGƯỜI KHAI"], left_name="{{ member.full_name }}",

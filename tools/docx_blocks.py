@@ -325,3 +325,31 @@ def grid_table(document, columns: list[tuple[str, float]], cells: list[str], loo
         for cell, text in zip(row.cells, extra):
             _cell_para(cell, text, size=size, bold=True)
     return table
+
+
+cell_para = _cell_para
+
+
+def photo_box_table(document):
+    """A borderless two-column row whose left cell is a framed 30 × 40 mm box for the photo."""
+    table = document.add_table(rows=1, cols=2)
+    _no_borders(table)
+    _widths(table, (32, 128))
+    _cell_margins(table, 1)
+    row = table.rows[0]
+    row.height = Mm(42)
+    box = row.cells[0]
+    tc_pr = box._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    for edge in ("top", "left", "bottom", "right"):
+        element = OxmlElement(f"w:{edge}")
+        for key, value in (("val", "single"), ("sz", "6"), ("space", "0"), ("color", "000000")):
+            element.set(qn(f"w:{key}"), value)
+        borders.append(element)
+    tc_pr.append(borders)
+    valign = OxmlElement("w:vAlign")
+    valign.set(qn("w:val"), "center")
+    tc_pr.append(valign)
+    _cell_para(box, "Ảnh", size=12, italic=True)
+    _cell_para(box, "3 × 4", size=12, italic=True)
+    return table

@@ -32,7 +32,9 @@ def test_export_phieu_dang_vien_for_a_member(qtbot, demo_db, secretary, tmp_path
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.last_file is not None, timeout=20000)
     assert page.last_file.is_file() and page.last_file.parent == tmp_path
-    text = "\n".join(p.text for p in Document(str(page.last_file)).paragraphs)
+    document = Document(str(page.last_file))
+    text = "\n".join([p.text for p in document.paragraphs]
+                     + [c.text for t in document.tables for r in t.rows for c in r.cells])
     assert name.upper() in text
     assert "Đã lưu" in page.status.text()
     window.close()

@@ -119,7 +119,8 @@ def build_context(session: Session, code: str, *, actor, member_uuid: str | None
             session, doc_type=entry.doc_type, concerns_uuid=concerns_uuid, issued_on=on, actor=actor,
             form_code=entry.code, title=entry.title, concerns_kind=entry.subject, concerns_label=concerns_label)
     context = base_context(session, entry.code, issued_on=on, number=number, number_text=number_text, deputy=deputy)
-    context.update(specific)
+    # The header, the number and the signer are this module's; an area's part may add recipients.
+    context.update({key: value for key, value in specific.items() if key not in ("unit", "doc", "signer")})
     return context
 
 
