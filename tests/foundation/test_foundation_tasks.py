@@ -1,0 +1,71 @@
+"""The task runner: work on the worker thread, result / error / progress back on the GUI thread, cancel."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QThread
+from PySide6.QtWidgets import QApplication
+
+from handbook_desktop.services.progress import Cancelled, Progress
+from handbook_desktop.ui.tasks import TaskRunner
+
+
+def test_result_comes_back_on_the_gui_thread(qtbot):
+    runner = TaskRunner()
+    seen = {}
+
+    def work(_flag):
+        seen["worker"] = threading.get_ident()
+        return 42
+
+    def done(result):
+        seen["result"] = result
+        seen["gui"] = QThread.currentThread() is QApplication.instance().thread()
+
+    runner.run(work, on_result=done)
+    qtbot.waitUntil(lambda: "result" in seen, timeout=5000)
+    assert seen["result"] == 42 and seen["gui"] is True
+    assert seen["worker"] != threading.get_ident()
+    runner.shutdown()
+
+
+def test_progress_generator_and_error(qtbot):
+    runner = TaskRunner()
+    results, errors = [], []
+
+    def counting(_flag):
+        for i in range(3):
+            yield Progress(i, 3, f"bước {i}")
+        return "xong"
+
+    def broken(_flag):
+        raise ValueError("hỏng")
+
+    runner.run(counting, on_result=results.append)
+    runner.run(broken, on_result=results.append, on_error=errors.append)
+    qtbot.waitUntil(lambda: len(results) == 1 and len(errors) == 1, timeout=5000)
+    assert results == ["xong"]
+    assert isinstance(errors[0], ValueError)
+    runner.shutdown()
+
+
+def test_cancel_stops_a_generator_between_steps(qtbot):
+    runner = TaskRunner()
+    errors, steps = [], []
+    gate = threading.Event()
+
+    def slow(_flag):
+        for i in range(1000):
+            steps.append(i)
+            gate.wait(1)
+            yield Progress(i, 1000)
+        return "không được tới đây"
+
+    flag = runner.run(slow, on_error=errors.append, on_result=errors.append)
+    flag.cancel()
+    gate.set()
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert isinstance(errors[0], Cancelled)
+    assert len(steps) < 1000
+    runner.shutdown()
