@@ -13,7 +13,15 @@ from handbook_desktop.store.models.core import (  # noqa: F401
     Unit,
     User,
 )
-from handbook_desktop.store.models.documents import IssuedDocument  # noqa: F401
+from handbook_desktop.store.models.meetings import (  # noqa: F401
+    AgendaItem,
+    Meeting,
+    MeetingAmendment,
+    MeetingAttachment,
+    MeetingAttendance,
+    Speech,
+    Vote,
+)
 from handbook_desktop.store.models.procedures import (  # noqa: F401
     CalendarDay,
     Candidate,
@@ -21,6 +29,7 @@ from handbook_desktop.store.models.procedures import (  # noqa: F401
     DuesMonth,
     Rating,
 )
+from handbook_desktop.store.models.documents import IssuedDocument  # noqa: F401
 from handbook_desktop.store.models.sync import (  # noqa: F401
     SyncConflict,
     SyncInbox,
