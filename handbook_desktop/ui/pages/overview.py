@@ -119,7 +119,7 @@ class OverviewPage(QWidget):
             self.count_labels[status.value] = value
         self.grid.setRowStretch(len(MemberStatus) + 1, 1)
         body.addWidget(frame, 1, Qt.AlignmentFlag.AlignTop)
-        context.hub.changed.connect(lambda _what: self.refresh())
+        context.hub.changed.connect(lambda what: what != "document" and self.refresh())
         self._update_buttons()
         self.refresh()
 
@@ -154,6 +154,7 @@ class OverviewPage(QWidget):
         self._show_items(items)
 
     def _show_items(self, items) -> None:
+        previous, previous_member = self.current()
         self.items = items
         overdue = sum(1 for item in items if item.overdue)
         self.todo_title.setText(tr("Việc cần làm tính đến ngày {day}: {n} việc, {o} quá hạn").format(
@@ -186,6 +187,8 @@ class OverviewPage(QWidget):
             self.model.appendRow(row)
             if 0 < item.count <= 3:
                 self.tree.expand(row[0].index())
+        if previous is not None:  # keep the person's place after a refresh
+            self.select(previous.kind, previous_member) or self.select(previous.kind)
         self._update_buttons()
 
     # --- selection and actions ------------------------------------------------------------------

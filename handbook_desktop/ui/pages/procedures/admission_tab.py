@@ -22,6 +22,8 @@ class AdmissionTab(QWidget):
         self.page = page
         self.context = page.context
         self.cases: dict[str, dict] = {}
+        self.introducers: list = []
+        self.candidates: list = []
         layout = QVBoxLayout(self)
         intro = QLabel(tr("Hồ sơ kết nạp đang làm. Chọn một người rồi ghi bước tiếp theo; chương trình kiểm tra "
                           "tuổi, trình độ, người giới thiệu, giấy chứng nhận lớp nhận thức và hạn tổ chức lễ kết nạp."))

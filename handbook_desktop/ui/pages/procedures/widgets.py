@@ -61,6 +61,7 @@ class FieldDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setObjectName("fieldDialog")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setMinimumWidth(460)
         self.submit = submit
         self.widgets: dict[str, QWidget] = {}

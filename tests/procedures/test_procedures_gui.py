@@ -1,0 +1,221 @@
+"""A person takes a candidate from identified to official member in the Nghiệp vụ page,
+producing each stage's document; and the Tổng quan to-do list leads to the work."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from docx import Document
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from handbook_desktop.store.models import Member, Unit
+from handbook_desktop.ui.app import open_window
+from handbook_desktop.ui.pages.procedures.widgets import FieldDialog
+
+
+def _add_officials(database) -> list[str]:
+    with database.session() as session:
+        unit = session.scalars(select(Unit).where(Unit.is_home.is_(True))).one()
+        people = []
+        for name, born in (("Nguyễn Văn Bình", date(1960, 5, 1)), ("Trần Thị Hoa", date(1972, 8, 9)),
+                           ("Phạm Quang Huy", date(1980, 1, 20))):
+            member = Member(unit_id=unit.id, status="official", full_name=name, date_of_birth=born,
+                            decision_date=date(2000, 3, 1), ceremony_date=date(2000, 3, 20),
+                            official_date=date(2001, 3, 20), origin_unit=unit.code)
+            session.add(member)
+            session.flush()
+            people.append(member.uuid)
+        return people
+
+
+def _docx_text(path) -> str:
+    document = Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def _dialog(qtbot, tab) -> FieldDialog:
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in tab.findChildren(FieldDialog)), timeout=5_000)
+    return [d for d in tab.findChildren(FieldDialog) if d.isVisible()][-1]
+
+
+def _send_text(widget, text: str) -> None:
+    # qtbot.keyClicks asserts inside Qt on non-ASCII characters ("ị", "đ"): one key event per character
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
+
+
+def _type(qtbot, dialog: FieldDialog, key: str, text: str) -> None:
+    widget = dialog.widgets[key]
+    if hasattr(widget, "lineEdit") and widget.lineEdit() is not None:
+        widget = widget.lineEdit()
+    widget.selectAll()
+    _send_text(widget, text)
+
+
+def _ok(qtbot, dialog: FieldDialog) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    import shiboken6
+
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(), timeout=10_000)
+
+
+def _click_row(qtbot, table, name: str) -> None:
+    qtbot.waitUntil(lambda: any(table.item(r, 0) and table.item(r, 0).text() == name
+                                for r in range(table.rowCount())), timeout=10_000)
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == name)
+    rect = table.visualItemRect(table.item(row, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert table.currentRow() == row
+
+
+def _produce(qtbot, bar, code: str, name: str):
+    qtbot.mouseClick(bar.buttons[code], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bar.result.text().startswith(f"Đã lập {code}") or "không" in bar.result.text().lower(),
+                    timeout=20_000)
+    assert bar.result.text().startswith(f"Đã lập {code}"), bar.result.text()
+    assert bar.last_path.is_file()
+    assert name in _docx_text(bar.last_path)
+    return bar.last_path
+
+
+def test_candidate_from_identified_to_official_with_each_document(qtbot, db, secretary):
+    introducers = _add_officials(db)
+    window = open_window(db, secretary)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("procedures")
+    page.set_today(date(2025, 12, 1))
+    tab = page.admission
+
+    # 1. identified (quần chúng ưu tú)
+    qtbot.mouseClick(tab.buttons["newCandidate"], Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, tab)
+    _type(qtbot, dialog, "full_name", "Lê Thị Thu Trang")
+    _type(qtbot, dialog, "date_of_birth", "12/04/1998")
+    _type(qtbot, dialog, "proposed_by", "Chi đoàn khu dân cư")
+    _ok(qtbot, dialog)
+    _click_row(qtbot, tab.table, "Lê Thị Thu Trang")
+    assert tab.table.item(tab.table.currentRow(), 2).text() == "Quần chúng ưu tú được giới thiệu"
+    assert not tab.buttons["branchVote"].isEnabled()  # introducers and opinions first
+
+    # 2–5. course, application, introducers, opinions
+    qtbot.mouseClick(tab.buttons["updateCase"], Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, tab)
+    _type(qtbot, dialog, "course_certificate_date", "15/06/2025")
+    _type(qtbot, dialog, "application_date", "01/09/2025")
+    _type(qtbot, dialog, "background_verified_on", "15/11/2025")
+    for key, uuid in (("introducer_1_uuid", introducers[0]), ("introducer_2_uuid", introducers[1])):
+        dialog.widgets[key].setCurrentIndex(dialog.widgets[key].findData(uuid))
+    _type(qtbot, dialog, "introducer_1_known_since", "01/01/2023")
+    _type(qtbot, dialog, "introducer_2_known_since", "01/06/2024")
+    _type(qtbot, dialog, "opinions_date", "25/11/2025")
+    _ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 1 and tab.table.item(0, 2).text() == "Tổng hợp ý kiến nhận xét",
+                    timeout=10_000)
+    _click_row(qtbot, tab.table, "Lê Thị Thu Trang")
+    qtbot.waitUntil(lambda: tab.buttons["branchVote"].isEnabled(), timeout=10_000)
+
+    # 6. branch vote: too few votes is refused inside the dialog, then 3 of 3
+    qtbot.mouseClick(tab.buttons["branchVote"], Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, tab)
+    _type(qtbot, dialog, "considered_on", "05/01/2026")
+    _type(qtbot, dialog, "denominator", "3")
+    _type(qtbot, dialog, "votes_for", "1")
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Chưa đủ số phiếu" in dialog.error.text(), timeout=10_000)
+    _type(qtbot, dialog, "votes_for", "3")
+    _ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 1 and tab.table.item(0, 2).text().startswith("Chi bộ xét"),
+                    timeout=10_000)
+    _click_row(qtbot, tab.table, "Lê Thị Thu Trang")
+    doc6 = _produce(qtbot, tab.documents, "6-KNĐ", "Lê Thị Thu Trang")
+    assert "NGHỊ QUYẾT" in _docx_text(doc6).upper()
+
+    # 7. committee decision; 8. ceremony within 30 working days (Tết 2026 counted out)
+    qtbot.waitUntil(lambda: tab.buttons["decision"].isEnabled(), timeout=10_000)
+    qtbot.mouseClick(tab.buttons["decision"], Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, tab)
+    _type(qtbot, dialog, "decision_number", "215-QĐ/ĐU")
+    _type(qtbot, dialog, "decision_date", "02/02/2026")
+    _ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 1 and tab.table.item(0, 3).text() == "23/03/2026",
+                    timeout=10_000)
+    _click_row(qtbot, tab.table, "Lê Thị Thu Trang")
+    qtbot.waitUntil(lambda: tab.buttons["ceremony"].isEnabled(), timeout=10_000)
+    qtbot.mouseClick(tab.buttons["ceremony"], Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, tab)
+    _type(qtbot, dialog, "ceremony_date", "24/02/2026")
+    _ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 0, timeout=10_000)
+
+    # probation: 12 months from the ceremony; forms 10–13-KNĐ; official recognition
+    page.set_today(date(2027, 2, 26))
+    probation = page.probation
+    page.tabs.setCurrentWidget(probation)
+    _click_row(qtbot, probation.table, "Lê Thị Thu Trang")
+    row = probation.table.currentRow()
+    assert probation.table.item(row, 2).text() == "24/02/2027"
+    for code in ("10-KNĐ", "11-KNĐ", "12-KNĐ", "13-KNĐ"):
+        _produce(qtbot, probation.documents, code, "Lê Thị Thu Trang")
+    qtbot.mouseClick(probation.recognise_button, Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, probation)
+    _type(qtbot, dialog, "vote_date", "26/03/2027")  # late vote: the official date stays 24/02/2027
+    _type(qtbot, dialog, "denominator", "3")
+    _type(qtbot, dialog, "votes_for", "3")
+    _ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: probation.table.rowCount() == 0, timeout=10_000)
+
+    with db.read() as session:
+        member = session.scalars(select(Member).where(Member.full_name == "Lê Thị Thu Trang")).one()
+        assert member.status == "official"
+        assert member.decision_date == date(2026, 2, 2)
+        assert member.ceremony_date == date(2026, 2, 24)
+        assert member.official_date == date(2027, 2, 24)
+        assert member.introducer_1 == "Nguyễn Văn Bình"
+        kinds = [e.kind for e in member.events]
+        assert kinds == ["admitted", "ceremony", "official"]
+    window.close()
+
+
+def test_overview_lists_the_todo_and_leads_to_the_work(qtbot, demo_db, secretary):
+    window = open_window(demo_db, secretary)
+    qtbot.addWidget(window)
+    window.show()
+    overview = window.show_page("overview")
+    overview.set_today(date(2026, 11, 15))
+    qtbot.waitUntil(lambda: overview.model.rowCount() >= 11, timeout=20_000)
+    kinds = {item.kind for item in overview.items}
+    assert {"ceremony_due", "probation_vote_due", "badge_round", "unpaid_dues", "ratings_due"} <= kinds
+    assert "quá hạn" in overview.todo_title.text()
+    probation = next(i for i in overview.items if i.kind == "probation_vote_due" and i.overdue)
+    member_uuid, name = probation.members[0]
+    assert overview.select("probation_vote_due", member_uuid)
+    assert overview.open_button.isEnabled() and overview.form_button.text() == "Lập văn bản 13-KNĐ"
+    assert "Căn cứ" in overview.detail.text()
+    # one click to the form
+    qtbot.mouseClick(overview.form_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: overview.message.text().startswith("Đã lập 13-KNĐ"), timeout=20_000)
+    assert name in _docx_text(overview.last_document)
+    # one click to the work: the probation tab with the member selected
+    procedures = window.pages["procedures"]
+    procedures.set_today(date(2026, 11, 15))
+    qtbot.waitUntil(lambda: procedures.probation.table.rowCount() > 0, timeout=10_000)
+    qtbot.mouseClick(overview.act_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is procedures
+    assert procedures.tabs.currentWidget() is procedures.probation
+    assert procedures.probation.table.item(procedures.probation.table.currentRow(), 0).text() == name
+    window.close()
