@@ -45,7 +45,11 @@ def apply_style(app: QApplication, *, large_font: bool) -> None:
 def open_window(database: Database, actor: Actor) -> MainWindow:
     home = database.home_unit()
     context = AppContext(database, actor, TaskRunner(), ChangeHub(), home.code, home.name, home.level)
-    return MainWindow(context)
+    window = MainWindow(context)
+    from handbook_desktop.ui.safety_hooks import after_window_opened
+
+    after_window_opened(window)  # issue 8: idle lock, larger font setting, daily backup, location warnings
+    return window
 
 
 def _demo_database() -> Database:
@@ -129,5 +133,8 @@ def run_gui(argv: list[str]) -> int:
         return 1
     window.show()
     code = QApplication.instance().exec()
+    from handbook_desktop.ui.safety_hooks import before_close
+
+    before_close(window)  # issue 8: the backup on exit
     window.context.database.close()
     return code

@@ -15,8 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from handbook_desktop.domain.dates import format_date, parse_date
 from handbook_desktop.services.auditlog import AuditFilter, action_label, audit_choices, export_audit, query_audit
 from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.pages.audit.model import RowsModel
 
 COLUMNS = ["Thời điểm", "Người dùng", "Việc", "Đảng viên", "Nội dung", "Giá trị cũ", "Giá trị mới"]
 
@@ -71,14 +71,18 @@ class AuditPage(QWidget):
         layout.addLayout(filters)
         self.message = QLabel(objectName="message")
         layout.addWidget(self.message)
-        self.table = QTableWidget(0, len(COLUMNS), objectName="auditTable")
-        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.model = RowsModel([tr(c) for c in COLUMNS], self)
+        self.table = QTableView(objectName="auditTable")
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((140, 95, 120, 170, 210, 100, 100)):
+        header.setResizeContentsPrecision(200)
+        for column in (0, 1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for column, width in ((3, 170), (4, 220), (5, 100), (6, 100)):
             self.table.setColumnWidth(column, width)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
@@ -86,7 +90,7 @@ class AuditPage(QWidget):
         self.member.returnPressed.connect(self.refresh)
         self.clear_button.clicked.connect(self.clear)
         self.export_button.clicked.connect(self.export)
-        self.table.itemDoubleClicked.connect(self.open_member)
+        self.table.doubleClicked.connect(self.open_member)
         context.hub.changed.connect(lambda _what: self.refresh())
         self.load_choices()
         self.refresh()
@@ -130,24 +134,22 @@ class AuditPage(QWidget):
 
     def show_rows(self, rows) -> None:
         self.rows = rows
-        self.table.setRowCount(len(rows))
+        texts, tips = [], {}
         for row, entry in enumerate(rows):
             what = " · ".join(part for part in (entry.entity_label, entry.field or entry.detail[:120]) if part)
-            values = [entry.at.astimezone().strftime("%d/%m/%Y %H:%M"), entry.username, entry.action_label,
-                      entry.member_name, what, entry.old, entry.new]
-            for column, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if column == 4 and entry.detail:
-                    item.setToolTip(entry.detail)
-                self.table.setItem(row, column, item)
+            texts.append([entry.at.astimezone().strftime("%d/%m/%Y %H:%M"), entry.username, entry.action_label,
+                          entry.member_name, what, entry.old, entry.new])
+            if entry.detail:
+                tips[(row, 4)] = entry.detail
+        self.model.set_rows(texts, list(rows), tips)
         limit = AuditFilter().limit
         text = tr("{count} dòng").format(count=len(rows))
         if len(rows) >= limit:
             text += tr(" (chỉ hiện {limit} dòng mới nhất — hãy lọc thêm)").format(limit=limit)
         self.message.setText(text)
 
-    def open_member(self, item) -> None:
-        entry = self.rows[item.row()] if item.row() < len(self.rows) else None
+    def open_member(self, index) -> None:
+        entry = self.rows[index.row()] if index.isValid() and index.row() < len(self.rows) else None
         window = self.window()
         if entry is None or not entry.member_uuid or not hasattr(window, "show_page"):
             return

@@ -9,14 +9,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from handbook_desktop.services.datacheck import ERROR, run_check
 from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.pages.audit.model import RowsModel
 
 
 class DataCheckTab(QWidget):
@@ -41,11 +41,11 @@ class DataCheckTab(QWidget):
         self.summary = QLabel(objectName="summary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.table = QTableWidget(0, 2, objectName="problemTable")
-        self.table.setHorizontalHeaderLabels([tr("Mức độ"), tr("Vấn đề")])
+        self.model = RowsModel([tr("Mức độ"), tr("Vấn đề")], self)
+        self.table = QTableView(objectName="problemTable")
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -53,10 +53,10 @@ class DataCheckTab(QWidget):
         layout.addWidget(self.table, 1)
         self.run_button.clicked.connect(self.run)
         self.open_button.clicked.connect(self.open_selected)
-        self.table.itemDoubleClicked.connect(lambda _item: self.open_selected())
+        self.table.doubleClicked.connect(lambda _index: self.open_selected())
         self.open_button.setEnabled(False)
-        self.table.itemSelectionChanged.connect(
-            lambda: self.open_button.setEnabled(self._selected_uuid() is not None))
+        self.table.selectionModel().selectionChanged.connect(
+            lambda *_: self.open_button.setEnabled(self._selected_uuid() is not None))
 
     def run(self) -> None:
         self.summary.setText(tr("Đang kiểm tra…"))
@@ -68,23 +68,21 @@ class DataCheckTab(QWidget):
         self.summary.setText(report.summary())
         self.summary.setObjectName("error" if report.errors else "summary")
         self.summary.setStyleSheet("color: #b00020; font-weight: bold" if report.errors else "color: #1b5e20")
-        self.table.setRowCount(len(report.problems))
+        texts, payload, red = [], [], set()
         for row, problem in enumerate(report.problems):
-            level = QTableWidgetItem(tr("Lỗi") if problem.severity == ERROR else tr("Cần xem lại"))
+            texts.append([tr("Lỗi") if problem.severity == ERROR else tr("Cần xem lại"), problem.message])
+            payload.append(problem.entity_uuid if problem.entity == "member" else None)
             if problem.severity == ERROR:
-                level.setForeground(Qt.GlobalColor.red)
-            text = QTableWidgetItem(problem.message)
-            text.setData(Qt.ItemDataRole.UserRole, problem.entity_uuid if problem.entity == "member" else None)
-            self.table.setItem(row, 0, level)
-            self.table.setItem(row, 1, text)
+                red.add((row, 0))
+        self.model.set_rows(texts, payload, red=red)
         self.table.resizeRowsToContents()
 
     def _selected_uuid(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return None
-        item = self.table.item(rows[0].row(), 1)
-        return item.data(Qt.ItemDataRole.UserRole) if item else None
+        row = rows[0].row()
+        return self.model.payload[row] if row < len(self.model.payload) else None
 
     def open_selected(self):
         uuid = self._selected_uuid()

@@ -14,8 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -25,6 +24,7 @@ from handbook_desktop import paths
 from handbook_desktop.services import backup as backups
 from handbook_desktop.services.location import location_warnings
 from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.pages.audit.model import RowsModel
 from handbook_desktop.ui.pages.backup.check_tab import DataCheckTab
 from handbook_desktop.ui.pages.backup.common import ask_password, holds_text, size_text, verdict_text, when_text
 
@@ -60,11 +60,11 @@ class BackupsTab(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.open_button)
         layout.addLayout(buttons)
-        self.table = QTableWidget(0, len(COLUMNS), objectName="backupTable")
-        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.model = RowsModel([tr(c) for c in COLUMNS], self)
+        self.table = QTableView(objectName="backupTable")
+        self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -83,7 +83,7 @@ class BackupsTab(QWidget):
         self.verify_button.clicked.connect(self.verify_selected)
         self.restore_button.clicked.connect(self.restore_selected)
         self.open_button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.backups_dir()))))
-        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.refresh()
 
     # ----- list
@@ -109,15 +109,13 @@ class BackupsTab(QWidget):
         else:
             where += "\n" + tr("Chưa đặt thư mục thứ hai (USB) — đặt trong trang Cài đặt.")
         self.folder.setText(where)
-        self.table.setRowCount(len(self.backups))
+        texts, red = [], set()
         for row, info in enumerate(self.backups):
-            values = [when_text(info.created_at), info.reason_label, size_text(info.size), holds_text(info),
-                      tr("Có") if info.encrypted else tr("Không"), verdict_text(info)]
-            for column, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if column == 5 and info.verified_ok is False:
-                    item.setForeground(Qt.GlobalColor.red)
-                self.table.setItem(row, column, item)
+            texts.append([when_text(info.created_at), info.reason_label, size_text(info.size), holds_text(info),
+                          tr("Có") if info.encrypted else tr("Không"), verdict_text(info)])
+            if info.verified_ok is False:
+                red.add((row, 5))
+        self.model.set_rows(texts, list(self.backups), red=red)
         if not self.backups:
             self.status.setText(tr("Chưa có bản sao lưu nào. Bấm 'Sao lưu ngay' để tạo bản đầu tiên."))
         self._selection_changed()

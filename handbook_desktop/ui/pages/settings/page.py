@@ -1,0 +1,160 @@
+"""The Cài đặt page."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from handbook_desktop.services import users
+from handbook_desktop.services.backup.create import SECOND_FOLDER_SETTING, second_folder_warning
+from handbook_desktop.services.errors import UserError
+from handbook_desktop.services.settings import get_setting
+from handbook_desktop.ui.i18n import tr
+
+
+class SettingsPage(QScrollArea):
+    def __init__(self, context):
+        super().__init__()
+        self.context = context
+        self.setObjectName("settingsPage")
+        self.setWidgetResizable(True)
+        inner = QWidget()
+        self.setWidget(inner)
+        layout = QVBoxLayout(inner)
+        layout.addWidget(QLabel(tr("Cài đặt"), objectName="pageTitle"))
+        database = context.database
+        with database.read() as session:
+            large = bool(get_setting(session, "large_font", False))
+            second = get_setting(session, SECOND_FOLDER_SETTING) or ""
+        can_settings = context.actor.can("settings") and not database.readonly
+
+        # Own account: everyone
+        mine = QGroupBox(tr("Mật khẩu của tôi ({user})").format(user=context.actor.username))
+        form = QFormLayout(mine)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.old_password = QLineEdit(objectName="oldPassword", echoMode=QLineEdit.EchoMode.Password)
+        self.new_password = QLineEdit(objectName="newOwnPassword", echoMode=QLineEdit.EchoMode.Password)
+        self.new_again = QLineEdit(objectName="newOwnPasswordAgain", echoMode=QLineEdit.EchoMode.Password)
+        for field in (self.old_password, self.new_password, self.new_again):
+            field.setMinimumWidth(320)
+        self.change_button = QPushButton(tr("Đổi mật khẩu"), objectName="changePassword")
+        self.password_message = QLabel(objectName="passwordMessage", wordWrap=True)
+        form.addRow(tr("Mật khẩu hiện tại:"), self.old_password)
+        form.addRow(tr("Mật khẩu mới:"), self.new_password)
+        form.addRow(tr("Nhập lại mật khẩu mới:"), self.new_again)
+        form.addRow("", self.change_button)
+        form.addRow("", self.password_message)
+        layout.addWidget(mine)
+        self.change_button.clicked.connect(self.change_password)
+
+        # Display: everyone (this PC)
+        display = QGroupBox(tr("Hiển thị"))
+        box = QVBoxLayout(display)
+        self.large_font = QCheckBox(tr("Chữ lớn (dễ đọc hơn)"), objectName="largeFont")
+        self.large_font.setChecked(large)
+        self.large_font.toggled.connect(self.set_large_font)
+        box.addWidget(self.large_font)
+        layout.addWidget(display)
+
+        # Security and backups: secretary
+        safety = QGroupBox(tr("An toàn dữ liệu"))
+        form = QFormLayout(safety)
+        self.idle_minutes = QSpinBox(objectName="idleMinutes")
+        self.idle_minutes.setRange(0, 240)
+        self.idle_minutes.setMaximumWidth(180)
+        self.idle_minutes.setSuffix(tr(" phút"))
+        self.idle_minutes.setSpecialValueText(tr("Không khóa"))
+        self.idle_minutes.setValue(users.idle_lock_minutes(database))
+        self.idle_minutes.valueChanged.connect(self.set_idle_minutes)
+        form.addRow(tr("Khóa màn hình khi không dùng sau:"), self.idle_minutes)
+        folder_row = QHBoxLayout()
+        self.second_folder = QLineEdit(second, objectName="secondFolder", readOnly=True)
+        self.second_folder.setPlaceholderText(tr("chưa đặt — nên chọn một USB"))
+        self.choose_button = QPushButton(tr("Chọn…"), objectName="chooseFolder")
+        self.clear_button = QPushButton(tr("Bỏ"), objectName="clearFolder")
+        folder_row.addWidget(self.second_folder, 1)
+        folder_row.addWidget(self.choose_button)
+        folder_row.addWidget(self.clear_button)
+        form.addRow(tr("Thư mục sao lưu thứ hai (USB):"), folder_row)
+        self.safety_message = QLabel(objectName="safetyMessage", wordWrap=True)
+        form.addRow("", self.safety_message)
+        self.choose_button.clicked.connect(self.choose_folder)
+        self.clear_button.clicked.connect(lambda: self.set_second_folder(""))
+        for widget in (self.idle_minutes, self.choose_button, self.clear_button):
+            widget.setEnabled(can_settings)
+        if not can_settings:
+            self.safety_message.setText(tr("Chỉ Bí thư (toàn quyền) được thay đổi phần này."))
+        else:
+            self.safety_message.setText(second_folder_warning(second) or "")
+        layout.addWidget(safety)
+
+        self.users_box = None
+        if context.actor.can("users") and not database.readonly:
+            from handbook_desktop.ui.pages.settings.users_box import UsersBox
+
+            self.users_box = UsersBox(context)
+            layout.addWidget(self.users_box)
+        layout.addStretch(1)
+
+    def change_password(self) -> None:
+        if self.new_password.text() != self.new_again.text():
+            self.password_message.setText(tr("Hai lần nhập mật khẩu mới không khớp."))
+            return
+        try:
+            users.change_password(self.context.database, self.context.actor, self.old_password.text(),
+                                  self.new_password.text())
+        except UserError as error:
+            self.password_message.setText(str(error))
+            return
+        for widget in (self.old_password, self.new_password, self.new_again):
+            widget.clear()
+        self.password_message.setText(tr("Đã đổi mật khẩu."))
+
+    def set_large_font(self, on: bool) -> None:
+        from handbook_desktop.ui.app import apply_style
+
+        apply_style(QApplication.instance(), large_font=on)
+        if not self.context.database.readonly:
+            users.set_preference(self.context.database, self.context.actor, "large_font", bool(on))
+
+    def set_idle_minutes(self, minutes: int) -> None:
+        try:
+            users.set_preference(self.context.database, self.context.actor, users.IDLE_LOCK_SETTING, minutes)
+        except UserError as error:
+            self.safety_message.setText(str(error))
+            return
+        window = self.window()
+        lock = getattr(window, "idle_lock", None)
+        if lock is not None:
+            lock.set_minutes(minutes)
+        self.safety_message.setText(tr("Đã lưu.") if minutes else tr("Đã tắt khóa màn hình."))
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, tr("Chọn thư mục sao lưu thứ hai (USB)"))
+        if folder:
+            self.set_second_folder(folder)
+
+    def set_second_folder(self, folder: str) -> None:
+        try:
+            users.set_preference(self.context.database, self.context.actor, SECOND_FOLDER_SETTING, folder or None)
+        except UserError as error:
+            self.safety_message.setText(str(error))
+            return
+        self.second_folder.setText(folder)
+        self.safety_message.setText(second_folder_warning(folder) or (
+            tr("Từ nay mỗi bản sao lưu được chép thêm sang {folder}.").format(folder=folder) if folder
+            else tr("Đã bỏ thư mục thứ hai.")))
+        self.context.hub.changed.emit("backup")
