@@ -43,7 +43,9 @@ def main() -> int:
     window.grab().save(args.out)
     print(args.out)
     window.close()
-    return 0
+    window.context.database.close()
+    sys.stdout.flush()
+    os._exit(0)  # a one-shot tool: skip interpreter teardown of the Qt objects
 
 
 if __name__ == "__main__":
