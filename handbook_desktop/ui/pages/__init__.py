@@ -18,6 +18,7 @@ PAGE_MODULES = [
     "handbook_desktop.ui.pages.audit",
     "handbook_desktop.ui.pages.settings",
     "handbook_desktop.ui.pages.overview",
+    "handbook_desktop.ui.pages.members",
     "handbook_desktop.ui.pages.procedures",
     "handbook_desktop.ui.pages.forms",
 ]

@@ -174,6 +174,8 @@ class MemberDialog(QDialog):
     def _load(self) -> None:
         if self.member_uuid is None:
             self.heading.setText(tr("Đảng viên mới"))
+            self.set_value("status", "official")
+            self.set_value("party_position", "member")
             self.tabs.setTabEnabled(self.history_tab, False)
             return
         with self.context.database.read() as session:

@@ -1,0 +1,130 @@
+"""Member list at scale: open time, search-as-you-type latency, peak memory (issue 3).
+
+    python bench/bench_members.py [--members 50000] [--db PATH] [--queries 100]
+
+Makes a demo database (or uses --db), then measures what the Đảng viên page does: the list
+opening (count + first page through the real Qt model and page), and each keystroke of 100
+searches (count + first page), plus scrolling deep into the list. Targets: open < 1 s, every
+keystroke < 50 ms, peak memory < 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=50_000)
+    parser.add_argument("--db", help="an existing database (else a demo is made in a temporary folder)")
+    parser.add_argument("--queries", type=int, default=100)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="bench-members-"))
+    os.environ.setdefault("HANDBOOK_HOME", str(folder / "home"))
+
+    from handbook_desktop.services.progress import drain
+    from handbook_desktop.store.database import Database
+
+    if args.db:
+        path = Path(args.db)
+    else:
+        from handbook_desktop.services.demo import generate
+
+        path = folder / "bench.sqlite3"
+        started = time.perf_counter()
+        with Database.open(path) as database:
+            drain(generate(database, members=args.members, seed=3, today=date(2026, 11, 15)))
+        print(f"demo database with {args.members} members made in {time.perf_counter() - started:.1f} s")
+
+    from handbook_desktop.services.auth import Actor
+    from handbook_desktop.services.members import MemberFilter, count_members, fetch_page
+    from handbook_desktop.ui.app import application
+    from handbook_desktop.ui.context import AppContext, ChangeHub
+    from handbook_desktop.ui.pages.members.page import MembersPage
+    from handbook_desktop.ui.tasks import TaskRunner
+
+    app = application([])
+    database = Database.open(path)
+    home = database.home_unit()
+    context = AppContext(database, Actor("admin", "secretary"), TaskRunner(), ChangeHub(), home.code, home.name,
+                         home.level)
+    started = time.perf_counter()
+    page = MembersPage(context)
+    page.resize(1366, 768)
+    page.show()
+    app.processEvents()
+    open_seconds = time.perf_counter() - started
+    total = page.model.rowCount()
+    print(f"list opened with {total} members in {open_seconds * 1000:.0f} ms (page built, counted, first page shown)")
+
+    with database.read() as session:
+        names = [row["full_name"] for row in fetch_page(session, MemberFilter(), 0, 50_000)[:: max(1, total // 500)]]
+    rng = random.Random(5)
+    from handbook_desktop.domain.text import fold
+
+    queries: list[str] = []
+    while len(queries) < args.queries:
+        name = rng.choice(names)
+        kind = rng.random()
+        if kind < 0.4:
+            queries.append(fold(name))  # "nguyen van duc"
+        elif kind < 0.6:
+            queries.append(name.split()[-1])  # "Đức"
+        elif kind < 0.8:
+            queries.append(name)  # "Nguyễn Văn Đức"
+        else:
+            queries.append(rng.choice(["0912", "01.23", "zzq", "nguyen thi", "ha", "tran van anh"]))
+
+    keystrokes: list[float] = []
+    for query in queries:
+        for end in range(1, len(query) + 1):  # every prefix is one keystroke in the search box
+            started = time.perf_counter()
+            page.search.setText(query[:end])
+            page.model.data(page.model.index(0, 0))
+            keystrokes.append(time.perf_counter() - started)
+        page.search.clear()
+    keystrokes.sort()
+    median = statistics.median(keystrokes) * 1000
+    p95 = keystrokes[int(len(keystrokes) * 0.95)] * 1000
+    worst = keystrokes[-1] * 1000
+    print(f"search: {args.queries} queries, {len(keystrokes)} keystrokes — median {median:.1f} ms, "
+          f"p95 {p95:.1f} ms, worst {worst:.1f} ms (count + first page through the Qt model)")
+
+    scroll: list[float] = []
+    for row in range(0, total, max(1, total // 50)):
+        started = time.perf_counter()
+        page.model.data(page.model.index(row, 0))
+        scroll.append(time.perf_counter() - started)
+    print(f"scrolling to 50 places across the list: median {statistics.median(scroll) * 1000:.1f} ms, "
+          f"worst {max(scroll) * 1000:.1f} ms per page fetched")
+
+    with database.read() as session:
+        started = time.perf_counter()
+        count_members(session, MemberFilter(search="nguyen", statuses=("official",), gender="female", age_min=61))
+        print(f"filtered count (name + status + gender + age): {(time.perf_counter() - started) * 1000:.1f} ms")
+    peak = _peak_mb()
+    print(f"peak memory: {peak:.0f} MB")
+    ok = open_seconds < 1 and p95 < 50 and peak < 300
+    print("targets met" if ok else "TARGETS NOT MET")
+    context.runner.shutdown()
+    database.close()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
