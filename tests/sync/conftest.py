@@ -107,7 +107,12 @@ def _sync_templates(tmp_path_factory):
             os.environ.pop("HANDBOOK_HOME", None)
         else:
             os.environ["HANDBOOK_HOME"] = old
+    global _LAST_TEMPLATES
+    _LAST_TEMPLATES = (folder, keyrings)
     return folder, keyrings
+
+
+_LAST_TEMPLATES = None
 
 
 def open_site(templates, code: str, folder: Path) -> Site:

@@ -96,3 +96,129 @@ def _count(site, to, send=False):
         peer = session.scalars(select(SyncPeer).where(SyncPeer.unit_code == to)).one()
         found, _states = capture(session, peer, full=False)
         return len([r for r in found if r["t"] != "unit"])
+
+
+def test_the_same_package_twice_changes_nothing_the_second_time(branch_a, committee):
+    add_members(branch_a, ["Phạm Thị Dung"])
+    data = branch_a.send(COMMITTEE)
+    assert committee.receive(data).status == "applied"
+    before = checksum(committee.path, skip=())
+    second = committee.receive(data)
+    assert second.status == "already" and "đã được nhập trước đây" in second.message
+    assert checksum(committee.path, skip=()) == before
+
+
+def test_a_gap_holds_the_later_package_and_names_the_missing_one(branch_a, committee):
+    add_members(branch_a, ["Một"])
+    first = branch_a.send(COMMITTEE)
+    add_members(branch_a, ["Hai"])
+    second = branch_a.send(COMMITTEE)
+    add_members(branch_a, ["Ba"])
+    third = branch_a.send(COMMITTEE)
+    assert committee.receive(first).status == "applied"
+    held = committee.receive(third)
+    assert held.status == "held" and held.missing == [2] and "thiếu gói số 2" in held.message
+    assert {m["full_name"] for m in _names(committee)} == {"Một"}
+    done = committee.receive(second)
+    assert done.status == "applied" and done.released == [3]
+    assert {m["full_name"] for m in _names(committee)} == {"Một", "Hai", "Ba"}
+    assert records(committee) == records(branch_a)
+
+
+def test_a_different_package_with_a_used_number_is_refused(sites, branch_a, committee, tmp_path):
+    from conftest import open_site
+
+    add_members(branch_a, ["Một"])
+    assert committee.receive(branch_a.send(COMMITTEE)).status == "applied"
+    twin = open_site(_templates(sites), BRANCH_A, tmp_path / "twin")  # the same branch, another history
+    try:
+        add_members(twin, ["Khác"])
+        twin.send(COMMITTEE)  # 1
+        add_members(branch_a, ["Hai"])
+        fork = twin.send(COMMITTEE)  # a different package 2
+        before = checksum(committee.path, skip=())
+        # package 2 of the twin chains to a package 1 the committee never saw
+        with pytest.raises(PackageRefused, match="cùng số mà nội dung khác"):
+            committee.receive(_renumber_check(twin, fork))
+        assert checksum(committee.path, skip=()) == before
+        good = branch_a.send(COMMITTEE)
+        assert committee.receive(good).status == "applied"
+        with pytest.raises(PackageRefused, match="cùng số mà nội dung khác"):
+            committee.receive(fork)
+    finally:
+        twin.database.close()
+
+
+def _templates(sites):
+    import conftest
+
+    return conftest._LAST_TEMPLATES
+
+
+def _renumber_check(site, data):
+    return data
+
+
+def _names(site):
+    with site.database.read() as session:
+        return [{"full_name": m.full_name} for m in session.scalars(select(Member))]
+
+
+def test_the_same_field_changed_at_both_ends_waits_in_the_queue_and_its_resolution_flows_back(branch_a, committee):
+    from handbook_desktop.services.sync.conflicts import list_conflicts, resolve_conflict
+
+    (uuid,) = add_members(branch_a, ["Đỗ Văn Giang"])
+    committee.receive(branch_a.send(COMMITTEE))
+    edit(branch_a, uuid, status="exempt", notes="miễn sinh hoạt")
+    edit(committee, uuid, status="temporarily_away", party_card_number="765432")
+    result = committee.receive(branch_a.send(COMMITTEE))
+    assert result.totals["conflict"] == 1, result.public()
+    (conflict,) = list_conflicts(committee.database)
+    assert (conflict["field"], conflict["base"], conflict["ours"], conflict["theirs"]) == (
+        "status", "official", "temporarily_away", "exempt")
+    # The one-sided changes merged at the committee.
+    assert member(committee, uuid)["notes"] == "miễn sinh hoạt"
+    assert member(committee, uuid)["party_card_number"] == "765432"
+    # While open, the row waits at the committee.
+    branch_a.receive(result.receipts[0].data)
+    down = committee.send(BRANCH_A)
+    assert [plan for plan in branch_a.preview(down).plans if plan.table == "member"] == []
+    branch_a.receive(down)
+    resolve_conflict(committee.database, ACTOR, conflict["id"], "theirs")
+    assert list_conflicts(committee.database) == []
+    result = branch_a.receive(committee.send(BRANCH_A))
+    assert result.totals["changed"] == 1, result.public()
+    assert member(branch_a, uuid)["status"] == "exempt"
+    assert member(branch_a, uuid)["party_card_number"] == "765432"
+    assert records(committee) == records(branch_a)
+
+
+def test_a_member_moves_from_branch_a_to_branch_b_through_the_committee(branch_a, branch_b, committee):
+    from handbook_desktop.services.sync.committee import transfer_member
+
+    (uuid,) = add_members(branch_a, ["Hoàng Văn Hải"])
+    branch_a.receive(committee.receive(branch_a.send(COMMITTEE)).receipts[0].data)
+    transfer_member(committee.database, ACTOR, uuid, BRANCH_B, date(2026, 10, 1), decision_number="15-QĐ/ĐU")
+    to_b = committee.receive  # noqa: F841 - readability
+    result_b = branch_b.receive(committee.send(BRANCH_B))
+    assert result_b.status == "applied", result_b.public()
+    result_a = branch_a.receive(committee.send(BRANCH_A))
+    assert result_a.status == "applied", result_a.public()
+    with branch_b.database.read() as session:
+        home = session.scalars(select(Unit).where(Unit.is_home.is_(True))).one()
+        moved = session.scalars(select(Member).where(Member.uuid == uuid)).one()
+        assert moved.unit_id == home.id
+        kinds = sorted(event.kind for event in moved.events)
+    assert kinds == ["admitted", "transfer_in_official", "transfer_out_official"]
+    # Branch A keeps the record and its history; the member now belongs to branch B.
+    with branch_a.database.read() as session:
+        kept = session.scalars(select(Member).where(Member.uuid == uuid)).one()
+        assert session.get(Unit, kept.unit_id).code == BRANCH_B
+        assert len(kept.events) == 3
+    member_tables = ("member", "member_event")
+    assert {k: v for k, v in records(branch_b, member_tables).items()} == {
+        k: v for k, v in records(committee, member_tables).items() if k in records(branch_b, member_tables)}
+    # B carries on with the record, and the committee gets it.
+    edit(branch_b, uuid, phone="0987654321")
+    assert committee.receive(branch_b.send(COMMITTEE)).totals["changed"] == 1
+    assert member(committee, uuid)["phone"] == "0987654321"

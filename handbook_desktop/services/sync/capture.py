@@ -67,7 +67,12 @@ def _scope_ids(session: Session, peer: SyncPeer, synced_uuids: set[str]) -> dict
         table = item.table
         fk_columns = [name for name, target in item.fks.items() if target != item.name]
         if not item.unit_path and not any(item.fks[name] in scope for name in fk_columns):
-            scope[item.name] = None  # a table of the whole organisation (rules, calendar)
+            if item.ownership.down_only:
+                scope[item.name] = None  # a table of the whole organisation (rules, calendar)
+                continue
+            # Not tied to a unit (a number register): only what this branch sent or was sent before.
+            scope[item.name] = set(session.scalars(select(item.table.c.id).where(
+                (item.table.c.uuid.in_(synced_uuids)) | (item.table.c.origin_unit == peer.unit_code))))
             continue
         columns = [table.c.id, table.c.uuid] + [table.c[name] for name in fk_columns]
         ids: set[int] = set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid as _uuid
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,6 +21,11 @@ from handbook_desktop.store.migrate import head_revision
 from handbook_desktop.store.models import SyncInbox, SyncOutbox, SyncPeer, SyncRow
 
 RECEIPT = "receipt"
+
+
+@lru_cache(maxsize=1)
+def _head() -> str:
+    return head_revision()
 
 
 @dataclass
@@ -65,7 +71,7 @@ def _seal(session: Session, keyring: Keyring, peer: SyncPeer, kind: str, sequenc
         "package_id": package_id, "kind": kind, "sender": keyring.unit_code, "recipient": peer.unit_code,
         "sender_key": keyring.active_id, "recipient_key": key.key_id, "sequence": sequence,
         "previous": previous, "acknowledged": last_applied(session, peer.unit_code),
-        "schema": head_revision(), "app_version": __version__, "created_at": utcnow().isoformat(),
+        "schema": _head(), "app_version": __version__, "created_at": utcnow().isoformat(),
         "counts": counts,
     }
     data, manifest_bytes = package.build(manifest, plain, keyring, key.box_public)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 from pathlib import Path
 
@@ -32,6 +33,11 @@ from handbook_desktop.store.models import SyncInbox, SyncOutbox, SyncPeer, SyncR
 from handbook_desktop.store.snapshot import snapshot
 
 ACCEPTED = {"new", "changed", "unchanged", "deleted", "conflict"}
+
+
+@lru_cache(maxsize=1)
+def _known_schemas() -> frozenset[str]:
+    return frozenset(known_revisions())
 
 
 @dataclass
@@ -101,7 +107,7 @@ def open_package(session: Session, keyring: Keyring, data: bytes) -> Opened:
             "dấu vân tay trước khi nhập.")
     package.verify(raw, peer_keys(session, peer.unit_code))
     plain = package.decrypt(raw, keyring)
-    if manifest["schema"] not in known_revisions():
+    if manifest["schema"] not in _known_schemas():
         raise package.PackageFromNewerProgram(
             "Gói được tạo bằng phiên bản chương trình mới hơn (cấu trúc dữ liệu mới); hãy cập nhật Sổ tay Chi bộ lên "
             "phiên bản mới nhất rồi nhập lại.")
@@ -126,7 +132,7 @@ def open_package(session: Session, keyring: Keyring, data: bytes) -> Opened:
     return Opened(raw, body)
 
 
-def _sequence_state(session: Session, opened: Opened) -> tuple[str, list[int]]:
+def _sequence_state(session: Session, opened: Opened, *, releasing: bool = False) -> tuple[str, list[int]]:
     """'already', 'held-already', 'gap' (with missing numbers) or 'next'; refuses a fork."""
     manifest = opened.manifest
     sender, number = manifest["sender"], manifest["sequence"]
@@ -134,7 +140,10 @@ def _sequence_state(session: Session, opened: Opened) -> tuple[str, list[int]]:
     if same is not None:
         if same.manifest_hash != opened.raw.manifest_hash:
             raise package.PackageRefused("Gói mang mã của một gói đã nhận nhưng nội dung khác: không nhập.")
-        return ("already" if same.status == "applied" else "held-already"), []
+        if same.status == "applied":
+            return "already", []
+        if not releasing:
+            return "held-already", []
     if manifest["kind"] == RECEIPT:
         return "next", []
     fork = package.PackageRefused(
@@ -145,7 +154,7 @@ def _sequence_state(session: Session, opened: Opened) -> tuple[str, list[int]]:
         raise fork
     held = {row.sequence: row for row in session.scalars(select(SyncInbox).where(
         SyncInbox.peer_code == sender, SyncInbox.status == "held"))}
-    if number in held:
+    if number in held and held[number].package_id != manifest["package_id"]:
         raise fork
     if number > last + 1:
         return "gap", [n for n in range(last + 1, number) if n not in held]
@@ -249,7 +258,7 @@ def _apply(database, actor, keyring: Keyring, opened: Opened, data: bytes) -> Pr
     manifest = opened.manifest
     with database.immediate() as session:
         session.info["keep_versions"] = True
-        state, missing = _sequence_state(session, opened)  # again, under the write lock
+        state, missing = _sequence_state(session, opened, releasing=True)  # again, under the write lock
         if state != "next":
             return _not_applied(state, manifest, missing)
         held = session.scalars(select(SyncInbox).where(SyncInbox.package_id == manifest["package_id"])).first()
