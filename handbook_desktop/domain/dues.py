@@ -18,7 +18,7 @@ BASIS_LABELS = {
     "insured_salary": "Tiền lương đóng BHXH",
     "pension": "Lương hưu",
     "student": "Học sinh, sinh viên",
-    "flat": "Mức cố định (lao động tự do, nông dân…)",
+    "flat": "Mức cố định",
     "exempt": "Miễn (theo đơn)",
 }
 METHOD_LABELS = {"cash": "Tiền mặt", "portal": "Cổng dịch vụ công"}

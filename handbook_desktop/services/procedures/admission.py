@@ -171,7 +171,7 @@ def record_branch_vote(session: Session, actor, case_uuid: str, *, considered_on
         raise UserError("Số phiếu tán thành không thể lớn hơn số đảng viên được tính biểu quyết.")
     problems = check_case(session, case, considered_on)
     if problems:
-        raise UserError(problems[0].message)
+        raise UserError(" ".join(p.message for p in problems))
     book = rules(session)
     passed, needed = vote_passes(book, "admission", considered_on, votes_for, denominator)
     if not passed:

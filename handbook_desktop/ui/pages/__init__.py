@@ -20,6 +20,8 @@ PAGE_MODULES = [
     "handbook_desktop.ui.pages.overview",
     "handbook_desktop.ui.pages.members",
     "handbook_desktop.ui.pages.procedures",
+    "handbook_desktop.ui.pages.dues",
+    "handbook_desktop.ui.pages.ratings",
     "handbook_desktop.ui.pages.forms",
 ]
 

@@ -1,0 +1,228 @@
+"""Đảng phí: the monthly ledger (who owes what, paid or not, cash or portal), totals, the Excel book."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from handbook_desktop.domain.dates import format_date
+from handbook_desktop.domain.dues import BASIS_LABELS, METHOD_LABELS
+from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.pages.procedures.common import fill_table, make_table, selected_name, selected_uuid
+from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, number_text, run_change, run_read
+
+
+class DuesPage(QWidget):
+    def __init__(self, context, *, today: date | None = None):
+        super().__init__()
+        self.context = context
+        self.today = today or date.today()
+        self.setObjectName("duesPage")
+        layout = QVBoxLayout(self)
+        title = QLabel(tr("Đảng phí"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(tr("Tháng:")))
+        self.month_box = QComboBox()
+        self.month_box.setObjectName("monthBox")
+        for month in range(1, 13):
+            self.month_box.addItem(f"{month:02d}", month)
+        top.addWidget(self.month_box)
+        top.addWidget(QLabel(tr("Năm:")))
+        self.year_box = QSpinBox()
+        self.year_box.setObjectName("yearBox")
+        self.year_box.setRange(2000, 2100)
+        top.addWidget(self.year_box)
+        self.totals = QLabel()
+        self.totals.setObjectName("totals")
+        top.addWidget(self.totals, 1)
+        layout.addLayout(top)
+        self.table = make_table("duesTable", ["Họ và tên", "Đối tượng", "Căn cứ tính (đ)", "Phải đóng (đ)",
+                                              "Đã nộp", "Ngày nộp", "Hình thức", "Ghi chú"])
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.buttons = {}
+        for key, text, slot in (("generate", "Lập sổ tháng này", self.generate),
+                                ("paid", "Ghi đã nộp", self.mark_paid),
+                                ("unpaid", "Ghi chưa nộp", self.mark_unpaid),
+                                ("basis", "Đối tượng, mức đóng…", self.set_basis),
+                                ("export", "Xuất sổ đảng phí năm (Excel)…", self.choose_export)):
+            button = QPushButton(tr(text))
+            button.setObjectName(key)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+            self.buttons[key] = button
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.year_note = QLabel()
+        self.year_note.setObjectName("yearNote")
+        self.year_note.setWordWrap(True)
+        layout.addWidget(self.year_note)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self._set_period(self.today)
+        self.month_box.currentIndexChanged.connect(self.refresh)
+        self.year_box.valueChanged.connect(self.refresh)
+        context.hub.changed.connect(lambda what: what in ("member", "dues") and self.refresh())
+        for key in ("generate", "paid", "unpaid", "basis"):
+            self.buttons[key].setEnabled(not context.readonly)
+        self.refresh()
+
+    def _set_period(self, day: date) -> None:
+        self.month_box.blockSignals(True)
+        self.year_box.blockSignals(True)
+        self.month_box.setCurrentIndex(day.month - 1)
+        self.year_box.setValue(day.year)
+        self.month_box.blockSignals(False)
+        self.year_box.blockSignals(False)
+
+    def set_today(self, day: date) -> None:
+        self.today = day
+        self._set_period(day)
+        self.refresh()
+
+    def month(self) -> date:
+        return date(self.year_box.value(), self.month_box.currentData(), 1)
+
+    def refresh(self) -> None:
+        month = self.month()
+        today = self.today
+
+        def load(session):
+            from handbook_desktop.services.procedures.common import member_by_uuid  # noqa: F401
+            from handbook_desktop.services.procedures.dues import ledger, month_totals, unpaid_months
+            from handbook_desktop.store.models import Member
+
+            limit_day = today if today.year == month.year else date(month.year, 12, 31)
+            unpaid = unpaid_months(session, month.year, limit_day)
+            names = {m.id: m.full_name for m in session.query(Member).filter(Member.id.in_(list(unpaid)))}
+            return ledger(session, month), month_totals(session, month.year), {names[i]: len(v) for i, v in unpaid.items()}
+
+        run_read(self.context, load, self._show)
+
+    def _show(self, loaded) -> None:
+        lines, totals, unpaid = loaded
+        month = self.month()
+        rows = []
+        for line in lines:
+            owed = not line.paid and line.amount > 0
+            rows.append((line.member_uuid, [
+                line.name, line.basis, number_text(line.base_amount), "Miễn" if line.exempt else number_text(line.amount),
+                "Đã nộp" if line.paid else ("—" if line.exempt else "Chưa nộp"), format_date(line.paid_on),
+                METHOD_LABELS.get(line.method or "", ""), line.note], owed and month < self.today.replace(day=1)))
+        fill_table(self.table, rows)
+        this = next((t for t in totals if t["month"] == month), None)
+        if this is None:
+            self.totals.setText(tr("Chưa lập sổ tháng {m:%m/%Y}.").format(m=month))
+        else:
+            self.totals.setText(tr("Tháng {m:%m/%Y}: phải thu {due} đ, đã thu {paid} đ, {n} người chưa nộp.").format(
+                m=month, due=number_text(this["due"]), paid=number_text(this["paid"]), n=this["unpaid_lines"]))
+        flagged = sorted(name for name, count in unpaid.items() if count >= 3)
+        if flagged:
+            self.year_note.setText(tr("Chưa nộp từ 3 tháng trở lên trong năm {y} (xem xét theo Điều lệ Đảng điều 8): "
+                                      "{names}").format(y=month.year, names=", ".join(flagged)))
+        else:
+            self.year_note.setText("")
+
+    def generate(self) -> None:
+        from handbook_desktop.services.procedures.dues import generate_month
+
+        month, actor = self.month(), self.context.actor
+        run_change(self.context, lambda s: generate_month(s, actor, month), what="dues",
+                   on_done=lambda n: self.message.setText(tr("Đã lập {n} dòng cho tháng {m:%m/%Y}.").format(n=n, m=month)),
+                   on_error=self._fail)
+
+    def _fail(self, error) -> None:
+        from handbook_desktop.ui.errors import user_text
+
+        self.message.setText(user_text(error))
+
+    def mark_paid(self) -> FieldDialog | None:
+        from handbook_desktop.services.procedures.dues import mark_paid
+
+        uuid = selected_uuid(self.table)
+        if uuid is None:
+            self.message.setText(tr("Hãy chọn một đảng viên trong bảng."))
+            return None
+        month, actor = self.month(), self.context.actor
+        fields = [Field("paid_on", "Ngày nộp", "date", min(self.today, date(month.year, month.month, 28))
+                        if self.today >= month else month),
+                  Field("method", "Hình thức", "choice", "cash", [(tr(v), k) for k, v in METHOD_LABELS.items()])]
+        dialog = FieldDialog(self, tr("Nộp đảng phí tháng {m:%m/%Y} — {name}").format(m=month, name=selected_name(self.table)),
+                             fields, lambda v: None)
+
+        def submit(values):
+            run_change(self.context, lambda s: mark_paid(s, actor, uuid, month, **values), what="dues",
+                       on_done=dialog.succeed, on_error=dialog.fail)
+
+        dialog.submit = submit
+        dialog.open()
+        return dialog
+
+    def mark_unpaid(self) -> None:
+        from handbook_desktop.services.procedures.dues import mark_paid
+
+        uuid = selected_uuid(self.table)
+        if uuid is None:
+            return
+        month, actor = self.month(), self.context.actor
+        run_change(self.context, lambda s: mark_paid(s, actor, uuid, month, paid_on=None, paid=False), what="dues",
+                   on_error=self._fail)
+
+    def set_basis(self) -> FieldDialog | None:
+        from handbook_desktop.services.procedures.dues import set_basis
+
+        uuid = selected_uuid(self.table)
+        if uuid is None:
+            self.message.setText(tr("Hãy chọn một đảng viên trong bảng."))
+            return None
+        actor = self.context.actor
+        fields = [Field("effective_from", "Áp dụng từ tháng (ngày đầu tháng)", "date", self.month()),
+                  Field("kind", "Đối tượng", "choice", "insured_salary", [(tr(v), k) for k, v in BASIS_LABELS.items()]),
+                  Field("base_amount", "Tiền lương/lương hưu làm căn cứ (đ)", "int"),
+                  Field("flat_amount", "Mức cố định do cấp ủy quy định (đ, để 0 = mức chung)", "int"),
+                  Field("reduction_percent", "Giảm (%)", "choice", 0, [(tr("Không giảm"), 0), ("30%", 30),
+                                                                      ("50%", 50), ("70%", 70)]),
+                  Field("reduction_until", "Giảm đến ngày", "optional_date"),
+                  Field("exempt_reason", "Lý do miễn (nếu miễn theo đơn)")]
+        dialog = FieldDialog(self, tr("Đối tượng và mức đóng đảng phí — {name}").format(name=selected_name(self.table)),
+                             fields, lambda v: None,
+                             tr("Mức đóng tính theo quy định đang áp dụng của từng tháng; tháng đã lập sổ giữ nguyên."))
+
+        def submit(values):
+            values["base_amount"] = values["base_amount"] or None
+            values["flat_amount"] = values["flat_amount"] or None
+            run_change(self.context, lambda s: set_basis(s, actor, uuid, **values), what="dues",
+                       on_done=dialog.succeed, on_error=dialog.fail)
+
+        dialog.submit = submit
+        dialog.open()
+        return dialog
+
+    def choose_export(self) -> None:
+        year = self.year_box.value()
+        path, _ = QFileDialog.getSaveFileName(self, tr("Xuất sổ đảng phí"), f"So-dang-phi-{year}.xlsx",
+                                              "Excel (*.xlsx)")
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> None:
+        from handbook_desktop.services.procedures.dues import export_dues_book
+
+        year = self.year_box.value()
+
+        def work(_flag):
+            with self.context.database.read() as session:
+                yield from export_dues_book(session, year, path)
+            return path
+
+        self.context.runner.run(work, on_result=lambda p: self.message.setText(
+            tr("Đã xuất sổ đảng phí năm {y}: {p}").format(y=year, p=p)), on_error=self._fail,
+            progress_title=tr("Xuất sổ đảng phí"), parent=self)

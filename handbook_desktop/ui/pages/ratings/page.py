@@ -1,0 +1,129 @@
+"""Đánh giá xếp loại: each member's score and level for the year, the branch's own level, the summary."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+
+from handbook_desktop.domain.rating import LEVEL_LABELS, LEVEL_ORDER
+from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.pages.procedures.common import fill_table, make_table, selected_name, selected_uuid
+from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, run_change, run_read
+
+
+class RatingsPage(QWidget):
+    def __init__(self, context, *, today: date | None = None):
+        super().__init__()
+        self.context = context
+        self.today = today or date.today()
+        self.setObjectName("ratingsPage")
+        layout = QVBoxLayout(self)
+        title = QLabel(tr("Đánh giá, xếp loại đảng viên"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(tr("Năm:")))
+        self.year_box = QSpinBox()
+        self.year_box.setObjectName("yearBox")
+        self.year_box.setRange(2000, 2100)
+        self.year_box.setValue(self.today.year)
+        self.year_box.valueChanged.connect(self.refresh)
+        top.addWidget(self.year_box)
+        self.counts = QLabel()
+        self.counts.setObjectName("counts")
+        self.counts.setWordWrap(True)
+        top.addWidget(self.counts, 1)
+        layout.addLayout(top)
+        self.warning = QLabel()
+        self.warning.setObjectName("warning")
+        self.warning.setWordWrap(True)
+        layout.addWidget(self.warning)
+        self.table = make_table("ratingTable", ["Họ và tên", "Điểm", "Mức xếp loại", "Ghi chú"])
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        self.rate_button = QPushButton(tr("Chấm điểm, xếp loại…"))
+        self.rate_button.setObjectName("rateMember")
+        self.rate_button.clicked.connect(self.rate)
+        self.branch_button = QPushButton(tr("Xếp loại chi bộ…"))
+        self.branch_button.setObjectName("rateBranch")
+        self.branch_button.clicked.connect(self.rate_branch)
+        for button in (self.rate_button, self.branch_button):
+            button.setEnabled(not context.readonly)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.branch_label = QLabel()
+        self.branch_label.setObjectName("branchLevel")
+        layout.addWidget(self.branch_label)
+        context.hub.changed.connect(lambda what: what in ("member", "rating") and self.refresh())
+        self.refresh()
+
+    def set_today(self, day: date) -> None:
+        self.today = day
+        self.year_box.setValue(day.year)
+        self.refresh()
+
+    def refresh(self) -> None:
+        year = self.year_box.value()
+
+        def load(session):
+            from handbook_desktop.services.procedures.ratings import summary
+
+            return summary(session, year)
+
+        run_read(self.context, load, self._show)
+
+    def _show(self, data) -> None:
+        self.summary = data
+        rows = []
+        for row in data["rows"]:
+            note = row["automatic_reason"] or ("Bị kỷ luật trong năm: tự động không hoàn thành" if row["disciplined"]
+                                               and not row["level"] else "")
+            rows.append((row["member_uuid"], [row["name"], "" if row["score"] is None else str(row["score"]),
+                                              row["level_label"] or tr("Chưa xếp loại"), note], False))
+        fill_table(self.table, rows)
+        parts = [f"{tr(LEVEL_LABELS[level])}: {data['counts'].get(level, 0)}" for level in LEVEL_ORDER]
+        parts.append(tr("chưa xếp loại: {n}").format(n=len(data["missing"])))
+        self.counts.setText("; ".join(parts))
+        self.warning.setText(tr("Lưu ý: {w}").format(w=data["warning"]) if data["warning"] else "")
+        level = data["branch_level"]
+        self.branch_label.setText(tr("Chi bộ năm {y}: {level}").format(
+            y=data["year"], level=tr(LEVEL_LABELS[level]) if level else tr("chưa xếp loại")))
+
+    def rate(self) -> FieldDialog | None:
+        from handbook_desktop.services.procedures.ratings import rate_member
+
+        uuid = selected_uuid(self.table)
+        if uuid is None:
+            return None
+        year, actor = self.year_box.value(), self.context.actor
+        fields = [Field("self_score", "Điểm tự chấm", "int"), Field("score", "Điểm chi bộ đánh giá (0–100)", "int"),
+                  Field("note", "Ghi chú")]
+        dialog = FieldDialog(self, tr("Đánh giá năm {y} — {name}").format(y=year, name=selected_name(self.table)),
+                             fields, lambda v: None,
+                             tr("Mức xếp loại theo thang điểm của quy định đang áp dụng; đảng viên bị kỷ luật trong năm "
+                                "tự động là không hoàn thành nhiệm vụ."))
+
+        def submit(values):
+            run_change(self.context, lambda s: rate_member(s, actor, uuid, year, **values), what="rating",
+                       on_done=dialog.succeed, on_error=dialog.fail)
+
+        dialog.submit = submit
+        dialog.open()
+        return dialog
+
+    def rate_branch(self) -> FieldDialog:
+        from handbook_desktop.services.procedures.ratings import rate_branch
+
+        year, actor = self.year_box.value(), self.context.actor
+        dialog = FieldDialog(self, tr("Xếp loại chi bộ năm {y}").format(y=year),
+                             [Field("score", "Điểm (0–100)", "int"), Field("note", "Ghi chú")], lambda v: None)
+
+        def submit(values):
+            run_change(self.context, lambda s: rate_branch(s, actor, year, **values), what="rating",
+                       on_done=dialog.succeed, on_error=dialog.fail)
+
+        dialog.submit = submit
+        dialog.open()
+        return dialog
