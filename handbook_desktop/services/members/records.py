@@ -320,4 +320,7 @@ def member_detail(session: Session, member: Member) -> dict:
          "decision_number": e.decision_number, "issuer": e.issuer, "note": e.note}
         for e in events
     ]
+    from handbook_desktop.services.procedures.detail import procedures_detail  # issue 7: party age, next badge
+
+    detail.update(procedures_detail(session, member))
     return detail
