@@ -1,0 +1,163 @@
+"""`sync identity | trust | export | import | status` (DESIGN.md "Command line")."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from handbook_desktop.cli.common import CommandError, open_db, print_json, read_password
+
+
+def register(sub) -> None:
+    sync = sub.add_parser("sync", help="gói đồng bộ giữa chi bộ và cấp ủy cấp trên")
+    commands = sync.add_subparsers(dest="sync_command", metavar="VIỆC")
+
+    identity = commands.add_parser("identity", help="ghi thẻ định danh của đơn vị này ra tệp")
+    identity.add_argument("--out", required=True, help="tệp thẻ định danh (.json) để gửi cho đơn vị kia")
+    identity.add_argument("--json", action="store_true")
+    identity.set_defaults(handler=cmd_identity)
+
+    trust = commands.add_parser("trust", help="tin cậy một đơn vị sau khi so dấu vân tay qua điện thoại")
+    trust.add_argument("file", help="tệp thẻ định danh nhận từ đơn vị kia")
+    trust.add_argument("--fingerprint", required=True, help="dấu vân tay đọc được qua điện thoại (8 nhóm 5 số)")
+    trust.add_argument("--json", action="store_true")
+    trust.set_defaults(handler=cmd_trust)
+
+    export = commands.add_parser("export", help="tạo gói gửi cho một đơn vị")
+    export.add_argument("--to", required=True, metavar="UNIT_CODE", help="mã đơn vị nhận")
+    export.add_argument("--out", required=True, help="tệp gói (.hbsync); là thư mục thì dùng tên tự đặt")
+    export.add_argument("--full", action="store_true", help="gửi toàn bộ dữ liệu thay vì chỉ phần thay đổi")
+    export.add_argument("--json", action="store_true")
+    export.set_defaults(handler=cmd_export)
+
+    imp = commands.add_parser("import", help="nhận một gói (xem trước với --dry-run)")
+    imp.add_argument("file", help="tệp gói .hbsync")
+    imp.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
+    imp.add_argument("--receipt-dir", help="thư mục ghi biên nhận (mặc định: cạnh tệp gói)")
+    imp.add_argument("--json", action="store_true")
+    imp.set_defaults(handler=cmd_import)
+
+    status = commands.add_parser("status", help="đơn vị tin cậy, gói đã gửi, đã nhận, đang giữ, xung đột")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(handler=cmd_status)
+    sync.set_defaults(handler=lambda args: (sync.print_help(), 2)[1])
+
+
+def _keyring(database):
+    from handbook_desktop.services.sync.keys import unlock
+
+    return unlock(database, read_password("Mật khẩu quản trị viên: "))
+
+
+def cmd_identity(args) -> int:
+    from handbook_desktop.services.sync.keys import write_identity_card
+
+    with open_db(args) as database:
+        card = write_identity_card(database, _keyring(database), Path(args.out))
+    if args.json:
+        print_json({"unit_code": card["unit"]["code"], "unit_name": card["unit"]["name"],
+                    "key_id": card["key_id"], "fingerprint": card["fingerprint"], "file": str(args.out)})
+    else:
+        print(f"Đã ghi thẻ định danh của {card['unit']['name']} ({card['unit']['code']}) vào {args.out}.")
+        print(f"Dấu vân tay (đọc cho đơn vị kia qua điện thoại): {card['fingerprint']}")
+    return 0
+
+
+def cmd_trust(args) -> int:
+    from handbook_desktop.services.auth import SYSTEM
+    from handbook_desktop.services.sync.keys import read_identity_card, trust_card
+
+    card = read_identity_card(Path(args.file))
+    with open_db(args) as database:
+        result = trust_card(database, SYSTEM, card, args.fingerprint)
+    if args.json:
+        print_json(result)
+    else:
+        relation = "cấp ủy cấp trên" if result["relation"] == "parent" else "chi bộ trực thuộc"
+        print(f"Đã tin cậy {result['unit_name']} ({result['unit_code']}) là {relation}.")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from handbook_desktop.services.auth import SYSTEM
+    from handbook_desktop.services.sync.exchange import export_package
+
+    with open_db(args) as database:
+        result = export_package(database, SYSTEM, _keyring(database), args.to, full=args.full)
+    target = Path(args.out)
+    if target.is_dir():
+        target = target / result.file_name
+    target.write_bytes(result.data)
+    if args.json:
+        print_json({**result.public(), "file": str(target)})
+    else:
+        print(f"Đã tạo gói số {result.sequence} gửi {result.recipient}: {sum(result.counts.values())} bản ghi, "
+              f"tệp {target}.")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from handbook_desktop.services.auth import SYSTEM
+    from handbook_desktop.services.progress import drain
+    from handbook_desktop.services.sync.importer import import_package, preview
+
+    source = Path(args.file)
+    try:
+        data = source.read_bytes()
+    except OSError:
+        raise CommandError(f"Không đọc được tệp '{source}'.") from None
+    with open_db(args) as database:
+        keyring = _keyring(database)
+        if args.dry_run:
+            result = preview(database, keyring, data)
+        else:
+            result = drain(import_package(database, SYSTEM, keyring, data))
+    written = []
+    folder = Path(args.receipt_dir) if args.receipt_dir else source.parent
+    for receipt in result.receipts:
+        target = folder / receipt.file_name
+        target.write_bytes(receipt.data)
+        written.append(str(target))
+    if args.json:
+        print_json({**result.public(), "receipt_files": written})
+        return 0
+    print(result.message)
+    if result.plans:
+        totals = result.totals
+        print(f"Tổng: {totals['total']} bản ghi — mới {totals['new']}, thay đổi {totals['changed']}, "
+              f"không đổi {totals['unchanged']}, xóa {totals['deleted']}, xung đột {totals['conflict']}, "
+              f"từ chối {totals['rejected']}.")
+        for plan in result.plans:
+            if plan.outcome in ("unchanged",):
+                continue
+            line = f"  [{plan.public()['outcome_label']}] {plan.table}: {plan.label}"
+            if plan.changes:
+                line += " — " + "; ".join(f"{c['field_label']}: {c['old']} → {c['new']}"
+                                          for c in plan.public()["changes"])
+            if plan.reason:
+                line += f" ({plan.reason})"
+            print(line)
+    for path in written:
+        print(f"Biên nhận gửi lại đơn vị gửi: {path}")
+    return 0
+
+
+def cmd_status(args) -> int:
+    from handbook_desktop.services.sync.status import sync_status
+
+    with open_db(args) as database:
+        status = sync_status(database)
+    if args.json:
+        print_json(status)
+        return 0
+    print(f"Đơn vị: {status['unit_code']} — dấu vân tay: {status['fingerprint'] or '(chưa có khóa)'}")
+    for peer in status["peers"]:
+        print(f"- {peer['unit_name']} ({peer['unit_code']}, {peer['relation_label']}): đã gửi {peer['sent']} gói "
+              f"(chưa có biên nhận: {peer['unacknowledged']}), đã nhận đến gói số {peer['last_received']}"
+              + (f", đang giữ: {', '.join(map(str, peer['held']))}" if peer["held"] else ""))
+    print(f"Xung đột đang chờ: {status['open_conflicts']}")
+    return 0
+
+
+def _dump(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
