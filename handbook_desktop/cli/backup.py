@@ -1,4 +1,4 @@
-"""`backup create | list | verify | restore`, `check` (Kiểm tra dữ liệu) and `users …`."""
+"""`backup create | list | verify | restore`, `check` (Kiểm tra dữ liệu) and `users list | add | recover`."""
 
 from __future__ import annotations
 
@@ -36,6 +36,21 @@ def register(sub) -> None:
     check = sub.add_parser("check", help="kiểm tra dữ liệu: toàn vẹn, liên kết, tính nhất quán")
     check.add_argument("--json", action="store_true")
     check.set_defaults(handler=cmd_check)
+
+    accounts = sub.add_parser("users", help="tài khoản: danh sách, thêm, khôi phục mật khẩu quản trị")
+    user_actions = accounts.add_subparsers(dest="users_command", metavar="VIỆC", required=True)
+    listing = user_actions.add_parser("list", help="danh sách tài khoản")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=cmd_users_list)
+    add = user_actions.add_parser("add", help="thêm tài khoản (mật khẩu hỏi ở cửa sổ dòng lệnh)")
+    add.add_argument("username")
+    add.add_argument("--role", choices=["secretary", "deputy", "viewer"], default="viewer")
+    add.add_argument("--full-name", default="")
+    add.set_defaults(handler=cmd_users_add)
+    recover = user_actions.add_parser("recover", help="đặt lại mật khẩu quản trị bằng mã khôi phục")
+    recover.add_argument("--username", default="admin")
+    recover.add_argument("--json", action="store_true")
+    recover.set_defaults(handler=cmd_users_recover)
 
 
 def _size(size: int) -> str:
@@ -199,3 +214,51 @@ def cmd_check(args) -> int:
         for line in report.lines():
             print(line)
     return 0 if report.ok else 1
+
+
+def cmd_users_list(args) -> int:
+    from handbook_desktop.services.users import list_users
+
+    with open_db(args, readonly=True) as database:
+        rows = list_users(database)
+    if args.json:
+        print_json([{"username": r.username, "full_name": r.full_name, "role": r.role, "active": r.active}
+                    for r in rows])
+        return 0
+    for row in rows:
+        state = "" if row.active else " (đã khóa)"
+        print(f"{row.username}  {row.role_label}  {row.full_name}{state}")
+    return 0
+
+
+def cmd_users_add(args) -> int:
+    from handbook_desktop.services.auth import SYSTEM
+    from handbook_desktop.services.users import add_user
+
+    password = read_password(f"Mật khẩu cho {args.username}: ", confirm=True)
+    with open_db(args) as database:
+        add_user(database, SYSTEM, args.username, password, args.role, args.full_name)
+    print(f"Đã thêm tài khoản {args.username}.")
+    return 0
+
+
+def cmd_users_recover(args) -> int:
+    import getpass
+
+    from handbook_desktop.services.users import recover_with_code
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        code = getpass.getpass("Mã khôi phục (in lúc thiết lập): ")
+    else:
+        code = os.environ.get("HANDBOOK_RECOVERY_CODE", "")
+        if not code:
+            raise CommandError("Cần mã khôi phục: chạy trong cửa sổ dòng lệnh, hoặc đặt biến HANDBOOK_RECOVERY_CODE.")
+    password = read_password("Mật khẩu mới: ", confirm=True)
+    with open_db(args) as database:
+        fresh = recover_with_code(database, args.username, code, password)
+    if args.json:
+        print_json({"username": args.username, "recovery_code": fresh})
+    else:
+        print(f"Đã đặt mật khẩu mới cho {args.username}.")
+        print(f"Mã khôi phục MỚI (mã cũ không còn dùng được; cất ở nơi an toàn): {fresh}")
+    return 0

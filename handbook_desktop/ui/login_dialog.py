@@ -29,8 +29,19 @@ class LoginDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
+        forgot = buttons.addButton(tr("Quên mật khẩu…"), QDialogButtonBox.ButtonRole.HelpRole)
+        forgot.setObjectName("forgotPassword")
+        forgot.clicked.connect(self.forgot_password)  # issue 8: the recovery code made at setup
         layout.addWidget(buttons)
         self.password.setFocus()
+
+    def forgot_password(self):
+        from handbook_desktop.ui.recovery_dialog import RecoveryDialog
+
+        dialog = RecoveryDialog(self.database, self.username.text().strip() or "admin", self)
+        dialog.accepted.connect(lambda: (self.password.clear(), self.password.setFocus()))
+        dialog.open()
+        return dialog
 
     def submit(self) -> None:
         try:

@@ -106,3 +106,58 @@ def test_settings_need_the_settings_right(db, secretary):
         users.set_preference(db, secretary, users.IDLE_LOCK_SETTING, 999)
     users.set_preference(db, secretary, users.IDLE_LOCK_SETTING, 5)
     assert users.idle_lock_minutes(db) == 5
+
+
+def _fresh(tmp_path):
+    from handbook_desktop.services.setup import HomeUnitSpec, initialise
+
+    database = Database.open(tmp_path / "moi.sqlite3")
+    result = initialise(database, HomeUnitSpec("CB-X", "Chi bộ X", "chi-bo", term_start=date(2025, 7, 1)),
+                        "admin", ADMIN_PASSWORD)
+    return database, result.recovery_code
+
+
+def test_forgot_password_from_the_login_dialog(qtbot, tmp_path, type_text):
+    from handbook_desktop.ui.login_dialog import LoginDialog
+
+    database, code = _fresh(tmp_path)
+    try:
+        login = LoginDialog(database, "Chi bộ X")
+        qtbot.addWidget(login)
+        dialog = login.forgot_password()
+        type_text(dialog.code, code)
+        type_text(dialog.password, "matkhau-moi-9")
+        type_text(dialog.again, "matkhau-moi-9")
+        dialog.submit()
+        assert dialog.new_code and dialog.new_code in dialog.message.text()
+        dialog.submit()  # OK closes it
+        login.password.setText("matkhau-moi-9")
+        login.submit()
+        assert login.actor is not None and login.actor.role == "secretary"
+    finally:
+        database.close()
+
+
+def test_cli_users_recover_and_list(tmp_path, monkeypatch, capsys):
+    import json
+
+    from handbook_desktop.cli import main
+
+    database, code = _fresh(tmp_path)
+    path = str(database.file)
+    database.close()
+    monkeypatch.setenv("HANDBOOK_RECOVERY_CODE", code)
+    monkeypatch.setenv("HANDBOOK_PASSWORD", "matkhau-moi-7")
+    assert main(["--db", path, "users", "recover", "--json"]) == 0
+    fresh = json.loads(capsys.readouterr().out)["recovery_code"]
+    assert fresh != code
+    assert main(["--db", path, "users", "recover"]) == 1  # the old code is spent
+    assert "không đúng" in capsys.readouterr().err
+    monkeypatch.setenv("HANDBOOK_PASSWORD", "matkhau-xem-7")
+    assert main(["--db", path, "users", "add", "xem", "--role", "viewer"]) == 0
+    capsys.readouterr()
+    assert main(["--db", path, "users", "list", "--json"]) == 0
+    listed = {row["username"]: row["role"] for row in json.loads(capsys.readouterr().out)}
+    assert listed == {"admin": "secretary", "xem": "viewer"}
+    with Database.open(path) as reopened:
+        assert authenticate(reopened, "admin", "matkhau-moi-7").role == "secretary"
