@@ -310,3 +310,16 @@ def test_postgres_backup_with_pg_dump_and_restore(pg_url):
             assert connection.execute(text("SELECT COUNT(*) FROM member WHERE notes = 'hỏng'")).scalar() == 0
             assert connection.execute(text("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1")).scalar() \
                 == "restore"
+
+
+def test_copies_made_by_the_importers_are_listed_with_their_reason(demo_db, tmp_path):
+    from handbook_desktop.store.snapshot import snapshot
+
+    snapshot(demo_db.file, paths.backups_dir() / "truoc-nhap-excel-20261101-101010.sqlite3")
+    snapshot(demo_db.file, paths.backups_dir() / "handbook-truoc-nhap-goi-20261102-101010-123456.sqlite3")
+    listed = {b.path.name: b for b in backup.backups_of(demo_db)}
+    assert listed["truoc-nhap-excel-20261101-101010.sqlite3"].reason == "excel_import"
+    assert listed["handbook-truoc-nhap-goi-20261102-101010-123456.sqlite3"].reason == "package_import"
+    checked = backup.verify_backup(listed["truoc-nhap-excel-20261101-101010.sqlite3"])
+    assert checked.verified_ok and checked.counts["member"] == members_in(demo_db.file)
+    assert checked.manifest_path.exists()  # verified once, described from then on

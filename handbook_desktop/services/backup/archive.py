@@ -155,7 +155,7 @@ def _guess(path: Path) -> BackupInfo:
     name = path.name
     reason = "manual"
     for slug, code in _SLUG_TO_REASON.items():
-        if f"-{slug}-" in name or name.endswith(f"-{slug}"):
+        if f"-{slug}-" in name or name.startswith(f"{slug}-") or name.endswith(f"-{slug}"):
             reason = code
             break
     stamp = _STAMP.search(name)
@@ -204,7 +204,10 @@ def list_backups(folder: Path | None = None, *, source_stem: str | None = None) 
     for path in folder.iterdir():
         if not path.is_file() or not path.name.endswith(DATA_SUFFIXES):
             continue
-        if source_stem and not path.name.startswith(source_stem + "-"):
+        # Copies named only after their reason ("truoc-nhap-excel-…", made by an importer) belong
+        # to whichever database the user has open: they are listed with each.
+        if source_stem and not path.name.startswith(source_stem + "-") and \
+                not any(path.name.startswith(slug + "-") for slug, _label in REASONS.values()):
             continue
         try:
             found.append(read_backup(path))
