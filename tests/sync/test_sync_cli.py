@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from conftest import BRANCH_A, COMMITTEE, PASSWORD, checksum
+from sync_sites import BRANCH_A, COMMITTEE, PASSWORD, checksum
 from test_sync_roundtrip import add_members
 
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from conftest import BRANCH_A, COMMITTEE, PASSWORD, checksum, open_site
+from sync_sites import BRANCH_A, COMMITTEE, PASSWORD, checksum, open_site
 from handbook_desktop.store.base import utcnow
 from handbook_desktop.store.models import Member
 from test_sync_roundtrip import add_members, records

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from conftest import ACTOR, BRANCH_A, BRANCH_B, COMMITTEE, checksum
+from sync_sites import ACTOR, BRANCH_A, BRANCH_B, COMMITTEE, checksum
 from handbook_desktop.services.sync.package import PackageRefused
 from handbook_desktop.services.sync.tables import synced_tables
 from handbook_desktop.store.models import Member, MemberEvent, SyncConflict, SyncOutbox, Unit
@@ -126,7 +126,7 @@ def test_a_gap_holds_the_later_package_and_names_the_missing_one(branch_a, commi
 
 
 def test_a_different_package_with_a_used_number_is_refused(sites, branch_a, committee, tmp_path):
-    from conftest import open_site
+    from sync_sites import open_site
 
     add_members(branch_a, ["Một"])
     assert committee.receive(branch_a.send(COMMITTEE)).status == "applied"
@@ -150,7 +150,7 @@ def test_a_different_package_with_a_used_number_is_refused(sites, branch_a, comm
 
 
 def _templates(sites):
-    import conftest
+    import sync_sites as conftest
 
     return conftest._LAST_TEMPLATES
 
@@ -174,8 +174,10 @@ def test_the_same_field_changed_at_both_ends_waits_in_the_queue_and_its_resoluti
     result = committee.receive(branch_a.send(COMMITTEE))
     assert result.totals["conflict"] == 1, result.public()
     (conflict,) = list_conflicts(committee.database)
+    from handbook_desktop.domain.states import MemberStatus
+
     assert (conflict["field"], conflict["base"], conflict["ours"], conflict["theirs"]) == (
-        "status", "official", "temporarily_away", "exempt")
+        "status", MemberStatus.OFFICIAL.label, MemberStatus.TEMPORARILY_AWAY.label, MemberStatus.EXEMPT.label)
     # The one-sided changes merged at the committee.
     assert member(committee, uuid)["notes"] == "miễn sinh hoạt"
     assert member(committee, uuid)["party_card_number"] == "765432"

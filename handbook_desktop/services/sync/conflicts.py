@@ -13,16 +13,20 @@ from sqlalchemy import select, update
 from handbook_desktop.services.audit import record
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.sync.merge import _label
-from handbook_desktop.services.sync.tables import FIELD_LABELS, SENSITIVE, from_json, table_by_name, BadValue
-from handbook_desktop.domain.text import mask_digits
+from handbook_desktop.services.sync.tables import FIELD_LABELS, BadValue, display_value, from_json, table_by_name
 from handbook_desktop.store.base import utcnow
 from handbook_desktop.store.models import SyncConflict
 
 
 def _shown(name: str, value):
-    if name in SENSITIVE and isinstance(value, str):
-        return mask_digits(value)
-    return value
+    return display_value(name, value)
+
+
+def _masked(name: str, value):
+    from handbook_desktop.domain.text import mask_digits
+    from handbook_desktop.services.sync.tables import SENSITIVE
+
+    return mask_digits(str(value)) if name in SENSITIVE and value is not None else value
 
 
 def list_conflicts(database, *, open_only: bool = True) -> list[dict]:
@@ -88,5 +92,5 @@ def resolve_conflict(database, actor, conflict_id: int, choice: str, value: str 
             {conflict.field: new, "version": row._mapping["version"] + 1, "updated_at": utcnow()}))
         conflict.resolved_at, conflict.resolved_by, conflict.resolution = utcnow(), actor.username, choice
         record(session, actor, "sync_resolve", entity=conflict.table_name, entity_uuid=conflict.row_uuid,
-               field=conflict.field, old=_shown(conflict.field, old), new=_shown(conflict.field, new),
+               field=conflict.field, old=_masked(conflict.field, old), new=_masked(conflict.field, new),
                detail={"choice": choice, "peer": conflict.peer_code})

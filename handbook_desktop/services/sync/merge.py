@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Index, UniqueConstraint, insert, select, update
 from sqlalchemy.orm import Session
 
-from handbook_desktop.domain.text import mask_digits
 from handbook_desktop.services.sync.capture import UuidMaps, _chunks, serialise
 from handbook_desktop.services.sync.tables import (
-    BRANCH, COMMITTEE, FIELD_LABELS, SENSITIVE, SHARED, BadValue, SyncedTable, from_json, table_by_name, to_json,
+    BRANCH, COMMITTEE, FIELD_LABELS, SHARED, BadValue, display_value, SyncedTable, from_json, table_by_name, to_json,
 )
 from handbook_desktop.store.events import member_shadow_columns
 from handbook_desktop.store.models import SyncConflict, SyncRow
@@ -47,29 +46,48 @@ class RecordPlan:
     new_version: int | None = None
     bumped: bool = False
 
-    def public(self, *, mask: bool = True) -> dict:
-        def show(name, value):
-            if mask and name in SENSITIVE and isinstance(value, str):
-                return mask_digits(value)
-            return value
-
+    def public(self) -> dict:
+        """For the preview and the JSON output: labels for codes, dd/mm/yyyy dates, masked numbers."""
         return {
             "table": self.table, "uuid": self.uuid, "outcome": self.outcome,
             "outcome_label": OUTCOME_LABELS[self.outcome], "label": self.label, "reason": self.reason,
-            "changes": [{"field": name, "field_label": FIELD_LABELS.get(name, name), "old": show(name, old),
-                         "new": show(name, new)} for name, old, new in self.changes],
-            "conflicts": [{"field": name, "field_label": FIELD_LABELS.get(name, name), "base": show(name, base),
-                           "ours": show(name, ours), "theirs": show(name, theirs)}
-                          for name, base, ours, theirs in self.conflicts],
+            "changes": [{"field": name, "field_label": FIELD_LABELS.get(name, name),
+                         "old": display_value(name, old), "new": display_value(name, new)}
+                        for name, old, new in self.changes],
+            "conflicts": [{"field": name, "field_label": FIELD_LABELS.get(name, name),
+                           "base": display_value(name, base), "ours": display_value(name, ours),
+                           "theirs": display_value(name, theirs)} for name, base, ours, theirs in self.conflicts],
         }
 
 
-def _label(record_fields: dict, item: SyncedTable, uuid: str) -> str:
+def _kind_labels() -> dict[str, str]:
+    try:  # the procedures area names the event kinds; without it the code is shown
+        from handbook_desktop.services.procedures.common import EVENT_LABELS
+    except ImportError:
+        return {}
+    return dict(EVENT_LABELS)
+
+
+def _label(record_fields: dict, item: SyncedTable, uuid: str, names: dict[str, str] | None = None) -> str:
+    """How a person recognises the record: a name, or whose it is, what and when."""
     for name in _LABEL_FIELDS:
         value = record_fields.get(name)
-        if isinstance(value, str) and value:
+        if name != "kind" and isinstance(value, str) and value:
             return value
-    return f"{item.label} {uuid[:8]}"
+    parts = []
+    for column, target in item.fks.items():
+        if target == "member" and names is not None and record_fields.get(column) in names:
+            parts.append(names[record_fields[column]])
+            break
+    kind = record_fields.get("kind")
+    if isinstance(kind, str) and kind:
+        parts.append(_kind_labels().get(kind, kind))
+    for column in item.table.columns:
+        value = record_fields.get(column.name)
+        if column.name.endswith("date") and isinstance(value, str) and len(value) == 10:
+            parts.append(f"{value[8:10]}/{value[5:7]}/{value[0:4]}")
+            break
+    return " — ".join(parts) if parts else f"{item.label} {uuid[:8]}"
 
 
 def _unique_sets(item: SyncedTable) -> list[tuple[str, ...]]:
@@ -94,6 +112,7 @@ class Planner:
         self.tables = table_by_name()
         self.maps = UuidMaps(session)
         self.incoming: dict[str, set[str]] = {}
+        self.member_names: dict[str, str] = {}
 
     def allowed(self, item: SyncedTable, name: str) -> bool:
         owner = item.ownership.owner if name == "deleted_at" else item.ownership.owner_of(name)
@@ -106,6 +125,9 @@ class Planner:
             by_table.setdefault(record.get("t"), []).append(record)
             if record.get("t") in self.tables:
                 self.incoming.setdefault(record["t"], set()).add(record.get("u"))
+        self.member_names = {r.get("u"): r["f"].get("full_name") for r in by_table.get("member", [])
+                             if isinstance(r.get("f"), dict)}
+        self._local_member_names(records)
         for name, items in by_table.items():
             if name not in self.tables:
                 plans.extend(RecordPlan(str(name), str(r.get("u")), 0, "rejected",
@@ -114,6 +136,19 @@ class Planner:
             if item.name in by_table:
                 plans.extend(self._plan_table(item, by_table[item.name]))
         return plans
+
+    def _local_member_names(self, records: list[dict]) -> None:
+        wanted = {value for r in records if isinstance(r.get("f"), dict) and r.get("t") != "member"
+                  for key, value in r["f"].items() if key.startswith("member") and isinstance(value, str)}
+        wanted -= set(self.member_names)
+        member = self.tables.get("member")
+        if member is None:
+            return
+        table = member.table
+        for chunk in _chunks(sorted(wanted)):
+            for row_uuid, full_name in self.session.execute(
+                    select(table.c.uuid, table.c.full_name).where(table.c.uuid.in_(chunk))):
+                self.member_names[row_uuid] = full_name
 
     def _plan_table(self, item: SyncedTable, records: list[dict]) -> list[RecordPlan]:
         table = item.table
@@ -176,7 +211,7 @@ class Planner:
             plan.outcome, plan.reason = "rejected", f"Giá trị không hợp lệ ở trường {FIELD_LABELS.get(str(error), str(error))}."
             return plan
         plan.theirs = theirs
-        plan.label = _label(theirs, item, uuid)
+        plan.label = _label(theirs, item, uuid, self.member_names)
         if item.ownership.down_only and self.sender_side == BRANCH:
             plan.outcome, plan.reason = "rejected", f"Chỉ cấp ủy cấp trên mới gửi được {item.label.lower()}."
             return plan

@@ -218,3 +218,47 @@ def from_json(column, value):
     except (TypeError, ValueError) as error:
         raise BadValue(column.name) from error
     return value
+
+
+def _code_labels(field: str) -> dict[str, str]:
+    from handbook_desktop.domain import states
+
+    if field == "status":
+        return {key.value if hasattr(key, "value") else key: value for key, value in states.STATUS_LABELS.items()}
+    if field == "party_position":
+        return {key.value if hasattr(key, "value") else key: value for key, value in states.POSITION_LABELS.items()}
+    if field == "level":
+        return {key.value if hasattr(key, "value") else key: value for key, value in states.LEVEL_LABELS.items()}
+    if field == "gender":
+        return {"male": "Nam", "female": "Nữ"}
+    if field == "kind":
+        try:
+            from handbook_desktop.services.procedures.common import EVENT_LABELS
+        except ImportError:
+            return {}
+        return dict(EVENT_LABELS)
+    return {}
+
+
+def display_value(field: str, value):
+    """A travelling value as a secretary reads it: labels for codes, dd/mm/yyyy dates, masked numbers."""
+    if value is None or value == "":
+        return None
+    if field in SENSITIVE and isinstance(value, str):
+        from handbook_desktop.domain.text import mask_digits
+
+        return mask_digits(value)
+    if isinstance(value, str):
+        labels = _code_labels(field)
+        if value in labels:
+            return labels[value]
+        if len(value) == 10 and value[4] == "-" and value[7] == "-":
+            return f"{value[8:10]}/{value[5:7]}/{value[0:4]}"
+        if len(value) > 19 and value[4] == "-" and value[10] == "T":
+            try:
+                return datetime.fromisoformat(value).astimezone().strftime("%d/%m/%Y %H:%M")
+            except ValueError:
+                return value
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    return value

@@ -23,6 +23,8 @@ PAGE_MODULES = [
     "handbook_desktop.ui.pages.dues",
     "handbook_desktop.ui.pages.ratings",
     "handbook_desktop.ui.pages.forms",
+    "handbook_desktop.ui.pages.sync",
+    "handbook_desktop.ui.pages.units",
 ]
 
 

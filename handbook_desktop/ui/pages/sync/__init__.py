@@ -1,0 +1,348 @@
+"""Đồng bộ: identity and trusted units, sending packages (outbox), receiving them with a preview
+(inbox, held packages), and the conflicts queue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
+    QLineEdit, QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from handbook_desktop.services.sync.status import inbox_rows, outbox_rows, sync_status
+from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.pages import PageSpec
+from handbook_desktop.ui.pages.sync.conflicts import ConflictsTab
+from handbook_desktop.ui.pages.sync.dialogs import PreviewDialog, TrustDialog, _when
+
+KIND_LABELS = {"changes": "Thay đổi", "full": "Toàn bộ", "decisions": "Quyết định", "receipt": "Biên nhận",
+               "rules": "Quy định"}
+FILTER = "Gói đồng bộ (*.hbsync)"
+
+
+def _table(columns: tuple[str, ...], name: str) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels([tr(c) for c in columns])
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[tuple]) -> None:
+    table.setRowCount(len(rows))
+    for index, values in enumerate(rows):
+        for column, value in enumerate(values):
+            table.setItem(index, column, QTableWidgetItem("" if value is None else str(value)))
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setStretchLastSection(True)
+
+
+class SyncPage(QWidget):
+    def __init__(self, context):
+        super().__init__()
+        self.context = context
+        self.setObjectName("syncPage")
+        self._keyring = None
+        self.preview_dialog: PreviewDialog | None = None
+        self.last_message = ""
+        layout = QVBoxLayout(self)
+        title = QLabel(tr("Đồng bộ"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        self._build_identity()
+        self._build_send()
+        self._build_receive()
+        self.conflicts = ConflictsTab(context)
+        self.tabs.addTab(self.conflicts, tr("Xung đột"))
+        context.hub.changed.connect(lambda _what: self.refresh())
+        self.refresh()
+
+    # --- tabs ---------------------------------------------------------------------------------
+
+    def _build_identity(self) -> None:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        self.identity = QLabel()
+        self.identity.setObjectName("identityLabel")
+        self.identity.setWordWrap(True)
+        layout.addWidget(self.identity)
+        row = QHBoxLayout()
+        self.save_card = QPushButton(tr("Lưu thẻ định danh của đơn vị mình…"))
+        self.trust_button = QPushButton(tr("Tin cậy thẻ định danh của đơn vị khác…"))
+        self.trust_button.setObjectName("trustButton")
+        row.addWidget(self.save_card)
+        row.addWidget(self.trust_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addWidget(QLabel(tr("Các đơn vị đã tin cậy:")))
+        self.peers = _table(("Mã", "Tên đơn vị", "Quan hệ", "Dấu vân tay", "Gói đã gửi", "Đã nhận đến gói",
+                             "Gói đang giữ"), "peersTable")
+        layout.addWidget(self.peers, 1)
+        self.save_card.clicked.connect(self._ask_save_card)
+        self.trust_button.clicked.connect(self._ask_trust)
+        self.save_card.setEnabled(self.context.actor.can("keys"))
+        self.trust_button.setEnabled(self.context.actor.can("keys"))
+        self.tabs.addTab(tab, tr("Đơn vị và khóa"))
+
+    def _build_send(self) -> None:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(tr("Gửi cho:")))
+        self.peer_combo = QComboBox()
+        self.peer_combo.setObjectName("peerCombo")
+        self.peer_combo.setMinimumWidth(320)
+        row.addWidget(self.peer_combo)
+        self.full = QCheckBox(tr("Gửi toàn bộ dữ liệu (không chỉ phần thay đổi)"))
+        row.addWidget(self.full)
+        self.export_button = QPushButton(tr("Tạo gói gửi…"))
+        self.export_button.setObjectName("exportButton")
+        row.addWidget(self.export_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addWidget(QLabel(tr("Các gói đã gửi (gói chưa có biên nhận sẽ được gửi lại phần thay đổi trong gói sau):")))
+        self.outbox = _table(("Ngày tạo", "Gửi cho", "Số", "Loại", "Số bản ghi", "Biên nhận", "Bị từ chối"),
+                             "outboxTable")
+        layout.addWidget(self.outbox, 1)
+        again = QHBoxLayout()
+        self.reexport_button = QPushButton(tr("Ghi lại gói đã chọn ra tệp (khi gói bị thất lạc)…"))
+        again.addWidget(self.reexport_button)
+        again.addStretch(1)
+        layout.addLayout(again)
+        self.export_button.clicked.connect(self._ask_export)
+        self.reexport_button.clicked.connect(self._ask_reexport)
+        self.export_button.setEnabled(not self.context.readonly)
+        self.tabs.addTab(tab, tr("Gửi gói"))
+
+    def _build_receive(self) -> None:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        row = QHBoxLayout()
+        self.import_button = QPushButton(tr("Nhận gói từ tệp…"))
+        self.import_button.setObjectName("importButton")
+        row.addWidget(self.import_button)
+        self.receive_note = QLabel(tr("Mỗi gói được kiểm tra chữ ký và xem trước trước khi nhập."))
+        row.addWidget(self.receive_note)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.message = QLabel()
+        self.message.setObjectName("syncMessage")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.inbox = _table(("Nhận lúc", "Từ đơn vị", "Số", "Loại", "Trạng thái", "Kết quả"), "inboxTable")
+        layout.addWidget(self.inbox, 1)
+        self.import_button.clicked.connect(self._ask_import)
+        self.import_button.setEnabled(not self.context.readonly)
+        self.tabs.addTab(tab, tr("Nhận gói"))
+
+    # --- data ---------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        database = self.context.database
+        self.context.runner.run(
+            lambda _flag: (sync_status(database), outbox_rows(database), inbox_rows(database)), on_result=self._show)
+        self.conflicts.refresh()
+
+    def _show(self, result) -> None:
+        status, outbox, inbox = result
+        self.identity.setText(tr(
+            "Đơn vị: {name} ({code})\nDấu vân tay của đơn vị mình: {fp}\nĐọc dấu vân tay này qua điện thoại khi "
+            "đơn vị kia tin cậy thẻ định danh của mình.").format(
+                name=status["unit_name"], code=status["unit_code"], fp=status["fingerprint"] or tr("(chưa có khóa)")))
+        _fill(self.peers, [(p["unit_code"], p["unit_name"], p["relation_label"], p["fingerprint"], p["sent"],
+                            p["last_received"] or "", ", ".join(map(str, p["held"]))) for p in status["peers"]])
+        current = self.peer_combo.currentData()
+        self.peer_combo.clear()
+        for peer in status["peers"]:
+            self.peer_combo.addItem(f"{peer['unit_name']} ({peer['unit_code']})", peer["unit_code"])
+        if current:
+            index = self.peer_combo.findData(current)
+            if index >= 0:
+                self.peer_combo.setCurrentIndex(index)
+        self.outbox_data = outbox
+        _fill(self.outbox, [(_when(r["created_at"]), r["peer"], r["sequence"] or "", KIND_LABELS.get(r["kind"], r["kind"]),
+                             r["records"], _when(r["acknowledged_at"]) if r["acknowledged_at"] else
+                             (tr("chưa có") if r["kind"] != "receipt" else ""),
+                             (r["result"] or {}).get("totals", {}).get("rejected", "")) for r in outbox])
+        states = {"applied": tr("Đã nhập"), "held": tr("Đang giữ (chờ gói trước)")}
+        _fill(self.inbox, [(_when(r["received_at"]), r["peer"], r["sequence"] or "", KIND_LABELS.get(r["kind"], r["kind"]),
+                            states.get(r["status"], r["status"]), _result_text(r["result"])) for r in inbox])
+        self.tabs.setTabText(3, tr("Xung đột ({n})").format(n=status["open_conflicts"]) if status["open_conflicts"]
+                             else tr("Xung đột"))
+
+    # --- keys ---------------------------------------------------------------------------------
+
+    def keyring(self):
+        """Our private keys, opened once per session with the administrator's password."""
+        if self._keyring is not None:
+            return self._keyring
+        from handbook_desktop import paths
+        from handbook_desktop.services.auth import DEMO_PASSWORD
+        from handbook_desktop.services.errors import UserError
+        from handbook_desktop.services.sync.keys import unlock
+
+        database = self.context.database
+        if database.file is not None and database.file.resolve() == paths.demo_database().resolve():
+            self._keyring = unlock(database, DEMO_PASSWORD)
+            return self._keyring
+        password, ok = QInputDialog.getText(self, tr("Mở khóa đồng bộ"),
+                                            tr("Mật khẩu quản trị viên (để ký và mở gói):"), QLineEdit.EchoMode.Password)
+        if not ok:
+            raise UserError(tr("Chưa nhập mật khẩu: không làm gì."))
+        self._keyring = unlock(database, password)
+        return self._keyring
+
+    def set_keyring(self, keyring) -> None:
+        self._keyring = keyring
+
+    def _guard(self, work) -> None:
+        from handbook_desktop.ui.errors import show_error
+
+        try:
+            work()
+        except Exception as error:  # noqa: BLE001 - the user sees one sentence; bugs go to the log
+            show_error(self, error)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def _ask_save_card(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, tr("Lưu thẻ định danh"), f"the-dinh-danh-{self.context.home_code}.json",
+                                              "Thẻ định danh (*.json)")
+        if path:
+            self._guard(lambda: self.save_card_to(Path(path)))
+
+    def save_card_to(self, path: Path) -> dict:
+        from handbook_desktop.services.sync.keys import write_identity_card
+
+        card = write_identity_card(self.context.database, self.keyring(), path)
+        self.message.setText(tr("Đã lưu thẻ định danh vào {path}.").format(path=path))
+        return card
+
+    def _ask_trust(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Chọn thẻ định danh của đơn vị kia"), "", "Thẻ định danh (*.json)")
+        if path:
+            self._guard(lambda: self.trust_file(Path(path)))
+
+    def trust_file(self, path: Path) -> TrustDialog:
+        from handbook_desktop.services.sync.keys import read_identity_card, trust_card
+
+        card = read_identity_card(path)
+        dialog = TrustDialog(card, self)
+        self.trust_dialog = dialog
+
+        def accepted() -> None:
+            self._guard(lambda: trust_card(self.context.database, self.context.actor, card, card["fingerprint"]))
+            self.context.hub.changed.emit("unit")
+
+        dialog.accepted.connect(accepted)
+        dialog.open()
+        return dialog
+
+    def _ask_export(self) -> None:
+        code = self.peer_combo.currentData()
+        if not code:
+            QMessageBox.information(self, tr("Gửi gói"), tr("Chưa tin cậy đơn vị nào: hãy tin cậy thẻ định danh trước."))
+            return
+        folder = QFileDialog.getExistingDirectory(self, tr("Chọn nơi lưu gói (ví dụ USB)"))
+        if folder:
+            self._guard(lambda: self.export_to(code, Path(folder), full=self.full.isChecked()))
+
+    def export_to(self, code: str, folder: Path, *, full: bool = False) -> None:
+        from handbook_desktop.services.sync.exchange import export_package
+
+        keyring = self.keyring()
+
+        def done(result) -> None:
+            target = folder / result.file_name
+            target.write_bytes(result.data)
+            self.message.setText(tr("Đã tạo gói số {n} gửi {to} ({count} bản ghi): {path}").format(
+                n=result.sequence, to=result.recipient, count=sum(result.counts.values()), path=target))
+            self.context.hub.changed.emit("sync")
+
+        self.context.runner.run(
+            lambda _flag: export_package(self.context.database, self.context.actor, keyring, code, full=full),
+            on_result=done, parent=self, progress_title=tr("Đang tạo gói"))
+
+    def _ask_reexport(self) -> None:
+        indexes = self.outbox.selectionModel().selectedRows()
+        if not indexes:
+            return
+        row = self.outbox_data[indexes[0].row()]
+        folder = QFileDialog.getExistingDirectory(self, tr("Chọn nơi ghi lại gói"))
+        if folder:
+            from handbook_desktop.services.sync.exchange import reexport
+
+            def write() -> None:
+                result = reexport(self.context.database, row["package_id"])
+                (Path(folder) / result.file_name).write_bytes(result.data)
+                self.message.setText(tr("Đã ghi lại gói số {n}: {name}").format(n=result.sequence, name=result.file_name))
+
+            self._guard(write)
+
+    def _ask_import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Chọn gói nhận"), "", tr(FILTER))
+        if path:
+            self._guard(lambda: self.import_file(Path(path)))
+
+    def import_file(self, path: Path) -> None:
+        """Check and preview on the worker; the preview dialog then applies or cancels."""
+        from handbook_desktop.services.sync.importer import preview
+
+        data = path.read_bytes()
+        keyring = self.keyring()
+
+        def previewed(result) -> None:
+            if result.status != "dry_run" or not result.plans:
+                if result.status == "dry_run":  # a receipt: nothing to preview, apply at once
+                    self._apply(path, data, keyring)
+                    return
+                self.message.setText(result.message)
+                return
+            self.preview_dialog = PreviewDialog(result.public(), self)
+            self.preview_dialog.accepted.connect(lambda: self._apply(path, data, keyring))
+            self.preview_dialog.rejected.connect(lambda: self.message.setText(tr("Đã hủy: không nhập gì.")))
+            self.preview_dialog.open()
+
+        self.context.runner.run(lambda _flag: preview(self.context.database, keyring, data), on_result=previewed,
+                                parent=self, progress_title=tr("Đang kiểm tra gói"))
+
+    def _apply(self, path: Path, data: bytes, keyring) -> None:
+        from handbook_desktop.services.sync.importer import import_package
+
+        def done(result) -> None:
+            text = result.message
+            for receipt in result.receipts:
+                target = path.parent / receipt.file_name
+                target.write_bytes(receipt.data)
+                text += " " + tr("Hãy gửi tệp biên nhận này lại cho đơn vị {to}: {path}").format(
+                    to=receipt.recipient, path=target)
+            if result.receipt_summary and result.receipt_summary["rejected"]:
+                reasons = {item["reason"] for item in result.receipt_summary["rejected"]}
+                text += " " + tr("Lý do từ chối: {r}").format(r="; ".join(sorted(r for r in reasons if r)))
+            self.message.setText(text)
+            self.last_message = text
+            for what in ("member", "meeting", "unit", "sync"):
+                self.context.hub.changed.emit(what)
+
+        self.context.runner.run(
+            lambda _flag: import_package(self.context.database, self.context.actor, keyring, data),
+            on_result=done, parent=self, progress_title=tr("Đang nhập gói"))
+
+
+def _result_text(result) -> str:
+    if not result:
+        return ""
+    if "totals" in result:
+        result = result["totals"]
+    return tr("{new} mới, {changed} thay đổi, {conflict} xung đột, {rejected} từ chối").format(
+        **{key: result.get(key, 0) for key in ("new", "changed", "conflict", "rejected")})
+
+
+PAGE = PageSpec(key="sync", title="Đồng bộ", order=80, factory=SyncPage)

@@ -1,0 +1,148 @@
+"""Dialogs of the sync page: trusting a peer (fingerprint confirmation) and the import preview."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem,
+    QVBoxLayout,
+)
+
+from handbook_desktop.domain.states import LEVEL_LABELS, UnitLevel
+from handbook_desktop.ui.i18n import tr
+
+OUTCOME_COLOURS = {"new": "#1b5e20", "changed": "#0d47a1", "deleted": "#6d4c41", "conflict": "#b71c1c",
+                   "rejected": "#b71c1c", "unchanged": "#616161"}
+
+
+def _level(code: str) -> str:
+    try:
+        return LEVEL_LABELS[UnitLevel(code)]
+    except (ValueError, KeyError):
+        return code
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return tr("(trống)")
+    return str(value)
+
+
+class TrustDialog(QDialog):
+    """Shows the peer's unit and fingerprint; OK only after the person ticks the confirmation."""
+
+    def __init__(self, card: dict, parent=None):
+        super().__init__(parent)
+        self.setObjectName("trustDialog")
+        self.setWindowTitle(tr("Tin cậy đơn vị"))
+        self.card = card
+        unit = card["unit"]
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        form.addRow(tr("Đơn vị:"), QLabel(f"{unit['name']} ({unit['code']})"))
+        form.addRow(tr("Cấp:"), QLabel(_level(unit["level"])))
+        if unit.get("parent_code"):
+            form.addRow(tr("Cấp trên:"), QLabel(unit["parent_code"]))
+        layout.addLayout(form)
+        layout.addWidget(QLabel(tr("Dấu vân tay (gọi điện cho đơn vị kia, cùng đọc từng nhóm số):")))
+        self.fingerprint = QLabel(card["fingerprint"])
+        self.fingerprint.setObjectName("fingerprint")
+        font = QFont("monospace")
+        font.setPointSize(16)
+        font.setBold(True)
+        self.fingerprint.setFont(font)
+        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.fingerprint)
+        self.confirm = QCheckBox(tr("Tôi đã đọc đối chiếu dấu vân tay qua điện thoại với đơn vị kia và khớp hoàn toàn"))
+        self.confirm.setObjectName("confirmFingerprint")
+        layout.addWidget(self.confirm)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(tr("Tin cậy đơn vị này"))
+        self.ok.setEnabled(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Hủy"))
+        self.confirm.toggled.connect(self.ok.setEnabled)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+
+class PreviewDialog(QDialog):
+    """The dry run: totals, then per table and per record what would happen; apply or cancel."""
+
+    def __init__(self, result: dict, parent=None):
+        super().__init__(parent)
+        self.setObjectName("previewDialog")
+        self.setWindowTitle(tr("Xem trước gói nhận"))
+        self.resize(900, 600)
+        layout = QVBoxLayout(self)
+        package = result["package"]
+        totals = result["totals"]
+        heading = QLabel(tr("Gói số {n} từ đơn vị {sender} — tạo lúc {at}").format(
+            n=package["sequence"], sender=package["sender"], at=_when(package["created_at"])))
+        heading.setObjectName("pageTitle")
+        layout.addWidget(heading)
+        self.summary = QLabel(tr(
+            "Tổng {total} bản ghi: {new} mới, {changed} thay đổi, {unchanged} không đổi, {deleted} xóa, "
+            "{conflict} xung đột, {rejected} từ chối.").format(**totals))
+        self.summary.setObjectName("previewSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("previewTree")
+        self.tree.setHeaderLabels([tr("Bản ghi"), tr("Kết quả"), tr("Chi tiết")])
+        self.tree.setColumnWidth(0, 430)
+        self.tree.setColumnWidth(1, 120)
+        for table in result["tables"]:
+            counts = {}
+            for record in table["records"]:
+                counts[record["outcome_label"]] = counts.get(record["outcome_label"], 0) + 1
+            parent_item = QTreeWidgetItem([f"{table['label']} ({len(table['records'])})",
+                                           ", ".join(f"{k}: {v}" for k, v in counts.items()), ""])
+            self.tree.addTopLevelItem(parent_item)
+            for record in table["records"]:
+                detail = record["reason"] or ""
+                if record["changes"]:
+                    detail = "; ".join(f"{c['field_label']}: {_show(c['old'])} → {_show(c['new'])}"
+                                       for c in record["changes"]) + (f" ({detail})" if detail else "")
+                if record["conflicts"]:
+                    detail = "; ".join(f"{c['field_label']}: của mình {_show(c['ours'])}, của đơn vị gửi "
+                                       f"{_show(c['theirs'])}" for c in record["conflicts"])
+                item = QTreeWidgetItem([record["label"], record["outcome_label"], detail])
+                item.setForeground(1, _brush(record["outcome"]))
+                item.setToolTip(2, detail)
+                parent_item.addChild(item)
+            parent_item.setExpanded(table["table"] == "member" or len(table["records"]) <= 20)
+        layout.addWidget(self.tree, 1)
+        note = QLabel(tr("Khi nhập, chương trình tự sao lưu cơ sở dữ liệu trước; nếu có lỗi, không có gì bị ghi."))
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.buttons = QDialogButtonBox()
+        self.apply_button = QPushButton(tr("Nhập vào cơ sở dữ liệu"))
+        self.apply_button.setObjectName("applyButton")
+        self.cancel_button = QPushButton(tr("Hủy, không nhập"))
+        self.buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+
+def _brush(outcome: str):
+    from PySide6.QtGui import QBrush, QColor
+
+    return QBrush(QColor(OUTCOME_COLOURS.get(outcome, "#000000")))
+
+
+def _when(value) -> str:
+    from datetime import datetime
+
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value.astimezone().strftime("%d/%m/%Y %H:%M")

@@ -1,0 +1,89 @@
+"""Đơn vị (committee only): each branch's last package, held packages, members by state,
+meetings and thematic meetings this quarter, open conflicts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from handbook_desktop.domain.states import MemberStatus
+from handbook_desktop.services.sync.committee import units_overview
+from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.pages import PageSpec
+from handbook_desktop.ui.pages.sync.dialogs import _when
+
+COLUMNS = ("Mã", "Chi bộ", "Gói nhận gần nhất", "Gói đang giữ", "Đảng viên", "Theo tình trạng",
+           "Sinh hoạt quý này", "Chuyên đề quý này", "Xung đột")
+
+
+def _by_state(counts: dict[str, int]) -> str:
+    parts = []
+    for status in MemberStatus:
+        if counts.get(status.value):
+            parts.append(f"{status.label} {counts[status.value]}")
+    return " · ".join(parts)
+
+
+class UnitsPage(QWidget):
+    def __init__(self, context, today: date | None = None):
+        super().__init__()
+        self.context = context
+        self.today = today
+        self.setObjectName("unitsPage")
+        layout = QVBoxLayout(self)
+        title = QLabel(tr("Đơn vị trực thuộc"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        self.summary = QLabel()
+        self.summary.setObjectName("unitsSummary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("unitsTable")
+        self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSortingEnabled(True)
+        layout.addWidget(self.table, 1)
+        context.hub.changed.connect(lambda _what: self.refresh())
+        self.refresh()
+
+    def refresh(self) -> None:
+        on = self.today or date.today()
+        self.context.runner.run(lambda _flag: units_overview(self.context.database, on), on_result=self._show)
+
+    def _show(self, rows: list[dict]) -> None:
+        self.rows = rows
+        self.table.setSortingEnabled(False)
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            last = (tr("số {n}, {at}").format(n=row["last_sequence"], at=_when(row["last_received"]))
+                    if row["last_sequence"] else tr("chưa nhận gói nào"))
+            held = ", ".join(str(n) for n in row["held"])
+            values = (row["code"], row["name"], last, held, row["members"], _by_state(row["members_by_status"]),
+                      row["meetings"], row["thematic_meetings"], row["open_conflicts"] or "")
+            for column, value in enumerate(values):
+                item = QTableWidgetItem()
+                if isinstance(value, int):
+                    item.setData(Qt.ItemDataRole.DisplayRole, value)
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                else:
+                    item.setText(str(value))
+                self.table.setItem(index, column, item)
+        self.table.setSortingEnabled(True)
+        self.table.sortItems(0, Qt.SortOrder.AscendingOrder)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        waiting = sum(1 for row in rows if row["held"])
+        silent = sum(1 for row in rows if not row["last_sequence"])
+        self.summary.setText(tr("{n} chi bộ trực thuộc; {silent} chi bộ chưa gửi gói nào; {waiting} chi bộ có gói "
+                                "đang giữ chờ gói trước; {members} đảng viên và quần chúng.").format(
+            n=len(rows), silent=silent, waiting=waiting, members=sum(row["members"] for row in rows)))
+
+
+PAGE = PageSpec(key="units", title="Đơn vị", order=85, factory=UnitsPage, committee_only=True)
