@@ -8,6 +8,7 @@ serious illness brings it forward (``badge.early_months.ill``), as does death
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
@@ -57,6 +58,22 @@ def first_award_on_or_after(rules: RuleBook, day: date) -> date:
     return found[0]
 
 
+class _AwardFinder:
+    """First award day on or after a day, from award days computed once (a round covers thousands)."""
+
+    def __init__(self, rules: RuleBook, start: date, end: date):
+        self.rules = rules
+        self.start, self.end = start, end
+        self.days = award_dates(rules, start, end)
+
+    def __call__(self, day: date) -> date:
+        if self.start <= day and self.days:
+            index = bisect_left(self.days, day)
+            if index < len(self.days):
+                return self.days[index]
+        return first_award_on_or_after(self.rules, day)
+
+
 def _early_months(rules: RuleBook, years: int, on: date, *, ill: bool, posthumous: bool) -> int:
     months = 0
     if ill:
@@ -94,14 +111,14 @@ def next_milestone(rules: RuleBook, person: BadgeInput, on: date) -> BadgeDue | 
     return None
 
 
-def _due_for(rules: RuleBook, person: BadgeInput, years: int) -> BadgeDue | None:
+def _due_for(rules: RuleBook, person: BadgeInput, years: int, finder=None) -> BadgeDue | None:
     try:
-        return _due_for_unchecked(rules, person, years)
+        return _due_for_unchecked(rules, person, years, finder)
     except RuleNotFound:
         return None  # a milestone from before the badge rules in the database: not ours to propose
 
 
-def _due_for_unchecked(rules: RuleBook, person: BadgeInput, years: int) -> BadgeDue | None:
+def _due_for_unchecked(rules: RuleBook, person: BadgeInput, years: int, finder=None) -> BadgeDue | None:
     reach = date_reaching(person.decision_date, years * 12, person.gaps)
     if reach is None:
         return None
@@ -118,7 +135,8 @@ def _due_for_unchecked(rules: RuleBook, person: BadgeInput, years: int) -> Badge
         eligible = until
     else:
         until = None
-    return BadgeDue(person.key, years, reach, first_award_on_or_after(rules, eligible),
+    award = finder(eligible) if finder is not None else first_award_on_or_after(rules, eligible)
+    return BadgeDue(person.key, years, reach, award,
                     early=eligible < reach, posthumous=posthumous, deferred_until=until)
 
 
@@ -129,13 +147,25 @@ def badge_rounds(rules: RuleBook, people: Iterable[BadgeInput], start: date,
     rounds: dict[date, list[BadgeDue]] = {day: [] for day in award_dates(rules, start, end)}
     if not rounds:
         return rounds
+    finder = _AwardFinder(rules, add_months(start, -48), add_months(end, 24))
+    milestones = rules.value("badge.milestones_years", start)
+    # Without gaps, death or discipline a milestone outside these bounds cannot fall in the window:
+    # illness brings an award forward by at most the longest early period in force, and award days
+    # come at least once a year.
+    lead = max([int(band["months"]) for band in rules.value("badge.early_months.ill", start)] or [0])
+    earliest, latest = add_months(start, -12), add_months(end, lead + 1)
     for person in people:
         if person.decision_date is None:
             continue
-        for years in rules.value("badge.milestones_years", start):
+        simple = not (person.gaps or person.death_date or person.disciplines)
+        for years in milestones:
             if years in person.awarded_years:
                 continue
-            due = _due_for(rules, person, years)
+            if simple:
+                plain = add_months(person.decision_date, years * 12)
+                if plain > latest or plain < earliest:
+                    continue
+            due = _due_for(rules, person, years, finder)
             if due is None:
                 continue
             if due.award_date in rounds:

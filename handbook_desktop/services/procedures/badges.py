@@ -25,17 +25,25 @@ def badge_input(member: Member) -> BadgeInput:
     )
 
 
+_NOT_PROPOSED = frozenset({s.value for s in GONE_STATES} - {MemberStatus.DECEASED.value}
+                          | {MemberStatus.VISITING.value})  # the deceased may be proposed posthumously
+
+
 def _eligible_members(session: Session) -> list[Member]:
-    gone_but_posthumous = {s.value for s in GONE_STATES} - {MemberStatus.DECEASED.value}
     return list(session.scalars(
         select(Member).options(selectinload(Member.events))
         .where(Member.deleted_at.is_(None), Member.decision_date.is_not(None),
-               Member.status.not_in(list(gone_but_posthumous) + [MemberStatus.VISITING.value]))
+               Member.status.not_in(list(_NOT_PROPOSED)))
     ))
 
 
-def rounds(session: Session, start: date, months_ahead: int = 12) -> dict[date, list[tuple[Member, BadgeDue]]]:
-    members = {m.uuid: m for m in _eligible_members(session)}
+def rounds(session: Session, start: date, months_ahead: int = 12,
+           members: list[Member] | None = None) -> dict[date, list[tuple[Member, BadgeDue]]]:
+    """Award rounds from ``start``; ``members`` (loaded with their events) saves loading them again."""
+    if members is not None:
+        members = [m for m in members if m.deleted_at is None and m.decision_date is not None
+                   and m.status not in _NOT_PROPOSED]
+    members = {m.uuid: m for m in (members if members is not None else _eligible_members(session))}
     found = badge_rounds(rules(session), [badge_input(m) for m in members.values()], start, months_ahead)
     return {day: [(members[d.key], d) for d in dues] for day, dues in found.items()}
 

@@ -54,14 +54,32 @@ DISCIPLINE_LABELS = {
 }
 
 
+class _MemoRuleBook(RuleBook):
+    """A RuleBook that remembers its answers: a to-do pass asks the same question thousands of times."""
+
+    def __init__(self, rules):
+        super().__init__()
+        self._memo: dict = {}
+        for rule in rules:
+            self.add(rule)
+
+    def add(self, rule) -> None:
+        super().add(rule)
+        if hasattr(self, "_memo"):
+            self._memo.clear()
+
+    def rule(self, key: str, on: date):
+        found = self._memo.get((key, on))
+        if found is None:
+            found = self._memo[(key, on)] = super().rule(key, on)
+        return found
+
+
 def rules(session: Session) -> RuleBook:
     """Rules in the database, completed by shipped versions of keys it does not know yet."""
-    book = rule_book(session)
-    known = set(book.keys())
-    for rule in shipped_rules():
-        if rule.key not in known:
-            book.add(rule)
-    return book
+    stored = rule_book(session)
+    known = set(stored.keys())
+    return _MemoRuleBook(stored.all() + [rule for rule in shipped_rules() if rule.key not in known])
 
 
 def work_calendar(session: Session) -> WorkCalendar:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from handbook_desktop.domain.dues import BASIS_LABELS, METHOD_LABELS, DuesBasisValue, check_reduction, month_start, monthly_dues
@@ -80,17 +80,26 @@ def generate_month(session: Session, actor, month: date) -> int:
     have = set(session.scalars(select(DuesMonth.member_id).where(DuesMonth.month == month)))
     members = session.scalars(select(Member).options(selectinload(Member.events))
                               .where(Member.deleted_at.is_(None), Member.status.in_(PAYING_STATES))).all()
+    bases: dict[int, DuesBasis] = {}
+    for row in session.scalars(select(DuesBasis).where(DuesBasis.deleted_at.is_(None),
+                                                       DuesBasis.effective_from <= month)
+                               .order_by(DuesBasis.effective_from, DuesBasis.id)):
+        bases[row.member_id] = row  # the latest in force wins
     added = 0
+    lines: list[dict] = []
     for member in members:
         if member.id in have or (member.ceremony_date and member.ceremony_date > month.replace(day=28)):
             continue
-        basis = basis_on(session, member, month)
+        row = bases.get(member.id)
+        basis = default_basis(member) if row is None else DuesBasisValue(
+            row.kind, row.base_amount, row.flat_amount, row.reduction_percent, row.reduction_until, row.exempt_reason)
         due = monthly_dues(book, basis, month, member_party_age(member, month))
-        session.add(DuesMonth(member_id=member.id, month=month, basis_kind=basis.kind, base_amount=basis.base_amount,
-                              amount=due.amount, exempt=due.exempt, note=due.explanation,
-                              origin_unit=member.origin_unit))
+        lines.append({"member_id": member.id, "month": month, "basis_kind": basis.kind,
+                      "base_amount": basis.base_amount, "amount": due.amount, "exempt": due.exempt,
+                      "note": due.explanation, "origin_unit": member.origin_unit, "paid": False, "excused": False})
         added += 1
-    session.flush()
+    if lines:  # one statement for the month: thousands of lines in a committee's database
+        session.execute(insert(DuesMonth), lines)
     audit.record(session, actor, "create", entity="dues_month", detail={"month": month, "lines": added})
     return added
 

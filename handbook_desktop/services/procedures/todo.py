@@ -10,10 +10,11 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from datetime import date, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from handbook_desktop.domain import probation
 from handbook_desktop.domain.admission import ceremony_due
@@ -26,7 +27,7 @@ from handbook_desktop.services.procedures.common import live_events, rules, work
 from handbook_desktop.services.procedures.dues import unpaid_months
 from handbook_desktop.services.procedures.ratings import RATED_STATES
 from handbook_desktop.services.procedures.status import lost_cards
-from handbook_desktop.store.models import Candidate, Member, Rating
+from handbook_desktop.store.models import Candidate, Member, MemberEvent, Rating
 
 log = logging.getLogger(__name__)
 
@@ -105,12 +106,12 @@ def _probation(members, book, calendar, on, lookahead):
                     f"Hết dự bị ngày {end:%d/%m/%Y}; ngày chính thức {end:%d/%m/%Y}")
 
 
-def _badges(session, book, on):
+def _badges(session, members, book, on):
     upcoming = award_dates(book, on, add_months(on, 12))
     if not upcoming:
         return
     day = upcoming[0]
-    found = badge_service.rounds(session, on, 12).get(day, [])
+    found = badge_service.rounds(session, on, 12, members).get(day, [])
     if found:
         members = [(m.uuid, m.full_name) for m, _ in sorted(found, key=lambda p: p[0].name_sort)]
         levels = sorted({d.years for _, d in found})
@@ -208,18 +209,35 @@ def _meeting_items(session, book, on) -> list[TodoItem]:
     return items
 
 
+def _light_members(session) -> list[SimpleNamespace]:
+    """The columns the screening reads, and the events, as plain objects: loading 50,000 full
+    records through the ORM would take most of the time of the list."""
+    people = [SimpleNamespace(**row._asdict(), events=[]) for row in session.execute(
+        select(Member.id, Member.uuid, Member.full_name, Member.name_sort, Member.status, Member.decision_date,
+               Member.ceremony_date, Member.deleted_at)
+        .where(Member.deleted_at.is_(None)).order_by(Member.name_sort))]
+    by_id = {person.id: person for person in people}
+    for row in session.execute(
+        select(MemberEvent.member_id, MemberEvent.kind, MemberEvent.event_date, MemberEvent.end_date,
+               MemberEvent.detail, MemberEvent.deleted_at)
+        .where(MemberEvent.deleted_at.is_(None)).order_by(MemberEvent.event_date, MemberEvent.id)):
+        person = by_id.get(row.member_id)
+        if person is not None:
+            person.events.append(row)
+    return people
+
+
 def todo(session: Session, on: date) -> list[TodoItem]:
     """Everything due or overdue on ``on``, overdue first, then by due date."""
     book = rules(session)
     calendar = work_calendar(session)
     lookahead = timedelta(days=int(book.value("todo.lookahead_days", on)))
-    members = session.scalars(select(Member).options(selectinload(Member.events))
-                              .where(Member.deleted_at.is_(None)).order_by(Member.name_sort)).all()
+    members = _light_members(session)
     by_id = {m.id: m for m in members}
     items: list[TodoItem] = []
     items += _ceremonies(session, book, calendar, on)
     items += _probation(members, book, calendar, on, lookahead)
-    items += _badges(session, book, on)
+    items += _badges(session, members, book, on)
     items += _transfers(session, members, book, calendar, on, lookahead)
     items += _dues(session, by_id, book, on)
     items += _ratings(session, members, book, on)
