@@ -323,3 +323,23 @@ def test_copies_made_by_the_importers_are_listed_with_their_reason(demo_db, tmp_
     checked = backup.verify_backup(listed["truoc-nhap-excel-20261101-101010.sqlite3"])
     assert checked.verified_ok and checked.counts["member"] == members_in(demo_db.file)
     assert checked.manifest_path.exists()  # verified once, described from then on
+
+
+def test_copies_to_the_usb_folder_are_encrypted_once_a_password_is_set(demo_db, secretary, tmp_path):
+    from handbook_desktop.services.backup.create import set_second_folder_password
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    with pytest.raises(PermissionDenied):
+        set_second_folder_password(demo_db, Actor("pho", "deputy"), "mat-khau-usb")
+    set_second_folder_password(demo_db, secretary, "mat-khau-usb")
+    result = backup.create_backup(demo_db, second_folder=usb)
+    copy = result.second_copy
+    assert copy.name.endswith(".sqlite3.enc") and b"SQLite format 3" not in copy.read_bytes()
+    on_usb = backup.list_backups(usb)[0]
+    assert on_usb.encrypted and on_usb.counts == result.info.counts
+    assert backup.verify_backup(on_usb, password="mat-khau-usb").verified_ok
+    # Another PC: only the password is needed to bring the copy back.
+    restored = backup.restore_backup(demo_db.file, on_usb, actor=secretary, password="mat-khau-usb",
+                                     database=demo_db)
+    assert restored.counts["member"] == result.info.counts["member"]

@@ -28,6 +28,7 @@ NOT_SERVICES = {
 SECRETARY_ONLY = {
     "handbook_desktop.services.backup.restore.restore_backup",
     "handbook_desktop.services.backup.postgres.restore_dump",
+    "handbook_desktop.services.backup.create.set_second_folder_password",
     "handbook_desktop.services.users.add_user",
     "handbook_desktop.services.users.set_role",
     "handbook_desktop.services.users.set_active",

@@ -41,6 +41,7 @@ ROTATED = {"daily", "exit"}
 BEFORE_OPERATION = {"migration", "excel_import", "package_import", "restore", "purge", "damaged"}
 
 SECOND_FOLDER_SETTING = "backup_second_folder"
+SECOND_FOLDER_KEY_SETTING = "backup_second_folder_key"  # copies leaving the PC are encrypted with it
 LAST_DAILY_SETTING = "backup_last_daily"
 
 
@@ -94,7 +95,7 @@ def create_backup(database, *, reason: str = "manual", password: str | None = No
     if second_folder == "setting":
         second_folder = configured_second_folder(database)
     if second_folder:
-        copy, warning = copy_to_second_folder(info, Path(second_folder))
+        copy, warning = copy_to_second_folder(info, Path(second_folder), key=second_folder_key(database))
         result.second_copy = copy
         if warning:
             result.warnings.append(warning)
@@ -165,6 +166,32 @@ def configured_second_folder(database) -> str | None:
         return None
 
 
+def second_folder_key(database) -> dict | None:
+    from handbook_desktop.services.settings import get_setting
+
+    try:
+        with database.read() as session:
+            return get_setting(session, SECOND_FOLDER_KEY_SETTING) or None
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def set_second_folder_password(database, actor, password: str | None) -> None:
+    """Encrypt every copy made to the second folder from now on with this password (None: stop)."""
+    from handbook_desktop.services.audit import record
+    from handbook_desktop.services.backup.crypto import new_key
+    from handbook_desktop.services.settings import set_setting
+
+    actor.require("settings")
+    if password is not None and len(password) < 8:
+        raise UserError("Mật khẩu sao lưu cần ít nhất 8 ký tự.")
+    key = new_key(password) if password else None
+    with database.session() as session:
+        set_setting(session, SECOND_FOLDER_KEY_SETTING, key)
+        record(session, actor, "setting", entity="setting", field=SECOND_FOLDER_KEY_SETTING,
+               new="mã hóa" if key else "không mã hóa")
+
+
 def second_folder_warning(folder: str | None) -> str | None:
     if folder and not Path(folder).is_dir():
         return (f"Không thấy thư mục sao lưu thứ hai '{folder}' (USB chưa cắm?). "
@@ -172,23 +199,35 @@ def second_folder_warning(folder: str | None) -> str | None:
     return None
 
 
-def copy_to_second_folder(info: BackupInfo, folder: Path) -> tuple[Path | None, str | None]:
+def copy_to_second_folder(info: BackupInfo, folder: Path, *, key: dict | None = None) -> tuple[Path | None, str | None]:
+    """Copy a backup to the second folder, checked byte for byte; sealed with ``key`` when the
+    copy is still in clear (a USB stick leaves the office)."""
     warning = second_folder_warning(str(folder))
     if warning:
         return None, warning
-    target = folder / info.path.name
+    seal = key is not None and not info.encrypted and info.backend == "sqlite"
+    target = folder / (info.id + ".sqlite3.enc" if seal else info.path.name)
     partial = target.with_name(target.name + ".partial")
     try:
-        shutil.copyfile(info.path, partial)
-        if sha256_file(partial) != (info.sha256 or sha256_file(info.path)):
-            partial.unlink(missing_ok=True)
-            return None, f"Bản sao sang '{folder}' bị lỗi khi ghi (không khớp); hãy thử lại hoặc đổi USB."
-        with open(partial, "rb+") as handle:
-            import os
+        if seal:
+            from handbook_desktop.services.backup.crypto import encrypt_file
 
-            os.fsync(handle.fileno())
-        partial.replace(target)
-        shutil.copyfile(info.manifest_path, manifest_path_for(target))
+            encrypt_file(info.path, target, key=key)
+            copied = BackupInfo(**{**info.__dict__, "path": target, "encrypted": True, "size": target.stat().st_size,
+                                   "sha256": sha256_file(target)})
+            write_manifest(copied)
+            fsync_dir(folder)
+        else:
+            shutil.copyfile(info.path, partial)
+            if sha256_file(partial) != (info.sha256 or sha256_file(info.path)):
+                partial.unlink(missing_ok=True)
+                return None, f"Bản sao sang '{folder}' bị lỗi khi ghi (không khớp); hãy thử lại hoặc đổi USB."
+            with open(partial, "rb+") as handle:
+                import os
+
+                os.fsync(handle.fileno())
+            partial.replace(target)
+            shutil.copyfile(info.manifest_path, manifest_path_for(target))
     except OSError as error:
         partial.unlink(missing_ok=True)
         return None, f"Không chép được bản sao sang '{folder}': {error.strerror or error}."

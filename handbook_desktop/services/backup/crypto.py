@@ -54,15 +54,30 @@ def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:
     return prefix + struct.pack(">I", counter) + (b"\x01" if last else b"\x00")
 
 
-def encrypt_file(source: Path, target: Path, password: str) -> None:
-    """Write ``target`` (via a .partial file, fsynced, then renamed) holding ``source`` encrypted."""
+def new_key(password: str) -> dict:
+    """A password's key with its salt, to seal files later without asking again (copies to the
+    second folder). Anyone with the password can open them; the key itself stays on this PC."""
     salt = os.urandom(16)
+    return {"salt": _b64(salt), "m": KDF_MEMORY_KIB, "t": KDF_ITERATIONS, "p": KDF_LANES,
+            "key": _b64(derive_key(password, salt))}
+
+
+def encrypt_file(source: Path, target: Path, password: str | None = None, *, key: dict | None = None) -> None:
+    """Write ``target`` (via a .partial file, fsynced, then renamed) holding ``source`` encrypted,
+    under ``password`` or a key made earlier by ``new_key``."""
+    if key is not None:
+        salt, raw_key = base64.b64decode(key["salt"]), base64.b64decode(key["key"])
+        memory, iterations, lanes = int(key["m"]), int(key["t"]), int(key["p"])
+    else:
+        salt = os.urandom(16)
+        memory, iterations, lanes = KDF_MEMORY_KIB, KDF_ITERATIONS, KDF_LANES
+        raw_key = derive_key(password, salt)
     prefix = os.urandom(7)
     header = json.dumps({
-        "kdf": "argon2id", "m": KDF_MEMORY_KIB, "t": KDF_ITERATIONS, "p": KDF_LANES,
+        "kdf": "argon2id", "m": memory, "t": iterations, "p": lanes,
         "salt": _b64(salt), "nonce_prefix": _b64(prefix), "chunk": CHUNK, "cipher": "aes-256-gcm",
     }, sort_keys=True).encode("ascii")
-    aead = AESGCM(derive_key(password, salt))
+    aead = AESGCM(raw_key)
     partial = target.with_name(target.name + ".partial")
     with open(source, "rb") as src, open(partial, "wb") as dst:
         dst.write(MAGIC)

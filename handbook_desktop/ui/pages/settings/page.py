@@ -19,7 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from handbook_desktop.services import users
-from handbook_desktop.services.backup.create import SECOND_FOLDER_SETTING, second_folder_warning
+from handbook_desktop.services.backup.create import (
+    SECOND_FOLDER_SETTING,
+    second_folder_key,
+    second_folder_warning,
+    set_second_folder_password,
+)
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.settings import get_setting
 from handbook_desktop.ui.i18n import tr
@@ -89,11 +94,16 @@ class SettingsPage(QScrollArea):
         folder_row.addWidget(self.choose_button)
         folder_row.addWidget(self.clear_button)
         form.addRow(tr("Thư mục sao lưu thứ hai (USB):"), folder_row)
+        self.encrypt_usb = QCheckBox(tr("Mã hóa bản chép sang USB bằng mật khẩu (nên dùng: USB dễ thất lạc)"),
+                                     objectName="encryptUsb")
+        self.encrypt_usb.setChecked(second_folder_key(database) is not None)
+        self.encrypt_usb.toggled.connect(self.set_usb_encryption)
+        form.addRow("", self.encrypt_usb)
         self.safety_message = QLabel(objectName="safetyMessage", wordWrap=True)
         form.addRow("", self.safety_message)
         self.choose_button.clicked.connect(self.choose_folder)
         self.clear_button.clicked.connect(lambda: self.set_second_folder(""))
-        for widget in (self.idle_minutes, self.choose_button, self.clear_button):
+        for widget in (self.idle_minutes, self.choose_button, self.clear_button, self.encrypt_usb):
             widget.setEnabled(can_settings)
         if not can_settings:
             self.safety_message.setText(tr("Chỉ Bí thư (toàn quyền) được thay đổi phần này."))
@@ -141,6 +151,30 @@ class SettingsPage(QScrollArea):
         if lock is not None:
             lock.set_minutes(minutes)
         self.safety_message.setText(tr("Đã lưu.") if minutes else tr("Đã tắt khóa màn hình."))
+
+    def set_usb_encryption(self, on: bool, password: str | None = None) -> None:
+        from handbook_desktop.ui.pages.backup.common import ask_password
+
+        if on and password is None:
+            password = ask_password(self, tr("Mã hóa bản chép sang USB"),
+                                    tr("Mật khẩu (ít nhất 8 ký tự; cần khi khôi phục từ USB, hãy ghi nhớ):"))
+            again = ask_password(self, tr("Mã hóa bản chép sang USB"), tr("Nhập lại mật khẩu:")) if password else None
+            if not password or again != password:
+                self.safety_message.setText(tr("Chưa bật mã hóa: mật khẩu trống hoặc hai lần nhập không khớp."))
+                self.encrypt_usb.blockSignals(True)
+                self.encrypt_usb.setChecked(False)
+                self.encrypt_usb.blockSignals(False)
+                return
+        try:
+            set_second_folder_password(self.context.database, self.context.actor, password if on else None)
+        except UserError as error:
+            self.safety_message.setText(str(error))
+            self.encrypt_usb.blockSignals(True)
+            self.encrypt_usb.setChecked(not on)
+            self.encrypt_usb.blockSignals(False)
+            return
+        self.safety_message.setText(tr("Từ nay bản chép sang USB được mã hóa.") if on
+                                    else tr("Bản chép sang USB không còn được mã hóa."))
 
     def choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, tr("Chọn thư mục sao lưu thứ hai (USB)"))
