@@ -18,9 +18,10 @@ from handbook_desktop.store.models import AuditLog, DuesMonth, Member, MemberEve
 
 def _member(session, name, status_="official", born=date(1970, 1, 1), decision=date(2000, 1, 10), **extra):
     unit = session.scalars(select(Unit).where(Unit.is_home.is_(True))).one()
+    official = extra.pop("official_date", date(decision.year + 1, decision.month, decision.day)
+                         if status_ == "official" else None)
     member = Member(unit_id=unit.id, status=status_, full_name=name, date_of_birth=born, decision_date=decision,
-                    ceremony_date=decision, official_date=date(decision.year + 1, decision.month, decision.day)
-                    if status_ == "official" else None, origin_unit=unit.code, **extra)
+                    ceremony_date=decision, official_date=official, origin_unit=unit.code, **extra)
     session.add(member)
     session.flush()
     return member
@@ -237,3 +238,56 @@ def test_member_detail_has_party_age_and_next_badge(db):
         detail = procedures_detail(s, member, date(2026, 11, 15))
     assert detail["party_age_months"] == 358
     assert detail["next_badge"]["years"] == 30 and detail["next_badge"]["award_date"] == date(2027, 2, 3)
+
+
+def test_transfer_in_official_and_temporary(db, secretary):
+    with db.session() as s:
+        arriving = _member(s, "Mai Văn Nghĩa", status_="transferred_out", official_date=date(2001, 1, 10)).uuid
+        visiting = _member(s, "Tạ Thị Oanh", status_="transferred_out").uuid
+    with pytest.raises(UserError):
+        with db.session() as s:
+            status.transfer_in(s, secretary, arriving, day=date(2026, 5, 4), origin="")
+    with db.session() as s:
+        status.transfer_in(s, secretary, arriving, day=date(2026, 5, 4), origin="Chi bộ Tổ 2, phường Ba Đình")
+        status.transfer_in(s, secretary, visiting, day=date(2026, 5, 4), origin="Đảng bộ Trường X", temporary=True,
+                           until=date(2026, 11, 30))
+    from handbook_desktop.services.procedures.todo import todo
+
+    with db.read() as s:
+        states = {m.full_name: m.status for m in s.scalars(select(Member))}
+        items = todo(s, date(2026, 11, 15))
+    assert states == {"Mai Văn Nghĩa": "official", "Tạ Thị Oanh": "visiting"}
+    ending = [i for i in items if i.kind == "temporary_transfer_ending"]
+    assert [n for i in ending for _, n in i.members] == ["Tạ Thị Oanh"] and ending[0].due == date(2026, 11, 30)
+
+
+def test_a_rule_sent_by_the_committee_applies_from_its_date(db, secretary):
+    import json
+
+    from handbook_desktop.store.models import RuleRow
+
+    with db.session() as s:
+        s.add(RuleRow(key="dues.amount.student", value_json=json.dumps(7000), effective_from=date(2026, 7, 1),
+                      source="Hướng dẫn của Đảng ủy (thử)", origin_unit="DU-PHUONG"))
+        student = _member(s, "Lương Thị Phúc", occupation="Sinh viên", decision=date(2025, 5, 1)).uuid
+        dues.set_basis(s, secretary, student, effective_from=date(2026, 1, 1), kind="student")
+        for month in (1, 6, 7):
+            dues.generate_month(s, secretary, date(2026, month, 1))
+    with db.read() as s:
+        amounts = {line.month.month: line.amount for line in s.scalars(select(DuesMonth))}
+    assert amounts == {1: 3000, 6: 5000, 7: 7000}
+
+
+def test_members_show_json_has_party_age_and_next_badge(db, capsys):
+    import json
+
+    from handbook_desktop.cli import main
+
+    with db.session() as s:
+        uuid = _member(s, "Kiều Văn Long", decision=date(1997, 1, 10)).uuid
+    path = str(db.file)
+    db.close()
+    assert main(["--db", path, "members", "show", uuid, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["party_age_months"] > 355 and data["next_badge"]["years"] in (30, 40)
+    assert [e["kind"] for e in data["events"]] == []

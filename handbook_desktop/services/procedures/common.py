@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handbook_desktop.domain.party_age import Gap, gaps_from_events, party_age_months
-from handbook_desktop.domain.rules import RuleBook
+from handbook_desktop.domain.rules import RuleBook, RuleNotFound
 from handbook_desktop.domain.workdays import WorkCalendar
 from handbook_desktop.services import audit
 from handbook_desktop.services.errors import UserError
@@ -71,7 +71,16 @@ class _MemoRuleBook(RuleBook):
     def rule(self, key: str, on: date):
         found = self._memo.get((key, on))
         if found is None:
-            found = self._memo[(key, on)] = super().rule(key, on)
+            try:
+                found = super().rule(key, on)
+            except RuleNotFound:
+                # A record older than the oldest version we know (a member admitted in 1975): the oldest
+                # version is the best knowledge there is; refusing would hide every other item of the list.
+                versions = self._by_key.get(key)
+                if not versions:
+                    raise
+                found = versions[0]
+            self._memo[(key, on)] = found
         return found
 
 

@@ -61,6 +61,31 @@ def transfer_out(session: Session, actor, member_uuid: str, *, day: date, destin
     return event
 
 
+def transfer_in(session: Session, actor, member_uuid: str, *, day: date, origin: str, temporary: bool = False,
+                until: date | None = None) -> MemberEvent:
+    """A member arriving (record already entered in the register): official arrivals join the headcount,
+    temporary ones attend here and are counted at their home branch."""
+    actor.require("write")
+    member = member_by_uuid(session, member_uuid)
+    if member.decision_date is None:
+        raise UserError("Hồ sơ người chuyển đến cần ngày quyết định kết nạp.")
+    if member.status in (MemberStatus.OFFICIAL.value, MemberStatus.PROBATIONARY.value, MemberStatus.EXEMPT.value):
+        raise UserError("Người này đang sinh hoạt tại chi bộ rồi.")
+    if not origin or not origin.strip():
+        raise UserError("Cần ghi nơi chuyển đi (tổ chức đảng nơi đi).")
+    if temporary:
+        if until is None or until <= day:
+            raise UserError("Sinh hoạt tạm thời cần ngày kết thúc sau ngày đến.")
+        event = add_event(session, actor, member, "transfer_in_temporary", day, end_date=until,
+                          detail={"origin": origin.strip()})
+        set_status(session, actor, member, MemberStatus.VISITING.value)
+        return event
+    event = add_event(session, actor, member, "transfer_in_official", day, detail={"origin": origin.strip()})
+    set_status(session, actor, member, MemberStatus.OFFICIAL.value if member.official_date else
+               MemberStatus.PROBATIONARY.value)
+    return event
+
+
 def presentation_due(session: Session, event: MemberEvent) -> date:
     """The member must present the letter to the receiving committee within N working days."""
     days = int(rules(session).value("transfer.official.present_within_working_days", event.event_date))
