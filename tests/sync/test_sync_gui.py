@@ -133,7 +133,9 @@ def test_units_page_lists_the_branches(qtbot, branch_a, committee):
     row = rows[BRANCH_A]
     assert page.table.item(row, 4).text() == "2"
     assert page.table.item(row, 2).text().startswith("số 1,")
-    assert "Đảng viên chính thức 2" in page.table.item(row, 5).text()
+    assert "Đảng viên chính thức 2" in page.table.item(row, 4).toolTip()
+    page.table.selectRow(row)
+    assert page.detail.text() == "Chi bộ Khu dân cư số 1: Đảng viên chính thức 2"
     assert page.table.item(rows["CB-B"], 2).text() == "chưa nhận gói nào"
     page.grab().save("/tmp/units_page.png")
     context.runner.shutdown()

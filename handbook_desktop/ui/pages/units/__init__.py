@@ -7,7 +7,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from handbook_desktop.domain.states import MemberStatus
@@ -16,8 +16,8 @@ from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages import PageSpec
 from handbook_desktop.ui.pages.sync.dialogs import _when
 
-COLUMNS = ("Mã", "Chi bộ", "Gói nhận gần nhất", "Gói đang giữ", "Đảng viên", "Theo tình trạng",
-           "Sinh hoạt quý này", "Chuyên đề quý này", "Xung đột")
+COLUMNS = ("Mã", "Chi bộ", "Gói nhận gần nhất", "Gói đang giữ", "Đảng viên", "Sinh hoạt quý này",
+           "Chuyên đề quý này", "Xung đột")
 
 
 def _by_state(counts: dict[str, int]) -> str:
@@ -50,12 +50,27 @@ class UnitsPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setSortingEnabled(True)
         layout.addWidget(self.table, 1)
+        self.detail = QLabel()
+        self.detail.setObjectName("unitDetail")
+        self.detail.setWordWrap(True)
+        layout.addWidget(self.detail)
+        self.table.itemSelectionChanged.connect(self._show_detail)
         context.hub.changed.connect(lambda _what: self.refresh())
         self.refresh()
 
     def refresh(self) -> None:
         on = self.today or date.today()
         self.context.runner.run(lambda _flag: units_overview(self.context.database, on), on_result=self._show)
+
+    def _show_detail(self) -> None:
+        indexes = self.table.selectionModel().selectedRows()
+        if not indexes:
+            self.detail.setText(tr("Chọn một chi bộ để xem số đảng viên theo tình trạng."))
+            return
+        code = self.table.item(indexes[0].row(), 0).text()
+        row = next(item for item in self.rows if item["code"] == code)
+        self.detail.setText(tr("{name}: {states}").format(
+            name=row["name"], states=_by_state(row["members_by_status"]) or tr("chưa có đảng viên")))
 
     def _show(self, rows: list[dict]) -> None:
         self.rows = rows
@@ -65,8 +80,8 @@ class UnitsPage(QWidget):
             last = (tr("số {n}, {at}").format(n=row["last_sequence"], at=_when(row["last_received"]))
                     if row["last_sequence"] else tr("chưa nhận gói nào"))
             held = ", ".join(str(n) for n in row["held"])
-            values = (row["code"], row["name"], last, held, row["members"], _by_state(row["members_by_status"]),
-                      row["meetings"], row["thematic_meetings"], row["open_conflicts"] or "")
+            values = (row["code"], row["name"], last, held, row["members"], row["meetings"],
+                      row["thematic_meetings"], row["open_conflicts"] or "")
             for column, value in enumerate(values):
                 item = QTableWidgetItem()
                 if isinstance(value, int):
@@ -74,11 +89,14 @@ class UnitsPage(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 else:
                     item.setText(str(value))
+                if column == 4:
+                    item.setToolTip(_by_state(row["members_by_status"]).replace(" · ", "\n"))
                 self.table.setItem(index, column, item)
         self.table.setSortingEnabled(True)
         self.table.sortItems(0, Qt.SortOrder.AscendingOrder)
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self._show_detail()
         waiting = sum(1 for row in rows if row["held"])
         silent = sum(1 for row in rows if not row["last_sequence"])
         self.summary.setText(tr("{n} chi bộ trực thuộc; {silent} chi bộ chưa gửi gói nào; {waiting} chi bộ có gói "
