@@ -113,6 +113,7 @@ class Planner:
         self.maps = UuidMaps(session)
         self.incoming: dict[str, set[str]] = {}
         self.member_names: dict[str, str] = {}
+        self.refused: set[str] = set()  # incoming rows refused: their children cannot follow
 
     def allowed(self, item: SyncedTable, name: str) -> bool:
         owner = item.ownership.owner if name == "deleted_at" else item.ownership.owner_of(name)
@@ -163,8 +164,13 @@ class Planner:
                     SyncRow.peer_code == self.peer_code, SyncRow.row_uuid.in_(chunk))):
                 states[state.row_uuid] = state
         self._preload_fks(item, records)
-        return [self._plan_one(item, record, local.get(record.get("u")), states.get(record.get("u")))
-                for record in records]
+        plans = []
+        for record in records:
+            plan = self._plan_one(item, record, local.get(record.get("u")), states.get(record.get("u")))
+            if plan.outcome == "rejected" and plan.local_id is None:
+                self.refused.add(plan.uuid)
+            plans.append(plan)
+        return plans
 
     def _preload_fks(self, item: SyncedTable, records: list[dict]) -> None:
         for name, target in item.fks.items():
@@ -246,7 +252,9 @@ class Planner:
             value = fields.get(name)
             if value is None:
                 continue
-            if value not in self.uuid_index(target) and value not in self.incoming.get(target, ()):
+            if value in self.uuid_index(target):
+                continue
+            if value not in self.incoming.get(target, ()) or value in self.refused:
                 missing.append(name)
         return missing
 

@@ -262,3 +262,14 @@ def display_value(field: str, value):
     if isinstance(value, bool):
         return "Có" if value else "Không"
     return value
+
+
+def read_only_fields(table_name: str, home_level: str) -> set[str]:
+    """Fields this installation may show but not edit: at a committee, what its branches own; at a
+    branch, the committee's decisions. Pages browsing records use it to lock their editors."""
+    item = table_by_name().get(table_name)
+    if item is None:
+        return set()
+    mine = BRANCH if home_level == "chi-bo" else COMMITTEE
+    return {name for name in item.columns
+            if name not in BOOKKEEPING and item.ownership.owner_of(name) not in (mine, SHARED)}
