@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from handbook_desktop.services.sync.exchange import reexport
 from handbook_desktop.store.models import Member, RuleRow, SyncOutbox, Unit
-from sync_sites import ACTOR, BRANCH_A, COMMITTEE
+from sync_sites import BRANCH_A, COMMITTEE
 from test_sync_roundtrip import add_members, records
 
 

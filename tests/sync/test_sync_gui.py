@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from handbook_desktop.store.models import Unit
 from sync_sites import ACTOR, BRANCH_A, COMMITTEE
 from test_sync_roundtrip import add_members, edit
 

@@ -8,8 +8,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import date
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -85,7 +83,6 @@ def test_incremental_packages_leave_the_committee_as_one_full_snapshot(_sync_tem
 
 KILL_SCRIPT = r"""
 import os, sys, time
-from pathlib import Path
 from handbook_desktop.services.auth import Actor
 from handbook_desktop.services.sync.importer import import_package
 from handbook_desktop.services.sync.keys import unlock

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from sync_sites import ACTOR, BRANCH_A, COMMITTEE, PASSWORD, checksum
+from sync_sites import ACTOR, COMMITTEE, PASSWORD, checksum
 from handbook_desktop.services.sync.keys import canonical
 from handbook_desktop.services.sync.package import MEMBERS, PackageFromNewerProgram, PackageRefused
 from test_sync_roundtrip import add_members

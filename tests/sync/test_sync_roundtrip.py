@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sync_sites import ACTOR, BRANCH_A, BRANCH_B, COMMITTEE, checksum
 from handbook_desktop.services.sync.package import PackageRefused
 from handbook_desktop.services.sync.tables import synced_tables
-from handbook_desktop.store.models import Member, MemberEvent, SyncConflict, SyncOutbox, Unit
+from handbook_desktop.store.models import Member, MemberEvent, SyncOutbox, Unit
 
 
 def add_members(site, names, **extra):
@@ -139,7 +139,7 @@ def test_a_different_package_with_a_used_number_is_refused(sites, branch_a, comm
         before = checksum(committee.path, skip=())
         # package 2 of the twin chains to a package 1 the committee never saw
         with pytest.raises(PackageRefused, match="cùng số mà nội dung khác"):
-            committee.receive(_renumber_check(twin, fork))
+            committee.receive(fork)
         assert checksum(committee.path, skip=()) == before
         good = branch_a.send(COMMITTEE)
         assert committee.receive(good).status == "applied"
@@ -153,10 +153,6 @@ def _templates(sites):
     import sync_sites as conftest
 
     return conftest._LAST_TEMPLATES
-
-
-def _renumber_check(site, data):
-    return data
 
 
 def _names(site):
@@ -201,7 +197,6 @@ def test_a_member_moves_from_branch_a_to_branch_b_through_the_committee(branch_a
     (uuid,) = add_members(branch_a, ["Hoàng Văn Hải"])
     branch_a.receive(committee.receive(branch_a.send(COMMITTEE)).receipts[0].data)
     transfer_member(committee.database, ACTOR, uuid, BRANCH_B, date(2026, 10, 1), decision_number="15-QĐ/ĐU")
-    to_b = committee.receive  # noqa: F841 - readability
     result_b = branch_b.receive(committee.send(BRANCH_B))
     assert result_b.status == "applied", result_b.public()
     result_a = branch_a.receive(committee.send(BRANCH_A))
