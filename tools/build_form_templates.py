@@ -29,8 +29,10 @@ A = "meeting.attendance"
 
 def _attendance(d) -> None:
     heading(d, "I. THÀNH PHẦN")
-    para(d, "- Chủ trì: đồng chí {{ meeting.chair.name }}, {{ meeting.chair.position }}.")
-    para(d, "- Thư ký: đồng chí {{ meeting.recorder.name }}, {{ meeting.recorder.position }}.")
+    para(d, "- Chủ trì: đồng chí {{ meeting.chair.name|dots }}{% if meeting.chair.position %}, "
+            "{{ meeting.chair.position }}{% endif %}.")
+    para(d, "- Thư ký: đồng chí {{ meeting.recorder.name|dots }}{% if meeting.recorder.position %}, "
+            "{{ meeting.recorder.position }}{% endif %}.")
     para(d, f"- Tổng số đảng viên của chi bộ: {{{{ {A}.total }}}} đồng chí (chính thức: {{{{ {A}.official }}}}; "
             f"dự bị: {{{{ {A}.probationary }}}}); trong đó miễn công tác và sinh hoạt đảng: {{{{ {A}.exempt }}}}; "
             f"chuyển sinh hoạt tạm thời đi: {{{{ {A}.away }}}}.")
@@ -47,7 +49,7 @@ def _attendance(d) -> None:
             f"{{% if {A}.absent_without_reason %}}: {{{{ {A}.absent_without_reason|join(', ') }}}}{{% endif %}}.")
     para(d, f"- Khách mời: {{% if not {A}.guests %}}không có.{{% endif %}}")
     tag(d, f"for item in {A}.guests")
-    para(d, "+ {{ item.name }}, {{ item.position }}.", indent=1.5)
+    para(d, "+ {{ item.name }}{% if item.position %}, {{ item.position }}{% endif %}.", indent=1.5)
     tag(d, "endfor")
 
 
@@ -97,7 +99,8 @@ def minutes(thematic: bool):
             "{{ unit.name }} tiến hành sinh hoạt {{ meeting.kind_label }} {{ meeting.period_label }}.")
     _attendance(d)
     if thematic:
-        para(d, "- Người trình bày chuyên đề: đồng chí {{ meeting.presenter.name }}, {{ meeting.presenter.position }}.")
+        para(d, "- Người trình bày chuyên đề: đồng chí {{ meeting.presenter.name|dots }}{% if meeting.presenter.position %}, "
+                "{{ meeting.presenter.position }}{% endif %}.")
     _agenda_and_votes(d, "II. NỘI DUNG SINH HOẠT CHUYÊN ĐỀ" if thematic else "II. NỘI DUNG")
     return d
 
@@ -339,7 +342,7 @@ def self_review():
 def helper_assessment():
     d = new_document()
     _personal_header(d, "Mẫu 11-KNĐ", ("BẢN NHẬN XÉT ĐẢNG VIÊN DỰ BỊ", "(Của đảng viên chính thức được phân công giúp đỡ)"))
-    para(d, "Tôi là: {{ helper.name }}, {{ helper.position }}; được chi bộ phân công giúp đỡ đồng chí "
+    para(d, "Tôi là: {{ helper.name|dots }}{% if helper.position %}, {{ helper.position }}{% endif %}; được chi bộ phân công giúp đỡ đồng chí "
             "{{ member.full_name }}, đảng viên dự bị, kết nạp ngày {{ member.ceremony_date|d }}.")
     para(d, "Qua thời gian giúp đỡ, tôi nhận xét đồng chí {{ member.full_name }} như sau:")
     heading(d, "1. Ưu điểm")
@@ -477,6 +480,20 @@ BUILDERS = {
 }
 
 
+def _fix_zip_times(path: Path) -> None:
+    """Same input, same bytes: fixed entry dates so that an unchanged template does not show as changed."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in entries:
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            target.writestr(fixed, data)
+
+
 def main() -> int:
     with open(OUT / "catalog.toml", "rb") as handle:
         forms = tomllib.load(handle)["form"]
@@ -489,6 +506,7 @@ def main() -> int:
         document.core_properties.title = form["title"]
         document.core_properties.subject = form["code"]
         document.save(str(OUT / form["file"]))
+        _fix_zip_times(OUT / form["file"])
         print(f"{form['code']:10} → {form['file']}")
     return 0
 

@@ -5,8 +5,38 @@ from __future__ import annotations
 from docx import Document
 from PySide6.QtCore import Qt
 
+import pytest
+
 from handbook_desktop.domain.text import fold
-from handbook_desktop.ui.app import open_window
+
+
+@pytest.fixture
+def forms_page(qtbot, demo_db, secretary, tmp_path):
+    """The Biểu mẫu page over the demo branch, with its own task runner (shut down afterwards)."""
+    from handbook_desktop.ui.context import AppContext, ChangeHub
+    from handbook_desktop.ui.pages.forms.page import FormsPage
+    from handbook_desktop.ui.app import application
+    from handbook_desktop.ui.tasks import TaskRunner
+
+    home = demo_db.home_unit()
+    context = AppContext(demo_db, secretary, TaskRunner(), ChangeHub(), home.code, home.name, home.level)
+    application([])
+    page = FormsPage(context)
+    qtbot.addWidget(page)
+    page.output_dir = tmp_path
+    qtbot.waitUntil(lambda: page.member_list.count() > 0, timeout=10000)
+    page.resize(1100, 700)
+    page.show()
+    yield page
+    context.runner.shutdown()
+
+
+def test_page_is_registered():
+    from handbook_desktop.ui.pages import PAGE_MODULES
+    from handbook_desktop.ui.pages.forms import PAGE
+
+    assert "handbook_desktop.ui.pages.forms" in PAGE_MODULES
+    assert (PAGE.key, PAGE.title, PAGE.order, PAGE.permission) == ("forms", "Biểu mẫu", 70, "read")
 
 
 def _select_code(page, code):
@@ -17,12 +47,8 @@ def _select_code(page, code):
     raise AssertionError(code)
 
 
-def test_export_phieu_dang_vien_for_a_member(qtbot, demo_db, secretary, tmp_path):
-    window = open_window(demo_db, secretary)
-    qtbot.addWidget(window)
-    page = window.show_page("forms")
-    page.output_dir = tmp_path
-    qtbot.waitUntil(lambda: page.member_list.count() > 0, timeout=10000)
+def test_export_phieu_dang_vien_for_a_member(qtbot, forms_page, tmp_path):
+    page = forms_page
     _select_code(page, "2-HSĐV")
     assert page.member_box.isVisibleTo(page)
     # Typed without diacritics (QTest types ASCII only; the filter ignores accents anyway).
@@ -37,15 +63,10 @@ def test_export_phieu_dang_vien_for_a_member(qtbot, demo_db, secretary, tmp_path
                      + [c.text for t in document.tables for r in t.rows for c in r.cells])
     assert name.upper() in text
     assert "Đã lưu" in page.status.text()
-    window.close()
 
 
-def test_numbered_form_appears_in_the_register(qtbot, demo_db, secretary, tmp_path):
-    window = open_window(demo_db, secretary)
-    qtbot.addWidget(window)
-    page = window.show_page("forms")
-    page.output_dir = tmp_path
-    qtbot.waitUntil(lambda: page.member_list.count() > 0, timeout=10000)
+def test_numbered_form_appears_in_the_register(qtbot, forms_page):
+    page = forms_page
     _select_code(page, "NQ-MCT")
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.register_table.rowCount() == 1, timeout=20000)
@@ -53,4 +74,3 @@ def test_numbered_form_appears_in_the_register(qtbot, demo_db, secretary, tmp_pa
     _select_code(page, "NQ-MCT")
     qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
     assert "không thấy lỗi" in page.status.text()
-    window.close()

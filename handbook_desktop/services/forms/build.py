@@ -53,11 +53,17 @@ def _procedure_forms() -> tuple[set, object, object]:
 def _meeting_part(session: Session, entry: FormEntry, meeting_uuid: str | None) -> tuple[dict, date | None]:
     if not meeting_uuid:
         raise UserError("Hãy chọn một cuộc họp cho biểu mẫu này (--meeting UUID).")
+    missing = UserError("Phần Sinh hoạt chi bộ chưa có trong bản này nên chưa lập được văn bản cuộc họp.")
     try:
         from handbook_desktop.services.meetings import meeting_document_context
     except ImportError:
-        raise UserError("Phần Sinh hoạt chi bộ chưa có trong bản này nên chưa lập được văn bản cuộc họp.") from None
-    part = meeting_document_context(session, meeting_uuid, entry.code)
+        raise missing from None
+    try:
+        part = meeting_document_context(session, meeting_uuid, entry.code)
+    except ModuleNotFoundError as error:
+        if (error.name or "").startswith("handbook_desktop.services.meetings"):
+            raise missing from None
+        raise
     meeting = part.get("meeting", {})
     return part, meeting.get("date")
 

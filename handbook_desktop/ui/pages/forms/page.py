@@ -10,7 +10,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
     QListWidgetItem, QMessageBox, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget,
@@ -26,10 +26,33 @@ from handbook_desktop.ui.errors import show_error
 from handbook_desktop.ui.i18n import tr
 
 UUID_ROLE = Qt.ItemDataRole.UserRole
+MEETING_KINDS = {"regular": "thường kỳ", "thematic": "chuyên đề", "combined": "thường kỳ và chuyên đề",
+                 "extraordinary": "bất thường"}
 
 
 def _file_part(text: str) -> str:
     return re.sub(r'[<>:"/\\|?*]+', "_", text).strip() or "van-ban"
+
+
+def load_page_data(database):
+    """Members of the headcount, the register and the meetings (runs on the database worker)."""
+    from handbook_desktop.domain.states import MemberStatus
+    from handbook_desktop.services.forms.build import current_members
+
+    with database.read() as session:
+        members = [(m.uuid, m.full_name, MemberStatus(m.status).label if m.status in MemberStatus._value2member_map_
+                    else m.status) for m in current_members(session)]
+        register = forms.register(session)
+        meetings = []
+        try:
+            from handbook_desktop.services.meetings import list_meetings
+
+            meetings = [(m.uuid, f"{format_date(getattr(m, 'meeting_date', None))} — "
+                                 f"Sinh hoạt {MEETING_KINDS.get(m.kind, m.kind)}")
+                        for m in list_meetings(session)]
+        except ImportError:  # the meetings area may be absent from this build
+            meetings = []
+    return members, register, meetings
 
 
 class FormsPage(QWidget):
@@ -74,7 +97,7 @@ class FormsPage(QWidget):
         member_layout.setContentsMargins(0, 0, 0, 0)
         self.search = QLineEdit()
         self.search.setPlaceholderText(tr("Lọc theo tên (không cần dấu)"))
-        self.search.textChanged.connect(self._fill_members)
+        self.search.textChanged.connect(self._on_search)
         member_layout.addWidget(self.search)
         self.member_list = QListWidget()
         self.member_list.setObjectName("memberList")
@@ -102,7 +125,7 @@ class FormsPage(QWidget):
         self.batch_button.clicked.connect(self.export_filtered)
         self.open_button = QPushButton(tr("Mở tệp vừa xuất"))
         self.open_button.setEnabled(False)
-        self.open_button.clicked.connect(lambda: self.last_file and forms.open_with_system(self.last_file))
+        self.open_button.clicked.connect(self.open_last)
         folder_button = QPushButton(tr("Thư mục lưu…"))
         folder_button.clicked.connect(self._choose_folder)
         for button in (self.export_button, self.batch_button, self.open_button, folder_button):
@@ -131,17 +154,24 @@ class FormsPage(QWidget):
         box.addStretch(1)
         split.addWidget(right)
         split.setStretchFactor(1, 2)
+        split.setSizes([430, 670])
         return tab
 
     def _build_register_tab(self) -> QWidget:
         tab = QWidget()
         box = QVBoxLayout(tab)
-        self.register_table = QTableWidget(0, 6)
+        note = QLabel(tr("Số văn bản được cấp khi xuất văn bản có số, theo từng loại (NQ, BB, BC…), đánh lại từ 01 "
+                         "mỗi nhiệm kỳ cấp ủy; xuất lại cùng văn bản giữ nguyên số, số đã cấp không dùng lại."))
+        note.setWordWrap(True)
+        box.addWidget(note)
+        self.register_table = QTableWidget(0, 7)
         self.register_table.setObjectName("registerTable")
         self.register_table.setHorizontalHeaderLabels(
-            [tr("Số"), tr("Ngày"), tr("Biểu mẫu"), tr("Về"), tr("Nhiệm kỳ từ"), tr("Người cấp số")])
-        self.register_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.register_table.horizontalHeader().setStretchLastSection(True)
+            [tr("Số"), tr("Ngày"), tr("Mẫu"), tr("Tên văn bản"), tr("Về"), tr("Nhiệm kỳ từ"), tr("Người cấp số")])
+        header = self.register_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.register_table.verticalHeader().setVisible(False)
         self.register_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         box.addWidget(self.register_table)
         return tab
@@ -156,26 +186,10 @@ class FormsPage(QWidget):
             item = QListWidgetItem(f"{entry.code} — {entry.title}{mark}")
             item.setData(UUID_ROLE, entry.code)
             self.form_list.addItem(item)
-        self.context.runner.run(self._load, on_result=self._loaded, on_error=lambda e: show_error(self, e))
+        database = self.context.database  # the worker gets plain objects, never this widget
+        self.context.runner.run(lambda _flag: load_page_data(database), on_result=self._loaded,
+                                on_error=lambda e: show_error(self, e))
         self.form_list.setCurrentRow(max(current, 0))
-
-    def _load(self, _flag):
-        from handbook_desktop.domain.states import MemberStatus
-        from handbook_desktop.services.forms.build import current_members
-
-        with self.context.database.read() as session:
-            members = [(m.uuid, m.full_name, MemberStatus(m.status).label if m.status in MemberStatus._value2member_map_
-                        else m.status) for m in current_members(session)]
-            register = forms.register(session)
-            meetings = []
-            try:
-                from handbook_desktop.services.meetings import list_meetings
-
-                meetings = [(m.uuid, f"{format_date(m.date)} — {getattr(m, 'kind_label', m.kind)}")
-                            for m in list_meetings(session)]
-            except Exception:  # noqa: BLE001 - the meetings area may be absent from this build
-                meetings = []
-        return members, register, meetings
 
     def _loaded(self, result) -> None:
         self.members, register, meetings = result
@@ -186,9 +200,14 @@ class FormsPage(QWidget):
         self.register_table.setRowCount(len(register))
         for row, entry in enumerate(register):
             values = [entry["number_text"], format_date(entry["issued_on"]), entry["form_code"] or "",
-                      entry["concerns_label"] or "", format_date(entry["term_start"]), entry["issued_by"]]
+                      entry["title"] or "", entry["concerns_label"] or "", format_date(entry["term_start"]),
+                      entry["issued_by"]]
             for col, value in enumerate(values):
                 self.register_table.setItem(row, col, QTableWidgetItem(value))
+
+    @Slot(str)
+    def _on_search(self, _text: str) -> None:
+        self._fill_members()
 
     def _fill_members(self) -> None:
         wanted = fold(self.search.text())
@@ -202,6 +221,7 @@ class FormsPage(QWidget):
         if self.member_list.count():
             self.member_list.setCurrentRow(0)
 
+    @Slot(str)
     def _on_changed(self, what: str) -> None:
         if what in ("member", "meeting", "document", "procedure"):
             self.reload()
@@ -211,6 +231,7 @@ class FormsPage(QWidget):
         row = self.form_list.currentRow()
         return self.entries[row] if 0 <= row < len(self.entries) else None
 
+    @Slot(int)
     def _on_form_selected(self, _row: int) -> None:
         entry = self.current_entry()
         if entry is None:
@@ -227,12 +248,14 @@ class FormsPage(QWidget):
         self.batch_button.setVisible(entry.subject in ("member", "list"))
         self.restore_button.setEnabled(entry.has_user_copy)
 
+    @Slot()
     def _choose_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, tr("Chọn thư mục lưu văn bản"), str(self.output_dir))
         if folder:
             self.output_dir = Path(folder)
 
     # --- actions -------------------------------------------------------------------------------
+    @Slot()
     def export_selected(self) -> None:
         entry = self.current_entry()
         if entry is None:
@@ -271,6 +294,7 @@ class FormsPage(QWidget):
     def _filtered_uuids(self) -> list[str]:
         return [self.member_list.item(i).data(UUID_ROLE) for i in range(self.member_list.count())]
 
+    @Slot()
     def export_filtered(self) -> None:
         """One form for every member of the filtered list, merged into one file."""
         entry = self.current_entry()
@@ -301,6 +325,11 @@ class FormsPage(QWidget):
         self.context.runner.run(work, on_result=self._exported, on_error=lambda e: show_error(self, e),
                                 progress_title=tr("Đang xuất {0} văn bản…").format(len(uuids)), parent=self)
 
+    @Slot()
+    def open_last(self) -> None:
+        if self.last_file is not None:
+            forms.open_with_system(self.last_file)
+
     def _exported(self, result) -> None:
         path, pdf = result
         self.last_file = Path(pdf or path)
@@ -308,6 +337,7 @@ class FormsPage(QWidget):
         self.status.setText(tr("Đã lưu: {0}").format(path) + (f"\n{tr('PDF')}: {pdf}" if pdf else ""))
         self.context.hub.changed.emit("document")
 
+    @Slot()
     def edit_copy(self) -> None:
         entry = self.current_entry()
         if entry is None:
@@ -322,6 +352,7 @@ class FormsPage(QWidget):
                             + ("" if opened else tr(" (Không tự mở được Word: hãy mở tệp này.)")))
         self.reload()
 
+    @Slot()
     def use_builtin(self) -> None:
         entry = self.current_entry()
         if entry is None or not entry.has_user_copy:
@@ -330,6 +361,7 @@ class FormsPage(QWidget):
         self.status.setText(tr("Đã dùng lại mẫu gốc; bản sao được cất thành {0}.").format(aside))
         self.reload()
 
+    @Slot()
     def check_selected(self) -> None:
         entry = self.current_entry()
         if entry is None:
