@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+import shiboken6
 from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,8 @@ def after_window_opened(window) -> None:
         return backup_if_due(database)
 
     def done(result) -> None:
+        if not shiboken6.isValid(window):  # closed before the backup finished
+            return
         if result is not None and result.warnings:
             window.statusBar().showMessage(result.warnings[0], 60_000)
         if result is not None:
@@ -46,6 +49,8 @@ def after_window_opened(window) -> None:
 
     def failed(error) -> None:
         log.warning("daily backup failed: %s", error)
+        if not shiboken6.isValid(window):
+            return
         window.statusBar().showMessage("Không sao lưu được hôm nay: " + str(error), 60_000)
 
     context.runner.run(daily, on_result=done, on_error=failed)
