@@ -59,6 +59,7 @@ class RestoreDialog(QDialog):
                         "(nhưng vẫn nằm trong bản sao tự động, có thể khôi phục lại)."))
         self.contents.setText("<br>".join(lines))
         self.restore_button.setEnabled(True)
+        self.adjustSize()
 
     def _failed(self, error) -> None:
         from handbook_desktop.ui.errors import user_text
@@ -66,6 +67,7 @@ class RestoreDialog(QDialog):
         self.message.setText(user_text(error))
         self.message.setStyleSheet("color: #b00020")
         self.restore_button.setEnabled(False)
+        self.adjustSize()
 
     def restore(self) -> None:
         self.restore_button.setEnabled(False)
@@ -87,6 +89,7 @@ class RestoreDialog(QDialog):
         self.message.setText(text + "\n" + result.undo_hint)
         self.message.setStyleSheet("color: #1b5e20")
         self.close_button.setEnabled(True)
+        self.adjustSize()
         self.context.hub.changed.emit("all")
 
     def _restore_failed(self, error) -> None:
