@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import random
 import uuid as _uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
+from typing import Iterator
 
 from sqlalchemy import DateTime, Integer, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -22,8 +26,24 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+_uuid_source: ContextVar[random.Random | None] = ContextVar("uuid_source", default=None)
+
+
 def new_uuid() -> str:
+    source = _uuid_source.get()
+    if source is not None:
+        return str(_uuid.UUID(int=source.getrandbits(128), version=4))
     return str(_uuid.uuid4())
+
+
+@contextmanager
+def seeded_uuids(source: random.Random) -> Iterator[None]:
+    """Within the block, new rows get uuids drawn from ``source`` (demo data is the same for a seed)."""
+    token = _uuid_source.set(source)
+    try:
+        yield
+    finally:
+        _uuid_source.reset(token)
 
 
 class UTCDateTime(TypeDecorator):

@@ -92,7 +92,7 @@ def test_demo_is_deterministic_for_a_seed(tmp_path, handbook_home):
                 "SELECT uuid, full_name, gender, date_of_birth, status, decision_date, official_date "
                 "FROM member ORDER BY uuid").fetchall())
     assert outputs[0] == outputs[1]
-    assert len(outputs[0]) == 150
+    assert len(outputs[0]) >= 150  # procedures add a few candidates and arrivals of their own
 
 
 def test_demo_refuses_an_existing_file(tmp_path, handbook_home):
@@ -120,7 +120,7 @@ def test_demo_data_is_realistic(tmp_path, members):
         with database.read() as session:
             people = session.query(Member).all()
             branches = session.query(Unit).filter(Unit.level == "chi-bo").count()
-    assert len(people) == members
+    assert members <= len(people) <= members + 20
     assert {m.gender for m in people} == {"male", "female"}
     assert {"probationary", "official", "exempt"} <= {m.status for m in people}
     ages = [age_on(m.date_of_birth, today) for m in people]
@@ -130,9 +130,10 @@ def test_demo_data_is_realistic(tmp_path, members):
     for member in people:
         if member.decision_date:
             assert age_on(member.date_of_birth, member.decision_date) >= 18
-            assert member.ceremony_date >= member.decision_date
+            assert member.ceremony_date is None or member.ceremony_date >= member.decision_date
         if member.official_date:
             assert member.official_date == add_months(member.ceremony_date, 12)
-        if member.status == "probationary":
-            assert add_months(member.ceremony_date, 12) > today
+    # Probation ends 12 months after the ceremony; the demo keeps a few overdue cases on purpose (to-do list).
+    overdue = [m for m in people if m.status == "probationary" and add_months(m.ceremony_date, 12) <= today]
+    assert len(overdue) <= 3
     assert branches == (1 if members <= 300 else branches) and (members <= 300 or branches >= 3)

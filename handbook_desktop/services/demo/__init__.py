@@ -15,6 +15,7 @@ from handbook_desktop.services.auth import DEMO_PASSWORD
 from handbook_desktop.services.demo.people import make_members
 from handbook_desktop.services.progress import Progress, ProgressGen
 from handbook_desktop.services.setup import HomeUnitSpec, initialise
+from handbook_desktop.store.base import seeded_uuids
 
 BRANCH_MAX = 300
 
@@ -67,8 +68,10 @@ def generate(database, *, members: int = 120, seed: int = 1, today: date | None 
     yield from make_members(context, members, committee)
     _load_extensions()
     for extension in EXTENSIONS:
-        work = extension(context)
-        if work is not None:
-            yield from work
+        # Rows that extensions create through the services get seeded uuids too.
+        with seeded_uuids(random.Random(rng.getrandbits(64))):
+            work = extension(context)
+            if work is not None:
+                yield from work
     yield Progress(members, members, "Xong")
     return context
