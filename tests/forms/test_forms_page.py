@@ -74,3 +74,17 @@ def test_numbered_form_appears_in_the_register(qtbot, forms_page):
     _select_code(page, "NQ-MCT")
     qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
     assert "không thấy lỗi" in page.status.text()
+
+
+def test_filtered_list_merged_into_one_file(qtbot, forms_page):
+    page = forms_page
+    _select_code(page, "2-HSĐV")
+    qtbot.keyClicks(page.search, "nguyen")
+    qtbot.waitUntil(lambda: page.member_list.count() >= 1)
+    count = page.member_list.count()
+    assert 0 < count < len(page.members)
+    qtbot.mouseClick(page.batch_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.last_file is not None, timeout=30000)
+    document = Document(str(page.last_file))
+    assert len(document.sections) == count
+    assert f"{count} đảng viên" in page.last_file.name

@@ -112,8 +112,10 @@ class FormsPage(QWidget):
         self.deputy = QCheckBox(tr("Phó Bí thư ký (K/T BÍ THƯ)"))
         self.pdf = QCheckBox(tr("Xuất thêm PDF"))
         self.pdf.setEnabled(forms.find_soffice() is not None)
+        self.separate = QCheckBox(tr("Cả danh sách: mỗi người một tệp"))
         options.addWidget(self.deputy)
         options.addWidget(self.pdf)
+        options.addWidget(self.separate)
         options.addStretch(1)
         box.addLayout(options)
 
@@ -307,7 +309,10 @@ class FormsPage(QWidget):
         if entry.subject == "list":
             self.export_selected()
             return
-        out = self.output_dir / f"{_file_part(entry.code)} - {len(uuids)} đảng viên.docx"
+        merge = not self.separate.isChecked()
+        stem = f"{_file_part(entry.code)} - {len(uuids)} đảng viên"
+        out = self.output_dir / (f"{stem}.docx" if merge else stem)
+        names = [f"{entry.code} {self.member_list.item(i).text().split(' — ')[0]}" for i in range(self.member_list.count())]
         database, actor, deputy = self.context.database, self.context.actor, self.deputy.isChecked()
 
         def work(flag):
@@ -319,7 +324,8 @@ class FormsPage(QWidget):
                     flag.check()
                     contexts.append(build_context(session, entry.code, actor=actor, member_uuid=uuid, deputy=deputy))
                 margins = forms.margins_mm(session)
-            path = yield from forms.render_batch(entry.code, contexts, out, margins=margins, flag=flag)
+            path = yield from forms.render_batch(entry.code, contexts, out, margins=margins, flag=flag,
+                                                 merge=merge, names=names)
             return (path, None)
 
         self.context.runner.run(work, on_result=self._exported, on_error=lambda e: show_error(self, e),
