@@ -15,10 +15,10 @@ import os
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -37,22 +37,20 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="bench-members-"))
     os.environ.setdefault("HANDBOOK_HOME", str(folder / "home"))
 
-    from handbook_desktop.services.progress import drain
     from handbook_desktop.store.database import Database
 
     if args.db:
         path = Path(args.db)
     else:
-        from handbook_desktop.services.demo import generate
-
+        # Made by the command line in its own process, so that the memory measured is the list's.
         path = folder / "bench.sqlite3"
         started = time.perf_counter()
-        with Database.open(path) as database:
-            drain(generate(database, members=args.members, seed=3, today=date(2026, 11, 15)))
+        subprocess.run([sys.executable, "-m", "handbook_desktop", "--db", str(path), "demo", "--members",
+                        str(args.members), "--seed", "3", "--json"], check=True, stdout=subprocess.DEVNULL)
         print(f"demo database with {args.members} members made in {time.perf_counter() - started:.1f} s")
 
     from handbook_desktop.services.auth import Actor
-    from handbook_desktop.services.members import MemberFilter, count_members, fetch_page
+    from handbook_desktop.services.members import MemberFilter, count_members
     from handbook_desktop.ui.app import application
     from handbook_desktop.ui.context import AppContext, ChangeHub
     from handbook_desktop.ui.pages.members.page import MembersPage
@@ -63,6 +61,7 @@ def main() -> int:
     home = database.home_unit()
     context = AppContext(database, Actor("admin", "secretary"), TaskRunner(), ChangeHub(), home.code, home.name,
                          home.level)
+    print(f"load average before measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     started = time.perf_counter()
     page = MembersPage(context)
     page.resize(1366, 768)
@@ -72,8 +71,12 @@ def main() -> int:
     total = page.model.rowCount()
     print(f"list opened with {total} members in {open_seconds * 1000:.0f} ms (page built, counted, first page shown)")
 
+    from sqlalchemy import select
+
+    from handbook_desktop.store.models import Member
+
     with database.read() as session:
-        names = [row["full_name"] for row in fetch_page(session, MemberFilter(), 0, 50_000)[:: max(1, total // 500)]]
+        names = list(session.scalars(select(Member.full_name).where(Member.id % 97 == 0).limit(500)))
     rng = random.Random(5)
     from handbook_desktop.domain.text import fold
 
@@ -91,27 +94,33 @@ def main() -> int:
             queries.append(rng.choice(["0912", "01.23", "zzq", "nguyen thi", "ha", "tran van anh"]))
 
     keystrokes: list[float] = []
+    cpu: list[float] = []  # the GUI thread's own CPU time: what the keystroke costs on an idle machine
     for query in queries:
         for end in range(1, len(query) + 1):  # every prefix is one keystroke in the search box
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             page.search.setText(query[:end])
-            page.model.data(page.model.index(0, 0))
+            app.processEvents()  # the list repainted with the new result
             keystrokes.append(time.perf_counter() - started)
+            cpu.append(time.thread_time() - started_cpu)
         page.search.clear()
+    cpu.sort()
     keystrokes.sort()
     median = statistics.median(keystrokes) * 1000
     p95 = keystrokes[int(len(keystrokes) * 0.95)] * 1000
     worst = keystrokes[-1] * 1000
     print(f"search: {args.queries} queries, {len(keystrokes)} keystrokes — median {median:.1f} ms, "
-          f"p95 {p95:.1f} ms, worst {worst:.1f} ms (count + first page through the Qt model)")
+          f"p95 {p95:.1f} ms, worst {worst:.1f} ms (count, first page and the repainted list)")
+    print(f"        CPU time of the same keystrokes — median {statistics.median(cpu) * 1000:.1f} ms, "
+          f"p95 {cpu[int(len(cpu) * 0.95)] * 1000:.1f} ms, worst {cpu[-1] * 1000:.1f} ms")
 
     scroll: list[float] = []
     for row in range(0, total, max(1, total // 50)):
         started = time.perf_counter()
-        page.model.data(page.model.index(row, 0))
+        page.table.scrollTo(page.model.index(row, 0))
+        app.processEvents()
         scroll.append(time.perf_counter() - started)
-    print(f"scrolling to 50 places across the list: median {statistics.median(scroll) * 1000:.1f} ms, "
-          f"worst {max(scroll) * 1000:.1f} ms per page fetched")
+    print(f"jumping to 50 places across the list: median {statistics.median(scroll) * 1000:.1f} ms, "
+          f"worst {max(scroll) * 1000:.1f} ms (page fetched and painted)")
 
     with database.read() as session:
         started = time.perf_counter()
@@ -122,8 +131,13 @@ def main() -> int:
     ok = open_seconds < 1 and p95 < 50 and peak < 300
     print("targets met" if ok else "TARGETS NOT MET")
     context.runner.shutdown()
+    page.close()
+    page.deleteLater()
+    app.processEvents()
     database.close()
-    return 0 if ok else 1
+    sys.stdout.flush()
+    # PySide6 can trip over its own objects while the interpreter shuts down; the figures are out.
+    os._exit(0 if ok else 1)
 
 
 if __name__ == "__main__":

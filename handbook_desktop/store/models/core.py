@@ -47,7 +47,7 @@ class Member(Synced, Base):
         Index("ix_member_name_sort", "name_sort"),
         Index("ix_member_name_fold", "name_fold"),
         # Covers the list's filters in name order so a search never reads the table (issue 3).
-        Index("ix_member_list", "name_sort", "name_fold", "deleted_at", "status", "unit_id", "gender",
+        Index("ix_member_list", "name_sort", "id", "name_fold", "deleted_at", "status", "unit_id", "gender",
               "party_position", "date_of_birth"),
     )
 

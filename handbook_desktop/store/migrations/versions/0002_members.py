@@ -12,9 +12,10 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-# The list's filters and its name order in one covering index: search and paging at 50,000
-# members never touch the table rows.
-LIST_COLUMNS = ["name_sort", "name_fold", "deleted_at", "status", "unit_id", "gender", "party_position",
+# The list's filters and its order (name_sort, then id for equal names) in one covering index:
+# search and paging at 50,000 members never touch the table rows. With "id" second, SQLite
+# prefers this index to ix_member_name_sort for ORDER BY name_sort, id.
+LIST_COLUMNS = ["name_sort", "id", "name_fold", "deleted_at", "status", "unit_id", "gender", "party_position",
                 "date_of_birth"]
 
 

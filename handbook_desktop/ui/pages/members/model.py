@@ -1,4 +1,4 @@
-"""The member list as a lazy table model: a count, then pages of 200 rows fetched when shown.
+"""The member list as a lazy table model: a count, then pages of 100 rows fetched when shown.
 
 Only the pages on screen (and a few recent ones) are kept, so 50,000 members cost a count query
 and a page, not 50,000 objects (Anki's browser keeps ids and builds rows on demand).
@@ -20,8 +20,8 @@ from handbook_desktop.services.members.fields import FIELD_BY_KEY
 from handbook_desktop.ui.i18n import tr
 
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
-PAGE_SIZE = 200
-KEPT_PAGES = 12
+PAGE_SIZE = 100
+KEPT_PAGES = 20
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,8 @@ COLUMNS = [
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 DEFAULT_COLUMNS = [c.key for c in COLUMNS if c.default]
 MASKED = {"national_id", "phone"}
+_CENTRED_KEYS = {"date_of_birth", "decision_date", "ceremony_date", "official_date", "card_issued_date", "age", "gender"}
+_CENTRED = int(Qt.AlignmentFlag.AlignCenter)
 
 
 def cell_text(key: str, row: dict, today: date) -> str:
@@ -153,18 +155,14 @@ class MemberTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.columns)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        column = self.columns[index.column()]
+        # Called for every role of every visible cell on each repaint: the unused roles leave first.
         if role == Qt.ItemDataRole.DisplayRole:
             row = self.row_data(index.row())
-            return cell_text(column.key, row, self.filter.on) if row else ""
+            return cell_text(self.columns[index.column()].key, row, self.filter.on) if row else ""
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _CENTRED if self.columns[index.column()].key in _CENTRED_KEYS else None
         if role == UUID_ROLE:
             return self.uuid_at(index.row())
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.key in {
-            "date_of_birth", "decision_date", "ceremony_date", "official_date", "card_issued_date", "age", "gender",
-        }:
-            return int(Qt.AlignmentFlag.AlignCenter)
         return None
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):
