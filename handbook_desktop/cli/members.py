@@ -40,6 +40,8 @@ def register(sub) -> None:
     export.add_argument("file")
     export.add_argument("--search", default="")
     export.add_argument("--status", choices=[s.value for s in MemberStatus], action="append")
+    export.add_argument("--no-personal", action="store_true",
+                        help="bỏ các cột dữ liệu cá nhân (CCCD, điện thoại, địa chỉ)")
     export.add_argument("--json", action="store_true")
     export.set_defaults(handler=cmd_export)
 
@@ -163,13 +165,19 @@ def cmd_export(args) -> int:
     from handbook_desktop.services import audit
     from handbook_desktop.services.auth import SYSTEM
 
+    from handbook_desktop.services import privacy
+    from handbook_desktop.services.excel.writer import ALL_COLUMNS
+
+    columns = privacy.without_personal(ALL_COLUMNS) if args.no_personal else ALL_COLUMNS
+    notice = privacy.NOTICE if privacy.has_personal(columns) else None
     with open_db(args) as database:
         home = database.home_unit()
         with database.read() as session:
-            count = export_members(iter_rows(session, _filter(args), full=True), args.file,
-                                   title=f"Danh sách đảng viên {home.name}")
+            count = export_members(iter_rows(session, _filter(args), full=True), args.file, columns=columns,
+                                   title=f"Danh sách đảng viên {home.name}", notice=notice)
         with database.session() as session:
-            audit.record(session, SYSTEM, "export", entity="member", detail={"file": Path(args.file).name, "rows": count})
+            audit.record(session, SYSTEM, "export", entity="member",
+                         detail={"file": Path(args.file).name, "rows": count, "personal": notice is not None})
     if args.json:
         print_json({"file": args.file, "rows": count})
     else:

@@ -300,8 +300,12 @@ def test_export_writes_the_filtered_list(qtbot, demo_db, page_for, tmp_path):
     path = tmp_path / "ds.xlsx"
     page.export_file(str(path), on_done=done.append)
     qtbot.waitUntil(lambda: bool(done), timeout=10_000)
-    sheet = load_workbook(path).active
-    header = [cell.value for cell in sheet[3]]
+    book = load_workbook(path)
+    sheet = book.active
+    assert "dữ liệu cá nhân" in sheet.cell(row=1, column=1).value  # CCCD and phone are among the columns
+    header = [cell.value for cell in sheet[4]]
     assert header[:3] == ["STT", "Họ và tên", "Ngày sinh"]
-    names = [sheet.cell(row=r, column=2).value for r in range(4, 4 + len(expected))]
+    names = [sheet.cell(row=r, column=2).value for r in range(5, 5 + len(expected))]
     assert names == expected and done == [len(expected)]
+    cccd = sheet.cell(row=5, column=header.index("Số CCCD") + 1)
+    assert cccd.data_type == "s" and len(cccd.value) == 12  # the full number, as text

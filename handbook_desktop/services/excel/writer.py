@@ -74,17 +74,30 @@ def _cell_value(key: str, row: dict):
 
 
 def export_members(rows: Iterable[dict], path: str | Path, *, title: str, columns: list[str] | None = None,
-                   today: date | None = None) -> int:
-    """Write the list (rows from services.members.iter_rows or full records); returns the row count."""
+                   today: date | None = None, notice: str | None = None) -> int:
+    """Write the list (rows from services.members.iter_rows or full records); returns the row count.
+
+    ``notice`` (services.privacy.NOTICE when personal columns are kept) goes above the title, in the
+    printed page header and in the file's properties.
+    """
     columns = [key for key in (columns or ALL_COLUMNS) if key == "unit" or key in FIELD_BY_KEY]
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Danh sách đảng viên"
     last = len(columns) + 1
-    sheet.cell(row=1, column=1, value=title.upper()).font = Font(name=FONT, bold=True, size=14)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
-    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-    header_row = 3
+    top = 1
+    if notice:
+        cell = sheet.cell(row=1, column=1, value=notice)
+        cell.font = Font(name=FONT, bold=True, size=11, color="9A4D00")
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
+        sheet.oddHeader.center.text = "TÀI LIỆU CÓ DỮ LIỆU CÁ NHÂN"
+        workbook.properties.keywords = "dữ liệu cá nhân"
+        workbook.properties.description = notice
+        top = 2
+    sheet.cell(row=top, column=1, value=title.upper()).font = Font(name=FONT, bold=True, size=14)
+    sheet.merge_cells(start_row=top, start_column=1, end_row=top, end_column=last)
+    sheet.cell(row=top, column=1).alignment = Alignment(horizontal="center")
+    header_row = top + 2
     _header(sheet, header_row, ["STT"] + [_label(key) for key in columns], ["#"] + columns)
     body = Font(name=FONT, size=11)
     count = 0
@@ -103,9 +116,10 @@ def export_members(rows: Iterable[dict], path: str | Path, *, title: str, column
             elif key in TEXT_KEYS:
                 cell.number_format = "@"
     when = format_date(today or date.today())
-    note = sheet.cell(row=2, column=1, value=f"Số người: {count} — lập ngày {when}")
+    note = sheet.cell(row=top + 1, column=1, value=f"Số người: {count} — lập ngày {when}")
     note.font = Font(name=FONT, italic=True, size=11)
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last)
+    note.alignment = Alignment(horizontal="center")
+    sheet.merge_cells(start_row=top + 1, start_column=1, end_row=top + 1, end_column=last)
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(last)}{header_row + max(count, 1)}"
     _page_setup(sheet, header_row, last)
     workbook.save(path)

@@ -315,10 +315,15 @@ class MembersPage(QWidget):
         title = tr("Danh sách đảng viên {unit}").format(unit=self.context.home_name)
         actor = self.context.actor
 
+        from handbook_desktop.services import privacy
+
+        # Personal columns shown in the list travel in the file only with the notice the law asks for.
+        notice = privacy.NOTICE if privacy.has_personal(columns) else None
+
         def work(_flag):
             with self.context.database.read() as session:
                 count = export_members(iter_rows(session, flt, full=True), path, title=title, columns=columns,
-                                       today=self.today)
+                                       today=self.today, notice=notice)
             if not self.context.database.readonly:
                 with self.context.database.session() as session:
                     audit.record(session, actor, "export", entity="member", detail={"file": path, "rows": count})
