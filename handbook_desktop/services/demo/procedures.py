@@ -145,6 +145,19 @@ def _ratings(session, rng, today, unit_id):
     ratings.rate_branch(session, SYSTEM, last, score=86)
 
 
+def _flagged_by_meetings(session, today) -> set[int]:
+    """Members the meetings demo made stand out (absences): leave them as they are."""
+    try:
+        from handbook_desktop.services.meetings.screening import screening
+    except ModuleNotFoundError:
+        return set()
+    found = screening(session, today.year, today)
+    uuids = {flag.member_uuid for flag in found.unexcused + found.excused_in_a_row}
+    if not uuids:
+        return set()
+    return set(session.scalars(select(Member.id).where(Member.uuid.in_(uuids))))
+
+
 def demo_procedures(context):
     def work():
         unit_id = context.branch_ids[0]
@@ -156,6 +169,7 @@ def demo_procedures(context):
             for member in officials:
                 if member.party_position in ("secretary", "deputy_secretary", "committee_member"):
                     taken.add(member.id)
+            taken.update(_flagged_by_meetings(session, today))
             _admissions(session, rng, today, unit_id, officials, taken)
             _probation(session, rng, today, unit_id, taken)
             yield Progress(2, 5, "Nghiệp vụ mẫu: chuyển sinh hoạt, thẻ, kỷ luật")

@@ -22,6 +22,7 @@ class DuesPage(QWidget):
         self.context = context
         self.today = today or date.today()
         self.setObjectName("duesPage")
+        self._ticket = self._shown = 0
         layout = QVBoxLayout(self)
         title = QLabel(tr("Đảng phí"))
         title.setObjectName("pageTitle")
@@ -91,9 +92,15 @@ class DuesPage(QWidget):
     def month(self) -> date:
         return date(self.year_box.value(), self.month_box.currentData(), 1)
 
-    def refresh(self) -> None:
+    @property
+    def loading(self) -> bool:
+        return self._shown != self._ticket
+
+    def refresh(self, *_args) -> None:
         month = self.month()
         today = self.today
+        self._ticket += 1
+        ticket = self._ticket
 
         def load(session):
             from handbook_desktop.services.procedures.common import member_by_uuid  # noqa: F401
@@ -103,13 +110,16 @@ class DuesPage(QWidget):
             limit_day = today if today.year == month.year else date(month.year, 12, 31)
             unpaid = unpaid_months(session, month.year, limit_day)
             names = {m.id: m.full_name for m in session.query(Member).filter(Member.id.in_(list(unpaid)))}
-            return ledger(session, month), month_totals(session, month.year), {names[i]: len(v) for i, v in unpaid.items()}
+            return (ticket, month, ledger(session, month), month_totals(session, month.year),
+                    {names[i]: len(v) for i, v in unpaid.items()})
 
         run_read(self.context, load, self._show)
 
     def _show(self, loaded) -> None:
-        lines, totals, unpaid = loaded
-        month = self.month()
+        ticket, month, lines, totals, unpaid = loaded
+        if ticket != self._ticket:
+            return  # an older request: the person has moved on to another month
+        self._shown = ticket
         rows = []
         for line in lines:
             owed = not line.paid and line.amount > 0

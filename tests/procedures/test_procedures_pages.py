@@ -1,0 +1,121 @@
+"""Đảng phí and Đánh giá xếp loại driven as a secretary would."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import shiboken6
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from handbook_desktop.ui.app import open_window
+from handbook_desktop.ui.pages.procedures.widgets import FieldDialog
+
+
+def _send_text(widget, text: str) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
+
+
+def _dialog(qtbot, parent) -> FieldDialog:
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in parent.findChildren(FieldDialog)), timeout=5_000)
+    return [d for d in parent.findChildren(FieldDialog) if d.isVisible()][-1]
+
+
+def _type(dialog, key, text):
+    widget = dialog.widgets[key]
+    widget = widget.lineEdit() if hasattr(widget, "lineEdit") and widget.lineEdit() is not None else widget
+    widget.selectAll()
+    _send_text(widget, text)
+
+
+def _ok(qtbot, dialog):
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible(), timeout=10_000)
+
+
+def _row_of(table, name):
+    return next(r for r in range(table.rowCount()) if table.item(r, 0).text() == name)
+
+
+def _click(qtbot, table, row):
+    table.scrollToItem(table.item(row, 0))  # as a person scrolls to the name before clicking it
+    rect = table.visualItemRect(table.item(row, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_dues_page_records_a_payment_and_exports_the_book(qtbot, demo_db, secretary, tmp_path):
+    window = open_window(demo_db, secretary)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("dues")
+    page.set_today(date(2026, 11, 15))
+    page.month_box.setCurrentIndex(9)  # October: lines exist
+    qtbot.waitUntil(lambda: not page.loading and "10/2026" in page.totals.text(), timeout=15_000)
+    assert "Điều lệ Đảng điều 8" in page.year_note.text()
+    names = [page.table.item(r, 0).text() for r in range(page.table.rowCount())]
+    unpaid = [r for r in range(page.table.rowCount()) if page.table.item(r, 4).text() == "Chưa nộp"
+              and names.count(names[r]) == 1]
+    assert unpaid
+    row = unpaid[0]
+    name = page.table.item(row, 0).text()
+    before = page.totals.text()
+    _click(qtbot, page.table, row)
+    assert page.table.currentRow() == row
+    qtbot.mouseClick(page.buttons["paid"], Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, page)
+    _type(dialog, "paid_on", "20/10/2026")
+    dialog.widgets["method"].setCurrentIndex(dialog.widgets["method"].findData("portal"))
+    _ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: not page.loading and page.table.item(_row_of(page.table, name), 4).text() == "Đã nộp",
+                    timeout=10_000)
+    row = _row_of(page.table, name)
+    assert page.table.item(row, 5).text() == "20/10/2026" and page.table.item(row, 6).text() == "Cổng dịch vụ công"
+    assert page.totals.text() != before
+    out = tmp_path / "so-dang-phi.xlsx"
+    page.export_to(out)
+    qtbot.waitUntil(lambda: "Đã xuất" in page.message.text(), timeout=20_000)
+    sheet = load_workbook(out).active
+    names = [row[1] for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert name in names and names[-1] == "Cộng"
+    window.close()
+
+
+def test_ratings_page_scores_a_member_and_warns(qtbot, demo_db, secretary):
+    window = open_window(demo_db, secretary)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("ratings")
+    page.set_today(date(2026, 11, 15))
+    qtbot.waitUntil(lambda: page.table.rowCount() > 50, timeout=15_000)
+    assert "chưa xếp loại: " in page.counts.text()
+    names = [page.table.item(r, 0).text() for r in range(page.table.rowCount())]
+    disciplined = [r for r in range(page.table.rowCount()) if "kỷ luật" in page.table.item(r, 3).text().lower()]
+    assert disciplined  # the demo's member disciplined this year is flagged before any score
+    row = disciplined[0]
+    name = page.table.item(row, 0).text()
+    _click(qtbot, page.table, row)
+    qtbot.mouseClick(page.rate_button, Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, page)
+    _type(dialog, "score", "96")
+    _ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: page.table.item(_row_of(page.table, name), 2).text() == "Không hoàn thành nhiệm vụ",
+                    timeout=10_000)
+    other = next(r for r in range(page.table.rowCount()) if page.table.item(r, 2).text() == "Chưa xếp loại"
+                 and names.count(names[r]) == 1)
+    other_name = page.table.item(other, 0).text()
+    _click(qtbot, page.table, other)
+    qtbot.mouseClick(page.rate_button, Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, page)
+    _type(dialog, "score", "93")
+    _ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: page.table.item(_row_of(page.table, other_name), 2).text()
+                    == "Hoàn thành xuất sắc nhiệm vụ", timeout=10_000)
+    qtbot.waitUntil(lambda: "20%" in page.warning.text(), timeout=10_000)  # 1 excellent, 0 good
+    window.close()
