@@ -218,4 +218,16 @@ def test_overview_lists_the_todo_and_leads_to_the_work(qtbot, demo_db, secretary
     assert window.stack.currentWidget() is procedures
     assert procedures.tabs.currentWidget() is procedures.probation
     assert procedures.probation.table.item(procedures.probation.table.currentRow(), 0).text() == name
+    # one click to the record
+    from handbook_desktop.ui.pages.members.dialog import MemberDialog
+
+    window.show_page("overview")
+    assert overview.select("probation_vote_due", member_uuid)
+    qtbot.mouseClick(overview.open_button, Qt.MouseButton.LeftButton)
+    members = window.pages["members"]
+    assert window.stack.currentWidget() is members
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in members.findChildren(MemberDialog)), timeout=10_000)
+    dialog = [d for d in members.findChildren(MemberDialog) if d.isVisible()][-1]
+    assert dialog.member_uuid == member_uuid
+    dialog.reject()
     window.close()
