@@ -13,6 +13,9 @@ from handbook_desktop.ui.pages.procedures.common import (
 )
 from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, run_change, run_read
 
+UPDATE_KEYS = ("course_certificate_date", "application_date", "background_verified_on", "introducer_1_uuid",
+               "introducer_1_known_since", "introducer_2_uuid", "introducer_2_known_since", "youth_union_resolution",
+               "opinions_date")
 EDUCATION = ["12/12", "11/12", "10/12", "9/12", "10/10", "9/10", "8/10", "7/10"]
 
 
@@ -71,6 +74,7 @@ class AdmissionTab(QWidget):
                     "opinions", "introduced", "application") else []
                 result.append({"uuid": case.uuid, "member": case.member.uuid, "name": case.member.full_name,
                                "born": case.member.date_of_birth, "stage": case.stage,
+                               "fields": {key: getattr(case, key) for key in UPDATE_KEYS},
                                "due": ceremony_deadline(session, case), "problems": [p.message for p in problems]})
             return result, member_choices(session, (MemberStatus.OFFICIAL.value,)), member_choices(
                 session, (MemberStatus.CANDIDATE.value,))
@@ -156,15 +160,24 @@ class AdmissionTab(QWidget):
         if case is None:
             return None
         actor = self.context.actor
-        fields = [Field("course_certificate_date", "Ngày cấp giấy chứng nhận lớp nhận thức về Đảng", "optional_date"),
-                  Field("application_date", "Ngày nộp đơn xin vào Đảng", "optional_date"),
-                  Field("background_verified_on", "Ngày thẩm tra lý lịch xong", "optional_date"),
-                  Field("introducer_1_uuid", "Người giới thiệu thứ nhất", "member", None, self.introducers),
-                  Field("introducer_1_known_since", "Quen biết, cùng công tác từ ngày", "optional_date"),
-                  Field("introducer_2_uuid", "Người giới thiệu thứ hai", "member", None, self.introducers),
-                  Field("introducer_2_known_since", "Quen biết, cùng công tác từ ngày", "optional_date"),
-                  Field("youth_union_resolution", "Có nghị quyết giới thiệu của Đoàn/Công đoàn", "check"),
-                  Field("opinions_date", "Ngày tổng hợp ý kiến nhận xét (5-KNĐ)", "optional_date")]
+        now = case.get("fields", {})
+        fields = [Field("course_certificate_date", "Ngày cấp giấy chứng nhận lớp nhận thức về Đảng", "optional_date",
+                        now.get("course_certificate_date")),
+                  Field("application_date", "Ngày nộp đơn xin vào Đảng", "optional_date", now.get("application_date")),
+                  Field("background_verified_on", "Ngày thẩm tra lý lịch xong", "optional_date",
+                        now.get("background_verified_on")),
+                  Field("introducer_1_uuid", "Người giới thiệu thứ nhất", "member", now.get("introducer_1_uuid"),
+                        self.introducers),
+                  Field("introducer_1_known_since", "Quen biết, cùng công tác từ ngày", "optional_date",
+                        now.get("introducer_1_known_since")),
+                  Field("introducer_2_uuid", "Người giới thiệu thứ hai", "member", now.get("introducer_2_uuid"),
+                        self.introducers),
+                  Field("introducer_2_known_since", "Quen biết, cùng công tác từ ngày", "optional_date",
+                        now.get("introducer_2_known_since")),
+                  Field("youth_union_resolution", "Có nghị quyết giới thiệu của Đoàn/Công đoàn", "check",
+                        now.get("youth_union_resolution")),
+                  Field("opinions_date", "Ngày tổng hợp ý kiến nhận xét (5-KNĐ)", "optional_date",
+                        now.get("opinions_date"))]
 
         def call(session, v):
             changes = {k: value for k, value in v.items() if value not in (None, False)}

@@ -88,6 +88,9 @@ class FieldDialog(QDialog):
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        if any(spec.kind == "member" for spec in fields):
+            self.setMinimumWidth(760)  # labels and a member's full name side by side
+        self.adjustSize()
 
     def _make(self, spec: Field) -> QWidget:
         if spec.kind in ("date", "optional_date"):
@@ -113,9 +116,12 @@ class FieldDialog(QDialog):
                 box.addItem(label, value)
             if spec.default is not None:
                 index = box.findData(spec.default)
-                box.setCurrentIndex(max(index, 0))
+                box.setCurrentIndex(max(index, 0) if spec.kind == "choice" else index)
             elif spec.kind == "member":
                 box.setCurrentIndex(-1)
+            if spec.kind == "member":
+                box.setMinimumWidth(340)
+                box.lineEdit().setCursorPosition(0)  # the name first, not the end of the line
             return box
         edit = QLineEdit(spec.default or "")
         return edit
