@@ -291,3 +291,32 @@ def test_members_show_json_has_party_age_and_next_badge(db, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["party_age_months"] > 355 and data["next_badge"]["years"] in (30, 40)
     assert [e["kind"] for e in data["events"]] == []
+
+
+def test_branch_vote_taken_from_a_meeting_vote(db, secretary):
+    from handbook_desktop.store.models import Meeting, Vote
+
+    with db.session() as s:
+        intro = _member(s, "Nguyễn Văn Bình").uuid
+        cand = _member(s, "Đinh Thị Quyên", status_="candidate", born=date(1996, 6, 1), decision=None,
+                       general_education="12/12")
+        unit = s.scalars(select(Unit)).first()
+        meeting = Meeting(unit_id=unit.id, kind="regular", state="finalised", meeting_date=date(2026, 9, 8),
+                          origin_unit=unit.code)
+        s.add(meeting)
+        s.flush()
+        vote = Vote(meeting_id=meeting.id, position=1, subject="Đề nghị kết nạp quần chúng Đinh Thị Quyên",
+                    kind="admission", subject_member_id=cand.id, votes_for=6, votes_against=1, abstain=0,
+                    denominator=7, eligible_present=7, required=5, passed=True, origin_unit=unit.code)
+        s.add(vote)
+        s.flush()
+        vote_uuid = vote.uuid
+        case = admission.open_case(s, secretary, member_uuid=cand.uuid, identified_on=date(2026, 1, 1)).uuid
+        admission.update_case(s, secretary, case, course_certificate_date=date(2026, 2, 1), introducer_1_uuid=intro,
+                              introducer_1_known_since=date(2020, 1, 1), youth_union_resolution=True)
+        assert [v["uuid"] for v in admission.admission_votes(s)] == [vote_uuid]
+        admission.record_branch_vote(s, secretary, case, vote_uuid=vote_uuid)
+    with db.read() as s:
+        found = admission.candidate_by_uuid(s, case)
+        assert (found.considered_on, found.votes_for, found.denominator) == (date(2026, 9, 8), 6, 7)
+        assert found.meeting_uuid is not None

@@ -240,6 +240,23 @@ def record_ceremony(session: Session, actor, case_uuid: str, *, ceremony_date: d
     return case
 
 
+def admission_votes(session: Session) -> list[dict]:
+    """Admission votes recorded in meeting minutes, for taking the branch's vote from them."""
+    try:
+        from handbook_desktop.store.models.meetings import Meeting, Vote
+    except ImportError:
+        return []
+    rows = session.execute(
+        select(Vote.uuid, Vote.subject, Vote.votes_for, Vote.denominator, Vote.passed, Meeting.meeting_date,
+               Member.uuid.label("subject_uuid"))
+        .join(Meeting, Meeting.id == Vote.meeting_id).outerjoin(Member, Member.id == Vote.subject_member_id)
+        .where(Vote.kind == "admission", Vote.deleted_at.is_(None), Meeting.deleted_at.is_(None))
+        .order_by(Meeting.meeting_date.desc())).all()
+    return [{"uuid": r.uuid, "subject_uuid": r.subject_uuid, "passed": r.passed,
+             "label": f"{r.meeting_date:%d/%m/%Y}: {r.subject} ({r.votes_for}/{r.denominator} tán thành)"}
+            for r in rows]
+
+
 def drop_case(session: Session, actor, case_uuid: str, reason: str) -> None:
     actor.require("write")
     case = candidate_by_uuid(session, case_uuid)

@@ -27,6 +27,7 @@ class AdmissionTab(QWidget):
         self.cases: dict[str, dict] = {}
         self.introducers: list = []
         self.candidates: list = []
+        self.votes: list = []
         layout = QVBoxLayout(self)
         intro = QLabel(tr("Hồ sơ kết nạp đang làm. Chọn một người rồi ghi bước tiếp theo; chương trình kiểm tra "
                           "tuổi, trình độ, người giới thiệu, giấy chứng nhận lớp nhận thức và hạn tổ chức lễ kết nạp."))
@@ -76,13 +77,15 @@ class AdmissionTab(QWidget):
                                "born": case.member.date_of_birth, "stage": case.stage,
                                "fields": {key: getattr(case, key) for key in UPDATE_KEYS},
                                "due": ceremony_deadline(session, case), "problems": [p.message for p in problems]})
+            from handbook_desktop.services.procedures.admission import admission_votes
+
             return result, member_choices(session, (MemberStatus.OFFICIAL.value,)), member_choices(
-                session, (MemberStatus.CANDIDATE.value,))
+                session, (MemberStatus.CANDIDATE.value,)), admission_votes(session)
 
         run_read(self.context, load, self._show)
 
     def _show(self, loaded) -> None:
-        cases, self.introducers, self.candidates = loaded
+        cases, self.introducers, self.candidates, self.votes = loaded
         self.cases = {c["uuid"]: c for c in cases}
         rows = []
         for case in sorted(cases, key=lambda c: c["name"]):
@@ -193,12 +196,22 @@ class AdmissionTab(QWidget):
         if case is None:
             return None
         actor = self.context.actor
-        fields = [Field("considered_on", "Ngày chi bộ họp xét", "date", self.page.today),
+        votes = [(v["label"], v["uuid"]) for v in self.votes if v["subject_uuid"] in (None, case["member"])]
+        fields = [Field("vote_uuid", "Lấy từ biểu quyết trong biên bản họp", "choice", None,
+                        [(tr("— không, nhập số liệu bên dưới —"), None)] + votes),
+                  Field("considered_on", "Ngày chi bộ họp xét", "date", self.page.today),
                   Field("denominator", "Số đảng viên được tính biểu quyết", "int"),
                   Field("votes_for", "Số đồng chí tán thành", "int")]
-        return self._dialog(f"Chi bộ biểu quyết đề nghị kết nạp — {case['name']}", fields,
-                            lambda session, v: record_branch_vote(session, actor, case["uuid"], **v),
-                            tr("Cần ít nhất 2/3 số đảng viên được tính biểu quyết tán thành (quy tắc đang áp dụng)."))
+
+        def call(session, v):
+            if v["vote_uuid"]:
+                return record_branch_vote(session, actor, case["uuid"], vote_uuid=v["vote_uuid"])
+            v.pop("vote_uuid")
+            return record_branch_vote(session, actor, case["uuid"], **v)
+
+        return self._dialog(f"Chi bộ biểu quyết đề nghị kết nạp — {case['name']}", fields, call,
+                            tr("Cần ít nhất 2/3 số đảng viên được tính biểu quyết tán thành (quy tắc đang áp dụng). "
+                               "Nếu biên bản họp đã ghi biểu quyết này, hãy chọn nó để số liệu khớp biên bản."))
 
     def decision(self) -> FieldDialog | None:
         from handbook_desktop.services.procedures.admission import record_decision
