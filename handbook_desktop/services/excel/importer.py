@@ -49,7 +49,9 @@ class RowOutcome:
 
     @property
     def message(self) -> str:
-        parts = list(self.reasons)
+        if self.reasons:  # a refused row: the reasons alone, so that they are read
+            return " ".join(self.reasons)
+        parts = []
         if self.changes:
             parts.append("; ".join(f"{label}: {old or '—'} → {new or '—'}" for _, label, old, new in self.changes))
         parts.extend(f"Lưu ý: {w}" for w in self.warnings)
@@ -182,14 +184,16 @@ def _match(session: Session, values: dict) -> Member | None:
     return None
 
 
-def _derived_status(values: dict) -> tuple[str, str]:
+def _derived_status(values: dict) -> MemberStatus:
     if values.get("official_date"):
-        status = MemberStatus.OFFICIAL
-    elif values.get("decision_date") or values.get("ceremony_date"):
-        status = MemberStatus.PROBATIONARY
-    else:
-        status = MemberStatus.OFFICIAL
-    return status.value, f"Không ghi trạng thái: ghi là '{status.label}' theo các ngày đã có."
+        return MemberStatus.OFFICIAL
+    if values.get("decision_date") or values.get("ceremony_date"):
+        return MemberStatus.PROBATIONARY
+    return MemberStatus.OFFICIAL
+
+
+NO_STATUS_COLUMN = ("Bảng không có cột Trạng thái: người có ngày chính thức ghi là chính thức, người chỉ có "
+                    "ngày kết nạp ghi là dự bị, người không có ngày nào ghi là chính thức.")
 
 
 def plan_import(session: Session, path: str | Path, *, today: date | None = None,
@@ -210,6 +214,10 @@ def plan_import(session: Session, path: str | Path, *, today: date | None = None
                  for c, k in layout.columns.items()},
         ignored_columns=layout.ignored, notes=[], rows=[],
     )
+    has_status = "status" in layout.columns.values()
+    if not has_status:
+        plan.notes.append(NO_STATUS_COLUMN)
+    name_columns = [c for c, k in layout.columns.items() if k == "full_name"]
     if layout.ignored:
         plan.notes.append("Các cột không nhận ra, không nhập: " + ", ".join(f"'{h}'" for h in layout.ignored) + ".")
     seen: dict[tuple, int] = {}
@@ -227,7 +235,8 @@ def plan_import(session: Session, path: str | Path, *, today: date | None = None
         plan.rows.append(outcome)
         values, unit_text, problems = _read_row(cells, layout.columns, layout.headings, today)
         values = prepare_values(values)
-        outcome.full_name = values.get("full_name") or ""
+        raw_name = cells[name_columns[0]] if name_columns and name_columns[0] < len(cells) else None
+        outcome.full_name = values.get("full_name") or text_cell(raw_name) or ""
         outcome.values = values
         outcome.reasons.extend(problems)
         if not values.get("full_name") and not problems:
@@ -268,9 +277,10 @@ def plan_import(session: Session, path: str | Path, *, today: date | None = None
         else:
             merged = dict(values)
             if "status" not in merged:
-                merged["status"], note = _derived_status(merged)
-                values["status"] = merged["status"]
-                outcome.warnings.append(note)
+                status = _derived_status(merged)
+                merged["status"] = values["status"] = status.value
+                if has_status:  # the column is there but this cell is empty: say what was chosen
+                    outcome.warnings.append(f"Ô Trạng thái để trống: ghi là '{status.label}' theo các ngày đã có.")
             merged.setdefault("party_position", "member")
             exclude = None
         issues = validate_member(merged, book, today)

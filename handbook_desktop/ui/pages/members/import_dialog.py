@@ -82,11 +82,17 @@ class ImportDialog(QDialog):
                 verb=verb, sheet=plan.sheet, row=plan.header_row, **counts)
         )
         self.notes.setText("\n".join(plan.notes))
+        # A wrapped label is otherwise squeezed to one line by the table below it: reserve its lines.
+        metrics = self.notes.fontMetrics()
+        width = max(self.width(), 900) - 60
+        lines = sum(max(1, -(-metrics.horizontalAdvance(note) // width)) for note in plan.notes)
+        self.notes.setMinimumHeight(lines * metrics.lineSpacing() + 4 if plan.notes else 0)
         self.table.setRowCount(len(plan.rows))
         for index, row in enumerate(plan.rows):
             texts = [str(row.row_number), row.full_name, tr(ACTION_LABELS[row.action]), row.message]
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)
                 item.setBackground(QBrush(QColor(_COLOURS[row.action])))
                 self.table.setItem(index, column, item)
         self.table.resizeRowsToContents()

@@ -230,7 +230,10 @@ class MembersPage(QWidget):
         writable = not self.context.readonly
         self.add_button.setVisible(not trash)
         self.delete_button.setVisible(not trash)
+        self.import_button.setVisible(not trash)
+        self.template_button.setVisible(not trash)
         self.restore_button.setVisible(trash)
+        self.trash_button.setText(tr("Quay lại danh sách") if trash else tr("Thùng rác"))
         for button in (self.add_button, self.delete_button, self.restore_button, self.import_button):
             button.setEnabled(writable)
 
