@@ -77,3 +77,17 @@ def test_export_same_member_document_twice_keeps_number(demo_db, secretary, tmp_
     with demo_db.read() as session:
         rows = forms.register(session)
     assert [r["concerns_label"] for r in rows if r["form_code"] == "NQ-XT"] == [name]
+
+
+def test_demo_register_numbers_finalised_meetings_in_order(demo_db, secretary, tmp_path):
+    """The demo's minutes have numbers 01, 02… in date order; exporting one again keeps its number."""
+    from handbook_desktop.services.forms.build import export_form
+
+    with demo_db.read() as session:
+        rows = [r for r in forms.register(session) if r["doc_type"] == "BB"]
+    rows.sort(key=lambda r: (r["issued_on"], r["number"]))
+    assert [r["number"] for r in rows] == list(range(1, len(rows) + 1)) and rows
+    last = rows[-1]
+    out = export_form(demo_db, secretary, last["form_code"], tmp_path / "bb.docx", meeting_uuid=last["concerns_uuid"])
+    cell = Document(str(out)).tables[0].rows[0].cells[0]
+    assert f"Số {last['number_text']}" in [p.text for p in cell.paragraphs]

@@ -65,12 +65,22 @@ def test_export_phieu_dang_vien_for_a_member(qtbot, forms_page, tmp_path):
     assert "Đã lưu" in page.status.text()
 
 
+def _register_rows(page):
+    table = page.register_table
+    return [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+
+
 def test_numbered_form_appears_in_the_register(qtbot, forms_page):
     page = forms_page
+    before = _register_rows(page)
+    assert any(row[2] == "BB-SHCB" and row[0].endswith("-BB/CB") for row in before)  # the demo's minutes
     _select_code(page, "NQ-MCT")
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: page.register_table.rowCount() == 1, timeout=20000)
-    assert page.register_table.item(0, 0).text().endswith("-NQ/CB")
+    qtbot.waitUntil(lambda: page.register_table.rowCount() == len(before) + 1, timeout=20000)
+    added = [row for row in _register_rows(page) if row[2] == "NQ-MCT"]
+    assert len(added) == 1 and added[0][0].endswith("-NQ/CB")
+    taken = {row[0] for row in before if row[0].endswith("-NQ/CB")}
+    assert added[0][0] not in taken  # a number is never given twice
     _select_code(page, "NQ-MCT")
     qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
     assert "không thấy lỗi" in page.status.text()
