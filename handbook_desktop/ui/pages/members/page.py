@@ -50,7 +50,9 @@ class MembersPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setPlaceholderText(tr("Tìm theo tên (gõ không dấu cũng được), số thẻ, CCCD, điện thoại…"))
         self.search.textChanged.connect(self.apply_filter)
-        layout.addWidget(self.search)
+        search_row = QHBoxLayout()
+        search_row.addWidget(self.search, 1)
+        layout.addLayout(search_row)
 
         filters = QHBoxLayout()
         self.status_box = self._combo("statusFilter", [
@@ -69,9 +71,9 @@ class MembersPage(QWidget):
             with context.database.read() as session:
                 options = [(f"{name}", unit_id) for unit_id, _code, name in branches(session)]
             self.branch_box = self._combo("branchFilter", [(tr("Mọi chi bộ"), None)] + options)
-            self.branch_box.setMinimumWidth(220)
-            filters.addWidget(QLabel(tr("Chi bộ") + ":"))
-            filters.addWidget(self.branch_box)
+            self.branch_box.setMinimumContentsLength(22)
+            search_row.addWidget(QLabel(tr("Chi bộ") + ":"))
+            search_row.addWidget(self.branch_box)
         filters.addStretch(1)
         layout.addLayout(filters)
 
@@ -98,7 +100,9 @@ class MembersPage(QWidget):
         layout.addLayout(buttons)
 
         with context.database.read() as session:
-            columns = get_setting(session, COLUMNS_SETTING, DEFAULT_COLUMNS)
+            # A committee sees many branches: the branch column is shown until the user hides it.
+            default = DEFAULT_COLUMNS[:1] + ["unit"] + DEFAULT_COLUMNS[1:] if context.is_committee else DEFAULT_COLUMNS
+            columns = get_setting(session, COLUMNS_SETTING, default)
         self.model = MemberTableModel(context.database, columns, self)
         self.table = QTableView()
         self.table.setObjectName("memberTable")
@@ -135,6 +139,9 @@ class MembersPage(QWidget):
     def _combo(self, name: str, options) -> QComboBox:
         box = QComboBox()
         box.setObjectName(name)
+        # Long labels (branch names) must not push the window wider than an office screen.
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(9)
         for label, data in options:
             box.addItem(label, data)
         return box
