@@ -48,6 +48,7 @@ class OverviewPage(QWidget):
         self.context = context
         self.today = today or date.today()
         self.items = []
+        self._ticket = self._shown = 0
         self.setObjectName("overviewPage")
         layout = QVBoxLayout(self)
         self.title = QLabel()
@@ -127,9 +128,15 @@ class OverviewPage(QWidget):
         self.today = day
         self.refresh()
 
+    @property
+    def loading(self) -> bool:
+        return self._shown != self._ticket
+
     def refresh(self) -> None:
         today = self.today
         database = self.context.database
+        self._ticket += 1
+        ticket = self._ticket
 
         def work(_flag):
             from handbook_desktop.services.procedures.todo import todo
@@ -137,12 +144,15 @@ class OverviewPage(QWidget):
             info = database_info(database)
             with database.read() as session:
                 items = todo(session, today)
-            return info, items
+            return ticket, info, items
 
         self.context.runner.run(work, on_result=self._show)
 
     def _show(self, result) -> None:
-        info, items = result
+        ticket, info, items = result
+        if ticket != self._ticket:
+            return  # a newer list is on its way (another day, or a change since)
+        self._shown = ticket
         unit = info["unit"] or {}
         self.title.setText(unit.get("name", ""))
         self.summary.setText(

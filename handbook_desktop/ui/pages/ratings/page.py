@@ -18,6 +18,7 @@ class RatingsPage(QWidget):
         self.context = context
         self.today = today or date.today()
         self.setObjectName("ratingsPage")
+        self._ticket = self._shown = 0
         layout = QVBoxLayout(self)
         title = QLabel(tr("Đánh giá, xếp loại đảng viên"))
         title.setObjectName("pageTitle")
@@ -64,17 +65,27 @@ class RatingsPage(QWidget):
         self.year_box.setValue(day.year)
         self.refresh()
 
-    def refresh(self) -> None:
+    @property
+    def loading(self) -> bool:
+        return self._shown != self._ticket
+
+    def refresh(self, *_args) -> None:
         year = self.year_box.value()
+        self._ticket += 1
+        ticket = self._ticket
 
         def load(session):
             from handbook_desktop.services.procedures.ratings import summary
 
-            return summary(session, year)
+            return ticket, summary(session, year)
 
         run_read(self.context, load, self._show)
 
-    def _show(self, data) -> None:
+    def _show(self, loaded) -> None:
+        ticket, data = loaded
+        if ticket != self._ticket:
+            return  # an older request (another year, or before a change)
+        self._shown = ticket
         self.summary = data
         rows = []
         for row in data["rows"]:
