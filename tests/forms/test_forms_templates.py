@@ -83,3 +83,19 @@ def test_not_a_docx_is_reported(tmp_path):
     path.write_bytes(b"not a zip")
     problems = forms.check_template(path, "NQ-MCT")
     assert problems[0].severity == "error" and "không phải tệp Word" in problems[0].message
+
+
+def test_broken_user_copy_stops_the_export_with_the_place(tmp_path):
+    import pytest
+
+    from handbook_desktop.services.errors import UserError
+
+    copy = forms.make_user_copy("NQ-MCT")
+    _edit(copy, "-----", ["{{ member.ful_name }}"])
+    with pytest.raises(UserError, match=r"member\.ful_name") as caught:
+        forms.render_form("NQ-MCT", sample_context("NQ-MCT"), tmp_path / "x.docx")
+    assert "đoạn" in str(caught.value) and not (tmp_path / "x.docx").exists()
+    with pytest.raises(UserError):
+        from handbook_desktop.services.progress import drain
+
+        drain(forms.render_batch("NQ-MCT", [sample_context("NQ-MCT")], tmp_path / "all.docx"))

@@ -18,7 +18,7 @@ from lxml import etree
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.forms.catalog import find_form
 from handbook_desktop.services.forms.render import (
-    finish, jinja_env, margins_mm, nfc_context, render_form, template_error_message,
+    check_user_copy, finish, jinja_env, margins_mm, nfc_context, render_form, template_error_message,
 )
 from handbook_desktop.services.progress import CancelFlag, Progress, ProgressGen
 
@@ -101,6 +101,7 @@ def render_batch(code: str, contexts: list[dict], out_path, *, merge: bool = Tru
             written.append(render_form(entry.code, context, out / name, margins=margins))
             yield Progress(index + 1, total, f"Đã xuất {index + 1}/{total} tệp")
         return out
+    check_user_copy(entry, entry.template_path())
     compiled = _Compiled(entry.template_path())
     document = compiled.start_document(contexts[0])
     body = document.element.body

@@ -141,6 +141,20 @@ def render_to_document(template: Path, context: dict):
     return tpl.docx
 
 
+def check_user_copy(entry, template: Path) -> None:
+    """A template edited by a person is checked before use; its errors stop the export, with the place."""
+    if template.resolve() == entry.builtin_path.resolve():
+        return
+    from handbook_desktop.services.forms.check import check_template
+
+    errors = [problem for problem in check_template(template, entry.code) if problem.severity == "error"]
+    if errors:
+        listed = "; ".join(str(problem) for problem in errors[:3])
+        more = f" (và {len(errors) - 3} lỗi khác)" if len(errors) > 3 else ""
+        raise UserError(f"Bản sao mẫu {entry.code} ({template.name}) có lỗi: {listed}{more}. "
+                        "Hãy sửa bản sao hoặc bấm «Dùng lại mẫu gốc».")
+
+
 def render_form(code: str, context: dict, out_path, *, margins: dict | None = None,
                 template: Path | None = None) -> Path:
     """Fill form ``code`` (the user's copy if there is one) and save it as ``out_path`` (.docx)."""
@@ -148,6 +162,7 @@ def render_form(code: str, context: dict, out_path, *, margins: dict | None = No
     template = Path(template) if template else entry.template_path()
     if not template.is_file():
         raise UserError(f"Không tìm thấy tệp mẫu {template}.")
+    check_user_copy(entry, template)
     document = render_to_document(template, context)
     finish(document, margins or margins_mm())
     out = Path(out_path)
