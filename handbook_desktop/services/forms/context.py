@@ -74,9 +74,13 @@ def signer_context(unit_ctx: dict, *, deputy: bool = False) -> dict:
 
 def committee_of(body: str) -> str:
     """``Đảng bộ phường X`` → ``Đảng ủy phường X``: documents go to the committee of a đảng bộ."""
-    if body.lower().startswith("đảng bộ "):
-        return "Đảng ủy " + body[len("Đảng bộ "):]
-    return body
+    rest = body[len("Đảng bộ "):] if body.lower().startswith("đảng bộ ") else None
+    if rest is None:
+        return body
+    for prefix, committee in (("thành phố ", "Thành ủy "), ("tỉnh ", "Tỉnh ủy ")):
+        if rest.lower().startswith(prefix):
+            return committee + rest[len(prefix):]
+    return "Đảng ủy " + rest
 
 
 def default_recipients(unit_ctx: dict) -> list[str]:
