@@ -91,3 +91,16 @@ def test_demo_register_numbers_finalised_meetings_in_order(demo_db, secretary, t
     out = export_form(demo_db, secretary, last["form_code"], tmp_path / "bb.docx", meeting_uuid=last["concerns_uuid"])
     cell = Document(str(out)).tables[0].rows[0].cells[0]
     assert f"Số {last['number_text']}" in [p.text for p in cell.paragraphs]
+
+
+def test_viewer_exports_without_a_number(demo_db, viewer, tmp_path):
+    from handbook_desktop.services.forms.build import current_members, export_form
+
+    with demo_db.read() as session:
+        uuid = current_members(session)[0].uuid
+        before = len(forms.register(session))
+    out = export_form(demo_db, viewer, "NQ-XT", tmp_path / "v.docx", member_uuid=uuid, on=date(2026, 11, 20))
+    cell = Document(str(out)).tables[0].rows[0].cells[0]
+    assert "Số     -NQ/CB" in [p.text for p in cell.paragraphs]
+    with demo_db.read() as session:
+        assert len(forms.register(session)) == before

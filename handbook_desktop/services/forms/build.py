@@ -131,7 +131,19 @@ def build_context(session: Session, code: str, *, actor, member_uuid: str | None
 
 
 def export_form(database, actor, code: str, out_path, **options) -> Path:
-    """Build the context in one write transaction (the number is kept only if the file is written)."""
+    """Build the context in one write transaction (the number is kept only if the file is written).
+
+    Someone who may not write (a viewer, a database opened read-only) still gets the document, with
+    the number line left blank to be filled by hand.
+    """
+    entry = find_form(code)
+    numbered = entry.doc_type and actor.can("write") and not database.readonly and options.get("issue", True)
+    if not numbered:
+        options["issue"] = False
+        with database.read() as session:
+            context = build_context(session, code, actor=actor, **options)
+            margins = margins_mm(session, context["doc"]["date"])
+        return render_form(code, context, Path(out_path), margins=margins)
     with database.immediate() as session:
         context = build_context(session, code, actor=actor, **options)
         margins = margins_mm(session, context["doc"]["date"])
