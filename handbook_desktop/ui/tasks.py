@@ -112,8 +112,14 @@ class TaskRunner(QObject):
                     dialog.setLabelText(message)
 
 
+        def release() -> None:
+            # The job lives in the worker thread and may still be returning from run(): deleting it
+            # here (dropping the last reference) crashed the program; its own thread deletes it.
+            job.destroyed.connect(lambda *_: self._jobs.discard(job))
+            job.deleteLater()
+
         def finish(result: Any) -> None:
-            self._jobs.discard(job)
+            release()
             if dialog is not None:
                 dialog.reset()
                 dialog.deleteLater()
@@ -121,7 +127,7 @@ class TaskRunner(QObject):
                 on_result(result)
 
         def fail(error: BaseException) -> None:
-            self._jobs.discard(job)
+            release()
             if dialog is not None:
                 dialog.reset()
                 dialog.deleteLater()
