@@ -27,6 +27,8 @@ def register(sub) -> None:
     export.add_argument("--to", required=True, metavar="UNIT_CODE", help="mã đơn vị nhận")
     export.add_argument("--out", required=True, help="tệp gói (.hbsync); là thư mục thì dùng tên tự đặt")
     export.add_argument("--full", action="store_true", help="gửi toàn bộ dữ liệu thay vì chỉ phần thay đổi")
+    export.add_argument("--again", metavar="PACKAGE_ID",
+                        help="ghi lại nguyên vẹn một gói đã gửi (khi gói bị thất lạc): cùng mã, cùng số")
     export.add_argument("--json", action="store_true")
     export.set_defaults(handler=cmd_export)
 
@@ -83,7 +85,14 @@ def cmd_export(args) -> int:
     from handbook_desktop.services.sync.exchange import export_package
 
     with open_db(args) as database:
-        result = export_package(database, SYSTEM, _keyring(database), args.to, full=args.full)
+        if args.again:
+            from handbook_desktop.services.sync.exchange import reexport
+
+            result = reexport(database, args.again)
+            if result.recipient != args.to:
+                raise CommandError(f"Gói {args.again} đã gửi cho {result.recipient}, không phải {args.to}.")
+        else:
+            result = export_package(database, SYSTEM, _keyring(database), args.to, full=args.full)
     target = Path(args.out)
     if target.is_dir():
         target = target / result.file_name

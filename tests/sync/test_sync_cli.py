@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from sync_sites import BRANCH_A, COMMITTEE, PASSWORD, checksum
 from test_sync_roundtrip import add_members
@@ -35,6 +36,14 @@ def test_sync_from_the_command_line(branch_a, committee, tmp_path):
     exported = json.loads(done.stdout)
     assert exported["sequence"] == 1 and exported["counts"] == {"member": 2, "member_event": 2}
     assert "Nguy" not in exported["file_name"]
+    lost = tmp_path / "lai"
+    lost.mkdir()
+    done = run("--db", str(branch_a.path), "sync", "export", "--to", COMMITTEE, "--out", str(lost), "--again",
+               exported["package_id"], "--json")
+    assert done.returncode == 0, done.stderr
+    again = json.loads(done.stdout)
+    assert (again["package_id"], again["sequence"]) == (exported["package_id"], 1)
+    assert Path(again["file"]).read_bytes() == Path(exported["file"]).read_bytes()
     before = checksum(committee.path, skip=())
     done = run("--db", str(committee.path), "sync", "import", exported["file"], "--dry-run", "--json")
     assert done.returncode == 0, done.stderr

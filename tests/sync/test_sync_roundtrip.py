@@ -68,6 +68,11 @@ def test_round_trip_branch_committee_receipt_and_a_decision_back(branch_a, commi
     assert preview.totals["new"] == 6 and preview.totals["total"] == 6
     result = committee.receive(up)
     assert result.status == "applied" and result.totals["new"] == 6
+    from handbook_desktop import paths
+    from handbook_desktop.store.snapshot import integrity_ok
+
+    assert result.backup is not None and result.backup.parent == paths.backups_dir()
+    assert integrity_ok(result.backup)[0]
     assert records(committee) == records(branch_a)
     receipt = result.receipts[0].data
     back = branch_a.receive(receipt)
@@ -119,6 +124,10 @@ def test_a_gap_holds_the_later_package_and_names_the_missing_one(branch_a, commi
     held = committee.receive(third)
     assert held.status == "held" and held.missing == [2] and "thiếu gói số 2" in held.message
     assert {m["full_name"] for m in _names(committee)} == {"Một"}
+    from handbook_desktop.services.sync.committee import units_overview
+
+    (row,) = [r for r in units_overview(committee.database, date(2026, 11, 15)) if r["code"] == BRANCH_A]
+    assert row["held"] == [3] and row["last_sequence"] == 1
     done = committee.receive(second)
     assert done.status == "applied" and done.released == [3]
     assert {m["full_name"] for m in _names(committee)} == {"Một", "Hai", "Ba"}
