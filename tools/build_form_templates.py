@@ -139,7 +139,7 @@ def sign_sheet():
     header_block(d)
     title(d, "DANH SÁCH", "Đảng viên dự sinh hoạt chi bộ {{ meeting.kind_label }} {{ meeting.period_label }}",
           "{{ meeting.date|date_words|capitalize }}, tại {{ meeting.place }}")
-    grid_table(d, [("STT", 12), ("Họ và tên", 52), ("Chức vụ, tình trạng", 44), ("Ký tên", 30), ("Ghi chú", 22)],
+    grid_table(d, [("STT", 11), ("Họ và tên", 46), ("Chức vụ, tình trạng", 57), ("Ký tên", 30), ("Ghi chú", 16)],
                ["{{ loop.index }}", "<{{ person.name }}", "<{{ person.position_label }}{% if person.status_label %}; "
                 "{{ person.status_label|lower }}{% endif %}", "", ""], "person in meeting.roster",
                size=12, row_height_mm=10)
@@ -236,13 +236,15 @@ def _branch_case(d, *, summary: str, opening: str, decision: str, extra_intro: s
     para(d, "1. Về người được xem xét:", bold=True, indent=None)
     _member_intro(d, extra_intro)
     tag(d, "if case.reason")
-    para(d, "2. Lý do: {{ case.reason }}")
+    para(d, "2. Lý do:", bold=True, indent=None, keep_next=True)
+    para(d, "{{ case.reason }}")
     tag(d, "else")
-    para(d, "2. Ưu, khuyết điểm chính:")
+    para(d, "2. Ưu, khuyết điểm chính:", bold=True, indent=None, keep_next=True)
     para(d, "- Ưu điểm: {{ case.strengths|dots }}")
     para(d, "- Khuyết điểm: {{ case.weaknesses|dots }}")
     tag(d, "endif")
-    para(d, "3. Kết quả biểu quyết: số đảng viên chính thức tán thành {{ case.vote.votes_for }}/"
+    para(d, "3. Kết quả biểu quyết:", bold=True, indent=None, keep_next=True)
+    para(d, "Số đảng viên chính thức tán thành {{ case.vote.votes_for }}/"
             "{{ case.vote.denominator }} đồng chí, đạt {{ case.vote.votes_for|percent(case.vote.denominator) }}%; "
             "không tán thành {{ case.vote.votes_against }} đồng chí; không biểu quyết {{ case.vote.abstain }} đồng chí "
             "(cần {{ case.vote.required }} đồng chí tán thành: {{ case.vote.kind_label|lower }}).")
