@@ -175,3 +175,11 @@ def test_unknown_code_is_a_vietnamese_error():
     with pytest.raises(UserError, match="Không có biểu mẫu"):
         forms.find_form("XYZ")
     assert forms.find_form("bb-shcd").code == "BB-SHCĐ"
+
+
+def test_multiline_text_keeps_its_lines(tmp_path):
+    context = sample_context("BB-SHCB")
+    context["meeting"]["agenda"][1]["content"] = "Dòng một.\nDòng hai & <ba>."
+    out = forms.render_form("BB-SHCB", context, tmp_path / "nl.docx")
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode("utf-8")
+    assert "Dòng một.</w:t><w:br/>" in xml and "Dòng hai &amp; &lt;ba&gt;." in xml
