@@ -96,7 +96,7 @@ def set_attendance(
     rejudge_votes(session, meeting)
 
 
-def mark_all_present(session: Session, actor, meeting_uuid: str) -> int:
+def mark_all_present(session: Session, actor, meeting_uuid: str, *, reason: str | None = None) -> int:
     """Mark everyone not yet marked (except exempt and away members) present; returns how many."""
     actor.require("write")
     meeting = get_meeting(session, meeting_uuid)
@@ -105,7 +105,8 @@ def mark_all_present(session: Session, actor, meeting_uuid: str) -> int:
         if line.deleted_at is None and line.attendance is None and line.member_status not in (
             MemberStatus.TEMPORARILY_AWAY.value, MemberStatus.EXEMPT.value
         ):
-            set_attendance(session, actor, meeting_uuid, line.member.uuid, Attendance.PRESENT.value)
+            set_attendance(session, actor, meeting_uuid, line.member.uuid, Attendance.PRESENT.value,
+                           amend_reason=reason)
             count += 1
     return count
 

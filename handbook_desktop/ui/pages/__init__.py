@@ -19,6 +19,7 @@ PAGE_MODULES = [
     "handbook_desktop.ui.pages.settings",
     "handbook_desktop.ui.pages.overview",
     "handbook_desktop.ui.pages.members",
+    "handbook_desktop.ui.pages.meetings",
     "handbook_desktop.ui.pages.procedures",
     "handbook_desktop.ui.pages.dues",
     "handbook_desktop.ui.pages.ratings",

@@ -1,0 +1,249 @@
+"""Sinh hoạt chi bộ: meetings of the year, the compliance strip, planning, screening; opens a meeting."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from handbook_desktop.domain.dates import format_date
+from handbook_desktop.domain.meetings import MeetingKind, MeetingState
+from handbook_desktop.services import meetings as svc
+from handbook_desktop.ui.errors import show_error
+from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.pages.meetings.dialogs import PlanDialog
+from handbook_desktop.ui.pages.meetings.editor import MeetingEditor
+
+STRIP_COLOURS = {"ok": ("#2e7d32", "#ffffff"), "missing": ("#c62828", "#ffffff"), "open": ("#f2c14e", "#3a1a00"),
+                 "future": ("#eeeeee", "#777777")}
+STRIP_WORDS = {"ok": "đã họp", "missing": "thiếu", "open": "chưa họp", "future": "chưa đến"}
+
+
+class ComplianceStrip(QFrame):
+    """Each month: a regular meeting held? Each quarter: a thematic one?"""
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("complianceStrip")
+        grid = QGridLayout(self)
+        grid.setSpacing(3)
+        grid.addWidget(QLabel(tr("Thường kỳ")), 0, 0)
+        grid.addWidget(QLabel(tr("Chuyên đề")), 1, 0)
+        self.months: list[QLabel] = []
+        self.quarters: list[QLabel] = []
+        for month in range(12):
+            label = QLabel()
+            label.setObjectName(f"month_{month + 1}")
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setMinimumWidth(54)
+            grid.addWidget(label, 0, month + 1)
+            self.months.append(label)
+        for quarter in range(4):
+            label = QLabel()
+            label.setObjectName(f"quarter_{quarter + 1}")
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            grid.addWidget(label, 1, 3 * quarter + 1, 1, 3)
+            self.quarters.append(label)
+
+    def show(self, strip) -> None:  # noqa: A003 - a strip "shows" a compliance record
+        super().show()
+        for label, period in zip(self.months, strip.months):
+            self._paint(label, f"T{period.index}", period)
+        for label, period in zip(self.quarters, strip.quarters):
+            self._paint(label, tr("Quý {q}").format(q=period.index), period)
+
+    @staticmethod
+    def _paint(label: QLabel, name: str, period) -> None:
+        background, colour = STRIP_COLOURS[period.status]
+        label.setText(f"{name}\n{tr(STRIP_WORDS[period.status])}")
+        label.setProperty("status", period.status)
+        label.setToolTip(tr("{n} buổi").format(n=period.count))
+        label.setStyleSheet(f"background:{background};color:{colour};border-radius:3px;padding:2px 4px;")
+
+
+class MeetingsPage(QWidget):
+    COLUMNS = ["Ngày", "Loại", "Chuyên đề / nội dung", "Trạng thái", "Có mặt / phải dự", "Vắng có lý do",
+               "Vắng không lý do", "Biểu quyết"]
+
+    def __init__(self, context, today: date | None = None):
+        super().__init__()
+        self.context = context
+        self._today = today
+        self.rows: list = []
+        self.members: list = []
+        self.setObjectName("meetingsPage")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack)
+        self.list_view = QWidget()
+        layout = QVBoxLayout(self.list_view)
+        title = QLabel(tr("Sinh hoạt chi bộ"))
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(tr("Năm")))
+        self.year = QSpinBox()
+        self.year.setObjectName("yearBox")
+        self.year.setRange(2000, 2100)
+        self.year.setValue(self.today().year)
+        self.year.valueChanged.connect(lambda _v: self.reload())
+        bar.addWidget(self.year)
+        self.unit = QComboBox()
+        self.unit.setObjectName("unitBox")
+        self.unit.setVisible(context.is_committee)
+        self.unit.currentIndexChanged.connect(lambda _i: self.reload())
+        bar.addWidget(self.unit)
+        bar.addStretch(1)
+        self.screening_button = QPushButton(tr("Rà soát vắng sinh hoạt…"))
+        self.screening_button.setObjectName("screeningButton")
+        self.screening_button.clicked.connect(self.show_screening)
+        bar.addWidget(self.screening_button)
+        self.plan_button = QPushButton(tr("Lập kế hoạch họp…"))
+        self.plan_button.setObjectName("planButton")
+        self.plan_button.clicked.connect(self.plan_meeting)
+        self.plan_button.setEnabled(not context.readonly)
+        bar.addWidget(self.plan_button)
+        layout.addLayout(bar)
+        self.strip = ComplianceStrip()
+        layout.addWidget(self.strip)
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setObjectName("meetingTable")
+        self.table.setHorizontalHeaderLabels([tr(c) for c in self.COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(lambda index: self.open_row(index.row()))
+        self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
+        layout.addWidget(self.table, 1)
+        hint = QLabel(tr("Enter hoặc bấm đúp để mở buổi sinh hoạt: điểm danh, biên bản, biểu quyết, văn bản."))
+        hint.setObjectName("hint")
+        layout.addWidget(hint)
+        self.stack.addWidget(self.list_view)
+        self.editor = MeetingEditor(context)
+        self.editor.back.connect(self.show_list)
+        self.stack.addWidget(self.editor)
+        context.hub.changed.connect(self._on_changed)
+        self.loading = 0
+        self._units_loaded = False
+        self.reload()
+
+    def today(self) -> date:
+        return self._today or date.today()
+
+    def _on_changed(self, what: str) -> None:
+        if what in ("member", "meeting", "sync") and self.stack.currentWidget() is self.list_view:
+            self.reload()
+
+    def unit_code(self) -> str | None:
+        return self.unit.currentData() if self.context.is_committee else None
+
+    def reload(self) -> None:
+        year, unit_code, on = self.year.value(), self.unit_code(), self.today()
+        database = self.context.database
+        self.loading += 1
+
+        def work(_flag):
+            with database.read() as session:
+                units = [(u.code, u.name) for u in svc.queries.meeting_units(session)]
+                code = unit_code or (units[0][0] if units else None)
+                rows = svc.list_meetings(session, year=year, unit_code=code)
+                strip = svc.compliance_for(session, year, on, code).get(code) if code else None
+                members = svc.member_choices(session, code)
+            return units, rows, strip, members
+
+        self.context.runner.run(work, on_result=self._loaded, on_error=self._failed, parent=self)
+
+    def _failed(self, error) -> None:
+        self.loading -= 1
+        show_error(self, error)
+
+    def _loaded(self, result) -> None:
+        self.loading -= 1
+        units, rows, strip, members = result
+        if self.context.is_committee and not self._units_loaded:
+            self._units_loaded = True
+            self.unit.blockSignals(True)
+            for code, name in units:
+                self.unit.addItem(f"{name} ({code})", code)
+            self.unit.blockSignals(False)
+        self.rows, self.members = rows, members
+        if strip is not None:
+            self.strip.show(strip)
+        self.table.setRowCount(len(rows))
+        for row, m in enumerate(rows):
+            values = [format_date(m.meeting_date), tr(MeetingKind(m.kind).label), m.topic or "",
+                      tr(MeetingState(m.state).label), f"{m.present}/{m.expected}" if m.state != "planned" else "",
+                      str(m.absent_excused) if m.state != "planned" else "",
+                      str(m.absent_unexcused) if m.state != "planned" else "", str(m.votes or "")]
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, m.uuid)
+                if column == 6 and m.absent_unexcused:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                self.table.setItem(row, column, item)
+
+    def open_row(self, row: int) -> None:
+        if 0 <= row < len(self.rows):
+            self.open_meeting(self.rows[row].uuid)
+
+    def open_meeting(self, uuid: str) -> MeetingEditor:
+        self.editor.open(uuid)
+        self.stack.setCurrentWidget(self.editor)
+        return self.editor
+
+    def show_list(self) -> None:
+        self.stack.setCurrentWidget(self.list_view)
+        self.reload()
+
+    def plan_meeting(self) -> PlanDialog:
+        day = self.today()
+        dialog = PlanDialog(self.members, default_day=day, parent=self)
+        dialog.accepted.connect(lambda: self._create(dialog.result_values))
+        dialog.open()
+        return dialog
+
+    def _create(self, values: dict | None) -> None:
+        if not values:
+            return
+        database, actor, unit_code = self.context.database, self.context.actor, self.unit_code()
+
+        def work(_flag):
+            with database.session() as session:
+                return svc.create_meeting(session, actor, unit_code=unit_code, **values)
+
+        def done(uuid):
+            self.context.hub.changed.emit("meeting")
+            if values["meeting_date"].year != self.year.value():
+                self.year.setValue(values["meeting_date"].year)
+            self.open_meeting(uuid)
+
+        self.context.runner.run(work, on_result=done, on_error=lambda e: show_error(self, e), parent=self)
+
+    # --- screening ------------------------------------------------------------------------------
+    def show_screening(self):
+        from handbook_desktop.ui.pages.meetings.screening import ScreeningDialog
+
+        dialog = ScreeningDialog(self.context, self.year.value(), self.today(), parent=self)
+        dialog.open()
+        return dialog

@@ -1,0 +1,271 @@
+"""The Sinh hoạt chi bộ page driven as a secretary would: plan, roll call by keyboard, minutes with two
+speakers, a vote that passes and one that fails, finalise, an edit that becomes an amendment, and
+the minutes exported to Word and read back."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from docx import Document
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+
+TODAY = date(2026, 3, 20)
+
+
+def _context(database, actor):
+    from handbook_desktop.ui.context import AppContext, ChangeHub
+    from handbook_desktop.ui.tasks import TaskRunner
+
+    home = database.home_unit()
+    return AppContext(database, actor, TaskRunner(), ChangeHub(), home.code, home.name, home.level)
+
+
+@pytest.fixture
+def shown_errors(monkeypatch):
+    """Error dialogs replaced at their factory: the message is kept and the test can read it."""
+    from handbook_desktop.ui import errors
+
+    shown = []
+
+    def record(parent, error, title=""):
+        shown.append(errors.user_text(error))
+
+    for module in ("editor", "page", "documents", "screening"):
+        monkeypatch.setattr(f"handbook_desktop.ui.pages.meetings.{module}.show_error", record)
+    return shown
+
+
+@pytest.fixture
+def page_for(qtbot, secretary, shown_errors):
+    made = []
+
+    def make(database, actor=secretary, today=TODAY):
+        from handbook_desktop.ui.app import application
+        from handbook_desktop.ui.pages.meetings.page import MeetingsPage
+
+        application([])
+        context = _context(database, actor)
+        page = MeetingsPage(context, today=today)
+        qtbot.addWidget(page)
+        page.resize(1280, 860)
+        page.show()
+        made.append(context)
+        qtbot.waitUntil(lambda: page.loading == 0, timeout=10_000)
+        return page
+
+    yield make
+    for context in made:
+        context.runner.shutdown()
+
+
+def answer_modal(qtbot, kind, act):
+    """When a modal dialog of ``kind`` appears, ``act(dialog)`` (a person answering it)."""
+    seen = []
+
+    def poll():
+        widget = QApplication.activeModalWidget()
+        if isinstance(widget, kind) and not seen:
+            seen.append(widget)
+            act(widget)
+        elif not seen:
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(20, poll)
+    return seen
+
+
+def idle(qtbot, editor, errors=None):
+    qtbot.waitUntil(lambda: editor.busy == 0, timeout=10_000)
+    if errors is not None:
+        assert errors == []
+
+
+def row_of(table, name):
+    for row in range(table.rowCount()):
+        if table.item(row, 1).text() == name:
+            return row
+    raise AssertionError(name)
+
+
+def test_plan_roll_call_minutes_votes_finalise_amend_export(qtbot, branch, page_for, handbook_home, type_text,
+                                                           shown_errors):
+    from handbook_desktop.ui.pages.meetings.dialogs import ReasonDialog
+
+    database, people = branch
+    page = page_for(database)
+
+    # --- plan ------------------------------------------------------------------------------------
+    qtbot.mouseClick(page.plan_button, Qt.MouseButton.LeftButton)
+    from handbook_desktop.ui.pages.meetings.dialogs import PlanDialog
+
+    dialog = next(w for w in page.findChildren(PlanDialog))
+    form = dialog.form
+    form.date.clear()
+    type_text(form.date, "05/03/2026")
+    form.start.clear()
+    type_text(form.start, "19:30")
+    type_text(form.place, "Nhà văn hóa tổ dân phố số 5")
+    form.chair.setCurrentIndex(form.chair.findText("Nguyễn Văn An"))
+    form.recorder.setCurrentIndex(form.recorder.findText("Trần Thị Bình"))
+    type_text(form.guests, "Đồng chí Trần Văn Khách — Đảng ủy viên phường")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    editor = page.editor
+    qtbot.waitUntil(lambda: editor.detail is not None and page.stack.currentWidget() is editor, timeout=10_000)
+    idle(qtbot, editor, shown_errors)
+    assert "Dự kiến" in editor.title.text()
+
+    # --- roll call by keyboard -----------------------------------------------------------------
+    editor.tabs.setCurrentWidget(editor.roll_tab)
+    roll = editor.roll_tab
+    table = roll.table
+    names = [table.item(r, 1).text() for r in range(table.rowCount())]
+    assert names[-1] == "Lý Thị Nga"  # the visiting member comes last
+    assert {roll.apart_table.item(r, 1).text() for r in range(roll.apart_table.rowCount())} == {
+        "Đỗ Văn Khánh", "Ngô Thị Lan"}
+    table.setFocus()
+    table.setCurrentCell(0, 1)
+    for row, name in enumerate(names):
+        assert table.currentRow() == row
+        if name == "Bùi Thị Hoa":
+            qtbot.keyClick(table, Qt.Key.Key_P)
+            assert "Bùi Thị Hoa" in roll.reason_label.text() and roll.pending is not None
+            type_text(roll.reason, "Đi công tác Đà Nẵng")
+            qtbot.keyClick(roll.reason, Qt.Key.Key_Return)
+        elif name == "Vũ Thị Giang":
+            qtbot.keyClick(table, Qt.Key.Key_K)
+        elif name == "Hoàng Văn Em":
+            qtbot.keyClick(table, Qt.Key.Key_M)
+        else:
+            qtbot.keyClick(table, Qt.Key.Key_C)
+        idle(qtbot, editor, shown_errors)
+    assert table.item(row_of(table, "Bùi Thị Hoa"), 4).text() == "Đi công tác Đà Nẵng"
+    assert "đến muộn" in table.item(row_of(table, "Hoàng Văn Em"), 3).text()
+    block = editor.block.text()
+    # 8 official: Hoa excused -> denominator 7 (exempt absent and the member away never count);
+    # present: 6 official + 1 probationary, and the visiting member counted apart
+    assert "mẫu số biểu quyết 7" in block
+    assert "có mặt 7" in block and "tạm thời đến 1)" in block and "vắng không lý do 1" in block
+    assert "Vũ Thị Giang" in editor.warnings.text()
+
+    # --- minutes with two speakers --------------------------------------------------------------
+    editor.tabs.setCurrentWidget(editor.minutes_tab)
+    minutes = editor.minutes_tab
+    minutes.sections.setCurrentRow(3)  # 4. Thảo luận
+    assert "Thảo luận" in minutes.section_title.text()
+    type_text(minutes.content, "Chi bộ thảo luận báo cáo tháng 2.")
+    type_text(minutes.conclusion, "Chi bộ thống nhất các nhiệm vụ tháng 3.")
+    qtbot.mouseClick(minutes.save_section_button, Qt.MouseButton.LeftButton)
+    idle(qtbot, editor, shown_errors)
+    for speaker, said in (("Lê Văn Cường", "Đề nghị tăng cường phòng cháy."),
+                          ("Đồng chí Trần Văn Khách — Đảng ủy viên phường", "Ghi nhận kết quả của chi bộ.")):
+        minutes.speaker.lineEdit().clear()
+        type_text(minutes.speaker.lineEdit(), speaker)
+        type_text(minutes.speech_text, said)
+        qtbot.keyClick(minutes.speech_text, Qt.Key.Key_Return)
+        idle(qtbot, editor, shown_errors)
+    assert minutes.speeches.rowCount() == 2
+    assert minutes.speeches.item(0, 0).text() == "Lê Văn Cường"
+    item = editor.detail.agenda[3]
+    assert item.speeches[0].member_uuid == people["Lê Văn Cường"]
+    assert item.speeches[1].member_uuid is None and "Khách" in item.speeches[1].speaker_name
+    minutes.end_time.clear()
+    type_text(minutes.end_time, "21:15")
+    minutes.rating.setCurrentIndex(minutes.rating.findText("Tốt"))
+    qtbot.mouseClick(minutes.save_closing_button, Qt.MouseButton.LeftButton)
+    idle(qtbot, editor, shown_errors)
+    assert "105 phút" in minutes.duration.text()
+
+    # --- votes: one passes, one fails ----------------------------------------------------------
+    editor.tabs.setCurrentWidget(editor.votes_tab)
+    votes = editor.votes_tab
+    for subject, kind, for_, against in (("Thông qua Nghị quyết tháng 3", "resolution", 4, 2),
+                                         ("Đề nghị kết nạp quần chúng Nguyễn Thị Mới", "admission", 4, 2)):
+        type_text(votes.subject, subject)
+        votes.kind.setCurrentIndex(votes.kind.findData(kind))
+        votes.votes_for.clear()
+        type_text(votes.votes_for, str(for_))
+        votes.votes_against.clear()
+        type_text(votes.votes_against, str(against))
+        qtbot.mouseClick(votes.record_button, Qt.MouseButton.LeftButton)
+        idle(qtbot, editor, shown_errors)
+    assert votes.table.rowCount() == 2
+    assert [votes.table.item(r, 6).text() for r in range(2)] == ["Thông qua", "Không thông qua"]
+    assert [votes.table.item(r, 5).text() for r in range(2)] == ["7 / 4", "7 / 5"]
+
+    # --- finalise, then an edit becomes an amendment ---------------------------------------------
+    answer_modal(qtbot, QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    qtbot.mouseClick(editor.finalise_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.detail.summary.state == "finalised", timeout=10_000)
+    assert "Đã chốt biên bản" in editor.title.text()
+    editor.tabs.setCurrentWidget(editor.minutes_tab)
+    minutes.end_time.clear()
+    type_text(minutes.end_time, "21:30")
+
+    def give_reason(dialog):
+        type_text(dialog.reason, "Thư ký ghi nhầm giờ kết thúc")
+        qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+
+    seen = answer_modal(qtbot, ReasonDialog, give_reason)
+    qtbot.mouseClick(minutes.save_closing_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.documents_tab.amendments.rowCount() == 1, timeout=10_000)
+    idle(qtbot, editor, shown_errors)
+    assert seen
+    amendments = editor.documents_tab.amendments
+    assert amendments.item(0, 1).text() == "admin"
+    assert amendments.item(0, 3).text() == "21:15 → 21:30"
+    assert amendments.item(0, 4).text() == "Thư ký ghi nhầm giờ kết thúc"
+    assert editor.detail.summary.end_time == "21:30"
+
+    # --- the minutes in Word, read back ------------------------------------------------------------
+    editor.tabs.setCurrentWidget(editor.documents_tab)
+    docs = editor.documents_tab
+    docs.dont_open = True
+    button = docs.doc_buttons["BB-SHCB"]
+    qtbot.waitUntil(lambda: button.isVisible() and button.width() > 100)  # the tab laid out
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)  # the keyboard way to press a button
+    qtbot.waitUntil(lambda: docs.last_file is not None or bool(shown_errors), timeout=30_000)
+    assert shown_errors == []
+    text = "\n".join(p.text for p in Document(str(docs.last_file)).paragraphs)
+    assert "19 giờ 30" in text and "21 giờ 30" in text
+    assert "Bùi Thị Hoa: Đi công tác Đà Nẵng" in text
+    assert "Vũ Thị Giang" in text
+    assert "Có mặt: 8 đồng chí (chính thức: 6; dự bị: 1; sinh hoạt tạm thời: 1)" in text
+    assert "tán thành 4/7 đồng chí" in text
+    assert "Số tán thành cần đạt: 4. Kết quả: được thông qua." in text
+    assert "Số tán thành cần đạt: 5. Kết quả: không được thông qua." in text
+    assert "Lê Văn Cường: Đề nghị tăng cường phòng cháy." in text
+    assert "Trần Văn Khách" in text and "{{" not in text
+
+    # --- back to the list: the month is counted ---------------------------------------------------
+    qtbot.mouseClick(editor.back_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.loading == 0 and page.table.rowCount() == 1, timeout=10_000)
+    assert page.strip.months[2].property("status") == "ok"
+    assert page.strip.months[0].property("status") == "missing"
+    assert page.strip.quarters[0].property("status") == "open"
+
+
+def test_viewer_cannot_plan_or_mark(qtbot, branch, page_for, viewer, secretary, shown_errors):
+    from handbook_desktop.services import meetings as svc
+
+    database, people = branch
+    with database.session() as session:
+        uuid = svc.create_meeting(session, secretary, kind="regular", meeting_date=date(2026, 3, 5))
+    page = page_for(database, actor=viewer)
+    assert not page.plan_button.isEnabled()
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
+    page.table.setFocus()
+    page.table.setCurrentCell(0, 0)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    editor = page.editor
+    qtbot.waitUntil(lambda: editor.detail is not None, timeout=10_000)
+    idle(qtbot, editor, shown_errors)
+    assert editor.detail.uuid == uuid
+    roll = editor.roll_tab
+    roll.table.setFocus()
+    qtbot.keyClick(roll.table, Qt.Key.Key_C)
+    idle(qtbot, editor, shown_errors)
+    assert all(line.attendance is None for line in editor.detail.roll)
+    assert not roll.present_button.isEnabled()
