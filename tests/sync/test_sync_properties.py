@@ -83,6 +83,7 @@ def test_incremental_packages_leave_the_committee_as_one_full_snapshot(_sync_tem
 
 KILL_SCRIPT = r"""
 import os, sys, time
+from pathlib import Path
 from handbook_desktop.services.auth import Actor
 from handbook_desktop.services.sync.importer import import_package
 from handbook_desktop.services.sync.keys import unlock

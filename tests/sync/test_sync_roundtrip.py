@@ -86,7 +86,8 @@ def test_round_trip_branch_committee_receipt_and_a_decision_back(branch_a, commi
     edit(committee, uuids[0], official_date=date(2026, 3, 1), party_card_number="123456")
     down = committee.send(BRANCH_A)
     result = branch_a.receive(down)
-    assert result.totals["changed"] == 1, result.public()
+    assert [plan.uuid for plan in result.plans if plan.table == "member" and plan.outcome == "changed"] == [uuids[0]]
+    assert result.totals["conflict"] == 0 and result.totals["rejected"] == 0, result.public()
     assert member(branch_a, uuids[0])["party_card_number"] == "123456"
     assert records(committee) == records(branch_a)
     # And the branch's next package does not echo it back.

@@ -119,6 +119,10 @@ class Planner:
         owner = item.ownership.owner if name == "deleted_at" else item.ownership.owner_of(name)
         return owner == SHARED or owner == self.sender_side
 
+    def owned_by_sender(self, item: SyncedTable, name: str) -> bool:
+        owner = item.ownership.owner if name == "deleted_at" else item.ownership.owner_of(name)
+        return owner == self.sender_side
+
     def plan(self, records: list[dict]) -> list[RecordPlan]:
         by_table: dict[str, list[dict]] = {}
         plans: list[RecordPlan] = []
@@ -319,6 +323,9 @@ class Planner:
             if not self.allowed(item, name):
                 rejected.append(name)
                 continue
+            if conflict and self.owned_by_sender(item, name):
+                # Ownership decides: the owner's value wins, shown in the preview as a change.
+                conflict, take = False, True
             if conflict:
                 plan.conflicts.append((name, None if base is None else base.get(name), ours.get(name), value))
             elif take:

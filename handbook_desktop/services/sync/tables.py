@@ -47,7 +47,9 @@ class Ownership:
 # ratings; the committee owns decisions (admission and official decision numbers and dates, card
 # numbers, transfers between branches) and rules.
 OWNERSHIP: dict[str, Ownership] = {
-    "unit": Ownership(owner=COMMITTEE, down_only=True, local_fields=frozenset({"is_home"}), natural_key=("code",)),
+    # A unit's place name, term start and header text are kept by the installation that prints with them.
+    "unit": Ownership(owner=COMMITTEE, down_only=True, natural_key=("code",),
+                      local_fields=frozenset({"is_home", "place_name", "term_start", "higher_body_name"})),
     "rule": Ownership(owner=COMMITTEE, down_only=True, natural_key=("key", "effective_from")),
     "member": Ownership(
         owner=BRANCH,
