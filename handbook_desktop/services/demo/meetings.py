@@ -117,11 +117,14 @@ def _branch(context, connection, ids: _Ids, unit, members, first_branch: bool, n
         planted_unexcused, planted_excused = rng.sample(candidates, 2)
     plan = _plan(rng, today, first_branch)
     held = [d for d, _ in plan if d <= today]
+    # Three months of this year in which the planted member stays away without a reason.
+    this_year = sorted({d.month: d for d, k in plan if d <= today and d.year == today.year
+                        and k in ("regular", "combined")}.values())
+    unexcused_days = set(rng.sample(this_year, 3)) if len(this_year) >= 3 else set()
     last_held = held[-1] if held else None
     place = rng.choice(PLACES)
     meetings, attendance, agenda, speeches, votes = [], [], [], [], []
     excused_run = 0
-    unexcused_months: set[int] = set()
     for meeting_date, kind in plan:
         meeting_id = ids.take(Meeting)
         state = "planned" if meeting_date > today else ("held" if meeting_date == last_held else "finalised")
@@ -154,10 +157,8 @@ def _branch(context, connection, ids: _Ids, unit, members, first_branch: bool, n
                 if member.status == EXEMPT:
                     mark = "present" if roll < 0.25 else None
                 elif planted_unexcused is not None and member.id == planted_unexcused.id and \
-                        meeting_date.year == today.year and kind != "extraordinary" and \
-                        len(unexcused_months) < 3 and meeting_date.month not in unexcused_months and roll < 0.6:
+                        meeting_date in unexcused_days:
                     mark = "absent_unexcused"
-                    unexcused_months.add(meeting_date.month)
                 elif planted_excused is not None and member.id == planted_excused.id and \
                         meeting_date.year == today.year and 4 <= meeting_date.month and excused_run < 4:
                     mark, reason = "absent_excused", "Nằm viện điều trị dài ngày"
