@@ -51,21 +51,24 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _prefix(column, text: str):
-    """``column`` starts with ``text``, written as a range so that the column's index serves it."""
+def _prefix(column, text: str, dialect: str = "sqlite"):
+    """``column`` starts with ``text``. On SQLite a range, so that the column's index serves it (its
+    binary order is plain); elsewhere LIKE, because a locale collation may skip the dots of a card number."""
+    if dialect != "sqlite":
+        return column.like(f"{_escape_like(text)}%", escape="\\")
     return and_(column >= text, column < text + "\U0010ffff")
 
 
-def _number_condition(digits: str):
-    options = [_prefix(Member.phone, digits), _prefix(Member.party_card_number, digits)]
+def _number_condition(digits: str, dialect: str = "sqlite"):
+    options = [_prefix(Member.phone, digits, dialect), _prefix(Member.party_card_number, digits, dialect)]
     if len(digits) >= 2:
-        options.append(_prefix(Member.party_card_number, f"{digits[:2]}.{digits[2:]}".rstrip(".")))
+        options.append(_prefix(Member.party_card_number, f"{digits[:2]}.{digits[2:]}".rstrip("."), dialect))
     if len(digits) == 12:
         options.append(Member.national_id == digits)
     return or_(*options)
 
 
-def search_condition(text: str):
+def search_condition(text: str, dialect: str = "sqlite"):
     """The WHERE clause for what the user typed; ``None`` when nothing was typed."""
     raw = (text or "").strip()
     if not raw:
@@ -73,20 +76,20 @@ def search_condition(text: str):
     if not any(ch.isalpha() for ch in raw):
         digits = _NOT_DIGITS.sub("", raw)
         if digits.isdigit():
-            return _number_condition(digits)
+            return _number_condition(digits, dialect)
     conditions = []
     for token in fold(raw).split(" "):
         compact = _NOT_DIGITS.sub("", token)
         if compact.isdigit():
-            conditions.append(_number_condition(compact))
+            conditions.append(_number_condition(compact, dialect))
         elif token:
             conditions.append(Member.name_fold.like(f"%{_escape_like(token)}%", escape="\\"))
     return and_(*conditions) if conditions else None
 
 
-def _apply(statement: Select, flt: MemberFilter) -> Select:
+def _apply(statement: Select, flt: MemberFilter, dialect: str = "sqlite") -> Select:
     statement = statement.where(Member.deleted_at.is_not(None) if flt.deleted else Member.deleted_at.is_(None))
-    condition = search_condition(flt.search)
+    condition = search_condition(flt.search, dialect)
     if condition is not None:
         statement = statement.where(condition)
     if flt.statuses:
@@ -104,12 +107,16 @@ def _apply(statement: Select, flt: MemberFilter) -> Select:
     return statement
 
 
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
 def count_members(session: Session, flt: MemberFilter) -> int:
-    return session.scalar(_apply(select(func.count(Member.id)), flt)) or 0
+    return session.scalar(_apply(select(func.count(Member.id)), flt, _dialect(session))) or 0
 
 
 def member_ids(session: Session, flt: MemberFilter, offset: int = 0, limit: int | None = None) -> list[int]:
-    statement = _apply(select(Member.id), flt).order_by(Member.name_sort, Member.id).offset(offset)
+    statement = _apply(select(Member.id), flt, _dialect(session)).order_by(Member.name_sort, Member.id).offset(offset)
     if limit is not None:
         statement = statement.limit(limit)
     return list(session.scalars(statement))
