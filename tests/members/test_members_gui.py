@@ -309,3 +309,28 @@ def test_export_writes_the_filtered_list(qtbot, demo_db, page_for, tmp_path):
     assert names == expected and done == [len(expected)]
     cccd = sheet.cell(row=5, column=header.index("Số CCCD") + 1)
     assert cccd.data_type == "s" and len(cccd.value) == 12  # the full number, as text
+
+
+def test_a_photo_is_optional_and_kept_when_chosen(qtbot, db, page_for, add_member, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+
+    from handbook_desktop.services.members import get_member
+    from handbook_desktop.ui.pages.members.dialog import MemberDialog
+
+    uuid = add_member("Kiều Thị Nga", date_of_birth=date(1975, 4, 4), status="candidate")
+    image = QImage(300, 400, QImage.Format.Format_RGB32)
+    image.fill(QColor("#336699"))
+    picture = tmp_path / "anh.png"
+    image.save(str(picture))
+    page = page_for(db)
+    page.table.selectRow(0)
+    qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
+    dialog = page.findChild(MemberDialog)
+    assert dialog.photo is None and "không bắt buộc" in dialog.photo_label.text()
+    dialog.load_photo_file(str(picture))
+    assert not dialog.photo_label.pixmap().isNull()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.saved_uuid is not None, timeout=5000)
+    with db.read() as session:
+        photo = get_member(session, uuid).photo
+    assert photo and photo[:2] == b"\xff\xd8"  # stored as a small JPEG
