@@ -151,3 +151,16 @@ def test_delete_only_planned(branch, secretary):
         svc.delete_meeting(session, secretary, other)
     with database.read() as session:
         assert [m.uuid for m in svc.list_meetings(session)] == [uuid]
+
+
+def test_member_joining_after_planning_is_on_the_roll_call(branch, secretary):
+    from meetings_people import add_people
+
+    database, people = branch
+    uuid = plan(database, secretary, people)
+    newcomer = add_people(database, [("Tạ Văn Mới", "probationary")])["Tạ Văn Mới"]
+    with database.session() as session:
+        svc.set_attendance(session, secretary, uuid, newcomer, "present")
+        detail = svc.meeting_detail(session, uuid)
+    assert any(line.member_uuid == newcomer and line.attendance == "present" for line in detail.roll)
+    assert len(detail.roll) == 13

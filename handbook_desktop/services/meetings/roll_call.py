@@ -58,6 +58,11 @@ def set_attendance(
     meeting = get_meeting(session, meeting_uuid)
     edit = begin_edit(session, actor, meeting, amend_reason)
     member = get_member(session, member_uuid)
+    if meeting.state == MeetingState.PLANNED.value:
+        from handbook_desktop.services.meetings.planning import sync_roster
+
+        sync_roster(session, meeting)  # members who joined since the meeting was planned
+        session.flush()
     line = session.scalars(
         select(MeetingAttendance).where(MeetingAttendance.meeting_id == meeting.id,
                                         MeetingAttendance.member_id == member.id,

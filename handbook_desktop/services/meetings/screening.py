@@ -49,6 +49,8 @@ class ScreeningResult:
     excused_in_a_row: list[MemberFlag] = field(default_factory=list)
     missing_regular: list[MissingPeriod] = field(default_factory=list)
     missing_thematic: list[MissingPeriod] = field(default_factory=list)
+    unexcused_limit: int = 0  # months in the year (rule removal.unexcused_absent_months_in_year)
+    excused_limit: int = 0  # times in a row (rule meeting.excused_absence.max_in_a_row)
 
     @property
     def total(self) -> int:
@@ -93,7 +95,7 @@ def screening(session: Session, year: int, on: date) -> ScreeningResult:
     def people_sort(flag):
         return sort_keys.get(flag.member_uuid, "")
 
-    result = ScreeningResult(year, on)
+    result = ScreeningResult(year, on, unexcused_limit=int(limit_unexcused), excused_limit=int(limit_row))
     result.unexcused = flags(unexcused, f"Vắng không lý do {limit_unexcused} tháng trong năm (Điều lệ Đảng điều 8)")
     result.excused_in_a_row = flags(in_a_row, f"Vắng có lý do quá {limit_row} lần liên tiếp")
     names = {u.code: u.name for u in meeting_units(session)}
@@ -134,10 +136,12 @@ def export_screening_xlsx(result: ScreeningResult, path: str | Path) -> Path:
         ws.freeze_panes = "A5"
 
     member_header = ["STT", "Họ và tên", "Đơn vị", "Số lần/tháng", "Các ngày", "Căn cứ"]
-    sheet("Vắng không lý do", "Đảng viên vắng sinh hoạt không lý do 3 tháng trong năm", member_header,
+    sheet("Vắng không lý do", f"Đảng viên vắng sinh hoạt không lý do từ {result.unexcused_limit} tháng trong năm",
+          member_header,
           [[f.name, f.unit_code, f.count, ", ".join(format_date(d) for d in f.dates), f.rule] for f in result.unexcused],
           first=True)
-    sheet("Vắng có lý do liên tiếp", "Đảng viên vắng có lý do nhiều lần liên tiếp", member_header,
+    sheet("Vắng có lý do liên tiếp", f"Đảng viên vắng có lý do quá {result.excused_limit} lần liên tiếp",
+          member_header,
           [[f.name, f.unit_code, f.count, ", ".join(format_date(d) for d in f.dates), f.rule]
            for f in result.excused_in_a_row])
     sheet("Thiếu SH thường kỳ", "Tháng không sinh hoạt thường kỳ", ["STT", "Chi bộ", "Mã", "Tháng", "Căn cứ"],

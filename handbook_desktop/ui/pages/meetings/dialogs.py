@@ -140,7 +140,7 @@ class PlanDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
         layout.addWidget(buttons)
-        self.resize(640, 620)
+        self.resize(780, 680)
         self.result_values: dict | None = None
 
     def _accept(self) -> None:

@@ -134,6 +134,8 @@ class RollCallTab(QWidget):
                     mark += tr(", đến muộn") + (f" {line.arrived_at}" if line.arrived_at else "")
                 if line.status == MemberStatus.TEMPORARILY_AWAY.value:
                     mark = tr("không điểm danh tại chi bộ")
+                elif line.status == MemberStatus.EXEMPT.value and not line.attendance:
+                    mark = tr("không bắt buộc dự (C nếu có mặt)")
                 values = [str(row + 1), line.name, tr(MemberStatus(line.status).label), mark, line.reason or ""]
                 brush = QBrush(QColor(COLOURS.get(line.attendance or "", "#ffffff")))
                 for column, value in enumerate(values):

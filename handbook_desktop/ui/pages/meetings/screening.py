@@ -26,10 +26,10 @@ def screening_html(result) -> str:
 
     head = tr("Năm {y}, tính đến ngày {d}").format(y=result.year, d=format_date(result.on))
     return (f"<p>{head}</p>"
-            + members(tr("Vắng sinh hoạt không lý do 3 tháng trong năm (Điều lệ Đảng điều 8)"), result.unexcused,
-                      tr("tháng"))
-            + members(tr("Vắng có lý do nhiều lần liên tiếp (không tính đảng viên miễn sinh hoạt)"),
-                      result.excused_in_a_row, tr("lần liên tiếp"))
+            + members(tr("Vắng sinh hoạt không lý do từ {n} tháng trong năm (Điều lệ Đảng điều 8)").format(
+                          n=result.unexcused_limit), result.unexcused, tr("tháng"))
+            + members(tr("Vắng có lý do quá {n} lần liên tiếp (không tính đảng viên miễn sinh hoạt)").format(
+                          n=result.excused_limit), result.excused_in_a_row, tr("lần liên tiếp"))
             + periods(tr("Tháng không sinh hoạt thường kỳ"), result.missing_regular, tr("tháng"))
             + periods(tr("Quý không sinh hoạt chuyên đề"), result.missing_thematic, tr("quý")))
 
