@@ -161,6 +161,12 @@ def test_candidate_from_identified_to_official_with_each_document(qtbot, db, sec
     _type(qtbot, dialog, "ceremony_date", "24/02/2026")
     _ok(qtbot, dialog)
     qtbot.waitUntil(lambda: tab.table.rowCount() == 0, timeout=10_000)
+    # the hidden Tổng quan waits to be seen before recomputing its list
+    overview = window.pages["overview"]
+    assert overview._lazy.stale and not overview.isVisible()
+    window.show_page("overview")
+    qtbot.waitUntil(lambda: not overview._lazy.stale and not overview.loading, timeout=10_000)
+    window.show_page("procedures")
 
     # probation: 12 months from the ceremony; forms 10–13-KNĐ; official recognition
     page.set_today(date(2027, 2, 26))

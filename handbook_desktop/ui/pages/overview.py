@@ -120,7 +120,9 @@ class OverviewPage(QWidget):
             self.count_labels[status.value] = value
         self.grid.setRowStretch(len(MemberStatus) + 1, 1)
         body.addWidget(frame, 1, Qt.AlignmentFlag.AlignTop)
-        context.hub.changed.connect(lambda what: what != "document" and self.refresh())
+        from handbook_desktop.ui.pages.procedures.widgets import LazyRefresh
+
+        self._lazy = LazyRefresh(self, {"member", "meeting", "dues", "rating", "rules", "sync", "import", "unit", "all"})
         self._update_buttons()
         self.refresh()
 

@@ -13,7 +13,9 @@ from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.dues import BASIS_LABELS, METHOD_LABELS
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import fill_table, make_table, selected_name, selected_uuid
-from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, number_text, run_change, run_read
+from handbook_desktop.ui.pages.procedures.widgets import (
+    Field, FieldDialog, LazyRefresh, number_text, run_change, run_read,
+)
 
 
 class DuesPage(QWidget):
@@ -71,7 +73,7 @@ class DuesPage(QWidget):
         self._set_period(self.today)
         self.month_box.currentIndexChanged.connect(self.refresh)
         self.year_box.valueChanged.connect(self.refresh)
-        context.hub.changed.connect(lambda what: what in ("member", "dues") and self.refresh())
+        self._lazy = LazyRefresh(self, {"member", "dues", "sync", "import", "all"})
         for key in ("generate", "paid", "unpaid", "basis"):
             self.buttons[key].setEnabled(not context.readonly)
         self.refresh()

@@ -11,6 +11,7 @@ from handbook_desktop.ui.pages.procedures.admission_tab import AdmissionTab
 from handbook_desktop.ui.pages.procedures.badges_tab import BadgesTab
 from handbook_desktop.ui.pages.procedures.changes_tab import ChangesTab
 from handbook_desktop.ui.pages.procedures.probation_tab import ProbationTab
+from handbook_desktop.ui.pages.procedures.widgets import LazyRefresh
 
 
 class ProceduresPage(QWidget):
@@ -34,16 +35,12 @@ class ProceduresPage(QWidget):
         self.tabs.addTab(self.badges, tr("Huy hiệu Đảng"))
         self.tabs.addTab(self.changes, tr("Chuyển sinh hoạt, miễn, kỷ luật, thẻ"))
         layout.addWidget(self.tabs, 1)
-        context.hub.changed.connect(self._changed)
+        self._lazy = LazyRefresh(self, {"member", "meeting", "rules", "sync", "import", "unit", "all"})
         self.refresh()
 
     def set_today(self, day: date) -> None:
         self.today = day
         self.refresh()
-
-    def _changed(self, what: str) -> None:
-        if what in ("member", "meeting", "rules"):
-            self.refresh()
 
     def refresh(self) -> None:
         for tab in (self.admission, self.probation, self.badges, self.changes):

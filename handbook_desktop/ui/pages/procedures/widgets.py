@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox,
     QVBoxLayout, QWidget,
@@ -201,3 +201,40 @@ def document_path(code: str, who: str, on: date) -> Path:
 
     slug = fold(who).replace(" ", "-") if who else "danh-sach"
     return documents_folder() / f"{code}_{slug}_{on:%Y%m%d}.docx"
+
+
+class LazyRefresh(QObject):
+    """Refresh a page after changes elsewhere only when it is seen, and once for a burst of changes.
+
+    Every page shares one database worker: a hidden page recomputing its list after each change made
+    on another page would make that page wait.
+    """
+
+    def __init__(self, page: QWidget, kinds: set[str] | None = None, delay_ms: int = 250):
+        super().__init__(page)
+        self.page = page
+        self.kinds = kinds
+        self.stale = False
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(delay_ms)
+        self.timer.timeout.connect(self._run)
+        page.installEventFilter(self)
+        page.context.hub.changed.connect(self.changed)
+
+    def changed(self, what: str) -> None:
+        if self.kinds is not None and what not in self.kinds:
+            return
+        self.stale = True
+        if self.page.isVisible():
+            self.timer.start()
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.page and event.type() == QEvent.Type.Show and self.stale:
+            self.timer.start()
+        return False
+
+    def _run(self) -> None:
+        if self.stale:
+            self.stale = False
+            self.page.refresh()

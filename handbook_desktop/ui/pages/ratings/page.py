@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxL
 from handbook_desktop.domain.rating import LEVEL_LABELS, LEVEL_ORDER
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import fill_table, make_table, selected_name, selected_uuid
-from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, run_change, run_read
+from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, LazyRefresh, run_change, run_read
 
 
 class RatingsPage(QWidget):
@@ -57,7 +57,7 @@ class RatingsPage(QWidget):
         self.branch_label = QLabel()
         self.branch_label.setObjectName("branchLevel")
         layout.addWidget(self.branch_label)
-        context.hub.changed.connect(lambda what: what in ("member", "rating") and self.refresh())
+        self._lazy = LazyRefresh(self, {"member", "rating", "sync", "import", "all"})
         self.refresh()
 
     def set_today(self, day: date) -> None:
