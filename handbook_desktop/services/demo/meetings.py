@@ -142,7 +142,7 @@ def _branch(context, connection, ids: _Ids, unit, members, first_branch: bool, n
             "unit_id": unit.id, "kind": kind, "state": state, "meeting_date": meeting_date, "start_time": start,
             "end_time": end, "place": place, "topic": topic, "chair_id": chair.id, "recorder_id": recorder.id,
             "presenter_id": recorder.id if kind in ("thematic", "combined") else None,
-            "guests": "Đồng chí Đảng ủy viên phụ trách địa bàn" if rng.random() < 0.3 else None,
+            "guests": "Trần Văn Khải — Đảng ủy viên phụ trách địa bàn" if rng.random() < 0.3 else None,
             "quality_rating": None if state == "planned" else rng.choice(("good", "good", "good", "fair")),
             "finalised_at": now if state == "finalised" else None,
             "finalised_by": "admin" if state == "finalised" else None,
@@ -154,7 +154,9 @@ def _branch(context, connection, ids: _Ids, unit, members, first_branch: bool, n
             mark, reason = None, None
             if state != "planned" and member.status != AWAY:
                 roll = rng.random()
-                if member.status == EXEMPT:
+                if member.id in (chair.id, recorder.id):
+                    mark = "present"  # who chairs and who writes the minutes are there
+                elif member.status == EXEMPT:
                     mark = "present" if roll < 0.25 else None
                 elif planted_unexcused is not None and member.id == planted_unexcused.id and \
                         meeting_date in unexcused_days:

@@ -89,7 +89,7 @@ def _resolution(d: MeetingDetail) -> dict:
         title = fold(item.title)
         if "nhiem vu" in title and ("toi" in title or "tiep theo" in title or "phuong huong" in title):
             tasks += _lines(item.conclusion or item.content)
-        elif "ket qua" in title or "bao cao" in title:
+        elif "ket qua" in title and "khai mac" not in title and "bieu quyet" not in title:
             for line in _lines(item.content, item.conclusion):
                 folded = fold(line)
                 (shortcomings if folded.startswith(("han che", "ton tai", "chua ")) else achievements).append(line)
