@@ -39,7 +39,15 @@ LIST_FORMS = {"4-HHĐ": "Danh sách đề nghị tặng Huy hiệu Đảng", "1-
 BLANK = "……"  # a number the branch writes by hand after the vote
 
 
-def _vote(kind: str, kind_label: str, book, on: date, votes_for: int | None, denominator: int | None) -> dict:
+def threshold_label(book, kind: str, on: date) -> str:
+    """"Từ 2/3 trở lên", "Quá 1/2": the threshold in force, as the minutes write it."""
+    value = book.value(f"vote.threshold.{kind}", on)
+    numerator, denominator = value["fraction"]
+    return f"Quá {numerator}/{denominator}" if value["strictly_more"] else f"Từ {numerator}/{denominator} trở lên"
+
+
+def _vote(kind: str, kind_label: str | None, book, on: date, votes_for: int | None, denominator: int | None) -> dict:
+    kind_label = kind_label or threshold_label(book, kind, on)
     if not denominator:
         return {"subject": "", "kind_label": kind_label, "method_label": "Giơ thẻ đảng viên", "votes_for": BLANK,
                 "votes_against": BLANK, "abstain": BLANK, "denominator": BLANK, "required": BLANK, "passed": False}
@@ -86,7 +94,7 @@ def member_form_context(session: Session, code: str, member: Member, on: date) -
         if case is None or case.considered_on is None:
             raise UserError("Chưa ghi ngày chi bộ xét và kết quả biểu quyết đề nghị kết nạp.")
         context["case"] = _case(session, case.considered_on, case.denominator,
-                                _vote("admission", "Từ 2/3 trở lên", book, case.considered_on, case.votes_for,
+                                _vote("admission", None, book, case.considered_on, case.votes_for,
                                       case.denominator))
     elif code in ("10-KNĐ", "11-KNĐ", "12-KNĐ", "13-KNĐ"):
         if member.ceremony_date is None:
@@ -103,18 +111,18 @@ def member_form_context(session: Session, code: str, member: Member, on: date) -
         context["opinions"] = []
         context["summary"] = ""
         context["case"] = _case(session, vote_day, detail.get("denominator"),
-                                _vote("official_recognition", "Từ 2/3 trở lên", book, vote_day,
+                                _vote("official_recognition", None, book, vote_day,
                                       detail.get("votes_for"), detail.get("denominator")),
                                 probation_start=start, probation_end=end)
     elif code == "NQ-XT":
         proposal = _latest(member, "removal_proposed")
         reason = proposal.note if proposal and proposal.note else ""
         context["case"] = _case(session, proposal.event_date if proposal else on, None,
-                                _vote("resolution", "Quá 1/2", book, on, None, None), reason=reason)
+                                _vote("resolution", None, book, on, None, None), reason=reason)
     elif code == "NQ-MCT":
         exemption = _latest(member, "exemption")
         context["case"] = _case(session, exemption.event_date if exemption else on, None,
-                                _vote("resolution", "Quá 1/2", book, on, None, None),
+                                _vote("resolution", None, book, on, None, None),
                                 reason=(exemption.note if exemption and exemption.note else ""),
                                 exemption_from=exemption.event_date if exemption else on,
                                 application_date=exemption.event_date if exemption else on)

@@ -37,8 +37,8 @@ KIND_LABELS = {
     "badge_round": "Đề nghị tặng Huy hiệu Đảng",
     "transfer_not_presented": "Chuyển sinh hoạt chính thức: chưa báo đã trình giấy giới thiệu",
     "temporary_transfer_ending": "Hết hạn sinh hoạt tạm thời",
-    "unpaid_dues": "Không đóng đảng phí từ 3 tháng trong năm",
-    "unexcused_absences": "Vắng sinh hoạt không lý do từ 3 tháng trong năm",
+    "unpaid_dues": "Không đóng đảng phí nhiều tháng trong năm",
+    "unexcused_absences": "Vắng sinh hoạt không lý do nhiều tháng trong năm",
     "excused_absences": "Vắng sinh hoạt có lý do nhiều lần liên tiếp",
     "missing_regular_meeting": "Thiếu buổi sinh hoạt thường kỳ",
     "missing_thematic_meeting": "Thiếu buổi sinh hoạt chuyên đề",
@@ -78,9 +78,9 @@ class TodoItem:
 
 
 def _item(book: RuleBook, kind: str, due: date | None, on: date, members, rule_key: str, rule_day: date,
-          detail: str = "") -> TodoItem:
+          detail: str = "", title: str | None = None) -> TodoItem:
     rule = book.rule(rule_key, rule_day)
-    return TodoItem(kind, KIND_LABELS[kind], due, bool(due and due < on), list(members), rule_key, rule.source,
+    return TodoItem(kind, title or KIND_LABELS[kind], due, bool(due and due < on), list(members), rule_key, rule.source,
                     KIND_FORMS.get(kind), detail)
 
 
@@ -149,7 +149,8 @@ def _dues(session, members_by_id, book, on):
             flagged.append((member.name_sort, member.uuid, member.full_name))
     if flagged:
         yield _item(book, "unpaid_dues", on, on, [(u, n) for _, u, n in sorted(flagged)],
-                    "removal.unpaid_dues_months_in_year", on, f"Từ {limit} tháng chưa nộp trong năm {on.year}")
+                    "removal.unpaid_dues_months_in_year", on, f"Từ {limit} tháng chưa nộp trong năm {on.year}",
+                    title=f"Không đóng đảng phí từ {limit} tháng trong năm")
 
 
 def _ratings(session, members, book, on):
@@ -192,8 +193,10 @@ def _meeting_items(session, book, on) -> list[TodoItem]:
 
     items: list[TodoItem] = []
     if found.unexcused:
+        limit = int(book.value("removal.unexcused_absent_months_in_year", on))
         items.append(_item(book, "unexcused_absences", on, on, [(f.member_uuid, f.name) for f in found.unexcused],
-                           "removal.unexcused_absent_months_in_year", on, found.unexcused[0].rule))
+                           "removal.unexcused_absent_months_in_year", on, found.unexcused[0].rule,
+                           title=f"Vắng sinh hoạt không lý do từ {limit} tháng trong năm"))
     if found.excused_in_a_row:
         items.append(_item(book, "excused_absences", on, on,
                            [(f.member_uuid, f.name) for f in found.excused_in_a_row],

@@ -110,15 +110,18 @@ class DuesPage(QWidget):
             from handbook_desktop.store.models import Member
 
             limit_day = today if today.year == month.year else date(month.year, 12, 31)
+            from handbook_desktop.services.procedures.common import rules
+
             unpaid = unpaid_months(session, month.year, limit_day)
+            rule = rules(session).rule("removal.unpaid_dues_months_in_year", limit_day)
             names = {m.id: m.full_name for m in session.query(Member).filter(Member.id.in_(list(unpaid)))}
             return (ticket, month, ledger(session, month), month_totals(session, month.year),
-                    {names[i]: len(v) for i, v in unpaid.items()})
+                    {names[i]: len(v) for i, v in unpaid.items()}, int(rule.value), rule.source)
 
         run_read(self.context, load, self._show)
 
     def _show(self, loaded) -> None:
-        ticket, month, lines, totals, unpaid = loaded
+        ticket, month, lines, totals, unpaid, limit, source = loaded
         if ticket != self._ticket:
             return  # an older request: the person has moved on to another month
         self._shown = ticket
@@ -136,10 +139,11 @@ class DuesPage(QWidget):
         else:
             self.totals.setText(tr("Tháng {m:%m/%Y}: phải thu {due} đ, đã thu {paid} đ, {n} người chưa nộp.").format(
                 m=month, due=number_text(this["due"]), paid=number_text(this["paid"]), n=this["unpaid_lines"]))
-        flagged = sorted(name for name, count in unpaid.items() if count >= 3)
+        flagged = sorted(name for name, count in unpaid.items() if count >= limit)
         if flagged:
-            self.year_note.setText(tr("Chưa nộp từ 3 tháng trở lên trong năm {y} (xem xét theo Điều lệ Đảng điều 8): "
-                                      "{names}").format(y=month.year, names=", ".join(flagged)))
+            self.year_note.setText(tr("Chưa nộp từ {n} tháng trở lên trong năm {y} (xem xét theo {source}): "
+                                      "{names}").format(n=limit, y=month.year, source=source,
+                                                        names=", ".join(flagged)))
         else:
             self.year_note.setText("")
 

@@ -210,7 +210,7 @@ class AdmissionTab(QWidget):
             return record_branch_vote(session, actor, case["uuid"], **v)
 
         return self._dialog(f"Chi bộ biểu quyết đề nghị kết nạp — {case['name']}", fields, call,
-                            tr("Cần ít nhất 2/3 số đảng viên được tính biểu quyết tán thành (quy tắc đang áp dụng). "
+                            tr("Số phiếu tán thành được so với số đảng viên được tính biểu quyết, theo ngưỡng của quy định đang áp dụng. "
                                "Nếu biên bản họp đã ghi biểu quyết này, hãy chọn nó để số liệu khớp biên bản."))
 
     def decision(self) -> FieldDialog | None:

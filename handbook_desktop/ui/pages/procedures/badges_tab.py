@@ -82,7 +82,7 @@ class BadgesTab(QWidget):
                                 format_date(due.reach_date), "; ".join(notes)], False))
         fill_table(self.table, rows)
         self.summary.setText(tr("{n} đảng viên được đề nghị trong đợt này.").format(n=len(rows)) if day else
-                             tr("Không có đợt trao nào trong 12 tháng tới."))
+                             tr("Không có đợt trao nào trong năm tới."))
         self.award_button.setEnabled(not self.context.readonly and bool(rows))
 
     def make_list(self) -> None:

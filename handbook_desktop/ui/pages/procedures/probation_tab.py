@@ -16,8 +16,9 @@ class ProbationTab(QWidget):
         self.page = page
         self.context = page.context
         layout = QVBoxLayout(self)
-        intro = QLabel(tr("Đảng viên dự bị: thời gian dự bị 12 tháng kể từ lễ kết nạp; chi bộ xét công nhận chính "
-                          "thức trong 30 ngày làm việc sau khi hết dự bị. Dòng tô đỏ là đã quá hạn."))
+        intro = QLabel(tr("Đảng viên dự bị: thời gian dự bị tính từ lễ kết nạp; chi bộ xét công nhận chính thức "
+                          "trong số ngày làm việc quy định sau khi hết dự bị (theo quy định đang áp dụng). "
+                          "Dòng tô đỏ là đã quá hạn."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = make_table("probationTable", ["Họ và tên", "Ngày lễ kết nạp", "Hết dự bị (ngày chính thức)",
