@@ -9,7 +9,7 @@ PEOPLE = [
     ("Phạm Thị Dung", "official"), ("Hoàng Văn Em", "official"), ("Vũ Thị Giang", "official"),
     ("Đặng Văn Hải", "official"), ("Bùi Thị Hoa", "official"), ("Đỗ Văn Khánh", "temporarily_away"),
     ("Ngô Thị Lan", "exempt"), ("Dương Văn Minh", "probationary"), ("Lý Thị Nga", "visiting"),
-    ("Mai Văn Phúc", "removed"),
+    ("Mai Văn Phúc", "removed"), ("Tạ Thị Quyên", "candidate"),
 ]
 
 def add_people(database, people=PEOPLE) -> dict[str, str]:

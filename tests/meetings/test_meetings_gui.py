@@ -184,6 +184,8 @@ def test_plan_roll_call_minutes_votes_finalise_amend_export(qtbot, branch, page_
                                          ("Đề nghị kết nạp quần chúng Nguyễn Thị Mới", "admission", 4, 2)):
         type_text(votes.subject, subject)
         votes.kind.setCurrentIndex(votes.kind.findData(kind))
+        if kind == "admission":
+            votes.subject_member.setCurrentIndex(votes.subject_member.findData(people["Tạ Thị Quyên"]))
         votes.votes_for.clear()
         type_text(votes.votes_for, str(for_))
         votes.votes_against.clear()
@@ -193,6 +195,7 @@ def test_plan_roll_call_minutes_votes_finalise_amend_export(qtbot, branch, page_
     assert votes.table.rowCount() == 2
     assert [votes.table.item(r, 6).text() for r in range(2)] == ["Thông qua", "Không thông qua"]
     assert [votes.table.item(r, 5).text() for r in range(2)] == ["7 / 4", "7 / 5"]
+    assert [v.subject_member_uuid for v in editor.detail.votes] == [None, people["Tạ Thị Quyên"]]
 
     # --- finalise, then an edit becomes an amendment ---------------------------------------------
     answer_modal(qtbot, QMessageBox, lambda box: box.button(QMessageBox.StandardButton.Yes).click())

@@ -25,6 +25,7 @@ from handbook_desktop.services.meetings.queries import (  # noqa: F401
     list_meetings,
     meeting_detail,
     member_choices,
+    subject_choices,
 )
 from handbook_desktop.services.meetings.roll_call import (  # noqa: F401
     delete_vote,

@@ -294,3 +294,14 @@ def member_choices(session: Session, unit_code: str | None = None) -> list[tuple
     if unit_code:
         query = query.join(Unit, Unit.id == Member.unit_id).where(Unit.code == unit_code)
     return [tuple(row) for row in session.execute(query.order_by(Member.name_sort)).all()]
+
+
+def subject_choices(session: Session, unit_code: str | None = None) -> list[tuple[str, str, str]]:
+    """(uuid, name, status) of whom a vote may concern: candidates and the branch's members."""
+    states = (MemberStatus.CANDIDATE.value, MemberStatus.PROBATIONARY.value, MemberStatus.OFFICIAL.value,
+              MemberStatus.EXEMPT.value)
+    query = select(Member.uuid, Member.full_name, Member.status).where(
+        Member.status.in_(states), Member.deleted_at.is_(None))
+    if unit_code:
+        query = query.join(Unit, Unit.id == Member.unit_id).where(Unit.code == unit_code)
+    return [tuple(row) for row in session.execute(query.order_by(Member.name_sort)).all()]

@@ -49,6 +49,7 @@ class MeetingEditor(QWidget):
         self.context = context
         self.detail = None
         self.members: list[tuple[str, str, str]] = []
+        self.subjects: list[tuple[str, str, str]] = []
         self.setObjectName("meetingEditor")
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -120,7 +121,8 @@ class MeetingEditor(QWidget):
             with database.read() as session:
                 detail = svc.meeting_detail(session, meeting_uuid)
                 members = svc.member_choices(session, detail.summary.unit_code)
-            return detail, members
+                subjects = svc.subject_choices(session, detail.summary.unit_code)
+            return detail, members, subjects
 
         self.context.runner.run(work, on_result=self._loaded, on_error=self._failed, parent=self)
 
@@ -130,7 +132,8 @@ class MeetingEditor(QWidget):
 
     def _loaded(self, result) -> None:
         self.busy -= 1
-        detail, members = result
+        detail, members, subjects = result
+        self.subjects = subjects
         first = self.detail is None or self.detail.uuid != detail.uuid
         self.detail = detail
         if first or members != self.members:

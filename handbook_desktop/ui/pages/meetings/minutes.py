@@ -235,6 +235,9 @@ class VotesTab(QWidget):
         for kind in VoteKind:
             self.kind.addItem(tr(kind.label), kind.value)
         form.addRow(tr("Loại"), self.kind)
+        self.subject_member = QComboBox()
+        self.subject_member.setObjectName("voteSubjectMember")
+        form.addRow(tr("Người được xét (kết nạp, chính thức, kỷ luật)"), self.subject_member)
         self.method = QComboBox()
         self.method.setObjectName("voteMethod")
         for method in VoteMethod:
@@ -269,6 +272,13 @@ class VotesTab(QWidget):
         layout.addWidget(self.table, 1)
 
     def show_detail(self, detail, first: bool) -> None:
+        from handbook_desktop.domain.states import MemberStatus
+
+        if first or self.subject_member.count() != len(self.editor.subjects) + 1:
+            self.subject_member.clear()
+            self.subject_member.addItem(tr("— không —"), None)
+            for uuid, name, status in self.editor.subjects:
+                self.subject_member.addItem(f"{name} ({tr(MemberStatus(status).label).lower()})", uuid)
         b = detail.block
         self.info.setText(tr(
             "Chỉ đảng viên chính thức có mặt được biểu quyết: {eligible} đồng chí. Mẫu số biểu quyết (đảng viên "
@@ -297,9 +307,11 @@ class VotesTab(QWidget):
 
         def clear(_result):
             self.subject.clear()
+            self.subject_member.setCurrentIndex(0)
             for spin in (self.votes_for, self.votes_against, self.abstain):
                 spin.setValue(0)
 
         self.editor.apply(svc.record_vote, self.editor.uuid, subject=subject, kind=self.kind.currentData(),
                           method=self.method.currentData(), votes_for=self.votes_for.value(),
-                          votes_against=self.votes_against.value(), abstain=self.abstain.value(), on_done=clear)
+                          votes_against=self.votes_against.value(), abstain=self.abstain.value(),
+                          subject_member_uuid=self.subject_member.currentData(), on_done=clear)
