@@ -3,15 +3,22 @@
 A task is a plain function or a service generator that yields ``Progress``; its result or its
 error always comes back on the GUI thread (Anki's taskman, Picard's thread helper). Widgets never
 hold a live session: the function opens and closes its own.
+
+No Qt object lives in the worker thread. The worker is a plain Python thread (a one-worker
+executor, so database work never overlaps); it only *emits* the signals of a relay object that
+lives in the GUI thread, which Qt delivers there as queued calls. The relay is created, used and
+dropped on the GUI thread, so nothing is ever deleted from the wrong thread — the cause of the rare
+crashes of the earlier QThread/moveToThread design.
 """
 
 from __future__ import annotations
 
 import logging
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
-from PySide6.QtCore import QMetaObject, QObject, QThread, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from handbook_desktop.services.progress import CancelFlag, Cancelled, Progress
@@ -19,68 +26,72 @@ from handbook_desktop.services.progress import CancelFlag, Cancelled, Progress
 log = logging.getLogger(__name__)
 
 
-class _Job(QObject):
+class _Relay(QObject):
+    """GUI-thread end of one task: the worker emits, the slots run on the GUI thread."""
+
     progress = Signal(int, int, str)
     finished = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, work: Callable[[CancelFlag], Any], flag: CancelFlag):
+    def __init__(self, runner: "TaskRunner", on_progress, on_finished, on_failed):
         super().__init__()
-        self.work = work
-        self.flag = flag
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            result = self.work(self.flag)
-            if hasattr(result, "__next__"):  # a progress generator: drain it, checking cancel
-                try:
-                    while True:
-                        self.flag.check()
-                        step = next(result)
-                        if isinstance(step, Progress):
-                            self.progress.emit(step.done, step.total, step.message)
-                except StopIteration as stop:
-                    result = stop.value
-            self.finished.emit(result)
-        except Cancelled as error:
-            self.failed.emit(error)
-        except Exception as error:  # noqa: BLE001 - delivered to the GUI thread, never lost
-            log.error("background task failed:\n%s", traceback.format_exc())
-            self.failed.emit(error)
-
-
-class _Relay(QObject):
-    """Lives in the GUI thread: signals queued to its slots run there. (A plain Python callable
-    connected to a worker object's signal would run in the worker thread and touch widgets there.)"""
-
-    def __init__(self, parent: QObject, on_progress, on_finished, on_failed):
-        super().__init__(parent)
+        self._runner = runner
         self._on_progress, self._on_finished, self._on_failed = on_progress, on_finished, on_failed
+        queued = Qt.ConnectionType.QueuedConnection
+        self.progress.connect(self._deliver_progress, queued)
+        self.finished.connect(self._deliver_finished, queued)
+        self.failed.connect(self._deliver_failed, queued)
 
     @Slot(int, int, str)
-    def progress(self, done: int, total: int, message: str) -> None:
+    def _deliver_progress(self, done: int, total: int, message: str) -> None:
         if self._on_progress is not None:
             self._on_progress(done, total, message)
 
-    @Slot(object)
-    def finished(self, result: Any) -> None:
-        self._on_finished(result)
-        self.deleteLater()
+    def _release(self) -> None:
+        # Dropped on a later turn of the event loop: never freed while Qt is delivering to it.
+        QTimer.singleShot(0, lambda: self._runner._relays.discard(self))
 
     @Slot(object)
-    def failed(self, error: BaseException) -> None:
+    def _deliver_finished(self, result: Any) -> None:
+        self._release()
+        self._on_finished(result)
+
+    @Slot(object)
+    def _deliver_failed(self, error: BaseException) -> None:
+        self._release()
         self._on_failed(error)
-        self.deleteLater()
+
+
+def _execute(work: Callable[[CancelFlag], Any], flag: CancelFlag, relay: _Relay) -> None:
+    """Runs on the worker thread."""
+    try:
+        result = work(flag)
+        if hasattr(result, "__next__"):  # a progress generator: drain it, checking cancel
+            generator = result
+            try:
+                while True:
+                    flag.check()
+                    step = next(generator)
+                    if isinstance(step, Progress):
+                        relay.progress.emit(step.done, step.total, step.message)
+            except StopIteration as stop:
+                result = stop.value
+            finally:
+                generator.close()  # a cancelled generator rolls back its open transaction now
+        relay.finished.emit(result)
+    except Cancelled as error:
+        relay.failed.emit(error)
+    except Exception as error:  # noqa: BLE001 - delivered to the GUI thread, never lost
+        log.error("background task failed:\n%s", traceback.format_exc())
+        relay.failed.emit(error)
 
 
 class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._thread = QThread(self)
-        self._thread.setObjectName("database-worker")
-        self._thread.start()
-        self._jobs: set[_Job] = set()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="database-worker")
+        self._relays: set[_Relay] = set()
+        self._closed = False
 
     def run(
         self,
@@ -93,9 +104,6 @@ class TaskRunner(QObject):
     ) -> CancelFlag:
         """Run ``work(flag)`` on the worker; callbacks run on the GUI thread."""
         flag = CancelFlag()
-        job = _Job(work, flag)
-        job.moveToThread(self._thread)
-        self._jobs.add(job)
         dialog = None
         show_progress = None
         if progress_title:
@@ -111,26 +119,18 @@ class TaskRunner(QObject):
                 if message:
                     dialog.setLabelText(message)
 
-
-        def release() -> None:
-            # The job lives in the worker thread and may still be returning from run(): deleting it
-            # here (dropping the last reference) crashed the program; its own thread deletes it.
-            job.destroyed.connect(lambda *_: self._jobs.discard(job))
-            job.deleteLater()
-
-        def finish(result: Any) -> None:
-            release()
+        def close_dialog() -> None:
             if dialog is not None:
                 dialog.reset()
                 dialog.deleteLater()
+
+        def finish(result: Any) -> None:
+            close_dialog()
             if on_result is not None:
                 on_result(result)
 
         def fail(error: BaseException) -> None:
-            release()
-            if dialog is not None:
-                dialog.reset()
-                dialog.deleteLater()
+            close_dialog()
             if on_error is not None:
                 on_error(error)
             elif not isinstance(error, Cancelled):
@@ -138,16 +138,19 @@ class TaskRunner(QObject):
 
                 show_error(parent, error)
 
+        if self._closed:
+            flag.cancel()
+            return flag
         relay = _Relay(self, show_progress, finish, fail)
-        job.progress.connect(relay.progress, Qt.ConnectionType.QueuedConnection)
-        job.finished.connect(relay.finished, Qt.ConnectionType.QueuedConnection)
-        job.failed.connect(relay.failed, Qt.ConnectionType.QueuedConnection)
-        QMetaObject.invokeMethod(job, "run", Qt.ConnectionType.QueuedConnection)
+        self._relays.add(relay)
+        self._executor.submit(_execute, work, flag, relay)
         return flag
 
     def busy(self) -> bool:
-        return bool(self._jobs)
+        return bool(self._relays)
 
     def shutdown(self) -> None:
-        self._thread.quit()
-        self._thread.wait(10_000)
+        """Wait for the running task (a database write must finish or roll back), drop queued ones."""
+        self._closed = True
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        self._relays.clear()
