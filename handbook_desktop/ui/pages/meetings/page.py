@@ -108,6 +108,8 @@ class MeetingsPage(QWidget):
         self.unit = QComboBox()
         self.unit.setObjectName("unitBox")
         self.unit.setVisible(context.is_committee)
+        self.unit.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.unit.setMinimumWidth(360)
         self.unit.currentIndexChanged.connect(lambda _i: self.reload())
         bar.addWidget(self.unit)
         bar.addStretch(1)
