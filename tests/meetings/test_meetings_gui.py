@@ -272,3 +272,33 @@ def test_viewer_cannot_plan_or_mark(qtbot, branch, page_for, viewer, secretary, 
     idle(qtbot, editor, shown_errors)
     assert all(line.attendance is None for line in editor.detail.roll)
     assert not roll.present_button.isEnabled()
+
+
+def test_demo_strip_and_screening_dialog(qtbot, demo_db, page_for, shown_errors, tmp_path):
+    from openpyxl import load_workbook
+
+    from handbook_desktop.services import meetings as svc
+    from handbook_desktop.ui.pages.meetings.screening import ScreeningDialog
+
+    on = date(2026, 11, 15)
+    page = page_for(demo_db, today=on)
+    qtbot.waitUntil(lambda: page.table.rowCount() > 10, timeout=10_000)
+    with demo_db.read() as session:
+        strip = svc.compliance_for(session, 2026, on)["CB-DEMO"]
+        result = svc.screening(session, 2026, on)
+    assert [label.property("status") for label in page.strip.months] == [p.status for p in strip.months]
+    assert [label.property("status") for label in page.strip.quarters] == [p.status for p in strip.quarters]
+    missing = strip.missing_months[0]
+    assert "thiếu" in page.strip.months[missing - 1].text()
+    qtbot.mouseClick(page.screening_button, Qt.MouseButton.LeftButton)
+    dialog = next(w for w in page.findChildren(ScreeningDialog))
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10_000)
+    shown = dialog.text.toPlainText()
+    for flag in result.unexcused + result.excused_in_a_row:
+        assert flag.name in shown
+    assert f"tháng {missing}" in shown
+    out = tmp_path / "ra-soat.xlsx"
+    dialog.export(str(out))
+    qtbot.waitUntil(out.exists, timeout=10_000)
+    assert load_workbook(out)["Vắng không lý do"]["B5"].value == result.unexcused[0].name
+    assert shown_errors == []
