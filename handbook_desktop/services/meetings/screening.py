@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.meetings import MeetingState, MemberMark, excused_in_a_row, unexcused_months
+from handbook_desktop.domain.votes import Attendance
 from handbook_desktop.services.meetings.common import book_for
 from handbook_desktop.services.meetings.queries import compliance_for, meeting_units
 from handbook_desktop.store.models import Meeting, MeetingAttendance, Member, Unit
@@ -61,18 +62,26 @@ class ScreeningResult:
 def screening(session: Session, year: int, on: date) -> ScreeningResult:
     """Everything the attendance of ``year`` (up to ``on``) gives cause to look at. Plain values."""
     book = book_for(session)
-    rows = session.execute(
-        select(MeetingAttendance.member_id, Meeting.meeting_date, MeetingAttendance.member_status,
+    in_year = (
+        Meeting.deleted_at.is_(None), MeetingAttendance.deleted_at.is_(None),
+        Meeting.state != MeetingState.PLANNED.value,
+        Meeting.meeting_date >= date(year, 1, 1), Meeting.meeting_date <= min(on, date(year, 12, 31)),
+    )
+    columns = (MeetingAttendance.member_id, Meeting.meeting_date, MeetingAttendance.member_status,
                MeetingAttendance.attendance)
-        .join(Meeting, Meeting.id == MeetingAttendance.meeting_id)
-        .where(Meeting.deleted_at.is_(None), MeetingAttendance.deleted_at.is_(None),
-               Meeting.state != MeetingState.PLANNED.value,
-               Meeting.meeting_date >= date(year, 1, 1), Meeting.meeting_date <= min(on, date(year, 12, 31)))
-    ).all()
-    marks = [MemberMark(str(member_id), on_date, status, attendance)
-             for member_id, on_date, status, attendance in rows]
+    joined = select(*columns).join(Meeting, Meeting.id == MeetingAttendance.meeting_id).where(*in_year)
+    # A committee holds hundreds of thousands of roll-call lines a year: read only the absences
+    # without reason, and the full history only of members with enough absences with reason to matter.
+    marks = [MemberMark(str(r[0]), r[1], r[2], r[3]) for r in session.execute(
+        joined.where(MeetingAttendance.attendance == Attendance.ABSENT_UNEXCUSED.value))]
+    limit_row_now = int(book.value("meeting.excused_absence.max_in_a_row", on))
+    often = (select(MeetingAttendance.member_id).join(Meeting, Meeting.id == MeetingAttendance.meeting_id)
+             .where(*in_year, MeetingAttendance.attendance == Attendance.ABSENT_EXCUSED.value)
+             .group_by(MeetingAttendance.member_id).having(func.count() > limit_row_now))
+    excused_marks = [MemberMark(str(r[0]), r[1], r[2], r[3]) for r in session.execute(
+        joined.where(MeetingAttendance.member_id.in_(often)))]
     unexcused = unexcused_months(marks, year, on, book)
-    in_a_row = excused_in_a_row(marks, year, on, book)
+    in_a_row = excused_in_a_row(excused_marks, year, on, book)
     ids = {int(flag.member_key) for flag in unexcused + in_a_row}
     people = {}
     if ids:
