@@ -119,3 +119,27 @@ def test_ratings_page_scores_a_member_and_warns(qtbot, demo_db, secretary):
                     == "Hoàn thành xuất sắc nhiệm vụ", timeout=10_000)
     qtbot.waitUntil(lambda: "20%" in page.warning.text(), timeout=10_000)  # 1 excellent, 0 good
     window.close()
+
+
+def test_calendar_tab_adds_a_committee_day_off(qtbot, db, secretary):
+    window = open_window(db, secretary)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("procedures")
+    tab = page.calendar
+    page.tabs.setCurrentWidget(tab)
+    tab.year_box.setValue(2026)
+    qtbot.waitUntil(lambda: any(tab.table.item(r, 0).text() == "17/02/2026" for r in range(tab.table.rowCount())),
+                    timeout=10_000)
+    qtbot.mouseClick(tab.add_button, Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, tab)
+    _type(dialog, "day", "07/12/2026")
+    _type(dialog, "note", "Thông báo nghỉ bù của Đảng ủy")
+    _ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: any(tab.table.item(r, 0).text() == "07/12/2026" for r in range(tab.table.rowCount())),
+                    timeout=10_000)
+    from handbook_desktop.services.procedures.common import work_calendar
+
+    with db.read() as session:
+        assert not work_calendar(session).is_working_day(date(2026, 12, 7))
+    window.close()

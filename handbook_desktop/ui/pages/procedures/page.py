@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.admission_tab import AdmissionTab
 from handbook_desktop.ui.pages.procedures.badges_tab import BadgesTab
+from handbook_desktop.ui.pages.procedures.calendar_tab import CalendarTab
 from handbook_desktop.ui.pages.procedures.changes_tab import ChangesTab
 from handbook_desktop.ui.pages.procedures.probation_tab import ProbationTab
 from handbook_desktop.ui.pages.procedures.widgets import LazyRefresh
@@ -30,10 +31,12 @@ class ProceduresPage(QWidget):
         self.probation = ProbationTab(self)
         self.badges = BadgesTab(self)
         self.changes = ChangesTab(self)
+        self.calendar = CalendarTab(self)
         self.tabs.addTab(self.admission, tr("Kết nạp"))
         self.tabs.addTab(self.probation, tr("Đảng viên dự bị"))
         self.tabs.addTab(self.badges, tr("Huy hiệu Đảng"))
         self.tabs.addTab(self.changes, tr("Chuyển sinh hoạt, miễn, kỷ luật, thẻ"))
+        self.tabs.addTab(self.calendar, tr("Lịch ngày làm việc"))
         layout.addWidget(self.tabs, 1)
         self._lazy = LazyRefresh(self, {"member", "meeting", "rules", "sync", "import", "unit", "all"})
         self.refresh()
@@ -43,7 +46,7 @@ class ProceduresPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        for tab in (self.admission, self.probation, self.badges, self.changes):
+        for tab in (self.admission, self.probation, self.badges, self.changes, self.calendar):
             tab.refresh()
 
     def show_member(self, member_uuid: str, tab: str) -> None:
