@@ -87,7 +87,7 @@ def test_dues_page_records_a_payment_and_exports_the_book(qtbot, demo_db, secret
     window.close()
 
 
-def test_ratings_page_scores_a_member_and_warns(qtbot, demo_db, secretary):
+def test_ratings_page_scores_a_member_and_warns(qtbot, demo_db, secretary, tmp_path):
     window = open_window(demo_db, secretary)
     qtbot.addWidget(window)
     window.show()
@@ -118,6 +118,13 @@ def test_ratings_page_scores_a_member_and_warns(qtbot, demo_db, secretary):
     qtbot.waitUntil(lambda: page.table.item(_row_of(page.table, other_name), 2).text()
                     == "Hoàn thành xuất sắc nhiệm vụ", timeout=10_000)
     qtbot.waitUntil(lambda: "20%" in page.warning.text(), timeout=10_000)  # 1 excellent, 0 good
+    out = tmp_path / "xep-loai.xlsx"
+    page.export_to(out)
+    qtbot.waitUntil(lambda: "Đã xuất" in page.message.text(), timeout=10_000)
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    by_name = {row[1]: row for row in rows if row and row[1]}
+    assert by_name[other_name][2:4] == (93, "Hoàn thành xuất sắc nhiệm vụ")
+    assert by_name["Hoàn thành xuất sắc nhiệm vụ"][2] == 1
     window.close()
 
 

@@ -86,3 +86,37 @@ def summary(session: Session, year: int) -> dict:
     return {"year": year, "counts": counts, "rows": rows, "missing": [(m.uuid, m.full_name) for m in missing],
             "branch_level": branch.level if branch else None,
             "warning": excellent_ratio_warning(rules(session), year, counts)}
+
+
+def export_summary(session: Session, year: int, out_path) -> object:
+    """The year's rating list (danh sách tổng hợp xếp loại) as Excel: one row per member, counts below."""
+    from pathlib import Path
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    data = summary(session, year)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"Xếp loại {year}"
+    sheet.append([f"DANH SÁCH TỔNG HỢP ĐÁNH GIÁ, XẾP LOẠI ĐẢNG VIÊN NĂM {year}"])
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append([])
+    sheet.append(["STT", "Họ và tên", "Điểm", "Mức xếp loại", "Ghi chú"])
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+    for number, row in enumerate(data["rows"], start=1):
+        sheet.append([number, row["name"], row["score"], row["level_label"] or "Chưa xếp loại",
+                      row["automatic_reason"] or ""])
+    sheet.append([])
+    for level in LEVEL_ORDER:
+        sheet.append(["", LEVEL_LABELS[level], data["counts"].get(level, 0)])
+    if data["warning"]:
+        sheet.append(["", f"Lưu ý: {data['warning']}"])
+    for column, width in zip("ABCDE", (6, 32, 8, 34, 36)):
+        sheet.column_dimensions[column].width = width
+    out = Path(out_path)
+    temporary = out.with_name(out.name + ".partial")
+    book.save(temporary)
+    temporary.replace(out)  # never a half-written file under the final name
+    return out

@@ -52,11 +52,19 @@ class RatingsPage(QWidget):
         for button in (self.rate_button, self.branch_button):
             button.setEnabled(not context.readonly)
             row.addWidget(button)
+        self.export_button = QPushButton(tr("Xuất danh sách tổng hợp (Excel)…"))
+        self.export_button.setObjectName("exportRatings")
+        self.export_button.clicked.connect(self.choose_export)
+        row.addWidget(self.export_button)
         row.addStretch(1)
         layout.addLayout(row)
         self.branch_label = QLabel()
         self.branch_label.setObjectName("branchLevel")
         layout.addWidget(self.branch_label)
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
         self._lazy = LazyRefresh(self, {"member", "rating", "sync", "import", "all"})
         self.refresh()
 
@@ -101,6 +109,22 @@ class RatingsPage(QWidget):
         level = data["branch_level"]
         self.branch_label.setText(tr("Chi bộ năm {y}: {level}").format(
             y=data["year"], level=tr(LEVEL_LABELS[level]) if level else tr("chưa xếp loại")))
+
+    def choose_export(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        year = self.year_box.value()
+        path, _ = QFileDialog.getSaveFileName(self, tr("Xuất danh sách xếp loại"), f"Xep-loai-dang-vien-{year}.xlsx",
+                                              "Excel (*.xlsx)")
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path) -> None:
+        from handbook_desktop.services.procedures.ratings import export_summary
+
+        year = self.year_box.value()
+        run_read(self.context, lambda session: export_summary(session, year, path),
+                 lambda out: self.message.setText(tr("Đã xuất danh sách xếp loại năm {y}: {p}").format(y=year, p=out)))
 
     def rate(self) -> FieldDialog | None:
         from handbook_desktop.services.procedures.ratings import rate_member
