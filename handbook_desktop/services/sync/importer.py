@@ -116,7 +116,8 @@ def open_package(session: Session, keyring: Keyring, data: bytes) -> Opened:
         text = plain.decode("utf-8")
         if manifest["kind"] == RECEIPT:
             body = json.loads(text)
-            if not isinstance(body, dict) or not isinstance(body.get("records"), list):
+            if not isinstance(body, dict) or not isinstance(body.get("records"), list) or not all(
+                    isinstance(item, dict) and isinstance(item.get("u"), str) for item in body["records"]):
                 raise bad
         else:
             body = [json.loads(line) for line in text.splitlines() if line]

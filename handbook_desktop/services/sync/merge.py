@@ -126,10 +126,20 @@ class Planner:
     def plan(self, records: list[dict]) -> list[RecordPlan]:
         by_table: dict[str, list[dict]] = {}
         plans: list[RecordPlan] = []
+        seen: set[str] = set()
         for record in records:
-            by_table.setdefault(record.get("t"), []).append(record)
-            if record.get("t") in self.tables:
-                self.incoming.setdefault(record["t"], set()).add(record.get("u"))
+            problem = _shape_problem(record)
+            if problem is None and record["u"] in seen:
+                problem = "Bản ghi lặp lại trong cùng một gói."
+            if problem is not None:
+                table = record.get("t") if isinstance(record, dict) else None
+                uuid = record.get("u") if isinstance(record, dict) else None
+                plans.append(RecordPlan(str(table)[:60], str(uuid)[:36], 0, "rejected", reason=problem))
+                continue
+            seen.add(record["u"])
+            by_table.setdefault(record["t"], []).append(record)
+            if record["t"] in self.tables:
+                self.incoming.setdefault(record["t"], set()).add(record["u"])
         self.member_names = {r.get("u"): r["f"].get("full_name") for r in by_table.get("member", [])
                              if isinstance(r.get("f"), dict)}
         self._local_member_names(records)
@@ -178,7 +188,7 @@ class Planner:
 
     def _preload_fks(self, item: SyncedTable, records: list[dict]) -> None:
         for name, target in item.fks.items():
-            self.resolve(target, {r["f"].get(name) for r in records if isinstance(r.get("f"), dict)} - {None})
+            self.resolve(target, {r["f"].get(name) for r in records if isinstance(r["f"].get(name), str)})
 
     def resolve(self, target: str, uuids: set[str]) -> None:
         index = self.uuid_index(target)
@@ -198,9 +208,11 @@ class Planner:
         """Incoming JSON checked against the column types and brought to our canonical form."""
         result = {}
         for name in item.columns:
-            if name in ("uuid", "version"):
-                continue
-            value = fields.get(name)
+            if name in ("uuid", "version") or name not in fields:
+                continue  # a sender with an older schema: the column keeps its default or our value
+            value = fields[name]
+            if value is None and not item.table.c[name].nullable:
+                raise BadValue(name)
             if name in item.fks:
                 if value is not None and not isinstance(value, str):
                     raise BadValue(name)
@@ -241,7 +253,8 @@ class Planner:
                 plan.outcome, plan.reason = "rejected", f"Trùng với một bản ghi đã có ({clash})."
                 return plan
             absent = [name for name in item.columns if name not in ("uuid", "version") and theirs.get(name) is None
-                      and not item.table.c[name].nullable and item.table.c[name].default is None]
+                      and not item.table.c[name].nullable and item.table.c[name].default is None
+                      and item.table.c[name].server_default is None]
             if absent:
                 plan.outcome, plan.reason = "rejected", f"Thiếu trường bắt buộc: {', '.join(absent)}."
                 return plan
@@ -353,6 +366,25 @@ class Planner:
         return plan
 
 
+_MAX_VERSION = 2 ** 62
+
+
+def _shape_problem(record) -> str | None:
+    """A record a correct sender never makes: refused on its own, the others still go through."""
+    if not isinstance(record, dict):
+        return "Bản ghi không đúng định dạng."
+    uuid, version, base = record.get("u"), record.get("v"), record.get("b")
+    if not isinstance(record.get("t"), str) or not isinstance(record.get("f"), dict):
+        return "Bản ghi không đúng định dạng."
+    if not isinstance(uuid, str) or not 0 < len(uuid) <= 36:
+        return "Bản ghi không có mã định danh hợp lệ."
+    if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version < _MAX_VERSION:
+        return "Bản ghi có số phiên bản không hợp lệ."
+    if base is not None and (isinstance(base, bool) or not isinstance(base, int) or not 0 <= base < _MAX_VERSION):
+        return "Bản ghi có số phiên bản không hợp lệ."
+    return None
+
+
 def totals(plans: list[RecordPlan]) -> dict[str, int]:
     counts = {outcome: 0 for outcome in OUTCOMES}
     for plan in plans:
@@ -411,8 +443,12 @@ class Writer:
                 values.update(uuid=plan.uuid, version=plan.new_version)
                 inserts.append(values)
         if inserts:
-            for chunk in _chunks(inserts, 1000):
-                self.session.execute(insert(table), chunk)
+            groups: dict[tuple, list[dict]] = {}
+            for values in inserts:  # one statement per set of columns: absent ones take their defaults
+                groups.setdefault(tuple(sorted(values)), []).append(values)
+            for group in groups.values():
+                for chunk in _chunks(group, 1000):
+                    self.session.execute(insert(table), chunk)
             index = self.planner.uuid_index(item.name)
             for chunk in _chunks([values["uuid"] for values in inserts]):
                 for row_id, row_uuid in self.session.execute(

@@ -193,21 +193,27 @@ def from_json(column, value):
         if isinstance(kind, LargeBinary):
             return base64.b64decode(value, validate=True)
         if isinstance(kind, DateTime):
+            if not isinstance(value, str):
+                raise BadValue(column.name)
             parsed = datetime.fromisoformat(value)
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
         if isinstance(kind, Date):
+            if not isinstance(value, str):
+                raise BadValue(column.name)
             return date.fromisoformat(value)
         if isinstance(kind, Boolean):
             if not isinstance(value, bool):
                 raise BadValue(column.name)
             return value
         if isinstance(kind, Integer):
-            if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, bool) or not isinstance(value, int) or not -2 ** 62 < value < 2 ** 62:
                 raise BadValue(column.name)
             return value
         if isinstance(kind, Numeric):
             from decimal import Decimal
 
+            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                raise BadValue(column.name)
             return Decimal(str(value))
         if isinstance(kind, (String, Text)):
             if not isinstance(value, str):
@@ -217,7 +223,7 @@ def from_json(column, value):
             if length and len(value) > length:
                 raise BadValue(column.name)
             return value
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, ArithmeticError) as error:
         raise BadValue(column.name) from error
     return value
 
