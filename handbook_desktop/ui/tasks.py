@@ -21,6 +21,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.progress import CancelFlag, Cancelled, Progress
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,9 @@ def _execute(work: Callable[[CancelFlag], Any], flag: CancelFlag, relay: _Relay)
                 generator.close()  # a cancelled generator rolls back its open transaction now
         relay.finished.emit(result)
     except Cancelled as error:
+        relay.failed.emit(error)
+    except UserError as error:  # a refusal the user reads; not a fault of the program
+        log.info("refused: %s", error)
         relay.failed.emit(error)
     except Exception as error:  # noqa: BLE001 - delivered to the GUI thread, never lost
         log.error("background task failed:\n%s", traceback.format_exc())

@@ -119,7 +119,7 @@ def _dues(session, rng, today, unit_id, taken):
     taken.update(late_ids)
     for month in range(1, today.month + 1):
         first = date(today.year, month, 1)
-        dues.generate_month(session, SYSTEM, first)
+        dues.generate_month(session, SYSTEM, first, unit_ids=[unit_id])
         if first >= today.replace(day=1):
             continue  # the current month is still being collected
         for member in members:

@@ -72,14 +72,18 @@ def set_basis(session: Session, actor, member_uuid: str, *, effective_from: date
     return row
 
 
-def generate_month(session: Session, actor, month: date) -> int:
-    """Make the ledger lines of a month for every member in the headcount (existing lines are kept)."""
+def generate_month(session: Session, actor, month: date, *, unit_ids: list[int] | None = None) -> int:
+    """Make the ledger lines of a month for every member in the headcount (existing lines are kept),
+    or only for the members of ``unit_ids`` (a branch's book inside a committee's database)."""
     actor.require("write")
     month = month_start(month)
     book = rules(session)
     have = set(session.scalars(select(DuesMonth.member_id).where(DuesMonth.month == month)))
-    members = session.scalars(select(Member).options(selectinload(Member.events))
-                              .where(Member.deleted_at.is_(None), Member.status.in_(PAYING_STATES))).all()
+    query = (select(Member).options(selectinload(Member.events))
+             .where(Member.deleted_at.is_(None), Member.status.in_(PAYING_STATES)))
+    if unit_ids is not None:
+        query = query.where(Member.unit_id.in_(unit_ids))
+    members = session.scalars(query).all()
     bases: dict[int, DuesBasis] = {}
     for row in session.scalars(select(DuesBasis).where(DuesBasis.deleted_at.is_(None),
                                                        DuesBasis.effective_from <= month)
