@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import re
 import sys
 
 from handbook_desktop import __version__
@@ -19,16 +20,49 @@ COMMAND_MODULES = ["handbook_desktop.cli.foundation", "handbook_desktop.cli.memb
 log = logging.getLogger(__name__)
 
 
+# argparse speaks English; the phrases a user meets are put into Vietnamese here.
+_ARGPARSE_PHRASES = [
+    (re.compile(r"the following arguments are required: (.*)"), r"thiếu tham số bắt buộc: \1"),
+    (re.compile(r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)"),
+     r"tham số \1: giá trị \2 không hợp lệ (chọn một trong: \3)"),
+    (re.compile(r"argument (\S+): invalid (\w+) value: (.*)"), r"tham số \1: giá trị \3 không hợp lệ"),
+    (re.compile(r"argument (\S+): expected one argument"), r"tham số \1 cần một giá trị"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"tham số không nhận ra: \1"),
+    (re.compile(r"invalid choice: (.*) \(choose from (.*)\)"), r"lệnh \1 không có (chọn một trong: \2)"),
+]
+
+
+def _vietnamese(message: str) -> str:
+    for pattern, replacement in _ARGPARSE_PHRASES:
+        message = pattern.sub(replacement, message)
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # usage errors: exit 2 with the message in Vietnamese context
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "tham số"
+        self._optionals.title = "tùy chọn"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="hiện hướng dẫn này rồi thoát")
+
+    def error(self, message: str):  # usage errors: exit 2 with a Vietnamese message
         self.print_usage(sys.stderr)
-        print(f"Lỗi cú pháp lệnh: {message}", file=sys.stderr)
+        print(f"Lỗi cú pháp lệnh: {_vietnamese(message)}", file=sys.stderr)
         raise SystemExit(2)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="handbook-desktop", description="Sổ tay Chi bộ — dòng lệnh.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help="hiện số phiên bản rồi thoát")
     parser.add_argument("--db", help="đường dẫn tệp SQLite hoặc URL PostgreSQL (mặc định: CSDL của người dùng; biến HANDBOOK_DB)")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
     for name in COMMAND_MODULES:

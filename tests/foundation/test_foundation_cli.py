@@ -137,3 +137,13 @@ def test_demo_data_is_realistic(tmp_path, members):
     overdue = [m for m in people if m.status == "probationary" and add_months(m.ceremony_date, 12) <= today]
     assert len(overdue) <= 3
     assert branches == (1 if members <= 300 else branches) and (members <= 300 or branches >= 3)
+
+
+def test_help_and_usage_errors_are_in_vietnamese(tmp_path, handbook_home):
+    help_text = run_cli("--help", home=handbook_home)
+    assert help_text.returncode == 0
+    assert "Cách dùng: handbook-desktop" in help_text.stdout and "tùy chọn" in help_text.stdout
+    assert "show this help" not in help_text.stdout and "usage:" not in help_text.stdout
+    missing = run_cli("--db", str(tmp_path / "x.sqlite3"), "init", "--unit-name", "B", home=handbook_home)
+    assert missing.returncode == 2
+    assert "thiếu tham số bắt buộc: --unit-code" in missing.stderr
