@@ -76,8 +76,9 @@ def _label(record_fields: dict, item: SyncedTable, uuid: str, names: dict[str, s
             return value
     parts = []
     for column, target in item.fks.items():
-        if target == "member" and names is not None and record_fields.get(column) in names:
-            parts.append(names[record_fields[column]])
+        value = record_fields.get(column)
+        if target == "member" and names is not None and isinstance(value, str) and isinstance(names.get(value), str):
+            parts.append(names[value])
             break
     kind = record_fields.get("kind")
     if isinstance(kind, str) and kind:
@@ -140,8 +141,8 @@ class Planner:
             by_table.setdefault(record["t"], []).append(record)
             if record["t"] in self.tables:
                 self.incoming.setdefault(record["t"], set()).add(record["u"])
-        self.member_names = {r.get("u"): r["f"].get("full_name") for r in by_table.get("member", [])
-                             if isinstance(r.get("f"), dict)}
+        self.member_names = {r["u"]: r["f"]["full_name"] for r in by_table.get("member", [])
+                             if isinstance(r["f"].get("full_name"), str)}
         self._local_member_names(records)
         for name, items in by_table.items():
             if name not in self.tables:
