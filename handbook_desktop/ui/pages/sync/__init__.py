@@ -54,6 +54,10 @@ class SyncPage(QWidget):
         title = QLabel(tr("Đồng bộ"))
         title.setObjectName("pageTitle")
         layout.addWidget(title)
+        self.message = QLabel()  # what was just done, above the tabs so it shows on every tab
+        self.message.setObjectName("syncMessage")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
         self._build_identity()
@@ -132,10 +136,6 @@ class SyncPage(QWidget):
         row.addWidget(self.receive_note)
         row.addStretch(1)
         layout.addLayout(row)
-        self.message = QLabel()
-        self.message.setObjectName("syncMessage")
-        self.message.setWordWrap(True)
-        layout.addWidget(self.message)
         self.inbox = _table(("Nhận lúc", "Từ đơn vị", "Số", "Loại", "Trạng thái", "Kết quả"), "inboxTable")
         layout.addWidget(self.inbox, 1)
         self.import_button.clicked.connect(self._ask_import)
@@ -266,9 +266,10 @@ class SyncPage(QWidget):
                 n=result.sequence, to=result.recipient, count=sum(result.counts.values()), path=target))
             self.context.hub.changed.emit("sync")
 
+        self.message.setText(tr("Đang tạo gói, xin chờ…"))
         self.context.runner.run(
             lambda _flag: export_package(self.context.database, self.context.actor, keyring, code, full=full),
-            on_result=done, parent=self, progress_title=tr("Đang tạo gói"))
+            on_result=done, parent=self)
 
     def _ask_reexport(self) -> None:
         indexes = self.outbox.selectionModel().selectedRows()
@@ -311,7 +312,7 @@ class SyncPage(QWidget):
             self.preview_dialog.open()
 
         self.context.runner.run(lambda _flag: preview(self.context.database, keyring, data), on_result=previewed,
-                                parent=self, progress_title=tr("Đang kiểm tra gói"))
+                                parent=self)
 
     def _apply(self, path: Path, data: bytes, keyring) -> None:
         from handbook_desktop.services.sync.importer import import_package
@@ -326,14 +327,26 @@ class SyncPage(QWidget):
             if result.receipt_summary and result.receipt_summary["rejected"]:
                 reasons = {item["reason"] for item in result.receipt_summary["rejected"]}
                 text += " " + tr("Lý do từ chối: {r}").format(r="; ".join(sorted(r for r in reasons if r)))
+            self.import_button.setEnabled(True)
             self.message.setText(text)
             self.last_message = text
             for what in ("member", "meeting", "unit", "sync"):
                 self.context.hub.changed.emit(what)
 
+        def failed(error) -> None:
+            from handbook_desktop.ui.errors import show_error
+
+            self.import_button.setEnabled(True)
+            self.message.setText(tr("Không nhập được gói: không có gì bị ghi."))
+            show_error(self, error)
+
+        # No progress dialog: the runner's progress dialog crashed now and then (reported); the page
+        # says what it is doing instead, and one package takes about a second.
+        self.message.setText(tr("Đang sao lưu và nhập gói, xin chờ…"))
+        self.import_button.setEnabled(False)
         self.context.runner.run(
             lambda _flag: import_package(self.context.database, self.context.actor, keyring, data),
-            on_result=done, parent=self, progress_title=tr("Đang nhập gói"))
+            on_result=done, on_error=failed, parent=self)
 
 
 def _result_text(result) -> str:
