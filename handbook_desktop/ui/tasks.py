@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.progress import CancelFlag, Cancelled, Progress
@@ -90,6 +90,61 @@ def _execute(work: Callable[[CancelFlag], Any], flag: CancelFlag, relay: _Relay)
         relay.failed.emit(error)
 
 
+class ProgressDialog(QDialog):
+    """Progress with a Hủy button, shown only when the work lasts more than a moment.
+
+    Not QProgressDialog: its setValue() runs a nested event loop when modal, in which the task's
+    result could arrive and delete the dialog under its own feet (a crash seen in GUI tests).
+    """
+
+    cancelled = Signal()
+    SHOW_AFTER_MS = 400
+
+    def __init__(self, title: str, parent: QWidget | None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        layout = QVBoxLayout(self)
+        self.label = QLabel(title)
+        self.label.setWordWrap(True)
+        self.label.setMinimumWidth(360)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.cancel_button = QPushButton("Hủy")
+        self.cancel_button.clicked.connect(self._cancel)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignRight)
+        self._done = False
+        QTimer.singleShot(self.SHOW_AFTER_MS, self._show_if_running)
+
+    def _show_if_running(self) -> None:
+        if not self._done:
+            self.show()
+
+    def _cancel(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.label.setText("Đang dừng…")
+        self.cancelled.emit()
+
+    def reject(self) -> None:  # Esc or the window's close button: the same as Hủy
+        self._cancel()
+
+    def show_progress(self, done: int, total: int, message: str) -> None:
+        if self._done:
+            return
+        self.bar.setRange(0, max(total, 0))
+        if total:
+            self.bar.setValue(min(done, total))
+        if message and self.cancel_button.isEnabled():
+            self.label.setText(message)
+
+    def finish(self) -> None:
+        self._done = True
+        self.hide()
+        self.deleteLater()
+
+
 class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -111,22 +166,13 @@ class TaskRunner(QObject):
         dialog = None
         show_progress = None
         if progress_title:
-            dialog = QProgressDialog(progress_title, "Hủy", 0, 0, parent)
-            dialog.setWindowTitle(progress_title)
-            dialog.setWindowModality(Qt.WindowModality.WindowModal)
-            dialog.setMinimumDuration(400)
-            dialog.canceled.connect(flag.cancel)
-
-            def show_progress(done: int, total: int, message: str) -> None:
-                dialog.setMaximum(max(total, 0))
-                dialog.setValue(min(done, total) if total else 0)
-                if message:
-                    dialog.setLabelText(message)
+            dialog = ProgressDialog(progress_title, parent)
+            dialog.cancelled.connect(flag.cancel)
+            show_progress = dialog.show_progress
 
         def close_dialog() -> None:
             if dialog is not None:
-                dialog.reset()
-                dialog.deleteLater()
+                dialog.finish()
 
         def finish(result: Any) -> None:
             close_dialog()

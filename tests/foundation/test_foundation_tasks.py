@@ -69,3 +69,36 @@ def test_cancel_stops_a_generator_between_steps(qtbot):
     assert isinstance(errors[0], Cancelled)
     assert len(steps) < 1000
     runner.shutdown()
+
+
+def test_progress_dialog_shows_steps_and_cancels(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    from handbook_desktop.ui.tasks import ProgressDialog
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    runner = TaskRunner()
+    gate = threading.Event()
+    errors = []
+
+    def slow(flag):
+        for i in range(100):
+            yield Progress(i, 100, f"Đang làm phần {i}")
+            gate.wait(0.05)
+        return "hết"
+
+    flag = runner.run(slow, on_error=errors.append, on_result=errors.append, progress_title="Đang nhập", parent=parent)
+    dialog = None
+    def shown():
+        nonlocal dialog
+        found = [w for w in parent.findChildren(ProgressDialog) if w.isVisible()]
+        dialog = found[0] if found else None
+        return dialog is not None and dialog.bar.value() > 0
+    qtbot.waitUntil(shown, timeout=5000)
+    assert dialog.label.text().startswith("Đang làm phần")
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert flag.cancelled and isinstance(errors[0], Cancelled)
+    runner.shutdown()
