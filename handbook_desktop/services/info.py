@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from handbook_desktop import __version__
 from handbook_desktop.domain.states import MemberStatus
+from handbook_desktop.services.units import in_scope
 from handbook_desktop.store.migrate import current_revision, head_revision
 from handbook_desktop.store.models import Member, Unit, User
 
@@ -15,10 +16,13 @@ def database_info(database) -> dict:
     with database.read() as session:
         by_status = dict(
             session.execute(
-                select(Member.status, func.count()).where(Member.deleted_at.is_(None)).group_by(Member.status)
+                select(Member.status, func.count())
+                .where(Member.deleted_at.is_(None), in_scope(Member.unit_id))
+                .group_by(Member.status)
             ).all()
         )
-        units = session.scalar(select(func.count()).select_from(Unit).where(Unit.deleted_at.is_(None)))
+        units = session.scalar(select(func.count()).select_from(Unit)
+                               .where(Unit.deleted_at.is_(None), in_scope(Unit.id)))
         users = session.scalar(select(func.count()).select_from(User))
     headcount = sum(count for status, count in by_status.items() if MemberStatus(status).in_headcount)
     return {

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from handbook_desktop.domain.dates import add_months
 from handbook_desktop.domain.text import fold
+from handbook_desktop.services.units import in_scope
 from handbook_desktop.store.models import Member, Unit
 
 AGE_BANDS = {  # label → (min age, max age) in whole years
@@ -89,6 +90,7 @@ def search_condition(text: str, dialect: str = "sqlite"):
 
 def _apply(statement: Select, flt: MemberFilter, dialect: str = "sqlite") -> Select:
     statement = statement.where(Member.deleted_at.is_not(None) if flt.deleted else Member.deleted_at.is_(None))
+    statement = statement.where(in_scope(Member.unit_id))  # not members who moved to a unit outside ours
     condition = search_condition(flt.search, dialect)
     if condition is not None:
         statement = statement.where(condition)

@@ -1,0 +1,24 @@
+"""Which units this installation answers for: the home unit and every unit below it.
+
+A branch's database also holds rows of other units (its committee; after a transfer, the branch
+that received a member): lists and counts show only the home unit's own tree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import aliased
+
+from handbook_desktop.store.models import Unit
+
+
+def scope_unit_ids_query():
+    """SELECT of the ids of the home unit and its descendants (a recursive CTE; SQLite and PostgreSQL)."""
+    scope = select(Unit.id).where(Unit.is_home.is_(True)).cte("home_scope", recursive=True)
+    child = aliased(Unit)
+    scope = scope.union_all(select(child.id).where(child.parent_id == scope.c.id))
+    return select(scope.c.id)
+
+
+def in_scope(unit_column) -> ColumnElement[bool]:
+    return unit_column.in_(scope_unit_ids_query())
