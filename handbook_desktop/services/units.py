@@ -22,3 +22,18 @@ def scope_unit_ids_query():
 
 def in_scope(unit_column) -> ColumnElement[bool]:
     return unit_column.in_(scope_unit_ids_query())
+
+
+def foreign_member_unit_ids(session) -> list[int]:
+    """Units outside our tree that nevertheless hold member rows (a member transferred away).
+
+    Usually none, so list queries need no unit condition at all; when there are some, the list
+    excludes those few units, which is cheaper per keystroke than joining the tree.
+    """
+    from handbook_desktop.store.models import Member
+
+    scope = set(session.scalars(scope_unit_ids_query()))
+    outside = set(session.scalars(select(Unit.id))) - scope
+    if not outside:
+        return []
+    return sorted(session.scalars(select(Member.unit_id).where(Member.unit_id.in_(outside)).distinct()))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from handbook_desktop.domain.dates import add_months
 from handbook_desktop.domain.text import fold
-from handbook_desktop.services.units import in_scope
+from handbook_desktop.services.units import foreign_member_unit_ids
 from handbook_desktop.store.models import Member, Unit
 
 AGE_BANDS = {  # label → (min age, max age) in whole years
@@ -88,9 +88,10 @@ def search_condition(text: str, dialect: str = "sqlite"):
     return and_(*conditions) if conditions else None
 
 
-def _apply(statement: Select, flt: MemberFilter, dialect: str = "sqlite") -> Select:
+def _apply(statement: Select, flt: MemberFilter, dialect: str = "sqlite", foreign_units: list[int] = ()) -> Select:
     statement = statement.where(Member.deleted_at.is_not(None) if flt.deleted else Member.deleted_at.is_(None))
-    statement = statement.where(in_scope(Member.unit_id))  # not members who moved to a unit outside ours
+    if foreign_units:  # not members who moved to a unit outside ours
+        statement = statement.where(Member.unit_id.not_in(foreign_units))
     condition = search_condition(flt.search, dialect)
     if condition is not None:
         statement = statement.where(condition)
@@ -114,11 +115,13 @@ def _dialect(session: Session) -> str:
 
 
 def count_members(session: Session, flt: MemberFilter) -> int:
-    return session.scalar(_apply(select(func.count(Member.id)), flt, _dialect(session))) or 0
+    return session.scalar(_apply(select(func.count(Member.id)), flt, _dialect(session),
+                                 foreign_member_unit_ids(session))) or 0
 
 
 def member_ids(session: Session, flt: MemberFilter, offset: int = 0, limit: int | None = None) -> list[int]:
-    statement = _apply(select(Member.id), flt, _dialect(session)).order_by(Member.name_sort, Member.id).offset(offset)
+    statement = (_apply(select(Member.id), flt, _dialect(session), foreign_member_unit_ids(session))
+                 .order_by(Member.name_sort, Member.id).offset(offset))
     if limit is not None:
         statement = statement.limit(limit)
     return list(session.scalars(statement))
