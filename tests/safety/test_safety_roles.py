@@ -23,6 +23,7 @@ NOT_SERVICES = {
     "handbook_desktop.services.audit.record_changes",
     "handbook_desktop.services.users.change_password",  # everyone changes their own password
     "handbook_desktop.services.users.verify_unlock",  # typing one's password at the idle lock
+    "handbook_desktop.services.auditlog.export_audit",  # reading the log; the export itself is logged
 }
 # (function, actor role) pairs that only a secretary may do.
 SECRETARY_ONLY = {
