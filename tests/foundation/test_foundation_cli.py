@@ -147,3 +147,24 @@ def test_help_and_usage_errors_are_in_vietnamese(tmp_path, handbook_home):
     missing = run_cli("--db", str(tmp_path / "x.sqlite3"), "init", "--unit-name", "B", home=handbook_home)
     assert missing.returncode == 2
     assert "thiếu tham số bắt buộc: --unit-code" in missing.stderr
+
+
+@pytest.mark.slow
+def test_demo_card_numbers_are_unique(tmp_path):
+    # At 20,000 members random 8-digit numbers collide (seed 1 gave 14 repeats at 50,000).
+    from datetime import date
+
+    from sqlalchemy import func, select
+
+    from handbook_desktop.services.demo import generate
+    from handbook_desktop.services.progress import drain
+    from handbook_desktop.store.database import Database
+    from handbook_desktop.store.models import Member
+
+    with Database.open(tmp_path / "demo.sqlite3") as database:
+        drain(generate(database, members=20000, seed=1, today=date(2026, 11, 15)))
+        with database.read() as session:
+            repeated = session.execute(
+                select(Member.party_card_number, func.count()).where(Member.party_card_number.is_not(None))
+                .group_by(Member.party_card_number).having(func.count() > 1)).all()
+    assert repeated == []

@@ -158,10 +158,15 @@ def make_members(context, members: int, committee: bool):
     context.branch_ids = [unit_id for unit_id, _, _ in branches]
     done = 0
     engine = context.database.engine
+    used_cards: set[str] = set()  # a card number belongs to one member only (the data check says so)
     for unit_id, code, size in branches:
         rows, event_rows = [], []
         for _ in range(size):
             row, events = person(context.rng, context.today, unit_id, code)
+            while row.get("party_card_number") in used_cards:
+                row["party_card_number"] = f"{context.rng.randint(1, 99):02d}.{context.rng.randint(0, 999999):06d}"
+            if row.get("party_card_number"):
+                used_cards.add(row["party_card_number"])
             rows.append(row)
             event_rows.append(events)
         positions = ["secretary", "deputy_secretary", "committee_member"]
