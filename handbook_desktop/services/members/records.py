@@ -123,6 +123,17 @@ def default_unit(session: Session) -> Unit:
     return home
 
 
+def branch_owned_fields(session: Session, member: Member) -> set[str]:
+    """At a committee, the fields of a branch's member that the branch owns (DESIGN.md "Sync
+    packages"): shown, never edited there. Empty at a branch and for the committee's own members."""
+    from handbook_desktop.services.sync.tables import read_only_fields
+
+    home = _home_unit(session)
+    if home.level == "chi-bo" or member.unit_id == home.id:
+        return set()
+    return read_only_fields("member", home.level)
+
+
 def get_member(session: Session, member_uuid: str) -> Member:
     member = session.scalars(select(Member).where(Member.uuid == member_uuid)).first()
     if member is None:
@@ -185,6 +196,11 @@ def update_member(
     if expected_version is not None and member.version != expected_version:
         raise UserError("Hồ sơ này vừa được thay đổi ở nơi khác: hãy đóng và mở lại để xem bản mới nhất.")
     values = prepare_values(raw)
+    locked = sorted(key for key in branch_owned_fields(session, member)
+                    if key in values and getattr(member, key) != values[key])
+    if locked:
+        labels = ", ".join(FIELD_BY_KEY[key].label if key in FIELD_BY_KEY else key for key in locked)
+        raise UserError(f"{labels}: do chi bộ quản lý hồ sơ này; hãy sửa ở chi bộ, thay đổi sẽ lên qua gói đồng bộ.")
     merged = {key: getattr(member, key) for key in EDITABLE_KEYS}
     merged.update(values)
     issues = check(session, merged, today=today, book=book)

@@ -22,7 +22,7 @@ from handbook_desktop.services.members import (
 )
 from handbook_desktop.services.members.fields import FIELDS, GROUP_LABELS, IDENTITY, NOTES, PARTY, SOCIAL, WORK
 from handbook_desktop.services.members.query import branches
-from handbook_desktop.services.members.records import check, prepare_values
+from handbook_desktop.services.members.records import branch_owned_fields, check, prepare_values
 from handbook_desktop.services.members.validation import Issue
 from handbook_desktop.services.members.fields import FIELD_BY_KEY
 from handbook_desktop.ui.i18n import tr
@@ -46,6 +46,7 @@ class MemberDialog(QDialog):
         self.context = context
         self.member_uuid = member_uuid
         self.saved_uuid: str | None = None
+        self.locked_fields: set[str] = set()
         self.version: int | None = None
         self.photo: bytes | None = None
         self.photo_changed = False
@@ -185,6 +186,7 @@ class MemberDialog(QDialog):
             unit_id = member.unit_id
             photo = member.photo
             history = member_history(session, self.member_uuid)
+            self.locked_fields = branch_owned_fields(session, member)
         self.heading.setText(values["full_name"])
         for key, value in values.items():
             self.set_value(key, value)
@@ -192,6 +194,22 @@ class MemberDialog(QDialog):
             self.unit_box.setCurrentIndex(max(0, self.unit_box.findData(unit_id)))
         self.set_photo(photo, changed=False)
         self.show_history(history)
+        self._lock(self.locked_fields)
+
+    def _lock(self, keys: set[str]) -> None:
+        """At a committee, a branch's fields are shown but not edited (the branch sends them up)."""
+        hint = tr("Do chi bộ quản lý: sửa ở chi bộ, thay đổi sẽ lên qua gói đồng bộ.")
+        for key in keys:
+            widget = self.widgets.get(key)
+            if widget is None:
+                continue
+            if isinstance(widget, (QLineEdit, QPlainTextEdit)):
+                widget.setReadOnly(True)
+            else:
+                widget.setEnabled(False)
+            widget.setToolTip(hint)
+        if keys:
+            self.warnings.setText(hint)
 
     def set_value(self, key: str, value) -> None:
         widget = self.widgets[key]
