@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.meetings import MeetingKind, MeetingState
 from handbook_desktop.services import meetings as svc
+from handbook_desktop.services.auth import Actor
 from handbook_desktop.ui.errors import show_error
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.meetings.dialogs import PlanDialog
@@ -207,9 +210,14 @@ class MeetingsPage(QWidget):
 
     def open_row(self, row: int) -> None:
         if 0 <= row < len(self.rows):
-            self.open_meeting(self.rows[row].uuid)
+            self.open_meeting(self.rows[row].uuid, self.rows[row].unit_code)
 
-    def open_meeting(self, uuid: str) -> MeetingEditor:
+    def open_meeting(self, uuid: str, unit_code: str | None = None) -> MeetingEditor:
+        # At a committee a branch's meeting is the branch's record: browsed, not edited (it comes up
+        # in the branch's packages). The editor then acts as a viewer, so the services refuse too.
+        browsing = self.context.is_committee and unit_code not in (None, self.context.home_code)
+        self.editor.context = (replace(self.context, actor=Actor(self.context.actor.username, "viewer"))
+                               if browsing else self.context)
         self.editor.open(uuid)
         self.stack.setCurrentWidget(self.editor)
         return self.editor
