@@ -125,6 +125,12 @@ def change_password(database, actor: Actor, old_password: str, new_password: str
         if old_password == new_password:
             raise UserError("Mật khẩu mới phải khác mật khẩu cũ.")
         user.password_hash = hash_password(new_password)
+        if user.role == "secretary":
+            # The sync keys are sealed under the administrator's password: follow it, or packages
+            # could no longer be signed or opened after the change.
+            from handbook_desktop.services.sync.keys import reseal_keys
+
+            reseal_keys(session, old_password, new_password)
         record(session, actor, "password_change", entity="user", detail={"username": actor.username})
 
 

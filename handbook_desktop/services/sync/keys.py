@@ -114,6 +114,22 @@ def create_keys(session: Session, password: str) -> SyncKey:
     return row
 
 
+def reseal_keys(session: Session, old_password: str, new_password: str) -> int:
+    """Seal our private keys under a new administrator password (called when it changes).
+
+    Keys sealed under someone else's password are left as they are. Returns how many were resealed.
+    """
+    resealed = 0
+    for row in session.scalars(select(SyncKey).order_by(SyncKey.id)):
+        try:
+            private = _unseal(old_password, row)
+        except (InvalidTag, ValueError):
+            continue
+        row.sealed_private, row.kdf = _seal(new_password, row.key_id, private)
+        resealed += 1
+    return resealed
+
+
 def active_key(session: Session) -> SyncKey | None:
     return session.scalars(
         select(SyncKey).where(SyncKey.retired_at.is_(None)).order_by(SyncKey.id.desc())
