@@ -83,6 +83,16 @@ def monthly_report_part(session: Session, on: date) -> dict:
     }}
 
 
+def _meeting_unit(session: Session, meeting_uuid: str | None):
+    """The branch that held the meeting, when it is not the home unit (a committee browsing it)."""
+    from handbook_desktop.store.models.meetings import Meeting
+
+    meeting = session.scalars(select(Meeting).where(Meeting.uuid == meeting_uuid)).first() if meeting_uuid else None
+    if meeting is None or meeting.unit is None or meeting.unit.is_home:
+        return None
+    return meeting.unit
+
+
 def build_context(session: Session, code: str, *, actor, member_uuid: str | None = None,
                   meeting_uuid: str | None = None, member_uuids: list[str] | None = None,
                   on: date | None = None, issue: bool = True, deputy: bool = False) -> dict:
@@ -92,7 +102,9 @@ def build_context(session: Session, code: str, *, actor, member_uuid: str | None
     on = on or date.today()
     member_forms, member_part, list_part = _procedure_forms()
     concerns_uuid, concerns_label = None, None
+    issuing_unit = None  # None: the home unit issues the document
     if entry.subject == "meeting":
+        issuing_unit = _meeting_unit(session, meeting_uuid)
         specific, meeting_day = _meeting_part(session, entry, meeting_uuid)
         on = meeting_day or on
         concerns_uuid = meeting_uuid
@@ -120,11 +132,15 @@ def build_context(session: Session, code: str, *, actor, member_uuid: str | None
         concerns_uuid = f"report-{on:%Y-%m}"
     number = number_text = None
     committee = home_unit(session).level != "chi-bo"
-    if issue and entry.doc_type and actor.can("write") and (entry.scope == "committee") == committee:
+    # A branch's minutes printed at the committee carry the branch's header; their number belongs to
+    # the branch's own register, so the committee leaves the number line to be filled there.
+    if issue and entry.doc_type and actor.can("write") and (entry.scope == "committee") == committee \
+            and issuing_unit is None:
         number, number_text = issue_number(
             session, doc_type=entry.doc_type, concerns_uuid=concerns_uuid, issued_on=on, actor=actor,
             form_code=entry.code, title=entry.title, concerns_kind=entry.subject, concerns_label=concerns_label)
-    context = base_context(session, entry.code, issued_on=on, number=number, number_text=number_text, deputy=deputy)
+    context = base_context(session, entry.code, issued_on=on, number=number, number_text=number_text, deputy=deputy,
+                           unit=issuing_unit)
     # The header, the number and the signer are this module's; an area's part may add recipients.
     context.update({key: value for key, value in specific.items() if key not in ("unit", "doc", "signer")})
     return context

@@ -96,10 +96,10 @@ def unnumbered_text(doc_type: str | None, issuer: str) -> str:
 
 
 def base_context(session: Session, code: str, *, issued_on: date | None = None, number_text: str | None = None,
-                 number: int | None = None, deputy: bool = False) -> dict:
-    """Header, document line, signer and recipients of form ``code`` for the home unit."""
+                 number: int | None = None, deputy: bool = False, unit: Unit | None = None) -> dict:
+    """Header, document line, signer and recipients of form ``code`` for the home unit (or ``unit``)."""
     entry: FormEntry = find_form(code)
-    unit_ctx = unit_header_context(session)
+    unit_ctx = unit_header_context(session, unit)
     return {
         "unit": unit_ctx,
         "doc": {"code": entry.code, "title": entry.title, "number": number,
