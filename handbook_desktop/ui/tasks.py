@@ -1,93 +1,31 @@
-"""One background-task runner: database work serialised on one worker thread.
+"""One task runner: database work serialised, one step at a time, on the GUI thread's event loop.
 
 A task is a plain function or a service generator that yields ``Progress``; its result or its
-error always comes back on the GUI thread (Anki's taskman, Picard's thread helper). Widgets never
-hold a live session: the function opens and closes its own.
+error always comes back on the GUI thread. Widgets never hold a live session: the function opens
+and closes its own.
 
-No Qt object lives in the worker thread. The worker is a plain Python thread (a one-worker
-executor, so database work never overlaps); it only *emits* the signals of a relay object that
-lives in the GUI thread, which Qt delivers there as queued calls. The relay is created, used and
-dropped on the GUI thread, so nothing is ever deleted from the wrong thread — the cause of the rare
-crashes of the earlier QThread/moveToThread design.
+Why not a worker thread (as DESIGN.md first said): with PySide 6.8–6.12 every design we tried —
+QThread with moveToThread, an executor with relays, a plain thread with GUI-side ownership — crashed
+now and then when Python objects tied to Qt were freed on the worker thread. A secretary's program
+must not crash. Here a task runs when the event loop is idle; a generator runs one step per turn of
+the loop (services yield every few hundred rows), so the window repaints, the progress bar moves
+and Hủy works between steps. Tasks run one after another, in the order asked.
 """
 
 from __future__ import annotations
 
 import logging
 import traceback
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.progress import CancelFlag, Cancelled, Progress
 
 log = logging.getLogger(__name__)
-
-
-class _Relay(QObject):
-    """GUI-thread end of one task: the worker emits, the slots run on the GUI thread."""
-
-    progress = Signal(int, int, str)
-    finished = Signal(object)
-    failed = Signal(object)
-
-    def __init__(self, runner: "TaskRunner", on_progress, on_finished, on_failed):
-        super().__init__()
-        self._runner = runner
-        self._on_progress, self._on_finished, self._on_failed = on_progress, on_finished, on_failed
-        queued = Qt.ConnectionType.QueuedConnection
-        self.progress.connect(self._deliver_progress, queued)
-        self.finished.connect(self._deliver_finished, queued)
-        self.failed.connect(self._deliver_failed, queued)
-
-    @Slot(int, int, str)
-    def _deliver_progress(self, done: int, total: int, message: str) -> None:
-        if self._on_progress is not None:
-            self._on_progress(done, total, message)
-
-    def _release(self) -> None:
-        # Dropped on a later turn of the event loop: never freed while Qt is delivering to it.
-        QTimer.singleShot(0, lambda: self._runner._relays.discard(self))
-
-    @Slot(object)
-    def _deliver_finished(self, result: Any) -> None:
-        self._release()
-        self._on_finished(result)
-
-    @Slot(object)
-    def _deliver_failed(self, error: BaseException) -> None:
-        self._release()
-        self._on_failed(error)
-
-
-def _execute(work: Callable[[CancelFlag], Any], flag: CancelFlag, relay: _Relay) -> None:
-    """Runs on the worker thread."""
-    try:
-        result = work(flag)
-        if hasattr(result, "__next__"):  # a progress generator: drain it, checking cancel
-            generator = result
-            try:
-                while True:
-                    flag.check()
-                    step = next(generator)
-                    if isinstance(step, Progress):
-                        relay.progress.emit(step.done, step.total, step.message)
-            except StopIteration as stop:
-                result = stop.value
-            finally:
-                generator.close()  # a cancelled generator rolls back its open transaction now
-        relay.finished.emit(result)
-    except Cancelled as error:
-        relay.failed.emit(error)
-    except UserError as error:  # a refusal the user reads; not a fault of the program
-        log.info("refused: %s", error)
-        relay.failed.emit(error)
-    except Exception as error:  # noqa: BLE001 - delivered to the GUI thread, never lost
-        log.error("background task failed:\n%s", traceback.format_exc())
-        relay.failed.emit(error)
 
 
 class ProgressDialog(QDialog):
@@ -116,7 +54,12 @@ class ProgressDialog(QDialog):
         layout.addWidget(self.bar)
         layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignRight)
         self._done = False
-        QTimer.singleShot(self.SHOW_AFTER_MS, self._show_if_running)
+        # A child timer dies with the dialog; a bare singleShot to a method could fire after the
+        # dialog was deleted and crash.
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._show_if_running)
+        self._timer.start(self.SHOW_AFTER_MS)
 
     def _show_if_running(self) -> None:
         if not self._done:
@@ -141,16 +84,26 @@ class ProgressDialog(QDialog):
 
     def finish(self) -> None:
         self._done = True
+        self._timer.stop()
         self.hide()
         self.deleteLater()
+
+
+class _Job:
+    def __init__(self, work, flag, on_progress, on_finished, on_failed):
+        self.work, self.flag = work, flag
+        self.on_progress, self.on_finished, self.on_failed = on_progress, on_finished, on_failed
+        self.generator = None
 
 
 class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="database-worker")
-        self._relays: set[_Relay] = set()
+        self._jobs: deque[_Job] = deque()
         self._closed = False
+        self._timer = QTimer(self)  # a child: it dies with the runner, never fires into a dead one
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._step)
 
     def run(
         self,
@@ -161,13 +114,16 @@ class TaskRunner(QObject):
         progress_title: str | None = None,
         parent: QWidget | None = None,
     ) -> CancelFlag:
-        """Run ``work(flag)`` on the worker; callbacks run on the GUI thread."""
+        """Queue ``work(flag)``; callbacks run later on the GUI thread, never inside this call."""
         flag = CancelFlag()
+        if self._closed:
+            flag.cancel()
+            return flag
         dialog = None
         show_progress = None
         if progress_title:
             dialog = ProgressDialog(progress_title, parent)
-            dialog.cancelled.connect(flag.cancel)
+            dialog.cancelled.connect(lambda: flag.cancel())
             show_progress = dialog.show_progress
 
         def close_dialog() -> None:
@@ -188,19 +144,58 @@ class TaskRunner(QObject):
 
                 show_error(parent, error)
 
-        if self._closed:
-            flag.cancel()
-            return flag
-        relay = _Relay(self, show_progress, finish, fail)
-        self._relays.add(relay)
-        self._executor.submit(_execute, work, flag, relay)
+        self._jobs.append(_Job(work, flag, show_progress, finish, fail))
+        self._timer.start()
         return flag
 
+    def _step(self) -> None:
+        """One unit of work: start the next task, or advance the running generator by one step."""
+        if not self._jobs:
+            self._timer.stop()
+            return
+        job = self._jobs[0]
+        try:
+            job.flag.check()
+            if job.generator is None:
+                result = job.work(job.flag)
+                if not hasattr(result, "__next__"):
+                    self._done(job, True, result)
+                    return
+                job.generator = result
+            step = next(job.generator)
+            if isinstance(step, Progress) and job.on_progress is not None:
+                job.on_progress(step.done, step.total, step.message)
+        except StopIteration as stop:
+            self._done(job, True, stop.value)
+        except Cancelled as error:
+            self._close_generator(job)
+            self._done(job, False, error)
+        except UserError as error:  # a refusal the user reads; not a fault of the program
+            log.info("refused: %s", error)
+            self._close_generator(job)
+            self._done(job, False, error)
+        except Exception as error:  # noqa: BLE001 - delivered to the caller, never lost
+            log.error("task failed:\n%s", traceback.format_exc())
+            self._close_generator(job)
+            self._done(job, False, error)
+
+    @staticmethod
+    def _close_generator(job: _Job) -> None:
+        if job.generator is not None:
+            job.generator.close()  # a stopped generator rolls back its open transaction now
+
+    def _done(self, job: _Job, succeeded: bool, payload: Any) -> None:
+        self._jobs.popleft()
+        if not self._jobs:
+            self._timer.stop()
+        (job.on_finished if succeeded else job.on_failed)(payload)
+
     def busy(self) -> bool:
-        return bool(self._relays)
+        return bool(self._jobs)
 
     def shutdown(self) -> None:
-        """Wait for the running task (a database write must finish or roll back), drop queued ones."""
+        """Stop: a running generator is closed (its transaction rolls back); queued tasks are dropped."""
         self._closed = True
-        self._executor.shutdown(wait=True, cancel_futures=True)
-        self._relays.clear()
+        self._timer.stop()
+        while self._jobs:
+            self._close_generator(self._jobs.popleft())

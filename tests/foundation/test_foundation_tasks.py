@@ -1,4 +1,4 @@
-"""The task runner: work on the worker thread, result / error / progress back on the GUI thread, cancel."""
+"""The task runner: work queued and run in order, result / error / progress on the GUI thread, cancel."""
 
 from __future__ import annotations
 
@@ -24,9 +24,30 @@ def test_result_comes_back_on_the_gui_thread(qtbot):
         seen["gui"] = QThread.currentThread() is QApplication.instance().thread()
 
     runner.run(work, on_result=done)
+    assert "result" not in seen  # never inside run(): the caller finishes its own bookkeeping first
     qtbot.waitUntil(lambda: "result" in seen, timeout=5000)
     assert seen["result"] == 42 and seen["gui"] is True
-    assert seen["worker"] != threading.get_ident()
+    runner.shutdown()
+
+
+def test_tasks_run_one_after_another_in_order(qtbot):
+    runner = TaskRunner()
+    order = []
+
+    def steps(name):
+        def work(_flag):
+            for i in range(3):
+                order.append(f"{name}{i}")
+                yield Progress(i, 3)
+            return name
+        return work
+
+    results = []
+    runner.run(steps("a"), on_result=results.append)
+    runner.run(steps("b"), on_result=results.append)
+    qtbot.waitUntil(lambda: len(results) == 2, timeout=5000)
+    assert results == ["a", "b"]
+    assert order == ["a0", "a1", "a2", "b0", "b1", "b2"]
     runner.shutdown()
 
 
