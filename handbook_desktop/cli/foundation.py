@@ -36,7 +36,7 @@ def register(sub) -> None:
 
 
 def cmd_init(args) -> int:
-    from handbook_desktop.services.setup import HomeUnitSpec, initialise
+    from handbook_desktop.services.setup import AlreadyInitialised, HomeUnitSpec, initialise
 
     try:
         term_start = parse_date(args.term_start)
@@ -47,12 +47,7 @@ def cmd_init(args) -> int:
     with open_db(args, require_home=False) as database:
         if database.home_unit() is not None:
             # Refuse before asking for a password: nothing is read, nothing is written.
-            from handbook_desktop.services.setup import AlreadyInitialised, initialise as _  # noqa: F401
-
-            raise AlreadyInitialised(
-                "Cơ sở dữ liệu này đã được thiết lập đơn vị; không thay đổi gì. "
-                "Muốn bắt đầu lại, hãy dùng một tệp cơ sở dữ liệu khác (--db)."
-            )
+            raise AlreadyInitialised()
         password = read_password("Mật khẩu quản trị viên mới: ", confirm=True)
         result = initialise(database, spec, args.admin, password)
     if args.json:

@@ -21,7 +21,11 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
 
 class AlreadyInitialised(UserError):
-    pass
+    def __init__(self) -> None:
+        super().__init__(
+            "Cơ sở dữ liệu này đã được thiết lập đơn vị; không thay đổi gì. "
+            "Muốn bắt đầu lại, hãy dùng một tệp cơ sở dữ liệu khác (--db)."
+        )
 
 
 @dataclass
@@ -75,10 +79,7 @@ def initialise(database, spec: HomeUnitSpec, admin_username: str, admin_password
     recovery = make_recovery_code()
     with database.immediate() as session:
         if session.scalars(select(Unit).where(Unit.is_home.is_(True))).first() is not None:
-            raise AlreadyInitialised(
-                "Cơ sở dữ liệu này đã được thiết lập đơn vị; không thay đổi gì. "
-                "Muốn bắt đầu lại, hãy dùng một tệp cơ sở dữ liệu khác (--db)."
-            )
+            raise AlreadyInitialised()
         parent = None
         if spec.parent_code or spec.parent_name:
             parent = Unit(
