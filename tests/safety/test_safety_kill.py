@@ -45,6 +45,7 @@ def opens_whole(path: Path, *, lock_left: bool = True) -> None:
 
 
 EDITOR = r"""
+import os
 import sys
 from pathlib import Path
 from handbook_desktop.services.auth import Actor
@@ -63,7 +64,10 @@ with Database.open(path) as database:
         with database.session() as session:
             for uuid in uuids:  # one transaction: five members, two fields each, ten audit lines
                 update_member(session, actor, uuid, {"notes": f"sửa lần {n}", "occupation": f"nghề {n}"})
-        progress.write_text(str(n))
+        # Written aside and renamed: the parent never reads a half-written (empty) number.
+        partial = progress.with_suffix(".part")
+        partial.write_text(str(n))
+        os.replace(partial, progress)
 """
 
 
@@ -74,7 +78,7 @@ def test_kill_during_edits(demo_db, tmp_path, edits_before_kill):
     progress = tmp_path / "progress.txt"
     child = subprocess.Popen([sys.executable, "-c", EDITOR, str(path), str(progress)])
     try:
-        wait_for(lambda: progress.exists() and progress.read_text() and int(progress.read_text()) >= edits_before_kill)
+        wait_for(lambda: progress.exists() and int(progress.read_text()) >= edits_before_kill)
     finally:
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
