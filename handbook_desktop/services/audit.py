@@ -58,7 +58,7 @@ def record_changes(session: Session, actor, obj, *, entity: str) -> int:
     state = inspect(obj)
     count = 0
     for attr in state.mapper.column_attrs:
-        if attr.key in {"version", "updated_at", "name_fold", "name_sort"}:
+        if attr.key in {"version", "updated_at", "name_fold", "name_sort", "search_key"}:
             continue
         history = state.attrs[attr.key].history
         if not history.has_changes():

@@ -1,7 +1,8 @@
 """Session hooks that keep every row honest without each service remembering to.
 
 - every text value is NFC (decomposed input from Excel, macOS or old Word files compares equal);
-- a member's ``name_fold`` and ``name_sort`` follow its ``full_name``;
+- a member's ``name_fold`` and ``name_sort`` follow its ``full_name``, its ``search_key`` the name,
+  phone and card number;
 - a synced row's ``version`` goes up by one and ``updated_at`` moves on each real change.
 
 A sync import that writes a peer's version sets ``session.info["keep_versions"] = True``.
@@ -14,13 +15,18 @@ import unicodedata
 from sqlalchemy import String, Text, event, inspect
 from sqlalchemy.orm import Session
 
-from handbook_desktop.domain.text import fold, name_sort_key
+from handbook_desktop.domain.text import fold, name_sort_key, search_key
 from handbook_desktop.store.base import Synced, utcnow
 
 
-def member_shadow_columns(full_name: str) -> dict[str, str]:
-    """The shadow columns of a member name; also used by bulk inserts that bypass the session."""
-    return {"name_fold": fold(full_name), "name_sort": name_sort_key(full_name)}
+SHADOW_SOURCES = frozenset({"full_name", "phone", "party_card_number"})
+
+
+def member_shadow_columns(full_name: str, phone: str | None = None, party_card_number: str | None = None
+                          ) -> dict[str, str]:
+    """The shadow columns of a member; also used by bulk inserts that bypass the session."""
+    return {"name_fold": fold(full_name), "name_sort": name_sort_key(full_name),
+            "search_key": search_key(full_name, phone, party_card_number)}
 
 
 def _normalise_text(obj) -> None:
@@ -34,11 +40,10 @@ def _normalise_text(obj) -> None:
 
 def _refresh_shadow(obj) -> None:
     if hasattr(obj, "name_fold") and hasattr(obj, "full_name") and obj.full_name:
-        shadow = member_shadow_columns(obj.full_name)
-        if obj.name_fold != shadow["name_fold"]:
-            obj.name_fold = shadow["name_fold"]
-        if obj.name_sort != shadow["name_sort"]:
-            obj.name_sort = shadow["name_sort"]
+        shadow = member_shadow_columns(obj.full_name, obj.phone, obj.party_card_number)
+        for key, value in shadow.items():
+            if getattr(obj, key) != value:
+                setattr(obj, key, value)
 
 
 @event.listens_for(Session, "before_flush")

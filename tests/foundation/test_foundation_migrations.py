@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -61,6 +62,21 @@ def test_a_released_schema_upgrades_with_its_data_and_a_verified_backup(old_data
     assert backup is not None and backup.parent == paths.backups_dir()
     assert integrity_ok(backup)[0]
     assert _members(backup) == before and _revision(backup) == "0001"
+
+
+def test_the_search_key_is_filled_for_members_already_there(old_database):
+    """0008 computes the search key of every existing member, so the old register is searchable
+    by name, phone and card number at once."""
+    from handbook_desktop.domain.text import search_key
+    from handbook_desktop.services.members import MemberFilter, count_members, fetch_page
+
+    with Database.open(old_database) as database, database.read() as session:
+        rows = session.execute(sa.text("SELECT full_name, phone, party_card_number, search_key FROM member")).all()
+        assert len(rows) == 40
+        assert all(row.search_key == search_key(row.full_name, row.phone, row.party_card_number) for row in rows)
+        assert count_members(session, MemberFilter(search="cuong 0987")) == 1
+        (found,) = fetch_page(session, MemberFilter(search="77.0315"), 0, 10)
+        assert found["full_name"] == "Lê Xuân Cường"
 
 
 def test_a_failed_migration_leaves_the_old_database(old_database, monkeypatch):

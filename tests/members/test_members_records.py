@@ -180,13 +180,25 @@ def test_search_ignores_case_and_diacritics(db, secretary, query):
 
 @pytest.mark.parametrize("query, hit", [
     ("01.234567", True), ("01234567", True), ("01.23", True), ("001080012345", True), ("0010800123", False),
-    ("0912345678", True), ("0912 345", True), ("0999", False),
+    ("0912345678", True), ("0912 345", True), ("0999", False), ("+84 912 345", True), ("0123", True),
+    ("2345678", False), ("duc 0912", True), ("hoa 0912", False), ("4567", False),
 ])
 def test_search_by_card_full_cccd_and_phone(db, secretary, query, hit):
     target, _ = _create(db, secretary, BASE)
     with db.read() as session:
         found = [r["uuid"] for r in fetch_page(session, MemberFilter(search=query, on=TODAY), 0, 50)]
     assert found == ([target] if hit else [])
+
+
+def test_search_follows_an_edited_phone_and_card(db, secretary):
+    target, _ = _create(db, secretary, BASE)
+    with db.session() as session:
+        update_member(session, secretary, target, {"phone": "0388 111 222", "party_card_number": "07.654321"})
+    with db.read() as session:
+        def found(query):
+            return [r["uuid"] for r in fetch_page(session, MemberFilter(search=query, on=TODAY), 0, 50)]
+        assert found("0388111") == [target] and found("07.65") == [target]
+        assert found("0912") == [] and found("01.23") == []
 
 
 # Given name first, then middle, then family; Vietnamese letters (a < ă < â, d < đ, u < ư …) before tones.

@@ -79,7 +79,7 @@ def person(rng, today: date, unit_id: int, unit_code: str) -> tuple[dict, list[d
     status = _status(rng, age)
     row = {
         "uuid": _uuid(rng), "origin_unit": unit_code, "version": 1, "unit_id": unit_id, "status": status,
-        "full_name": full_name, **member_shadow_columns(full_name), "gender": gender, "date_of_birth": birth,
+        "full_name": full_name, "gender": gender, "date_of_birth": birth,
         "birth_place": rng.choice(PROVINCES), "hometown": rng.choice(PROVINCES),
         "permanent_address": f"Số {rng.randint(1, 120)} {rng.choice(STREETS)}, Hoàn Kiếm, Hà Nội",
         "ethnicity": "Kinh" if rng.random() < 0.95 else rng.choice(["Tày", "Mường", "Thái", "Nùng"]),
@@ -167,6 +167,7 @@ def make_members(context, members: int, committee: bool):
                 row["party_card_number"] = f"{context.rng.randint(1, 99):02d}.{context.rng.randint(0, 999999):06d}"
             if row.get("party_card_number"):
                 used_cards.add(row["party_card_number"])
+            row.update(member_shadow_columns(row["full_name"], row.get("phone"), row.get("party_card_number")))
             rows.append(row)
             event_rows.append(events)
         positions = ["secretary", "deputy_secretary", "committee_member"]

@@ -1,7 +1,8 @@
 """The member register (issue 3): queries and search, records with validation, duplicates, history."""
 
 from handbook_desktop.services.members.query import (  # noqa: F401
-    AGE_BANDS, MemberFilter, count_members, fetch_page, iter_rows, member_ids, rows_by_ids, search_condition,
+    AGE_BANDS, FirstPage, MemberFilter, count_members, fetch_page, first_page, iter_rows, member_ids, narrows,
+    rows_by_ids, search_condition,
 )
 from handbook_desktop.services.members.records import (  # noqa: F401
     DuplicateMember, MemberInvalid, create_member, delete_member, find_duplicates, get_member, member_detail,

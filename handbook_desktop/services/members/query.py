@@ -1,10 +1,11 @@
 """Finding members: filters, search as you type, counts and pages, all in SQL.
 
-Search compares ``member.name_fold`` (accent-folded, kept by store.events) token by token, and
-numbers against the card number (prefix), the full CCCD (exact: a partial CCCD finds nobody, so
-the list cannot be used to guess one) and the phone (prefix). Ordering is ``name_sort``; the
-covering index ``ix_member_list`` lets SQLite filter and page without touching the table, which
-keeps every keystroke in a few milliseconds at 50,000 members.
+Search looks in ``member.search_key`` (kept by store.events): the accent-folded name token by
+token, and a typed number against the start of the phone and of the card number (with or without
+its dot). A full 12-digit CCCD finds its member exactly; a part of one finds nobody, so the list
+cannot be used to guess one. Ordering is ``name_sort``; the covering index ``ix_member_list``
+lets SQLite filter and page without touching the table, and the narrow ``ix_member_find`` counts,
+which keeps every keystroke in a few milliseconds at 50,000 members.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from handbook_desktop.domain.dates import add_months
-from handbook_desktop.domain.text import fold
+from handbook_desktop.domain.text import NUMBER_MARK, fold, number_digits
 from handbook_desktop.services.units import foreign_member_unit_ids
 from handbook_desktop.store.models import Member, Unit
 
@@ -30,6 +31,7 @@ AGE_BANDS = {  # label → (min age, max age) in whole years
     "Trên 75 tuổi": (76, None),
 }
 _NOT_DIGITS = re.compile(r"[\s.\-]")
+_NUMBER_TYPED = re.compile(r"[+\d\s.\-()]+")
 
 
 @dataclass(frozen=True)
@@ -52,47 +54,39 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _prefix(column, text: str, dialect: str = "sqlite"):
-    """``column`` starts with ``text``. On SQLite a range, so that the column's index serves it (its
-    binary order is plain); elsewhere LIKE, because a locale collation may skip the dots of a card number."""
-    if dialect != "sqlite":
-        return column.like(f"{_escape_like(text)}%", escape="\\")
-    return and_(column >= text, column < text + "\U0010ffff")
+def _contains(text: str):
+    return Member.search_key.like(f"%{_escape_like(text)}%", escape="\\")
 
 
-def _number_condition(digits: str, dialect: str = "sqlite"):
-    options = [_prefix(Member.phone, digits, dialect), _prefix(Member.party_card_number, digits, dialect)]
-    if len(digits) >= 2:
-        options.append(_prefix(Member.party_card_number, f"{digits[:2]}.{digits[2:]}".rstrip("."), dialect))
-    if len(digits) == 12:
-        options.append(Member.national_id == digits)
-    return or_(*options)
+def _number_condition(digits: str):
+    found = _contains(NUMBER_MARK + digits)  # the start of a phone or card number
+    if len(digits) == 12:  # a whole CCCD, looked up by its own index
+        found = or_(found, Member.id.in_(select(Member.id).where(Member.national_id == digits)))
+    return found
 
 
-def search_condition(text: str, dialect: str = "sqlite"):
+def search_condition(text: str):
     """The WHERE clause for what the user typed; ``None`` when nothing was typed."""
     raw = (text or "").strip()
     if not raw:
         return None
-    if not any(ch.isalpha() for ch in raw):
-        digits = _NOT_DIGITS.sub("", raw)
-        if digits.isdigit():
-            return _number_condition(digits, dialect)
+    if _NUMBER_TYPED.fullmatch(raw) and number_digits(raw):  # "0912 345", "01.23", "+84 912"
+        return _number_condition(number_digits(raw))
     conditions = []
     for token in fold(raw).split(" "):
         compact = _NOT_DIGITS.sub("", token)
         if compact.isdigit():
-            conditions.append(_number_condition(compact, dialect))
+            conditions.append(_number_condition(compact))
         elif token:
-            conditions.append(Member.name_fold.like(f"%{_escape_like(token)}%", escape="\\"))
+            conditions.append(_contains(token))
     return and_(*conditions) if conditions else None
 
 
-def _apply(statement: Select, flt: MemberFilter, dialect: str = "sqlite", foreign_units: list[int] = ()) -> Select:
+def _apply(statement: Select, flt: MemberFilter, foreign_units: list[int] = ()) -> Select:
     statement = statement.where(Member.deleted_at.is_not(None) if flt.deleted else Member.deleted_at.is_(None))
     if foreign_units:  # not members who moved to a unit outside ours
         statement = statement.where(Member.unit_id.not_in(foreign_units))
-    condition = search_condition(flt.search, dialect)
+    condition = search_condition(flt.search)
     if condition is not None:
         statement = statement.where(condition)
     if flt.statuses:
@@ -110,21 +104,59 @@ def _apply(statement: Select, flt: MemberFilter, dialect: str = "sqlite", foreig
     return statement
 
 
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
+def count_members(session: Session, flt: MemberFilter, foreign_units: list[int] | None = None) -> int:
+    """How many match. ``foreign_units`` (from ``foreign_member_unit_ids``) may be passed by a
+    caller that asks many times in a row, such as the list while the user types."""
+    if foreign_units is None:
+        foreign_units = foreign_member_unit_ids(session)
+    return session.scalar(_apply(select(func.count(Member.id)), flt, foreign_units)) or 0
 
 
-def count_members(session: Session, flt: MemberFilter) -> int:
-    return session.scalar(_apply(select(func.count(Member.id)), flt, _dialect(session),
-                                 foreign_member_unit_ids(session))) or 0
-
-
-def member_ids(session: Session, flt: MemberFilter, offset: int = 0, limit: int | None = None) -> list[int]:
-    statement = (_apply(select(Member.id), flt, _dialect(session), foreign_member_unit_ids(session))
-                 .order_by(Member.name_sort, Member.id).offset(offset))
+def member_ids(session: Session, flt: MemberFilter, offset: int = 0, limit: int | None = None,
+               foreign_units: list[int] | None = None) -> list[int]:
+    if foreign_units is None:
+        foreign_units = foreign_member_unit_ids(session)
+    statement = _apply(select(Member.id), flt, foreign_units).order_by(Member.name_sort, Member.id).offset(offset)
     if limit is not None:
         statement = statement.limit(limit)
     return list(session.scalars(statement))
+
+
+def narrows(old: MemberFilter, new: MemberFilter) -> bool:
+    """Every member ``new`` finds is among those ``old`` found: the same filters, and the search
+    only typed further (a longer word or one more word). Numbers are left out — a whole CCCD
+    finds what its first eleven digits did not."""
+    if replace(old, search="") != replace(new, search=""):
+        return False
+    before, after = fold(old.search).strip(), fold(new.search)
+    if any(ch.isdigit() for ch in after) or not before:
+        return False
+    return after.startswith(before)
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    total: int
+    rows: list[dict]
+    ids: list[int]  # every match when ``total`` ≤ the page size, else the page's
+
+
+def first_page(session: Session, flt: MemberFilter, limit: int, foreign_units: list[int] | None = None,
+               within: list[int] | None = None) -> FirstPage:
+    """What the list shows after a keystroke: the first ``limit`` rows and the number of matches.
+
+    The page is asked first; when it is not full it holds every match and no count is needed (a
+    rare word would otherwise scan the index twice). ``within`` is every match of a search this
+    one ``narrows``: the new matches are among those ids, found by their primary key.
+    """
+    if foreign_units is None:
+        foreign_units = foreign_member_unit_ids(session)
+    statement = _apply(select(Member.id), flt, foreign_units)
+    if within is not None:
+        statement = statement.where(Member.id.in_(within))
+    ids = list(session.scalars(statement.order_by(Member.name_sort, Member.id).limit(limit)))
+    total = len(ids) if len(ids) < limit else count_members(session, flt, foreign_units)
+    return FirstPage(total, rows_by_ids(session, ids), ids)
 
 
 LIST_FIELDS = (
@@ -159,8 +191,9 @@ def rows_by_ids(session: Session, ids: list[int], *, full: bool = False) -> list
     return [found[i] for i in ids if i in found]
 
 
-def fetch_page(session: Session, flt: MemberFilter, offset: int, limit: int) -> list[dict]:
-    return rows_by_ids(session, member_ids(session, flt, offset, limit))
+def fetch_page(session: Session, flt: MemberFilter, offset: int, limit: int,
+               foreign_units: list[int] | None = None) -> list[dict]:
+    return rows_by_ids(session, member_ids(session, flt, offset, limit, foreign_units))
 
 
 def iter_rows(session: Session, flt: MemberFilter, chunk: int = 2000, *, full: bool = False) -> Iterator[dict]:

@@ -19,7 +19,7 @@ from handbook_desktop.services.sync.capture import UuidMaps, _chunks, serialise
 from handbook_desktop.services.sync.tables import (
     BRANCH, COMMITTEE, FIELD_LABELS, SHARED, BadValue, display_value, SyncedTable, from_json, table_by_name, to_json,
 )
-from handbook_desktop.store.events import member_shadow_columns
+from handbook_desktop.store.events import SHADOW_SOURCES, member_shadow_columns
 from handbook_desktop.store.models import SyncConflict, SyncRow
 
 OUTCOMES = ("new", "changed", "unchanged", "deleted", "conflict", "rejected")
@@ -402,7 +402,9 @@ class Writer:
         self.session = planner.session
         self.package_id = package_id
 
-    def _values(self, item: SyncedTable, merged: dict) -> dict:
+    def _values(self, item: SyncedTable, merged: dict, whole: dict | None = None) -> dict:
+        """Column values for the fields in ``merged``; ``whole`` is the full merged record, which the
+        member's shadow columns are computed from when one of their sources is among the fields."""
         values = {}
         for name, value in merged.items():
             target = item.fks.get(name)
@@ -410,8 +412,9 @@ class Writer:
                 values[name] = None if value is None else self.planner.uuid_index(target)[value]
             else:
                 values[name] = from_json(item.table.c[name], value)
-        if "name_fold" in item.table.c and values.get("full_name"):
-            values.update(member_shadow_columns(values["full_name"]))
+        whole = merged if whole is None else whole
+        if "search_key" in item.table.c and SHADOW_SOURCES & merged.keys() and whole.get("full_name"):
+            values.update(member_shadow_columns(whole["full_name"], whole.get("phone"), whole.get("party_card_number")))
         return values
 
     def apply(self, plans: list[RecordPlan]):
@@ -461,7 +464,7 @@ class Writer:
             changed = {name: plan.merged[name] for name, _old, _new in plan.changes}
             if changed and "updated_at" in plan.merged:
                 changed["updated_at"] = plan.merged["updated_at"]
-            values = self._values(item, changed)
+            values = self._values(item, changed, plan.merged)
             values["version"] = plan.new_version
             if plan.adopt_uuid:
                 values["uuid"] = plan.uuid

@@ -56,7 +56,7 @@ OWNERSHIP: dict[str, Ownership] = {
         committee_fields=frozenset({"decision_date", "official_date", "party_card_number", "card_issued_date",
                                     "record_number", "unit_id"}),
         shared_fields=frozenset({"status"}),
-        local_fields=frozenset({"name_fold", "name_sort"}),
+        local_fields=frozenset({"name_fold", "name_sort", "search_key"}),
     ),
     "member_event": Ownership(owner=BRANCH, committee_fields=frozenset({"decision_number", "issuer"})),
     "issued_document": Ownership(owner=SHARED),

@@ -47,8 +47,10 @@ class Member(Synced, Base):
         Index("ix_member_name_sort", "name_sort"),
         Index("ix_member_name_fold", "name_fold"),
         # Covers the list's filters in name order so a search never reads the table (issue 3).
-        Index("ix_member_list", "name_sort", "id", "name_fold", "deleted_at", "status", "unit_id", "gender",
+        Index("ix_member_list", "name_sort", "id", "search_key", "deleted_at", "status", "unit_id", "gender",
               "party_position", "date_of_birth"),
+        # Narrow, for counting the matches of a search: a third of ix_member_list's width to scan.
+        Index("ix_member_find", "search_key", "deleted_at", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +60,7 @@ class Member(Synced, Base):
     # Identity
     full_name: Mapped[str] = mapped_column(String(120))
     name_fold: Mapped[str] = mapped_column(String(120), default="")  # maintained by store.events
+    search_key: Mapped[str] = mapped_column(String(200), default="", server_default="")  # store.events
     name_sort: Mapped[str] = mapped_column(SortKey, default="")  # maintained by store.events
     birth_name: Mapped[str | None] = mapped_column(String(120), default=None)
     alias: Mapped[str | None] = mapped_column(String(120), default=None)
