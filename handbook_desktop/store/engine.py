@@ -13,9 +13,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 BUSY_TIMEOUT_MS = 10_000
+CACHE_KIB = 32 * 1024  # per connection; SQLite's default (2 MiB) is smaller than one list index
 
 
 class DatabaseLocationError(Exception):
@@ -58,9 +59,13 @@ def make_engine(path_or_url: str | os.PathLike, *, readonly: bool = False, echo:
         check_database_location(path)
     if readonly and path is not None:
         url = f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true"
-    # NullPool: every session gets its own connection and closes it, so no connection (and no
-    # open read transaction) outlives the work that needed it.
-    engine = create_engine(url, echo=echo, poolclass=NullPool)
+    # A small pool: the member list's search reads the same indexes on every keystroke, and a kept
+    # connection keeps them in its page cache (a new connection per session read 3–8 MB afresh).
+    # A connection goes back to the pool with its transaction rolled back, so no read transaction
+    # outlives its session; Database.close() and a restore dispose of the pool before the file is
+    # touched. Connections may change threads (check_same_thread off, SQLAlchemy's default here).
+    engine = create_engine(url, echo=echo, poolclass=QueuePool, pool_size=2, max_overflow=8,
+                           pool_reset_on_return="rollback")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -71,6 +76,7 @@ def make_engine(path_or_url: str | os.PathLike, *, readonly: bool = False, echo:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=FULL")  # a secretary's PC has no UPS
+        cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # the list's indexes at 50,000 members fit
         cursor.close()
 
     @event.listens_for(engine, "begin")
