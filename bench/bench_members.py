@@ -5,7 +5,7 @@
 Makes a demo database (or uses --db), then measures what the Đảng viên page does: the list
 opening (count + first page through the real Qt model and page), and each keystroke of 100
 searches (count + first page), plus scrolling deep into the list. Targets: open < 1 s, every
-keystroke < 50 ms, peak memory < 300 MB.
+keystroke < 50 ms (p95, and p95 of those that had to ask the database), peak memory < 300 MB.
 """
 
 from __future__ import annotations
@@ -94,6 +94,7 @@ def main() -> int:
             queries.append(rng.choice(["0912", "01.23", "zzq", "nguyen thi", "ha", "tran van anh"]))
 
     keystrokes: list[float] = []
+    asked: list[float] = []  # the keystrokes that went to the database (not a search seen before)
     cpu: list[float] = []  # the GUI thread's own CPU time: what the keystroke costs on an idle machine
     for query in queries:
         for end in range(1, len(query) + 1):  # every prefix is one keystroke in the search box
@@ -102,6 +103,8 @@ def main() -> int:
             app.processEvents()  # the list repainted with the new result
             keystrokes.append(time.perf_counter() - started)
             cpu.append(time.thread_time() - started_cpu)
+            if not page.model.last_from_memory:
+                asked.append(keystrokes[-1])
         page.search.clear()
     cpu.sort()
     keystrokes.sort()
@@ -110,6 +113,9 @@ def main() -> int:
     worst = keystrokes[-1] * 1000
     print(f"search: {args.queries} queries, {len(keystrokes)} keystrokes — median {median:.1f} ms, "
           f"p95 {p95:.1f} ms, worst {worst:.1f} ms (count, first page and the repainted list)")
+    asked.sort()
+    print(f"        of which {len(asked)} asked the database (the rest repeated an earlier search) — "
+          f"median {statistics.median(asked) * 1000:.1f} ms, p95 {asked[int(len(asked) * 0.95)] * 1000:.1f} ms")
     print(f"        CPU time of the same keystrokes — median {statistics.median(cpu) * 1000:.1f} ms, "
           f"p95 {cpu[int(len(cpu) * 0.95)] * 1000:.1f} ms, worst {cpu[-1] * 1000:.1f} ms")
 
@@ -128,7 +134,7 @@ def main() -> int:
         print(f"filtered count (name + status + gender + age): {(time.perf_counter() - started) * 1000:.1f} ms")
     peak = _peak_mb()
     print(f"peak memory: {peak:.0f} MB")
-    ok = open_seconds < 1 and p95 < 50 and peak < 300
+    ok = open_seconds < 1 and p95 < 50 and asked[int(len(asked) * 0.95)] * 1000 < 50 and peak < 300
     print("targets met" if ok else "TARGETS NOT MET")
     context.runner.shutdown()
     page.close()

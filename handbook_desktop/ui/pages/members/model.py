@@ -15,13 +15,17 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from handbook_desktop.domain.dates import age_on, format_date
 from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.domain.text import mask_digits
-from handbook_desktop.services.members import MemberFilter, count_members, fetch_page
+from handbook_desktop.services.members import FirstPage, MemberFilter, fetch_page, first_page, narrows
 from handbook_desktop.services.members.fields import FIELD_BY_KEY
+from handbook_desktop.services.units import foreign_member_unit_ids
 from handbook_desktop.ui.i18n import tr
 
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
 PAGE_SIZE = 100
 KEPT_PAGES = 20
+KEPT_ANSWERS = 60
 
 
 @dataclass(frozen=True)
@@ -95,32 +99,60 @@ class MemberTableModel(QAbstractTableModel):
         self.filter = MemberFilter()
         self.total = 0
         self._pages: OrderedDict[int, list[dict]] = OrderedDict()
+        # Units outside our tree holding members who left: the same for every keystroke, so asked
+        # once per change of data rather than twice per keystroke.
+        self._foreign_units: list[int] | None = None
+        self._all_ids: list[int] | None = None  # every match, when they fit in one page
+        self._display: dict[int, list[str]] = {}  # row → its cells' text, for the pages kept
+        # The first page and count of recent searches: a backspace, or a name typed again (so many
+        # begin with "nguyen"), answers without asking the database. Emptied on any change of data.
+        self._answers: OrderedDict[MemberFilter, FirstPage] = OrderedDict()
+        self.last_from_memory = False  # the last search was answered from those (the benchmark tells)
 
     # --- loading -------------------------------------------------------------------------------
     def set_filter(self, flt: MemberFilter) -> None:
         """Count the matches and show the first page; one short read, no session kept."""
-        with self.database.read() as session:
-            total = count_members(session, flt)
-            first = fetch_page(session, flt, 0, PAGE_SIZE) if total else []
+        page = self._answers.get(flt)
+        self.last_from_memory = page is not None
+        if page is None:
+            # Typing on after a search with few matches looks only among those (issue 3: every keystroke).
+            within = self._all_ids if self._all_ids is not None and narrows(self.filter, flt) else None
+            with self.database.read() as session:
+                if self._foreign_units is None:
+                    self._foreign_units = foreign_member_unit_ids(session)
+                page = first_page(session, flt, PAGE_SIZE, self._foreign_units, within)
+            self._answers[flt] = page
+            while len(self._answers) > KEPT_ANSWERS:
+                self._answers.popitem(last=False)
+        else:
+            self._answers.move_to_end(flt)
         self.beginResetModel()
         self.filter = flt
-        self.total = total
-        self._pages = OrderedDict({0: first})
+        self.total = page.total
+        self._all_ids = page.ids if page.total <= PAGE_SIZE else None
+        self._pages = OrderedDict({0: page.rows})
+        self._display.clear()
         self.endResetModel()
 
     def refresh(self) -> None:
+        """After a change of data: the units outside our tree are looked up again (a transfer may
+        have added one), then the list is read afresh."""
+        self._foreign_units = None
+        self._all_ids = None
+        self._answers.clear()
         self.set_filter(self.filter)
 
     def set_columns(self, keys: list[str]) -> None:
         self.beginResetModel()
         self.columns = [COLUMN_BY_KEY[k] for k in keys if k in COLUMN_BY_KEY] or [COLUMN_BY_KEY["full_name"]]
+        self._display.clear()
         self.endResetModel()
 
     def _page(self, number: int) -> list[dict]:
         rows = self._pages.get(number)
         if rows is None:
             with self.database.read() as session:
-                rows = fetch_page(session, self.filter, number * PAGE_SIZE, PAGE_SIZE)
+                rows = fetch_page(session, self.filter, number * PAGE_SIZE, PAGE_SIZE, self._foreign_units)
             self._pages[number] = rows
             while len(self._pages) > KEPT_PAGES:
                 self._pages.popitem(last=False)
@@ -154,12 +186,22 @@ class MemberTableModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def _cells(self, row: int) -> list[str]:
+        """The text of a row's cells, made once: a repaint asks for each cell several times."""
+        cells = self._display.get(row)
+        if cells is None:
+            data = self.row_data(row)
+            cells = [cell_text(c.key, data, self.filter.on) for c in self.columns] if data else [""] * len(self.columns)
+            if len(self._display) >= KEPT_PAGES * PAGE_SIZE:
+                self._display.clear()
+            self._display[row] = cells
+        return cells
+
+    def data(self, index: QModelIndex, role: int = _DISPLAY):
         # Called for every role of every visible cell on each repaint: the unused roles leave first.
-        if role == Qt.ItemDataRole.DisplayRole:
-            row = self.row_data(index.row())
-            return cell_text(self.columns[index.column()].key, row, self.filter.on) if row else ""
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _DISPLAY:
+            return self._cells(index.row())[index.column()]
+        if role == _ALIGNMENT:
             return _CENTRED if self.columns[index.column()].key in _CENTRED_KEYS else None
         if role == UUID_ROLE:
             return self.uuid_at(index.row())

@@ -42,6 +42,9 @@ class MembersPage(QWidget):
         top.addStretch(1)
         self.count_label = QLabel()
         self.count_label.setObjectName("resultCount")
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # Wide enough for any count: a label that changes size relays out the whole page per keystroke.
+        self.count_label.setMinimumWidth(self.count_label.fontMetrics().horizontalAdvance("000.000 trong Thùng rác") + 8)
         top.addWidget(self.count_label)
         layout.addLayout(top)
 
@@ -114,7 +117,8 @@ class MembersPage(QWidget):
         vertical = self.table.verticalHeader()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(28)
-        vertical.setMinimumWidth(48)
+        # Fixed: the row numbers' width would otherwise change with the count and resize the table.
+        vertical.setFixedWidth(max(48, vertical.fontMetrics().horizontalAdvance("000000") + 12))
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _index: self.edit_current())
         layout.addWidget(self.table, 1)
@@ -221,7 +225,7 @@ class MembersPage(QWidget):
         self._update_buttons()
 
     def _changed(self, what: str) -> None:
-        if what == "member":
+        if what in {"member", "unit", "all"}:  # "all": a restore or another whole change
             self.model.refresh()
             where = tr("trong Thùng rác") if self.trash_button.isChecked() else tr("kết quả")
             self.count_label.setText(f"{_number(self.model.total)} {where}")
