@@ -334,3 +334,25 @@ def test_a_photo_is_optional_and_kept_when_chosen(qtbot, db, page_for, add_membe
     with db.read() as session:
         photo = get_member(session, uuid).photo
     assert photo and photo[:2] == b"\xff\xd8"  # stored as a small JPEG
+
+
+def test_a_search_typed_again_shows_fresh_data_after_a_change(qtbot, db, page_for, add_member, secretary):
+    """Recent answers are remembered for backspace and retyping, and forgotten on any change."""
+    from handbook_desktop.services.members import update_member
+
+    first = add_member("Nguyễn Thị Hoa", date_of_birth=date(1970, 1, 1), status="candidate")
+    add_member("Nguyễn Văn Hải", date_of_birth=date(1971, 1, 1), status="candidate")
+    page = page_for(db)
+    qtbot.keyClicks(page.search, "nguyen h")
+    assert _names(page) == ["Nguyễn Văn Hải", "Nguyễn Thị Hoa"]
+    qtbot.keyClick(page.search, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(page.search, "h")  # the same search again: answered from memory, same rows
+    assert page.model.last_from_memory and _names(page) == ["Nguyễn Văn Hải", "Nguyễn Thị Hoa"]
+    with db.session() as session:
+        update_member(session, secretary, first, {"full_name": "Trần Thị Hoa"})
+    page.context.hub.changed.emit("member")  # what the dialog announces after saving
+    assert _names(page) == ["Nguyễn Văn Hải"] and page.count_label.text() == "1 kết quả"
+    qtbot.keyClick(page.search, Qt.Key.Key_Backspace)  # "nguyen " was remembered before the change: asked again
+    assert not page.model.last_from_memory and _names(page) == ["Nguyễn Văn Hải"]
+    qtbot.keyClicks(page.search, "h")
+    assert _names(page) == ["Nguyễn Văn Hải"]

@@ -237,3 +237,42 @@ def test_filters_by_status_position_gender_and_age(demo_db):
     assert [r["uuid"] for r in women_over_75] == expected and expected
     assert probationary and all(r["status"] == "probationary" for r in probationary)
     assert len(secretaries) == 1
+
+
+@pytest.mark.parametrize("chain", [
+    ["n", "ng", "nguyen", "nguyen v", "nguyen van", "nguyen van a"],
+    ["t", "tr", "tra", "tran t", "tran th", "tran thi h"],
+    ["h", "ha", "han", "hanh"],
+])
+def test_narrowing_within_few_matches_finds_what_a_full_search_finds(demo_db, chain):
+    """The list looks only among the previous matches once they fit in a page; that must give
+    exactly the members the full search gives, at every keystroke of the chain."""
+    from handbook_desktop.services.members import first_page, narrows
+
+    previous, previous_filter, narrowed_steps = None, None, 0
+    with demo_db.read() as session:
+        for typed in chain:
+            flt = MemberFilter(search=typed, on=TODAY, statuses=("official", "probationary"))
+            full = first_page(session, flt, 100)
+            within = previous.ids if previous is not None and previous.total <= 100 else None
+            if within is not None:
+                assert narrows(previous_filter, flt)
+                narrowed = first_page(session, flt, 100, within=within)
+                assert narrowed.ids == full.ids and narrowed.total == full.total
+                narrowed_steps += 1
+            assert full.total == count_members(session, flt)
+            previous, previous_filter = full, flt
+    assert narrowed_steps >= 2  # the chain did reach the narrowing
+
+
+def test_what_narrows_and_what_does_not():
+    from handbook_desktop.services.members import narrows
+
+    def f(text, **kw):
+        return MemberFilter(search=text, on=TODAY, **kw)
+
+    assert narrows(f("ng"), f("ngu")) and narrows(f("tran"), f("tran v")) and narrows(f("Trần"), f("tran van"))
+    assert not narrows(f("ngu"), f("ng"))  # a backspace widens
+    assert not narrows(f(""), f("a"))
+    assert not narrows(f("tran"), f("tran", gender="female"))  # another filter: asked afresh
+    assert not narrows(f("an 0912"), f("an 09123"))  # numbers: a whole CCCD finds what a part did not
