@@ -44,6 +44,8 @@ def add_months(start: date, months: int) -> date:
     index = start.year * 12 + (start.month - 1) + months
     year, month = divmod(index, 12)
     month += 1
+    if start.day <= 28:  # every month has the day (the common case, and this runs per member per milestone)
+        return date(year, month, start.day)
     day = min(start.day, calendar.monthrange(year, month)[1])
     return date(year, month, day)
 

@@ -96,6 +96,25 @@ def test_ratings_item_waits_for_the_reminder_window(demo_db):
         assert "ratings_due" not in {i.kind for i in todo(session, date(2026, 9, 1))}
 
 
+def test_the_todo_comes_in_steps_the_window_can_breathe_between(demo_db):
+    """The overview runs the list as a generator, one kind of item per step: the same items as
+    the whole list, reached through at least one step per kind."""
+    from handbook_desktop.services.procedures.todo import todo, todo_steps
+    from handbook_desktop.services.progress import Progress
+
+    with demo_db.read() as session:
+        steps, work = [], todo_steps(session, DEMO_TODAY)
+        try:
+            while True:
+                steps.append(next(work))
+        except StopIteration as stop:
+            stepped = stop.value
+        whole = todo(session, DEMO_TODAY)
+    assert len(steps) >= 9 and all(isinstance(step, Progress) for step in steps)
+    assert [step.done for step in steps] == sorted(step.done for step in steps)
+    assert [(i.kind, i.due, i.members) for i in stepped] == [(i.kind, i.due, i.members) for i in whole]
+
+
 def test_todo_command_json(demo_db, capsys):
     path = str(demo_db.file)
     demo_db.close()

@@ -19,7 +19,7 @@ def badge_input(member: Member) -> BadgeInput:
     awarded = frozenset(int(event_detail(e).get("years", 0)) for e in events if e.kind == "badge")
     death = next((e.event_date for e in events if e.kind == "death"), None)
     return BadgeInput(
-        key=member.uuid, decision_date=member.decision_date, gaps=tuple(member_gaps(member)),
+        key=member.uuid, decision_date=member.decision_date, gaps=tuple(member_gaps(member, events)),
         awarded_years=awarded, seriously_ill=any(e.kind == "seriously_ill" for e in events), death_date=death,
         disciplines=tuple((event_detail(e).get("kind", ""), e.event_date) for e in events if e.kind == "discipline"),
     )

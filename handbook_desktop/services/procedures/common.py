@@ -133,8 +133,9 @@ def live_events(member: Member) -> list[MemberEvent]:
     return [e for e in member.events if e.deleted_at is None]
 
 
-def member_gaps(member: Member) -> list[Gap]:
-    return gaps_from_events((e.kind, e.event_date, e.end_date) for e in live_events(member))
+def member_gaps(member: Member, events: list[MemberEvent] | None = None) -> list[Gap]:
+    """``events``: the member's live events when the caller has them already (lists of thousands)."""
+    return gaps_from_events((e.kind, e.event_date, e.end_date) for e in (live_events(member) if events is None else events))
 
 
 def member_party_age(member: Member, on: date) -> int:

@@ -141,11 +141,13 @@ class OverviewPage(QWidget):
         ticket = self._ticket
 
         def work(_flag):
-            from handbook_desktop.services.procedures.todo import todo
+            # A generator: the runner takes one kind of item per turn of the event loop, so the
+            # window stays alive while a committee's 50,000 records are looked through.
+            from handbook_desktop.services.procedures.todo import todo_steps
 
             info = database_info(database)
             with database.read() as session:
-                items = todo(session, today)
+                items = yield from todo_steps(session, today)
             return ticket, info, items
 
         self.context.runner.run(work, on_result=self._show)
