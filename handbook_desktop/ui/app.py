@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 
-from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 

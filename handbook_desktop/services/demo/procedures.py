@@ -16,7 +16,7 @@ from handbook_desktop.domain.dates import add_months
 from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.services.auth import SYSTEM
 from handbook_desktop.services.demo import EXTENSIONS
-from handbook_desktop.services.procedures import admission, dues, probation, ratings, status
+from handbook_desktop.services.procedures import admission, dues, ratings, status
 from handbook_desktop.services.progress import Progress
 from handbook_desktop.store.models import Member
 

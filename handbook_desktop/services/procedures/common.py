@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
@@ -127,6 +128,29 @@ def member_by_uuid(session: Session, uuid: str) -> Member:
     if member is None:
         raise UserError("Không tìm thấy hồ sơ đảng viên này (có thể đã bị xóa).")
     return member
+
+
+def light_members(session: Session, *extra, statuses=None, unit_ids: list[int] | None = None) -> list[SimpleNamespace]:
+    """Members as plain objects with their live events, in name order: the columns lists and
+    rounds read (plus ``extra`` columns), for thousands of members at once — loading 50,000 full
+    records and their events through the ORM takes ten times as long."""
+    query = (select(Member.id, Member.uuid, Member.full_name, Member.name_sort, Member.status, Member.decision_date,
+                    Member.ceremony_date, Member.deleted_at, *extra)
+             .where(Member.deleted_at.is_(None)).order_by(Member.name_sort))
+    if statuses is not None:
+        query = query.where(Member.status.in_(list(statuses)))
+    if unit_ids is not None:
+        query = query.where(Member.unit_id.in_(unit_ids))
+    people = [SimpleNamespace(**row._asdict(), events=[]) for row in session.execute(query)]
+    by_id = {person.id: person for person in people}
+    for row in session.execute(
+        select(MemberEvent.member_id, MemberEvent.kind, MemberEvent.event_date, MemberEvent.end_date,
+               MemberEvent.detail, MemberEvent.deleted_at)
+        .where(MemberEvent.deleted_at.is_(None)).order_by(MemberEvent.event_date, MemberEvent.id)):
+        person = by_id.get(row.member_id)
+        if person is not None:
+            person.events.append(row)
+    return people
 
 
 def live_events(member: Member) -> list[MemberEvent]:

@@ -11,14 +11,14 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from handbook_desktop.domain.dues import BASIS_LABELS, METHOD_LABELS, DuesBasisValue, check_reduction, month_start, monthly_dues
-from handbook_desktop.domain.states import HEADCOUNT_STATES, MemberStatus
+from handbook_desktop.domain.states import HEADCOUNT_STATES
 from handbook_desktop.services import audit
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.progress import Progress, ProgressGen
-from handbook_desktop.services.procedures.common import member_by_uuid, member_party_age, rules
+from handbook_desktop.services.procedures.common import light_members, member_by_uuid, member_party_age, rules
 from handbook_desktop.store.models import DuesBasis, DuesMonth, Member
 
 PAYING_STATES = tuple(s.value for s in HEADCOUNT_STATES)
@@ -79,11 +79,8 @@ def generate_month(session: Session, actor, month: date, *, unit_ids: list[int] 
     month = month_start(month)
     book = rules(session)
     have = set(session.scalars(select(DuesMonth.member_id).where(DuesMonth.month == month)))
-    query = (select(Member).options(selectinload(Member.events))
-             .where(Member.deleted_at.is_(None), Member.status.in_(PAYING_STATES)))
-    if unit_ids is not None:
-        query = query.where(Member.unit_id.in_(unit_ids))
-    members = session.scalars(query).all()
+    members = light_members(session, Member.occupation, Member.origin_unit, statuses=PAYING_STATES,
+                            unit_ids=unit_ids)
     bases: dict[int, DuesBasis] = {}
     for row in session.scalars(select(DuesBasis).where(DuesBasis.deleted_at.is_(None),
                                                        DuesBasis.effective_from <= month)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import logging
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -23,12 +22,12 @@ from handbook_desktop.domain.dates import add_months
 from handbook_desktop.domain.rules import RuleBook
 from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.services.procedures import badges as badge_service
-from handbook_desktop.services.procedures.common import live_events, rules, work_calendar
+from handbook_desktop.services.procedures.common import light_members, live_events, rules, work_calendar
 from handbook_desktop.services.procedures.dues import unpaid_months
 from handbook_desktop.services.procedures.ratings import RATED_STATES
 from handbook_desktop.services.procedures.status import lost_cards
 from handbook_desktop.services.progress import Progress, ProgressGen, drain
-from handbook_desktop.store.models import Candidate, Member, MemberEvent, Rating
+from handbook_desktop.store.models import Candidate, Rating
 
 log = logging.getLogger(__name__)
 
@@ -213,24 +212,6 @@ def _meeting_items(session, book, on) -> list[TodoItem]:
     return items
 
 
-def _light_members(session) -> list[SimpleNamespace]:
-    """The columns the screening reads, and the events, as plain objects: loading 50,000 full
-    records through the ORM would take most of the time of the list."""
-    people = [SimpleNamespace(**row._asdict(), events=[]) for row in session.execute(
-        select(Member.id, Member.uuid, Member.full_name, Member.name_sort, Member.status, Member.decision_date,
-               Member.ceremony_date, Member.deleted_at)
-        .where(Member.deleted_at.is_(None)).order_by(Member.name_sort))]
-    by_id = {person.id: person for person in people}
-    for row in session.execute(
-        select(MemberEvent.member_id, MemberEvent.kind, MemberEvent.event_date, MemberEvent.end_date,
-               MemberEvent.detail, MemberEvent.deleted_at)
-        .where(MemberEvent.deleted_at.is_(None)).order_by(MemberEvent.event_date, MemberEvent.id)):
-        person = by_id.get(row.member_id)
-        if person is not None:
-            person.events.append(row)
-    return people
-
-
 def todo(session: Session, on: date) -> list[TodoItem]:
     """Everything due or overdue on ``on``, overdue first, then by due date."""
     return drain(todo_steps(session, on))
@@ -244,7 +225,7 @@ def todo_steps(session: Session, on: date) -> ProgressGen:
     lookahead = timedelta(days=int(book.value("todo.lookahead_days", on)))
     steps = 9
     yield Progress(0, steps, "Đang đọc hồ sơ đảng viên…")
-    members = _light_members(session)
+    members = light_members(session)
     by_id = {m.id: m for m in members}
     sections = [
         lambda: _ceremonies(session, book, calendar, on),

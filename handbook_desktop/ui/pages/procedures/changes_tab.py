@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from handbook_desktop.domain.dates import format_date
-from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.services.procedures.common import DISCIPLINE_LABELS, EVENT_LABELS
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import DocumentBar, fill_table, make_table, member_choices
