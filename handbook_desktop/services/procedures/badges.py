@@ -5,16 +5,19 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from handbook_desktop.domain.badges import BadgeDue, BadgeInput, badge_rounds, next_milestone
 from handbook_desktop.domain.states import GONE_STATES, MemberStatus
 from handbook_desktop.services.errors import UserError
-from handbook_desktop.services.procedures.common import add_event, event_detail, live_events, member_by_uuid, member_gaps, rules
+from handbook_desktop.services.procedures.common import (
+    add_event, event_detail, light_members, live_events, member_by_uuid, member_gaps, rules,
+)
 from handbook_desktop.store.models import Member
 
 
-def badge_input(member: Member) -> BadgeInput:
+def badge_input(member) -> BadgeInput:
+    """``member``: a record or a light row (``light_members``), with its events."""
     events = live_events(member)
     awarded = frozenset(int(event_detail(e).get("years", 0)) for e in events if e.kind == "badge")
     death = next((e.event_date for e in events if e.kind == "death"), None)
@@ -29,23 +32,26 @@ _NOT_PROPOSED = frozenset({s.value for s in GONE_STATES} - {MemberStatus.DECEASE
                           | {MemberStatus.VISITING.value})  # the deceased may be proposed posthumously
 
 
-def _eligible_members(session: Session) -> list[Member]:
-    return list(session.scalars(
-        select(Member).options(selectinload(Member.events))
-        .where(Member.deleted_at.is_(None), Member.decision_date.is_not(None),
-               Member.status.not_in(list(_NOT_PROPOSED)))
-    ))
-
-
 def rounds(session: Session, start: date, months_ahead: int = 12,
-           members: list[Member] | None = None) -> dict[date, list[tuple[Member, BadgeDue]]]:
-    """Award rounds from ``start``; ``members`` (loaded with their events) saves loading them again."""
-    if members is not None:
-        members = [m for m in members if m.deleted_at is None and m.decision_date is not None
-                   and m.status not in _NOT_PROPOSED]
-    members = {m.uuid: m for m in (members if members is not None else _eligible_members(session))}
-    found = badge_rounds(rules(session), [badge_input(m) for m in members.values()], start, months_ahead)
-    return {day: [(members[d.key], d) for d in dues] for day, dues in found.items()}
+           members: list | None = None) -> dict[date, list[tuple[Member, BadgeDue]]]:
+    """Award rounds from ``start``. Every member is looked at through light rows (a committee has
+    50,000), and only those proposed are then loaded as records. ``members`` (light rows or records
+    with their events) saves reading them again; they are returned as given."""
+    given = members is not None
+    if not given:
+        members = light_members(session)
+    eligible = {m.uuid: m for m in members if m.deleted_at is None and m.decision_date is not None
+                and m.status not in _NOT_PROPOSED}
+    found = badge_rounds(rules(session), [badge_input(m) for m in eligible.values()], start, months_ahead)
+    if given:
+        chosen = eligible
+    else:
+        keys = sorted({due.key for dues in found.values() for due in dues})
+        chosen = {}
+        for start_at in range(0, len(keys), 500):
+            chosen.update((m.uuid, m) for m in session.scalars(
+                select(Member).where(Member.uuid.in_(keys[start_at:start_at + 500]))))
+    return {day: [(chosen[d.key], d) for d in dues] for day, dues in found.items()}
 
 
 def member_next_badge(session: Session, member: Member, on: date) -> BadgeDue | None:
