@@ -102,8 +102,10 @@ def initialise(database, spec: HomeUnitSpec, admin_username: str, admin_password
         session.add(admin)
         install_shipped_rules(session, origin_unit="")
         set_setting(session, "home_unit_code", spec.code)
+        from handbook_desktop.services.sync.escrow import make_escrow
         from handbook_desktop.services.sync.keys import create_keys
 
+        make_escrow(session, recovery, {})  # first, so that the keys below get their escrow copy
         create_keys(session, admin_password)  # sync keys, sealed under the administrator's password
         record(session, Actor(username, "secretary"), "setup", entity="unit", entity_uuid=unit.uuid,
                detail={"code": spec.code, "level": spec.level})

@@ -27,7 +27,7 @@ from handbook_desktop.services.auth import (
     verify_password,
 )
 from handbook_desktop.services.errors import UserError
-from handbook_desktop.store.models import User
+from handbook_desktop.store.models import SyncKey, User
 
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$")
 IDLE_LOCK_SETTING = "idle_lock_minutes"
@@ -151,7 +151,11 @@ def recover_with_code(database, username: str, recovery_code: str, new_password:
     recovery code (the old one is spent). Wrong codes count as failed attempts."""
     validate_new_password(new_password)
     now = datetime.now(timezone.utc)
-    code = (recovery_code or "").strip().upper().replace(" ", "")
+    from handbook_desktop.services.sync import escrow
+
+    bare = escrow.normalise_code(recovery_code)
+    # As printed (groups of four joined by dashes), however the user typed the spaces and dashes.
+    code = "-".join(bare[i:i + 4] for i in range(0, len(bare), 4)) if len(bare) == 20 else bare
     refusal = None  # a wrong code is committed (count, time, audit) before the error is raised
     fresh = make_recovery_code()
     with database.session() as session:
@@ -175,8 +179,16 @@ def recover_with_code(database, username: str, recovery_code: str, new_password:
                 user.failed_attempts = 0
                 user.last_failed_at = None
                 user.active = True
+                # The sync keys were sealed under the lost password: the escrow gives them back,
+                # sealed now under the new password, and a new escrow follows the new code.
+                from handbook_desktop.services.sync.keys import seal_under_password
+
+                privates = escrow.recover(session, code)
+                for row in session.scalars(select(SyncKey).where(SyncKey.key_id.in_(list(privates)))):
+                    seal_under_password(row, new_password, privates[row.key_id])
+                escrow.make_escrow(session, fresh, privates)
                 record(session, Actor(user.username, user.role), "password_recovered", entity="user",
-                       detail={"username": user.username})
+                       detail={"username": user.username, "sync_keys": len(privates)})
     if refusal:
         raise UserError(refusal)
     return fresh
@@ -191,6 +203,10 @@ def new_recovery_code(database, actor: Actor, password: str) -> str:
             raise UserError("Mật khẩu không đúng.")
         fresh = make_recovery_code()
         user.recovery_hash = hash_password(fresh)
+        from handbook_desktop.services.sync import escrow
+        from handbook_desktop.services.sync.keys import open_all
+
+        escrow.make_escrow(session, fresh, open_all(session, password))  # the old code opens nothing now
         record(session, actor, "recovery_code_new", entity="user", detail={"username": actor.username})
     return fresh
 

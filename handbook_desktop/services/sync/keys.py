@@ -4,6 +4,8 @@ Each installation has an Ed25519 key to sign its packages and an X25519 key to r
 private halves are sealed with AES-256-GCM under a key derived from the administrator's password
 with Argon2id, so a copied database file does not give away the power to forge or read packages.
 A rotated key is retired, never deleted: packages made for it or signed with it stay readable.
+A copy of each private half is also encrypted to the recovery escrow (escrow.py), so that a lost
+password reset with the recovery code does not lose the keys.
 """
 
 from __future__ import annotations
@@ -83,18 +85,43 @@ def _kek(password: str, salt: bytes, memory: int, iterations: int, lanes: int) -
                     memory_cost=memory).derive(password.encode("utf-8"))
 
 
-def _seal(password: str, key_id: str, private: bytes) -> tuple[bytes, str]:
+def seal_secret(password: str, label: bytes, secret: bytes) -> tuple[bytes, str]:
+    """``secret`` encrypted under a key derived from ``password``; ``label`` binds it to its use."""
     salt, nonce = os.urandom(16), os.urandom(12)
     kek = _kek(password, salt, _MEMORY_KIB, _ITERATIONS, _LANES)
-    sealed = nonce + AESGCM(kek).encrypt(nonce, private, key_id.encode("ascii"))
+    sealed = nonce + AESGCM(kek).encrypt(nonce, secret, label)
     return sealed, f"argon2id$m={_MEMORY_KIB},t={_ITERATIONS},p={_LANES}${b64(salt)}"
 
 
-def _unseal(password: str, row: SyncKey) -> bytes:
-    scheme, params, salt = row.kdf.split("$")
+def open_secret(password: str, sealed: bytes, kdf: str, label: bytes) -> bytes:
+    """The secret of ``seal_secret``; InvalidTag when the password is not the one it was sealed under."""
+    scheme, params, salt = kdf.split("$")
     values = dict(item.split("=") for item in params.split(","))
     kek = _kek(password, unb64(salt), int(values["m"]), int(values["t"]), int(values["p"]))
-    return AESGCM(kek).decrypt(row.sealed_private[:12], row.sealed_private[12:], row.key_id.encode("ascii"))
+    return AESGCM(kek).decrypt(sealed[:12], sealed[12:], label)
+
+
+def _seal(password: str, key_id: str, private: bytes) -> tuple[bytes, str]:
+    return seal_secret(password, key_id.encode("ascii"), private)
+
+
+def _unseal(password: str, row: SyncKey) -> bytes:
+    return open_secret(password, row.sealed_private, row.kdf, row.key_id.encode("ascii"))
+
+
+def seal_under_password(row: SyncKey, password: str, private: bytes) -> None:
+    row.sealed_private, row.kdf = _seal(password, row.key_id, private)
+
+
+def open_all(session: Session, password: str) -> dict[str, bytes]:
+    """Every private key ``password`` opens, by key id (keys sealed under another password are skipped)."""
+    opened = {}
+    for row in session.scalars(select(SyncKey).order_by(SyncKey.id)):
+        try:
+            opened[row.key_id] = _unseal(password, row)
+        except (InvalidTag, ValueError):
+            continue
+    return opened
 
 
 def create_keys(session: Session, password: str) -> SyncKey:
@@ -108,7 +135,10 @@ def create_keys(session: Session, password: str) -> SyncKey:
     sealed, kdf = _seal(password, key_id, private)
     for old in session.scalars(select(SyncKey).where(SyncKey.retired_at.is_(None))):
         old.retired_at = utcnow()
-    row = SyncKey(key_id=key_id, sign_public=sign_public, box_public=box_public, sealed_private=sealed, kdf=kdf)
+    from handbook_desktop.services.sync.escrow import to_escrow
+
+    row = SyncKey(key_id=key_id, sign_public=sign_public, box_public=box_public, sealed_private=sealed, kdf=kdf,
+                  recovery_sealed=to_escrow(session, key_id, private))
     session.add(row)
     session.flush()
     return row

@@ -34,6 +34,7 @@ from handbook_desktop.store.models.sync import (  # noqa: F401
     SyncConflict,
     SyncInbox,
     SyncKey,
+    KeyEscrow,
     SyncOutbox,
     SyncPeer,
     SyncPeerKey,

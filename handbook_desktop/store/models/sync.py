@@ -25,6 +25,23 @@ class SyncKey(Base):
     kdf: Mapped[str] = mapped_column(String(200))  # argon2id parameters and salt
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The same private halves encrypted to the recovery escrow's public key (services/sync/escrow.py),
+    # so that a password reset with the recovery code can seal them under the new password.
+    recovery_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+
+
+class KeyEscrow(Base):
+    """The recovery escrow: an X25519 key pair whose private half is sealed under the recovery
+    code printed at setup. Sync keys are encrypted to its public half whenever they are made, so
+    that even a key made by a later rotation (when nobody types the code) can be recovered."""
+
+    __tablename__ = "key_escrow"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public: Mapped[bytes] = mapped_column(LargeBinary)
+    sealed_private: Mapped[bytes] = mapped_column(LargeBinary)
+    kdf: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class SyncPeer(Base):
