@@ -50,6 +50,11 @@ def open_db(args, *, readonly: bool = False, require_home: bool = True) -> Itera
     try:
         if require_home and database.home_unit() is None:
             raise NotInitialised()
+        if not database.readonly and database.home_unit() is not None:
+            from handbook_desktop.services.rules import refresh_shipped_rules
+
+            with database.session() as session:  # this program's rule files, into an older database
+                refresh_shipped_rules(session)
         yield database
     finally:
         database.close()

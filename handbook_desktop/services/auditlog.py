@@ -21,7 +21,7 @@ from handbook_desktop.store.models import AuditLog, Member, MemberEvent
 ACTION_LABELS = {
     "create": "Thêm", "update": "Sửa", "delete": "Xóa", "restore": "Khôi phục", "login": "Đăng nhập",
     "login_failed": "Đăng nhập sai", "logout": "Đăng xuất", "export": "Xuất dữ liệu", "import": "Nhập dữ liệu",
-    "setup": "Thiết lập", "backup": "Sao lưu", "sync_import": "Nhập gói đồng bộ", "sync_export": "Gửi gói đồng bộ",
+    "setup": "Thiết lập", "rules_update": "Cập nhật bảng quy định", "backup": "Sao lưu", "sync_import": "Nhập gói đồng bộ", "sync_export": "Gửi gói đồng bộ",
     "sync_hold": "Giữ gói đồng bộ", "sync_receipt": "Nhận biên nhận", "user_add": "Thêm tài khoản",
     "user_role": "Đổi vai trò", "user_enable": "Mở khóa tài khoản", "user_disable": "Khóa tài khoản",
     "password_change": "Đổi mật khẩu", "password_reset": "Đặt lại mật khẩu",

@@ -1,13 +1,17 @@
 """Rule tables: shipped in ``resources/rules/*.toml``, loaded into the ``rule`` table, read as a RuleBook.
 
-Rules sent down by the committee arrive as rows of the same table (they travel in packages);
-the shipped file only adds versions the database does not have yet, never overwrites one.
+Rules sent down by the committee arrive as rows of the same table (they travel in packages).
+A newer program brings its rule files into an existing database when it opens it
+(``refresh_shipped_rules``): versions the database lacks are added, and a shipped version the
+program has since corrected is corrected — but only where nobody changed it (the row still came
+from the files: no origin unit, version 1). A rule the committee set is never overwritten.
 """
 
 from __future__ import annotations
 
 import json
 import tomllib
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -52,6 +56,42 @@ def install_shipped_rules(session: Session, origin_unit: str = "") -> int:
         )
         added += 1
     return added
+
+
+@dataclass(frozen=True)
+class RuleRefresh:
+    added: int
+    corrected: tuple[str, ...]  # "key from dd/mm/yyyy" of each corrected version
+
+
+def refresh_shipped_rules(session: Session) -> RuleRefresh:
+    """Bring the shipped rule files into this database (see the module's note); audited."""
+    from handbook_desktop.services.audit import record
+    from handbook_desktop.services.auth import SYSTEM
+
+    rows = {(row.key, row.effective_from): row for row in session.scalars(select(RuleRow))}
+    added = install_shipped_rules(session)
+    corrected = []
+    for rule in shipped_rules():
+        row = rows.get((rule.key, rule.effective_from))
+        if row is None or row.origin_unit or row.version != 1 or row.deleted_at is not None:
+            continue
+        value_json = json.dumps(rule.value, ensure_ascii=False)
+        if (json.loads(row.value_json), row.source, row.note or "") == (rule.value, rule.source, rule.note or ""):
+            continue
+        row.value_json, row.source, row.note = value_json, rule.source, rule.note or None
+        corrected.append(f"{rule.key} từ {rule.effective_from:%d/%m/%Y}")
+    if added or corrected:
+        # Still "as shipped" (version 1), so that a later correction of the files applies too.
+        keep = session.info.get("keep_versions", False)
+        session.info["keep_versions"] = True
+        try:
+            session.flush()
+        finally:
+            session.info["keep_versions"] = keep
+        record(session, SYSTEM, "rules_update", entity="rule",
+               detail={"added": added, "corrected": corrected})
+    return RuleRefresh(added, tuple(corrected))
 
 
 def rule_book(session: Session) -> RuleBook:

@@ -43,6 +43,11 @@ def apply_style(app: QApplication, *, large_font: bool) -> None:
 
 
 def open_window(database: Database, actor: Actor) -> MainWindow:
+    if not database.readonly:
+        from handbook_desktop.services.rules import refresh_shipped_rules
+
+        with database.session() as session:  # this program's rule files, into an older database
+            refresh_shipped_rules(session)
     home = database.home_unit()
     context = AppContext(database, actor, TaskRunner(), ChangeHub(), home.code, home.name, home.level)
     window = MainWindow(context)

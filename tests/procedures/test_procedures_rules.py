@@ -199,3 +199,46 @@ def test_rating_rule_change_judges_each_year_by_its_own_rule():
 ])
 def test_excellent_ratio_warning(counts, warns):
     assert (excellent_ratio_warning(BOOK, 2026, counts) is not None) is warns
+
+
+def test_a_newer_program_brings_its_rule_files_into_an_older_database(db, secretary, capsys):
+    """An older database holds a shipped rule the program has since corrected, lacks a rule the
+    program now ships, and has a rule the committee changed: opening it (here through the command
+    line) corrects the first, adds the second and leaves the committee's alone, with an audit line."""
+    import json
+
+    from sqlalchemy import delete, select
+
+    from handbook_desktop.cli import main
+    from handbook_desktop.store.models import AuditLog, RuleRow
+
+    with db.session() as session:
+        session.info["keep_versions"] = True  # as the older program left them: untouched, version 1
+        award = session.scalars(select(RuleRow).where(RuleRow.key == "badge.award_days")).one()
+        award.value_json = json.dumps(["03-02", "05-19", "09-02", "11-07"])  # the old mistake
+        session.execute(delete(RuleRow).where(RuleRow.key == "todo.lookahead_days"))
+    with db.session() as session:  # the committee's own value, through a normal change
+        age = session.scalars(select(RuleRow).where(RuleRow.key == "admission.age_min_years")).first()
+        age.value_json = "19"
+        session.flush()
+        committee_version = age.version
+    assert committee_version > 1
+    path = db.file
+    db.close()
+
+    assert main(["--db", str(path), "info", "--json"]) == 0
+    capsys.readouterr()
+    from handbook_desktop.store.database import Database
+
+    with Database.open(path) as reopened, reopened.read() as session:
+        award = session.scalars(select(RuleRow).where(RuleRow.key == "badge.award_days")).one()
+        assert json.loads(award.value_json) == ["02-03", "05-19", "09-02", "11-07"] and award.version == 1
+        assert session.scalars(select(RuleRow).where(RuleRow.key == "todo.lookahead_days")).first() is not None
+        age = session.scalars(select(RuleRow).where(RuleRow.key == "admission.age_min_years")).first()
+        assert age.value_json == "19" and age.version == committee_version
+        (detail,) = session.scalars(select(AuditLog.detail).where(AuditLog.action == "rules_update")).all()
+        assert "badge.award_days" in detail and '"added": 1' in detail
+    # Opened again: nothing more to do, no second audit line.
+    assert main(["--db", str(path), "info", "--json"]) == 0
+    with Database.open(path) as reopened, reopened.read() as session:
+        assert len(session.scalars(select(AuditLog.id).where(AuditLog.action == "rules_update")).all()) == 1
