@@ -137,11 +137,19 @@ def test_plan_roll_call_minutes_votes_finalise_amend_export(qtbot, branch, page_
             qtbot.keyClick(table, Qt.Key.Key_K)
         elif name == "Hoàng Văn Em":
             qtbot.keyClick(table, Qt.Key.Key_M)
+            assert "Hoàng Văn Em" in roll.reason_label.text() and roll.pending is not None
+            roll.reason.selectAll()
+            type_text(roll.reason, "19 giờ")  # not a time: asked again, nothing written
+            qtbot.keyClick(roll.reason, Qt.Key.Key_Return)
+            assert "giờ:phút" in roll.reason_label.text() and roll.pending is not None
+            roll.reason.selectAll()
+            qtbot.keyClicks(roll.reason, "19h45")
+            qtbot.keyClick(roll.reason, Qt.Key.Key_Return)
         else:
             qtbot.keyClick(table, Qt.Key.Key_C)
         idle(qtbot, editor, shown_errors)
     assert table.item(row_of(table, "Bùi Thị Hoa"), 4).text() == "Đi công tác Đà Nẵng"
-    assert "đến muộn" in table.item(row_of(table, "Hoàng Văn Em"), 3).text()
+    assert table.item(row_of(table, "Hoàng Văn Em"), 3).text().endswith("đến muộn 19:45")
     block = editor.block.text()
     # 8 official: Hoa excused -> denominator 7 (exempt absent and the member away never count);
     # present: 6 official + 1 probationary, and the visiting member counted apart

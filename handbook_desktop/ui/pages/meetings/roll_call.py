@@ -3,7 +3,7 @@ M đến muộn; exempt and temporarily-away members shown apart."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from handbook_desktop.domain.meetings import parse_time
 from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.domain.votes import ATTENDANCE_LABELS, Attendance
 from handbook_desktop.services import meetings as svc
@@ -34,6 +35,14 @@ COLOURS = {
     Attendance.ABSENT_UNEXCUSED.value: "#f9dcdc",
 }
 APART = (MemberStatus.EXEMPT.value, MemberStatus.TEMPORARILY_AWAY.value)
+
+
+def _is_clock_time(text: str) -> bool:
+    try:
+        parse_time(text)
+    except ValueError:
+        return False
+    return True
 
 
 class RollTable(QTableWidget):
@@ -74,7 +83,7 @@ class RollCallTab(QWidget):
         self.apart = []
         layout = QVBoxLayout(self)
         help_text = QLabel(tr("Chọn một đồng chí rồi bấm phím: C — có mặt · P — vắng có lý do (gõ lý do, Enter) · "
-                              "K — vắng không lý do · M — có mặt, đến muộn. Con trỏ tự xuống dòng tiếp theo."))
+                              "K — vắng không lý do · M — có mặt, đến muộn (giờ đến, Enter). Con trỏ tự xuống dòng tiếp theo."))
         help_text.setWordWrap(True)
         layout.addWidget(help_text)
         buttons = QHBoxLayout()
@@ -159,14 +168,20 @@ class RollCallTab(QWidget):
             return
         line = lines[row]
         if code == Attendance.ABSENT_EXCUSED.value:
-            self.pending = (table, row, line)
+            self.pending = (table, row, line, code)
             self.reason_label.setText(tr("Lý do vắng của đ/c {name}:").format(name=line.name))
             self.reason.setText(line.reason or "")
             self.reason.setFocus()
             return
         if code == "late":
-            self.editor.apply(svc.set_attendance, self.editor.uuid, line.member_uuid, Attendance.PRESENT.value,
-                              late=True, reason_key="amend_reason")
+            # The arrival time goes in the same line as a reason: now, as a start, for the secretary
+            # who presses M when the comrade walks in; typed over when written up afterwards.
+            self.pending = (table, row, line, "late")
+            self.reason_label.setText(tr("Giờ đến của đ/c {name} (giờ:phút, Enter):").format(name=line.name))
+            self.reason.setText(line.arrived_at or QTime.currentTime().toString("HH:mm"))
+            self.reason.selectAll()
+            self.reason.setFocus()
+            return
         else:
             self.editor.apply(svc.set_attendance, self.editor.uuid, line.member_uuid, code,
                               reason_key="amend_reason")
@@ -175,16 +190,24 @@ class RollCallTab(QWidget):
     def _reason_entered(self) -> None:
         if self.pending is None:
             return
-        table, row, line = self.pending
-        reason = self.reason.text().strip()
-        if not reason:
-            self.reason.setPlaceholderText(tr("Vắng có lý do thì phải ghi lý do"))
-            return
+        table, row, line, code = self.pending
+        text = self.reason.text().strip()
+        if code == "late":
+            if text and not _is_clock_time(text):
+                self.reason_label.setText(tr("Giờ đến viết theo dạng giờ:phút, ví dụ 19:45 — đ/c {name}:")
+                                          .format(name=line.name))
+                return
+            self.editor.apply(svc.set_attendance, self.editor.uuid, line.member_uuid, Attendance.PRESENT.value,
+                              late=True, arrived_at=text or None, reason_key="amend_reason")
+        else:
+            if not text:
+                self.reason.setPlaceholderText(tr("Vắng có lý do thì phải ghi lý do"))
+                return
+            self.editor.apply(svc.set_attendance, self.editor.uuid, line.member_uuid, Attendance.ABSENT_EXCUSED.value,
+                              reason=text, reason_key="amend_reason")
         self.pending = None
         self.reason.clear()
         self.reason_label.setText(tr("Lý do vắng:"))
-        self.editor.apply(svc.set_attendance, self.editor.uuid, line.member_uuid, Attendance.ABSENT_EXCUSED.value,
-                          reason=reason, reason_key="amend_reason")
         self._advance(table, row)
         table.setFocus()
 
