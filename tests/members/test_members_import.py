@@ -31,7 +31,8 @@ ROWS = {
     11: (["Hoàng Văn Bốn", "03/15/1980", None, None, None, None, None, None, "Nam"], "rejected", "tháng 15"),
     12: (["Hoàng Văn Năm", 1975, None, None, None, None, None, None, "Nam"], "rejected", "Chỉ có năm 1975"),
     13: ([NFD_NAME, "02/09/1985", "03/02/2010", "03/02/2011", None, "04.000333", None, None, "Nữ"], "create", None),
-    14: (["NguyÔn V¨n §øc", "01/01/1970", None, None, None, None, None, None, "Nam"], "rejected", "TCVN3"),
+    # TCVN3 (.VnTime) is converted by the standard's table and said so; VNI is reported, not guessed.
+    14: (["NguyÔn V¨n §øc", "01/01/1970", None, None, None, None, None, None, "Nam"], "create", "TCVN3"),
     15: (["Nguyeãn Vaên Ñöùc", "01/01/1971", None, None, None, None, None, None, "Nam"], "rejected", "VNI"),
     16: (["Đỗ Văn Sáu", "01/01/1972", None, None, None, None, 1085012345, None, "Nam"], "rejected", "12 chữ số"),
     17: (["Vũ Thị Bảy", "01/01/2001", "01/01/1999", None, None, None, None, None, "Nữ"], "rejected", "không thể sau"),
@@ -113,15 +114,16 @@ def test_dry_run_reports_every_row_and_changes_nothing(db, quirky):
     assert outcomes[7].values["national_id"] == "001080012345"  # leading zeros kept
     assert outcomes[13].full_name == "Phạm Thị Hương" and unicodedata.is_normalized("NFC", outcomes[13].full_name)
     assert outcomes[22].changes == [("phone", "Điện thoại", "0988****00", "0988****11")]
-    assert plan.counts() == {"created": 5, "updated": 1, "unchanged": 1, "rejected": 10}
+    assert outcomes[14].values["full_name"] == "Nguyễn Văn Đức" and "chuyển sang Unicode" in outcomes[14].message
+    assert plan.counts() == {"created": 6, "updated": 1, "unchanged": 1, "rejected": 9}
 
 
 def test_apply_writes_accepted_rows_and_a_second_import_changes_nothing(db, secretary, quirky, tmp_path):
     plan = apply_import(db, secretary, quirky, today=TODAY)
-    assert plan.applied and plan.counts()["created"] == 5
+    assert plan.applied and plan.counts()["created"] == 6
     with db.read() as session:
         names = [r["full_name"] for r in fetch_page(session, MemberFilter(on=TODAY), 0, 50)]
-        assert "Phạm Thị Hương" in names and len(names) == 7
+        assert "Phạm Thị Hương" in names and len(names) == 8
         updated = fetch_page(session, MemberFilter(search="bui van cu", on=TODAY), 0, 5)[0]
         assert updated["phone"] == "0988000111"
         history = member_history(session, updated["uuid"])
@@ -130,8 +132,8 @@ def test_apply_writes_accepted_rows_and_a_second_import_changes_nothing(db, secr
         assert get_member(session, lam["uuid"]).status == "official"  # from its official date
     again = apply_import(db, secretary, quirky, today=TODAY)
     counts = again.counts()
-    assert counts["created"] == 0 and counts["updated"] == 0 and counts["unchanged"] == 7
-    assert counts["rejected"] == 10
+    assert counts["created"] == 0 and counts["updated"] == 0 and counts["unchanged"] == 8
+    assert counts["rejected"] == 9
     report = tmp_path / "ket-qua.xlsx"
     write_report(again, report)
     sheet = load_workbook(report).active
@@ -140,8 +142,9 @@ def test_apply_writes_accepted_rows_and_a_second_import_changes_nothing(db, secr
     header = rows[header_index]
     assert header[-2:] == ("Kết quả", "Lý do, ghi chú")
     body = {r[0]: r for r in rows[header_index + 1:]}
-    assert body[14][-2] == "Không nhận" and "TCVN3" in body[14][-1]
-    assert body[14][2] == "NguyÔn V¨n §øc"  # the row echoed as it was
+    assert body[15][-2] == "Không nhận" and "VNI" in body[15][-1]
+    assert body[15][2] == "Nguyeãn Vaên Ñöùc"  # the row echoed as it was
+    assert body[14][-2] == "Không đổi"  # converted the first time, the same record the second
     assert body[7][-2] == "Không đổi"
 
 
@@ -235,7 +238,7 @@ def test_legacy_xls_is_read(db, quirky, tmp_path):
     assert outcomes[7].values["date_of_birth"] == date(1980, 5, 3)  # a real date cell
     assert outcomes[8].values["date_of_birth"] == date(1980, 1, 1)  # a serial number
     assert outcomes[7].values["national_id"] == "001080012345"
-    assert plan.counts()["created"] == 5
+    assert plan.counts()["created"] == 6
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -271,3 +274,33 @@ def test_impossible_or_ambiguous_dates_are_reported_never_guessed(value, words):
 ])
 def test_legacy_font_text_is_detected(text, expected):
     assert legacy_encoding(text) == expected
+
+
+@pytest.mark.parametrize("tcvn3, unicode_text", [
+    ("NguyÔn V¨n §øc", "Nguyễn Văn Đức"), ("Hµ Néi", "Hà Nội"), ("TrÇn ThÞ Thu H­¬ng", "Trần Thị Thu Hương"),
+    ("Thµnh phè Hå ChÝ Minh", "Thành phố Hồ Chí Minh"), ("§¶ng Céng s¶n ViÖt Nam", "Đảng Cộng sản Việt Nam"),
+    ("B¶o Th¾ng", "Bảo Thắng"), ("M­êng Kh­¬ng", "Mường Khương"), ("Ch©u ¢u, ¤ M«n, ¥n, £-®ª", "Châu Âu, Ô Môn, Ơn, Ê-đê"),
+    ("Kü s­ x©y dùng", "Kỹ sư xây dựng"), ("Tr­ëng phßng", "Trưởng phòng"), ("Quúnh Ph­îng", "Quỳnh Phượng"),
+])
+def test_tcvn3_text_converts_by_the_standard_table(tcvn3, unicode_text):
+    from handbook_desktop.services.excel.cells import from_tcvn3
+
+    assert legacy_encoding(tcvn3) == "TCVN3"
+    assert from_tcvn3(tcvn3) == unicode_text
+
+
+def test_the_tcvn3_table_holds_every_vietnamese_letter_once():
+    """Built from the letters themselves, not from the table: every lowercase Vietnamese letter
+    outside ASCII (67 of them) and the seven marked capitals, each at exactly one code."""
+    from handbook_desktop.services.excel.cells import TCVN3_TO_UNICODE, from_tcvn3
+
+    tones = ["", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"]
+    vowels = ["a", "a\u0306", "a\u0302", "e", "e\u0302", "i", "o", "o\u0302", "o\u031b", "u", "u\u031b", "y"]
+    letters = {unicodedata.normalize("NFC", v + t) for v in vowels for t in tones} | {"đ"}
+    letters = {ch for ch in letters if not ch.isascii()}
+    assert len(letters) == 67
+    values = [v for v in TCVN3_TO_UNICODE.values() if v != " "]
+    assert len(values) == len(set(values))
+    assert set(values) == letters | {"Ă", "Â", "Ê", "Ô", "Ơ", "Ư", "Đ"}
+    assert from_tcvn3("«ABC»") is None  # only signs Unicode text uses too: not converted
+    assert from_tcvn3("NguyÔn € V¨n") is None  # a character TCVN3 does not have: not guessed

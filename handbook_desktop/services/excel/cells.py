@@ -8,6 +8,7 @@ alone gives a date in the last 110 years; anything else is reported with the cel
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 
 from handbook_desktop.domain.text import clean
@@ -125,6 +126,40 @@ def legacy_encoding(text: str | None) -> str | None:
     tcvn = 2 * len(_TCVN3_SYMBOLS.findall(text)) + len(_TCVN3_CAPITALS.findall(text))
     vni = len(_VNI_MARKS.findall(text)) + 2 * len(_VNI_D.findall(text))
     return "VNI" if vni > tcvn else "TCVN3"
+
+
+# TCVN 5712:1993 (VN3, the ".Vn" fonts such as .VnTime): each byte of the upper half is one
+# Vietnamese letter — every lowercase letter and the capitals Ă Â Ê Ô Ơ Ư Đ (the VN3 fonts have no
+# toned capitals; capitals were typed in the all-capitals ".VnTimeH" fonts). In a worksheet the
+# bytes show as the Windows-1252 characters of the same code.
+_TCVN3 = {
+    0xA0: " ", 0xA1: "Ă", 0xA2: "Â", 0xA3: "Ê", 0xA4: "Ô", 0xA5: "Ơ", 0xA6: "Ư", 0xA7: "Đ",
+    0xA8: "ă", 0xA9: "â", 0xAA: "ê", 0xAB: "ô", 0xAC: "ơ", 0xAD: "ư", 0xAE: "đ",
+    0xB5: "à", 0xB6: "ả", 0xB7: "ã", 0xB8: "á", 0xB9: "ạ", 0xBB: "ằ", 0xBC: "ẳ", 0xBD: "ẵ", 0xBE: "ắ",
+    0xC6: "ặ", 0xC7: "ầ", 0xC8: "ẩ", 0xC9: "ẫ", 0xCA: "ấ", 0xCB: "ậ", 0xCC: "è", 0xCE: "ẻ", 0xCF: "ẽ",
+    0xD0: "é", 0xD1: "ẹ", 0xD2: "ề", 0xD3: "ể", 0xD4: "ễ", 0xD5: "ế", 0xD6: "ệ", 0xD7: "ì", 0xD8: "ỉ",
+    0xDC: "ĩ", 0xDD: "í", 0xDE: "ị", 0xDF: "ò", 0xE1: "ỏ", 0xE2: "õ", 0xE3: "ó", 0xE4: "ọ", 0xE5: "ồ",
+    0xE6: "ổ", 0xE7: "ỗ", 0xE8: "ố", 0xE9: "ộ", 0xEA: "ờ", 0xEB: "ở", 0xEC: "ỡ", 0xED: "ớ", 0xEE: "ợ",
+    0xEF: "ù", 0xF1: "ủ", 0xF2: "ũ", 0xF3: "ú", 0xF4: "ụ", 0xF5: "ừ", 0xF6: "ử", 0xF7: "ữ", 0xF8: "ứ",
+    0xF9: "ự", 0xFA: "ỳ", 0xFB: "ỷ", 0xFC: "ỹ", 0xFD: "ý", 0xFE: "ỵ",
+}
+TCVN3_TO_UNICODE = {chr(code): letter for code, letter in _TCVN3.items()}
+
+
+def from_tcvn3(text: str) -> str | None:
+    """The text typed in a TCVN3 font, in Unicode; ``None`` when a character is not one of
+    TCVN3's (then it is not TCVN3 after all, or damaged: nothing is guessed)."""
+    if not any(ch in TCVN3_TO_UNICODE and ch not in _HARMLESS for ch in text):
+        return None  # only signs that Unicode text also uses («», °, ½ …): not sure enough to convert
+    converted = []
+    for ch in text:
+        if ch < "\x80":
+            converted.append(ch)
+        elif ch in TCVN3_TO_UNICODE:
+            converted.append(TCVN3_TO_UNICODE[ch])
+        else:
+            return None
+    return unicodedata.normalize("NFC", "".join(converted))
 
 
 def text_cell(value) -> str | None:

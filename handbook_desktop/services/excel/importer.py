@@ -19,7 +19,9 @@ from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.domain.text import fold, mask_digits
 from handbook_desktop.services import audit
-from handbook_desktop.services.excel.cells import CellProblem, legacy_encoding, parse_date_cell, text_cell
+from handbook_desktop.services.excel.cells import (
+    CellProblem, from_tcvn3, legacy_encoding, parse_date_cell, text_cell,
+)
 from handbook_desktop.services.excel.reader import UNIT_KEY, find_layout, is_column_numbers, read_workbook
 from handbook_desktop.services.members.fields import FIELD_BY_KEY, enum_code
 from handbook_desktop.services.members.records import (
@@ -125,6 +127,7 @@ def _read_row(cells: list, columns: dict[int, str], headings: dict[int, str], to
     values: dict = {}
     unit_text = None
     problems: list[str] = []
+    notes: list[str] = []  # what was done to a cell that the user should know (a font converted)
     for column, key in columns.items():
         raw = cells[column] if column < len(cells) else None
         heading = headings[column]
@@ -145,6 +148,12 @@ def _read_row(cells: list, columns: dict[int, str], headings: dict[int, str], to
         if text is None:
             continue
         encoding = legacy_encoding(text)
+        converted = from_tcvn3(text) if encoding == "TCVN3" else None
+        if converted is not None:
+            if key == "full_name":  # .VnTime has no toned capitals: "¸nh" was typed for "Ánh"
+                converted = " ".join(word[:1].upper() + word[1:] for word in converted.split(" "))
+            notes.append(f"Cột '{heading}': chữ phông TCVN3 '{text[:30]}' đã chuyển sang Unicode: '{converted[:30]}'.")
+            text, encoding = converted, None
         if encoding:
             problems.append(
                 f"Cột '{heading}' có chữ gõ bằng phông cũ {encoding} ('{text[:30]}'): hãy chuyển bảng sang "
@@ -160,7 +169,7 @@ def _read_row(cells: list, columns: dict[int, str], headings: dict[int, str], to
             values[key] = code
             continue
         values[key] = text
-    return values, unit_text, problems
+    return values, unit_text, problems, notes
 
 
 def _match(session: Session, values: dict) -> Member | None:
@@ -233,12 +242,13 @@ def plan_import(session: Session, path: str | Path, *, today: date | None = None
             continue
         outcome = RowOutcome(index + 1, "rejected", cells=cells)
         plan.rows.append(outcome)
-        values, unit_text, problems = _read_row(cells, layout.columns, layout.headings, today)
+        values, unit_text, problems, notes = _read_row(cells, layout.columns, layout.headings, today)
         values = prepare_values(values)
         raw_name = cells[name_columns[0]] if name_columns and name_columns[0] < len(cells) else None
         outcome.full_name = values.get("full_name") or text_cell(raw_name) or ""
         outcome.values = values
         outcome.reasons.extend(problems)
+        outcome.warnings.extend(notes)
         if not values.get("full_name") and not problems:
             outcome.reasons.append("Thiếu họ và tên.")
         unit_id = None
