@@ -118,7 +118,7 @@ class MembersPage(QWidget):
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(28)
         # Fixed: the row numbers' width would otherwise change with the count and resize the table.
-        vertical.setFixedWidth(max(48, vertical.fontMetrics().horizontalAdvance("000000") + 12))
+        vertical.setFixedWidth(max(48, vertical.fontMetrics().horizontalAdvance("00000") + 14))
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _index: self.edit_current())
         layout.addWidget(self.table, 1)
