@@ -55,6 +55,7 @@ def run(folder: Path, args) -> None:
 
     from handbook_desktop.services.auth import Actor
     from handbook_desktop.services.demo.people import person
+    from handbook_desktop.store.events import member_shadow_columns
     from handbook_desktop.services.progress import drain
     from handbook_desktop.services.setup import HomeUnitSpec, initialise
     from handbook_desktop.services.sync import package
@@ -108,6 +109,7 @@ def run(folder: Path, args) -> None:
         member_uuids = []
         for _ in range(members):
             row, events = person(rng, today, 0, unit["code"])
+            row.update(member_shadow_columns(row["full_name"], row.get("phone"), row.get("party_card_number")))
             fields = {name: to_json(member_table.table.c[name], row.get(name)) for name in member_columns}
             fields["unit_id"] = unit["uuid"]
             fields["updated_at"] = "2026-11-01T00:00:00+00:00"
@@ -169,7 +171,8 @@ def run(folder: Path, args) -> None:
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")
     units = dict(connection.execute("SELECT uuid, id FROM unit"))
-    names = [c for c in member_columns if c not in ("updated_at", "deleted_at")] + ["name_fold", "name_sort"]
+    names = [c for c in member_columns if c not in ("updated_at", "deleted_at")] + ["name_fold", "name_sort",
+                                                                                    "search_key"]
     member_sql = (f"INSERT INTO member (uuid, version, updated_at, {', '.join(names)}) "
                   f"VALUES (?, 1, '2026-11-01 00:00:00', {', '.join('?' * len(names))})")
     started = time.perf_counter()
