@@ -161,10 +161,42 @@ def test_demo_card_numbers_are_unique(tmp_path):
     from handbook_desktop.store.database import Database
     from handbook_desktop.store.models import Member
 
+    from handbook_desktop.services.datacheck import run_check
+
     with Database.open(tmp_path / "demo.sqlite3") as database:
         drain(generate(database, members=20000, seed=1, today=date(2026, 11, 15)))
         with database.read() as session:
             repeated = session.execute(
                 select(Member.party_card_number, func.count()).where(Member.party_card_number.is_not(None))
                 .group_by(Member.party_card_number).having(func.count() > 1)).all()
-    assert repeated == []
+            same_cccd = session.execute(
+                select(Member.national_id, func.count()).where(Member.national_id.is_not(None))
+                .group_by(Member.national_id).having(func.count() > 1)).all()
+        report = run_check(database, today=date(2026, 11, 15))
+    assert repeated == [] and same_cccd == []
+    # A committee's demo passes its own data check: what a secretary sees first must be clean.
+    assert [p.message for p in report.problems] == []
+
+
+def test_demo_people_never_have_dates_after_today():
+    """Ages are drawn down to 18: the youngest are on probation or candidates, never official with
+    an official date to come, never admitted before 18."""
+    import random
+    from datetime import date
+
+    from handbook_desktop.domain.dates import add_months
+    from handbook_desktop.services.demo.people import person
+
+    today, rng = date(2026, 11, 15), random.Random(2)
+    young = 0
+    for _ in range(20000):
+        row, events = person(rng, today, 1, "CB")
+        young += row["date_of_birth"] > add_months(today, -12 * 20)
+        for key in ("decision_date", "ceremony_date", "official_date", "card_issued_date"):
+            assert row.get(key) is None or row[key] <= today, (key, row)
+        assert all(event["event_date"] <= today for event in events), row
+        if row.get("decision_date"):
+            assert row["decision_date"] >= add_months(row["date_of_birth"], 12 * 18), row
+        if row["status"] == "official":
+            assert row["official_date"] is not None
+    assert young >= 5  # the edge was reached

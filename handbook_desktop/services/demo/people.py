@@ -95,12 +95,21 @@ def person(rng, today: date, unit_id: int, unit_code: str) -> tuple[dict, list[d
     events: list[dict] = []
     if status == MemberStatus.CANDIDATE.value:
         return row, events
+    earliest = add_months(birth, 12 * 18 + 6)
+    latest = min(today - timedelta(days=400), add_months(birth, 12 * 58))
+    if status != MemberStatus.PROBATIONARY.value and earliest > latest:
+        # Too young to have finished a year of probation: on probation now (an official date in
+        # the future would be an error in the data check).
+        status = row["status"] = MemberStatus.PROBATIONARY.value
     if status == MemberStatus.PROBATIONARY.value:
-        ceremony = _date_between(rng, today - timedelta(days=360), today - timedelta(days=10))
+        # admitted at 18 at the earliest (the decision comes up to 40 days before the ceremony)
+        first = max(today - timedelta(days=360), add_months(birth, 12 * 18) + timedelta(days=40))
+        if first > today - timedelta(days=10):
+            row["status"] = MemberStatus.CANDIDATE.value  # not 18 long enough: still a candidate
+            return row, events
+        ceremony = _date_between(rng, first, today - timedelta(days=10))
     else:
-        earliest = add_months(birth, 12 * 18 + 6)
-        latest = min(today - timedelta(days=400), add_months(birth, 12 * 58))
-        ceremony = _date_between(rng, earliest, max(earliest, latest))
+        ceremony = _date_between(rng, earliest, latest)
     decision = ceremony - timedelta(days=rng.randint(7, 40))
     row.update(decision_date=decision, ceremony_date=ceremony, admitted_in=f"Chi bộ {rng.choice(STREETS)}",
                record_number=f"{rng.randint(100000, 999999)}{rng.choice(['HN', 'NĐ', 'TB'])}")
@@ -159,10 +168,14 @@ def make_members(context, members: int, committee: bool):
     done = 0
     engine = context.database.engine
     used_cards: set[str] = set()  # a card number belongs to one member only (the data check says so)
+    used_ids: set[str] = set()
     for unit_id, code, size in branches:
         rows, event_rows = [], []
         for _ in range(size):
             row, events = person(context.rng, context.today, unit_id, code)
+            while row.get("national_id") and row["national_id"] in used_ids:  # a CCCD belongs to one person
+                row["national_id"] = f"{row['national_id'][:6]}{context.rng.randint(0, 999999):06d}"
+            used_ids.add(row.get("national_id"))
             while row.get("party_card_number") in used_cards:
                 row["party_card_number"] = f"{context.rng.randint(1, 99):02d}.{context.rng.randint(0, 999999):06d}"
             if row.get("party_card_number"):
