@@ -219,11 +219,12 @@ def test_overview_lists_the_todo_and_leads_to_the_work(qtbot, demo_db, secretary
     # one click to the work: the probation tab with the member selected
     procedures = window.pages["procedures"]
     procedures.set_today(date(2026, 11, 15))
-    qtbot.waitUntil(lambda: procedures.probation.table.rowCount() > 0, timeout=10_000)
     qtbot.mouseClick(overview.act_button, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is procedures
     assert procedures.tabs.currentWidget() is procedures.probation
-    assert procedures.probation.table.item(procedures.probation.table.currentRow(), 0).text() == name
+    table = procedures.probation.table  # loaded when opened, then the member selected
+    qtbot.waitUntil(lambda: table.currentRow() >= 0 and table.item(table.currentRow(), 0).text() == name,
+                    timeout=10_000)
     # one click to the record
     from handbook_desktop.ui.pages.members.dialog import MemberDialog
 

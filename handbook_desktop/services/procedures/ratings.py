@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from handbook_desktop.domain.rating import LEVEL_LABELS, LEVEL_ORDER, excellent_ratio_warning, level_for_score
 from handbook_desktop.domain.states import HEADCOUNT_STATES
 from handbook_desktop.services import audit
 from handbook_desktop.services.errors import UserError
-from handbook_desktop.services.procedures.common import home_unit, member_by_uuid, rules
+from handbook_desktop.services.procedures.common import home_unit, light_members, member_by_uuid, rules
 from handbook_desktop.services.procedures.status import discipline_in_year
-from handbook_desktop.store.models import Member, Rating
+from handbook_desktop.store.models import Rating
 
 RATED_STATES = tuple(s.value for s in HEADCOUNT_STATES)
 
@@ -63,9 +63,7 @@ def rate_branch(session: Session, actor, year: int, *, score: int, note: str | N
 
 def summary(session: Session, year: int) -> dict:
     """Counts per level, members still to rate, the branch's own level, and the 20 % warning."""
-    members = session.scalars(select(Member).options(selectinload(Member.events))
-                              .where(Member.deleted_at.is_(None), Member.status.in_(RATED_STATES))
-                              .order_by(Member.name_sort)).all()
+    members = light_members(session, statuses=RATED_STATES)  # a committee rates tens of thousands
     ratings = {r.member_id: r for r in session.scalars(select(Rating).where(Rating.year == year,
                                                                            Rating.deleted_at.is_(None)))}
     counts = {level: 0 for level in LEVEL_ORDER}

@@ -76,7 +76,7 @@ class DuesPage(QWidget):
         self._lazy = LazyRefresh(self, {"member", "dues", "sync", "import", "all"})
         for key in ("generate", "paid", "unpaid", "basis"):
             self.buttons[key].setEnabled(not context.readonly)
-        self.refresh()
+        self._lazy.first()
 
     def _set_period(self, day: date) -> None:
         self.month_box.blockSignals(True)
@@ -96,7 +96,7 @@ class DuesPage(QWidget):
 
     @property
     def loading(self) -> bool:
-        return self._shown != self._ticket
+        return self._shown != self._ticket or self._lazy.stale
 
     def refresh(self, *_args) -> None:
         month = self.month()

@@ -38,20 +38,35 @@ class ProceduresPage(QWidget):
         self.tabs.addTab(self.changes, tr("Chuyển sinh hoạt, miễn, kỷ luật, thẻ"))
         self.tabs.addTab(self.calendar, tr("Lịch ngày làm việc"))
         layout.addWidget(self.tabs, 1)
+        self._stale_tabs: set = set()
+        self.tabs.currentChanged.connect(self._tab_opened)
         self._lazy = LazyRefresh(self, {"member", "meeting", "rules", "sync", "import", "unit", "all"})
-        self.refresh()
+        self._lazy.first()
 
     def set_today(self, day: date) -> None:
         self.today = day
         self.refresh()
 
     def refresh(self) -> None:
-        for tab in (self.admission, self.probation, self.badges, self.changes, self.calendar):
+        """The tab on screen now; the others when they are opened (the badge rounds alone take
+        seconds at a committee's 50,000 members)."""
+        current = self.tabs.currentWidget()
+        self._stale_tabs = {tab for tab in (self.admission, self.probation, self.badges, self.changes, self.calendar)
+                            if tab is not current}
+        if current is not None:
+            current.refresh()
+
+    def _tab_opened(self, _index: int) -> None:
+        tab = self.tabs.currentWidget()
+        if tab in self._stale_tabs:
+            self._stale_tabs.discard(tab)
             tab.refresh()
 
     def show_member(self, member_uuid: str, tab: str) -> None:
         """Open a tab with a member selected (from the to-do list)."""
         target = {"admission": self.admission, "probation": self.probation, "badges": self.badges,
                   "changes": self.changes}[tab]
-        self.tabs.setCurrentWidget(target)
-        target.select_member(member_uuid) if hasattr(target, "select_member") else None
+        self.tabs.setCurrentWidget(target)  # loads the tab if it was not loaded yet
+        if hasattr(target, "select_member"):
+            # After the tab's list is in: tasks run in order, so this comes after its load.
+            self.context.runner.run(lambda _flag: None, on_result=lambda _r: target.select_member(member_uuid))

@@ -215,12 +215,21 @@ class LazyRefresh(QObject):
         self.page = page
         self.kinds = kinds
         self.stale = False
+        self.initial = False  # the page's first load is still to come (``first``)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(delay_ms)
         self.timer.timeout.connect(self._run)
         page.installEventFilter(self)
         page.context.hub.changed.connect(self.changed)
+
+    def first(self) -> None:
+        """The page's first load: now if it is on screen, else when it is first shown — a
+        committee's window would otherwise compute every hidden page's lists while starting."""
+        self.stale = True
+        self.initial = True
+        if self.page.isVisible():
+            self._run()
 
     def changed(self, what: str) -> None:
         if self.kinds is not None and what not in self.kinds:
@@ -231,10 +240,13 @@ class LazyRefresh(QObject):
 
     def eventFilter(self, watched, event) -> bool:
         if watched is self.page and event.type() == QEvent.Type.Show and self.stale:
-            self.timer.start()
+            if self.initial:
+                self._run()  # the first time: no burst of changes to wait for
+            else:
+                self.timer.start()
         return False
 
     def _run(self) -> None:
         if self.stale:
-            self.stale = False
+            self.stale = self.initial = False
             self.page.refresh()

@@ -66,7 +66,7 @@ class RatingsPage(QWidget):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self._lazy = LazyRefresh(self, {"member", "rating", "sync", "import", "all"})
-        self.refresh()
+        self._lazy.first()
 
     def set_today(self, day: date) -> None:
         self.today = day
@@ -75,7 +75,7 @@ class RatingsPage(QWidget):
 
     @property
     def loading(self) -> bool:
-        return self._shown != self._ticket
+        return self._shown != self._ticket or self._lazy.stale
 
     def refresh(self, *_args) -> None:
         year = self.year_box.value()
