@@ -150,3 +150,24 @@ def test_calendar_tab_adds_a_committee_day_off(qtbot, db, secretary):
     with db.read() as session:
         assert not work_calendar(session).is_working_day(date(2026, 12, 7))
     window.close()
+
+
+def test_hidden_pages_load_when_first_shown(qtbot, demo_db, secretary):
+    """A committee's window must not compute every page while it starts: Đánh giá, Đảng phí and
+    Nghiệp vụ read nothing until opened, then load the part on screen."""
+    window = open_window(demo_db, secretary)
+    qtbot.addWidget(window)
+    window.show()
+    runner = window.context.runner
+    qtbot.waitUntil(lambda: not runner.busy(), timeout=20_000)
+    ratings, dues, procedures = (window.pages[key] for key in ("ratings", "dues", "procedures"))
+    assert ratings.loading and ratings.table.rowCount() == 0  # nothing read yet
+    assert dues.loading and procedures.badges.table.rowCount() == 0
+    window.show_page("ratings")
+    qtbot.waitUntil(lambda: not ratings.loading and ratings.table.rowCount() > 50, timeout=15_000)
+    window.show_page("procedures")
+    qtbot.waitUntil(lambda: not runner.busy(), timeout=15_000)
+    assert procedures.badges.table.rowCount() == 0  # another tab is on screen
+    procedures.tabs.setCurrentWidget(procedures.badges)
+    qtbot.waitUntil(lambda: procedures.badges.round_box.count() > 0, timeout=15_000)
+    window.close()
