@@ -24,9 +24,10 @@ def forms_page(qtbot, demo_db, secretary, tmp_path):
     page = FormsPage(context)
     qtbot.addWidget(page)
     page.output_dir = tmp_path
-    qtbot.waitUntil(lambda: page.member_list.count() > 0, timeout=10000)
     page.resize(1100, 700)
+    assert page.member_list.count() == 0  # nothing read while the page is not seen
     page.show()
+    qtbot.waitUntil(lambda: page.member_list.count() > 0, timeout=10000)
     yield page
     context.runner.shutdown()
 

@@ -71,7 +71,14 @@ class FormsPage(QWidget):
         layout.addWidget(self.tabs)
         self.tabs.addTab(self._build_forms_tab(), tr("Biểu mẫu"))
         self.tabs.addTab(self._build_register_tab(), tr("Sổ văn bản đã ban hành"))
-        context.hub.changed.connect(self._on_changed)
+        from handbook_desktop.ui.pages.procedures.widgets import LazyRefresh
+
+        # Every member goes into the picker: at a committee that is seconds, so only when the page
+        # is seen, and after changes elsewhere only once it is seen again.
+        self._lazy = LazyRefresh(self, {"member", "meeting", "document", "procedure", "all"})
+        self._lazy.first()
+
+    def refresh(self) -> None:
         self.reload()
 
     # --- layout --------------------------------------------------------------------------------
@@ -222,11 +229,6 @@ class FormsPage(QWidget):
             self.member_list.addItem(item)
         if self.member_list.count():
             self.member_list.setCurrentRow(0)
-
-    @Slot(str)
-    def _on_changed(self, what: str) -> None:
-        if what in ("member", "meeting", "document", "procedure"):
-            self.reload()
 
     # --- selection -----------------------------------------------------------------------------
     def current_entry(self):
