@@ -171,3 +171,37 @@ def test_hidden_pages_load_when_first_shown(qtbot, demo_db, secretary):
     procedures.tabs.setCurrentWidget(procedures.badges)
     qtbot.waitUntil(lambda: procedures.badges.round_box.count() > 0, timeout=15_000)
     window.close()
+
+
+def test_a_committee_rates_each_branch_on_its_own(qtbot, tmp_path, secretary):
+    from handbook_desktop.services.demo import generate
+    from handbook_desktop.services.progress import drain
+    from handbook_desktop.store.database import Database
+
+    database = Database.open(tmp_path / "committee.sqlite3")
+    drain(generate(database, members=700, seed=4, today=date(2026, 11, 15)))
+    try:
+        window = open_window(database, secretary)
+        qtbot.addWidget(window)
+        window.show()
+        page = window.show_page("ratings")
+        page.set_today(date(2026, 11, 15))
+        qtbot.waitUntil(lambda: not page.loading, timeout=20_000)
+        everyone = page.table.rowCount()
+        assert page.branch_box is not None and page.branch_box.currentText() == "Toàn đảng bộ"
+        assert page.branch_label.text().startswith("Đảng bộ năm 2026")
+        page.branch_box.setCurrentIndex(1)  # the first branch
+        branch_name = page.branch_box.currentText()
+        qtbot.waitUntil(lambda: not page.loading and 0 < page.table.rowCount() < everyone, timeout=20_000)
+        qtbot.mouseClick(page.branch_button, Qt.MouseButton.LeftButton)
+        dialog = _dialog(qtbot, page)
+        assert branch_name in dialog.windowTitle()
+        _type(dialog, "score", "91")
+        _ok(qtbot, dialog)
+        qtbot.waitUntil(lambda: page.branch_label.text() == f"{branch_name} năm 2026: Hoàn thành xuất sắc nhiệm vụ",
+                        timeout=10_000)
+        page.branch_box.setCurrentIndex(2)  # another branch: not rated
+        qtbot.waitUntil(lambda: page.branch_label.text().endswith("chưa xếp loại"), timeout=10_000)
+        window.close()
+    finally:
+        database.close()

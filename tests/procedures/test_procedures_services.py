@@ -320,3 +320,33 @@ def test_branch_vote_taken_from_a_meeting_vote(db, secretary):
         found = admission.candidate_by_uuid(s, case)
         assert (found.considered_on, found.votes_for, found.denominator) == (date(2026, 9, 8), 6, 7)
         assert found.meeting_uuid is not None
+
+
+def test_a_committee_rates_branch_by_branch(tmp_path, secretary):
+    """At a committee the summary, the 20 % check and the organisation's own level are per branch;
+    one branch's own rating is never shown as another's or as the committee's."""
+    from sqlalchemy import select
+
+    from handbook_desktop.services.demo import generate
+    from handbook_desktop.services.members.query import branches
+    from handbook_desktop.services.procedures.ratings import rate_branch, rate_member, summary
+    from handbook_desktop.services.progress import drain
+    from handbook_desktop.store.database import Database
+    from handbook_desktop.store.models import Member
+
+    with Database.open(tmp_path / "committee.sqlite3") as database:
+        drain(generate(database, members=700, seed=4, today=date(2026, 11, 15)))
+        with database.session() as session:
+            (first, _c1, _n1), (second, _c2, _n2) = branches(session)[:2]
+            rate_branch(session, secretary, 2026, score=92, unit_id=first)
+            member = session.scalars(select(Member).where(Member.unit_id == second, Member.status == "official")
+                                     .order_by(Member.id)).first()
+            rate_member(session, secretary, member.uuid, 2026, score=95)
+        with database.read() as session:
+            whole, one, two = summary(session, 2026), summary(session, 2026, first), summary(session, 2026, second)
+            in_second = session.scalars(select(Member.uuid).where(Member.unit_id == second)).all()
+    assert one["branch_level"] == "excellent" and two["branch_level"] is None and whole["branch_level"] is None
+    assert {row["member_uuid"] for row in two["rows"]} <= set(in_second)
+    assert len(one["rows"]) + len(two["rows"]) < len(whole["rows"])
+    assert two["counts"]["excellent"] == 1 and one["counts"]["excellent"] == 0
+    assert whole["counts"]["excellent"] == 1

@@ -11,7 +11,7 @@ from handbook_desktop.services import audit
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.procedures.common import home_unit, light_members, member_by_uuid, rules
 from handbook_desktop.services.procedures.status import discipline_in_year
-from handbook_desktop.store.models import Rating
+from handbook_desktop.store.models import Rating, Unit
 
 RATED_STATES = tuple(s.value for s in HEADCOUNT_STATES)
 
@@ -45,10 +45,14 @@ def rate_member(session: Session, actor, member_uuid: str, year: int, *, score: 
     return row
 
 
-def rate_branch(session: Session, actor, year: int, *, score: int, note: str | None = None) -> Rating:
+def rate_branch(session: Session, actor, year: int, *, score: int, note: str | None = None,
+                unit_id: int | None = None) -> Rating:
+    """The organisation's own level: our unit, or (at a committee) the branch ``unit_id``."""
     actor.require("write")
     _check_score(score)
-    unit = home_unit(session)
+    unit = home_unit(session) if unit_id is None else session.get(Unit, unit_id)
+    if unit is None or unit.deleted_at is not None:
+        raise UserError("Không tìm thấy chi bộ này.")
     result = level_for_score(rules(session), year, score)
     row = session.scalars(select(Rating).where(Rating.unit_id == unit.id, Rating.member_id.is_(None),
                                                Rating.year == year, Rating.deleted_at.is_(None))).one_or_none()
@@ -61,11 +65,19 @@ def rate_branch(session: Session, actor, year: int, *, score: int, note: str | N
     return row
 
 
-def summary(session: Session, year: int) -> dict:
-    """Counts per level, members still to rate, the branch's own level, and the 20 % warning."""
-    members = light_members(session, statuses=RATED_STATES)  # a committee rates tens of thousands
-    ratings = {r.member_id: r for r in session.scalars(select(Rating).where(Rating.year == year,
-                                                                           Rating.deleted_at.is_(None)))}
+def summary(session: Session, year: int, unit_id: int | None = None) -> dict:
+    """Counts per level, members still to rate, the organisation's own level, and the 20 % warning
+    — for everyone in the database, or (at a committee) for the branch ``unit_id``."""
+    home = home_unit(session)
+    members = light_members(session, statuses=RATED_STATES,  # a committee rates tens of thousands
+                            unit_ids=None if unit_id is None else [unit_id])
+    ids = {m.id for m in members}
+    ratings, own = {}, None
+    for rating in session.scalars(select(Rating).where(Rating.year == year, Rating.deleted_at.is_(None))):
+        if rating.member_id in ids:  # by member, not by unit: a member who moved keeps the rating
+            ratings[rating.member_id] = rating
+        elif rating.member_id is None and rating.unit_id == (home.id if unit_id is None else unit_id):
+            own = rating  # a branch's own rating sent up is not the committee's
     counts = {level: 0 for level in LEVEL_ORDER}
     rows, missing = [], []
     for member in members:
@@ -80,20 +92,20 @@ def summary(session: Session, year: int) -> dict:
                      "level_label": LEVEL_LABELS.get(rating.level, "") if rating else "",
                      "automatic_reason": rating.automatic_reason if rating else None,
                      "disciplined": bool(discipline_in_year(member, year))})
-    branch = ratings.get(None)
+    branch = own
     return {"year": year, "counts": counts, "rows": rows, "missing": [(m.uuid, m.full_name) for m in missing],
             "branch_level": branch.level if branch else None,
             "warning": excellent_ratio_warning(rules(session), year, counts)}
 
 
-def export_summary(session: Session, year: int, out_path) -> object:
+def export_summary(session: Session, year: int, out_path, unit_id: int | None = None) -> object:
     """The year's rating list (danh sách tổng hợp xếp loại) as Excel: one row per member, counts below."""
     from pathlib import Path
 
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    data = summary(session, year)
+    data = summary(session, year, unit_id)
     book = Workbook()
     sheet = book.active
     sheet.title = f"Xếp loại {year}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from handbook_desktop.domain.rating import LEVEL_LABELS, LEVEL_ORDER
 from handbook_desktop.ui.i18n import tr
@@ -31,6 +31,22 @@ class RatingsPage(QWidget):
         self.year_box.setValue(self.today.year)
         self.year_box.valueChanged.connect(self.refresh)
         top.addWidget(self.year_box)
+        self.branch_box = None
+        if context.is_committee:
+            # A committee rates branch by branch: the 20 % check and each branch's own level are the
+            # branch's (DOMAIN.md §10); "all" shows the committee's members and its own level.
+            from handbook_desktop.services.members.query import branches
+
+            with context.database.read() as session:
+                options = branches(session)
+            self.branch_box = QComboBox()
+            self.branch_box.setObjectName("branchFilter")
+            self.branch_box.addItem(tr("Toàn đảng bộ"), None)
+            for unit_id, _code, name in options:
+                self.branch_box.addItem(name, unit_id)
+            self.branch_box.currentIndexChanged.connect(self.refresh)
+            top.addWidget(QLabel(tr("Chi bộ:")))
+            top.addWidget(self.branch_box)
         self.counts = QLabel()
         self.counts.setObjectName("counts")
         self.counts.setWordWrap(True)
@@ -77,15 +93,18 @@ class RatingsPage(QWidget):
     def loading(self) -> bool:
         return self._shown != self._ticket or self._lazy.stale
 
+    def branch_id(self) -> int | None:
+        return self.branch_box.currentData() if self.branch_box is not None else None
+
     def refresh(self, *_args) -> None:
-        year = self.year_box.value()
+        year, unit_id = self.year_box.value(), self.branch_id()
         self._ticket += 1
         ticket = self._ticket
 
         def load(session):
             from handbook_desktop.services.procedures.ratings import summary
 
-            return ticket, summary(session, year)
+            return ticket, summary(session, year, unit_id)
 
         run_read(self.context, load, self._show)
 
@@ -107,8 +126,10 @@ class RatingsPage(QWidget):
         self.counts.setText("; ".join(parts))
         self.warning.setText(tr("Lưu ý: {w}").format(w=data["warning"]) if data["warning"] else "")
         level = data["branch_level"]
-        self.branch_label.setText(tr("Chi bộ năm {y}: {level}").format(
-            y=data["year"], level=tr(LEVEL_LABELS[level]) if level else tr("chưa xếp loại")))
+        whose = self.branch_box.currentText() if self.branch_id() is not None else (
+            tr("Đảng bộ") if self.branch_box is not None else tr("Chi bộ"))
+        self.branch_label.setText(tr("{whose} năm {y}: {level}").format(
+            whose=whose, y=data["year"], level=tr(LEVEL_LABELS[level]) if level else tr("chưa xếp loại")))
 
     def choose_export(self) -> None:
         from PySide6.QtWidgets import QFileDialog
@@ -122,8 +143,8 @@ class RatingsPage(QWidget):
     def export_to(self, path) -> None:
         from handbook_desktop.services.procedures.ratings import export_summary
 
-        year = self.year_box.value()
-        run_read(self.context, lambda session: export_summary(session, year, path),
+        year, unit_id = self.year_box.value(), self.branch_id()
+        run_read(self.context, lambda session: export_summary(session, year, path, unit_id),
                  lambda out: self.message.setText(tr("Đã xuất danh sách xếp loại năm {y}: {p}").format(y=year, p=out)))
 
     def rate(self) -> FieldDialog | None:
@@ -151,12 +172,14 @@ class RatingsPage(QWidget):
     def rate_branch(self) -> FieldDialog:
         from handbook_desktop.services.procedures.ratings import rate_branch
 
-        year, actor = self.year_box.value(), self.context.actor
-        dialog = FieldDialog(self, tr("Xếp loại chi bộ năm {y}").format(y=year),
+        year, actor, unit_id = self.year_box.value(), self.context.actor, self.branch_id()
+        whose = self.branch_box.currentText() if unit_id is not None else (
+            tr("đảng bộ") if self.branch_box is not None else tr("chi bộ"))
+        dialog = FieldDialog(self, tr("Xếp loại {whose} năm {y}").format(whose=whose, y=year),
                              [Field("score", "Điểm (0–100)", "int"), Field("note", "Ghi chú")], lambda v: None)
 
         def submit(values):
-            run_change(self.context, lambda s: rate_branch(s, actor, year, **values), what="rating",
+            run_change(self.context, lambda s: rate_branch(s, actor, year, unit_id=unit_id, **values), what="rating",
                        on_done=dialog.succeed, on_error=dialog.fail)
 
         dialog.submit = submit
