@@ -48,9 +48,10 @@ def open_db(args, *, readonly: bool = False, require_home: bool = True) -> Itera
     setup_logging(console=False)
     database = Database.open(database_arg(args), readonly=readonly)
     try:
-        if require_home and database.home_unit() is None:
+        initialised = database.home_unit() is not None
+        if require_home and not initialised:
             raise NotInitialised()
-        if not database.readonly and database.home_unit() is not None:
+        if not database.readonly and initialised:
             from handbook_desktop.services.rules import refresh_shipped_rules
 
             with database.session() as session:  # this program's rule files, into an older database

@@ -37,11 +37,11 @@ def shipped_rules(folder: Path | None = None) -> list[Rule]:
     return rules
 
 
-def install_shipped_rules(session: Session, origin_unit: str = "") -> int:
+def install_shipped_rules(session: Session, origin_unit: str = "", rules: list[Rule] | None = None) -> int:
     """Add shipped rule versions missing from the database. Returns how many were added."""
     existing = {(row.key, row.effective_from) for row in session.scalars(select(RuleRow))}
     added = 0
-    for rule in shipped_rules():
+    for rule in shipped_rules() if rules is None else rules:
         if (rule.key, rule.effective_from) in existing:
             continue
         session.add(
@@ -69,10 +69,11 @@ def refresh_shipped_rules(session: Session) -> RuleRefresh:
     from handbook_desktop.services.audit import record
     from handbook_desktop.services.auth import SYSTEM
 
+    shipped = shipped_rules()
     rows = {(row.key, row.effective_from): row for row in session.scalars(select(RuleRow))}
-    added = install_shipped_rules(session)
+    added = install_shipped_rules(session, rules=shipped)
     corrected = []
-    for rule in shipped_rules():
+    for rule in shipped:
         row = rows.get((rule.key, rule.effective_from))
         if row is None or row.origin_unit or row.version != 1 or row.deleted_at is not None:
             continue

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from docx import Document
 from sqlalchemy import func, select
 
 from handbook_desktop.services.demo import generate
@@ -13,15 +12,7 @@ from handbook_desktop.services.progress import drain
 from handbook_desktop.store.database import Database
 from handbook_desktop.store.models.documents import IssuedDocument
 from handbook_desktop.store.models.meetings import Meeting
-
-
-def _text(path) -> str:
-    document = Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    return "\n".join(parts)
+from docx_reading import docx_text
 
 
 def test_branch_minutes_at_the_committee(tmp_path, secretary):
@@ -36,7 +27,7 @@ def test_branch_minutes_at_the_committee(tmp_path, secretary):
         out = export_form(database, secretary, "BB-SHCB", tmp_path / "bien-ban.docx", meeting_uuid=meeting.uuid)
         with database.read() as session:
             issued_after = session.scalar(select(func.count()).select_from(IssuedDocument))
-    text = _text(out)
+    text = docx_text(out)
     assert branch_name.upper() in text
     assert committee_name.upper() in text  # the higher body above the branch
     assert issued_after == issued_before  # the branch numbers its own minutes

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from docx import Document
 from sqlalchemy import select
 
 from handbook_desktop.services.errors import UserError
@@ -13,17 +12,9 @@ from handbook_desktop.services.procedures import status
 from handbook_desktop.services.procedures.documents import procedure_document
 from handbook_desktop.services.procedures.todo import todo
 from handbook_desktop.store.models import Member
+from docx_reading import docx_text
 
 ON = date(2026, 11, 15)
-
-
-def _text(path) -> str:
-    document = Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    return "\n".join(parts)
 
 
 @pytest.mark.slow
@@ -44,14 +35,14 @@ def test_each_procedure_form_from_the_demo(demo_db, secretary, tmp_path):
                  ("NQ-XT", late_payer), ("NQ-MCT", (exempt.uuid, exempt.full_name))]
         for code, (uuid, name) in cases:
             path = procedure_document(s, secretary, code, tmp_path / f"{code}.docx", member_uuid=uuid, on=ON)
-            assert name in _text(path), code
-        text = _text(procedure_document(s, secretary, "NQ-XT", tmp_path / "again.docx", member_uuid=late_payer[0],
+            assert name in docx_text(path), code
+        text = docx_text(procedure_document(s, secretary, "NQ-XT", tmp_path / "again.docx", member_uuid=late_payer[0],
                                         on=ON))
         assert "Không đóng đảng phí 3 tháng" in text
-        hhd = _text(procedure_document(s, secretary, "4-HHĐ", tmp_path / "4-HHĐ.docx", on=ON,
+        hhd = docx_text(procedure_document(s, secretary, "4-HHĐ", tmp_path / "4-HHĐ.docx", on=ON,
                                        award_day=date(2027, 2, 3)))
         assert badge[1] in hhd and "03/02/2027" in hhd
-        assert lost[1] in _text(procedure_document(s, secretary, "1-TĐV", tmp_path / "1-TĐV.docx", on=ON))
+        assert lost[1] in docx_text(procedure_document(s, secretary, "1-TĐV", tmp_path / "1-TĐV.docx", on=ON))
     from handbook_desktop.services.forms import register
 
     with demo_db.read() as s:

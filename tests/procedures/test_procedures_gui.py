@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from docx import Document
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from handbook_desktop.store.models import Member, Unit
 from handbook_desktop.ui.app import open_window
 from handbook_desktop.ui.pages.procedures.widgets import FieldDialog
+from docx_reading import docx_text
 
 
 def _add_officials(database) -> list[str]:
@@ -27,15 +27,6 @@ def _add_officials(database) -> list[str]:
             session.flush()
             people.append(member.uuid)
         return people
-
-
-def _docx_text(path) -> str:
-    document = Document(str(path))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
-    return "\n".join(parts)
 
 
 def _dialog(qtbot, tab) -> FieldDialog:
@@ -86,7 +77,7 @@ def _produce(qtbot, bar, code: str, name: str):
                     timeout=20_000)
     assert bar.result.text().startswith(f"Đã lập {code}"), bar.result.text()
     assert bar.last_path.is_file()
-    assert name in _docx_text(bar.last_path)
+    assert name in docx_text(bar.last_path)
     return bar.last_path
 
 
@@ -143,7 +134,7 @@ def test_candidate_from_identified_to_official_with_each_document(qtbot, db, sec
                     timeout=10_000)
     _click_row(qtbot, tab.table, "Lê Thị Thu Trang")
     doc6 = _produce(qtbot, tab.documents, "6-KNĐ", "Lê Thị Thu Trang")
-    assert "NGHỊ QUYẾT" in _docx_text(doc6).upper()
+    assert "NGHỊ QUYẾT" in docx_text(doc6).upper()
 
     # 7. committee decision; 8. ceremony within 30 working days (Tết 2026 counted out)
     qtbot.waitUntil(lambda: tab.buttons["decision"].isEnabled(), timeout=10_000)
@@ -215,7 +206,7 @@ def test_overview_lists_the_todo_and_leads_to_the_work(qtbot, demo_db, secretary
     # one click to the form
     qtbot.mouseClick(overview.form_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: overview.message.text().startswith("Đã lập 13-KNĐ"), timeout=20_000)
-    assert name in _docx_text(overview.last_document)
+    assert name in docx_text(overview.last_document)
     # one click to the work: the probation tab with the member selected
     procedures = window.pages["procedures"]
     procedures.set_today(date(2026, 11, 15))

@@ -19,6 +19,8 @@ from handbook_desktop.domain.meetings import DEFAULT_AGENDA
 from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.services.demo import EXTENSIONS
 from handbook_desktop.services.progress import Progress
+from handbook_desktop.services.rules import rule_book
+from handbook_desktop.store.engine import CACHE_KIB
 from handbook_desktop.store.models import AgendaItem, Meeting, MeetingAttendance, Member, Speech, Unit, Vote
 
 REASONS = ["Ốm", "Đi công tác", "Việc gia đình", "Nằm viện điều trị", "Con ốm", "Đi học tập trung",
@@ -98,7 +100,8 @@ def _plan(rng, today: date, first_branch: bool):
     return sorted(plan)
 
 
-def _branch(context, connection, ids: _Ids, unit, members, first_branch: bool, now: datetime):
+def _branch(context, connection, ids: _Ids, unit, members, first_branch: bool, now: datetime,
+            minimum: tuple[int, int]):
     rng, today = context.rng, context.today
     roster = [m for m in members if m.status in (
         OFFICIAL, PROBATIONARY, EXEMPT,
@@ -130,9 +133,10 @@ def _branch(context, connection, ids: _Ids, unit, members, first_branch: bool, n
         state = "planned" if meeting_date > today else ("held" if meeting_date == last_held else "finalised")
         start_hour = rng.choice((8, 14, 19))
         start = f"{start_hour:02d}:{rng.choice((0, 30)) if start_hour != 19 else 30:02d}"
-        length = rng.randint(125, 160) if kind == "combined" else rng.randint(92, 140)
+        single, combined = minimum  # the shortest meetings the rules allow, in minutes
+        length = rng.randint(combined + 5, combined + 40) if kind == "combined" else rng.randint(single + 2, single + 50)
         if rng.random() < 0.05:
-            length = rng.randint(70, 85)  # a short meeting the duration check should catch
+            length = rng.randint(single - 20, single - 5)  # a short meeting the duration check should catch
         end_minutes = int(start[:2]) * 60 + int(start[3:]) + length
         end = f"{end_minutes // 60:02d}:{end_minutes % 60:02d}" if state != "planned" else None
         topic = rng.choice(THEMES) if kind in ("thematic", "combined") else (
@@ -270,6 +274,9 @@ def make_meetings(context):
     with database.read() as session:
         units = session.scalars(select(Unit).where(Unit.id.in_(context.branch_ids)).order_by(Unit.id)).all()
         units = [(u.id, u.code) for u in units]
+        book = rule_book(session)
+    minimum = (int(book.value("meeting.min_minutes.single", context.today)),
+               int(book.value("meeting.min_minutes.combined", context.today)))
     total = len(units)
     now = datetime.combine(context.today, datetime.min.time(), tzinfo=timezone.utc)
     done = 0
@@ -287,11 +294,12 @@ def make_meetings(context):
             members_by_unit.setdefault(row.unit_id, []).append(row)
         for index, (unit_id, code) in enumerate(units):
             unit = type("U", (), {"id": unit_id, "code": code})
-            done += _branch(context, connection, ids, unit, members_by_unit.get(unit_id, []), index == 0, now)
+            done += _branch(context, connection, ids, unit, members_by_unit.get(unit_id, []), index == 0, now,
+                            minimum)
             if index % 10 == 9 or index == total - 1:
                 yield Progress(index + 1, total, f"Đã tạo sinh hoạt của {index + 1}/{total} chi bộ")
         if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("PRAGMA cache_size=-2000")
+            connection.exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")  # back to the pool's setting
     return done
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from handbook_desktop.domain.badges import BadgeDue, BadgeInput, badge_rounds, next_milestone
 from handbook_desktop.domain.states import GONE_STATES, MemberStatus
 from handbook_desktop.services.errors import UserError
+from handbook_desktop.services.progress import chunks
 from handbook_desktop.services.procedures.common import (
     add_event, event_detail, light_members, live_events, member_by_uuid, member_gaps, rules,
 )
@@ -48,9 +49,8 @@ def rounds(session: Session, start: date, months_ahead: int = 12,
     else:
         keys = sorted({due.key for dues in found.values() for due in dues})
         chosen = {}
-        for start_at in range(0, len(keys), 500):
-            chosen.update((m.uuid, m) for m in session.scalars(
-                select(Member).where(Member.uuid.in_(keys[start_at:start_at + 500]))))
+        for part in chunks(keys, 500):
+            chosen.update((m.uuid, m) for m in session.scalars(select(Member).where(Member.uuid.in_(part))))
     return {day: [(chosen[d.key], d) for d in dues] for day, dues in found.items()}
 
 

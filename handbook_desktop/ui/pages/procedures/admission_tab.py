@@ -11,7 +11,7 @@ from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import (
     DocumentBar, fill_table, make_table, member_choices, selected_name, selected_uuid,
 )
-from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, run_change, run_read
+from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, open_change_dialog, run_read
 
 UPDATE_KEYS = ("course_certificate_date", "application_date", "background_verified_on", "introducer_1_uuid",
                "introducer_1_known_since", "introducer_2_uuid", "introducer_2_known_since", "youth_union_resolution",
@@ -123,16 +123,7 @@ class AdmissionTab(QWidget):
 
     # --- actions ----------------------------------------------------------------------------
     def _dialog(self, title, fields, call, intro="") -> FieldDialog:
-        dialog = FieldDialog(self, tr(title), fields, lambda values: None, intro)
-
-        def submit(values):
-            run_change(self.context, lambda session: call(session, values), on_done=dialog.succeed,
-                       on_error=dialog.fail)
-
-        dialog.submit = submit
-        dialog.submitted.connect(lambda _r: self.page.refresh())
-        dialog.open()
-        return dialog
+        return open_change_dialog(self, tr(title), fields, call, intro)
 
     def new_candidate(self) -> FieldDialog:
         from handbook_desktop.services.procedures.admission import open_case

@@ -8,7 +8,7 @@ from handbook_desktop.domain.dates import format_date
 from handbook_desktop.services.procedures.common import DISCIPLINE_LABELS, EVENT_LABELS
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import DocumentBar, fill_table, make_table, member_choices
-from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, run_change, run_read
+from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, open_change_dialog, run_read
 
 ACTIONS = [
     ("transfer_official", "Chuyển sinh hoạt chính thức đi"),
@@ -163,16 +163,7 @@ class ChangesTab(QWidget):
                            lambda s, v, k=kind: status.card_event(s, actor, uuid, k, v["day"], v["number"]))
         specs["card_lost"] = ([date_field], lambda s, v: status.card_event(s, actor, uuid, "card_lost", v["day"]))
         fields, call = specs[action]
-        dialog = FieldDialog(self, f"{self.action_box.currentText()} — {name}", fields, lambda v: None)
-
-        def submit(values):
-            run_change(self.context, lambda session: call(session, values), on_done=dialog.succeed,
-                       on_error=dialog.fail)
-
-        dialog.submit = submit
-        dialog.submitted.connect(lambda _r: self.page.refresh())
-        dialog.open()
-        return dialog
+        return open_change_dialog(self, f"{self.action_box.currentText()} — {name}", fields, call)
 
 
 def _simple_event(session, actor, uuid, kind, day):

@@ -180,6 +180,19 @@ def run_change(context, work: Callable, *, on_done: Callable | None = None, on_e
     context.runner.run(task, on_result=done, on_error=on_error)
 
 
+def open_change_dialog(tab, title: str, fields: list[Field], call: Callable, intro: str = "") -> FieldDialog:
+    """A form whose values go to ``call(session, values)`` in one write; the tab's page refreshes after."""
+    dialog = FieldDialog(tab, title, fields, lambda values: None, intro)
+
+    def submit(values):
+        run_change(tab.context, lambda session: call(session, values), on_done=dialog.succeed, on_error=dialog.fail)
+
+    dialog.submit = submit
+    dialog.submitted.connect(lambda _r: tab.page.refresh())
+    dialog.open()
+    return dialog
+
+
 def run_read(context, work: Callable, on_done: Callable) -> None:
     def task(_flag):
         with context.database.read() as session:
