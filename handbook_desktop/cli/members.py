@@ -36,7 +36,7 @@ def register(sub) -> None:
     importing.add_argument("--json", action="store_true")
     importing.set_defaults(handler=cmd_import)
 
-    export = commands.add_parser("export", help="xuất danh sách ra Excel")
+    export = commands.add_parser("export", help="xuất danh sách ra Excel (.xlsx) hoặc CSV (.csv, UTF-8)")
     export.add_argument("file")
     export.add_argument("--search", default="")
     export.add_argument("--status", choices=[s.value for s in MemberStatus], action="append")
@@ -135,6 +135,10 @@ def cmd_import(args) -> int:
 
     if not Path(args.file).exists():
         raise CommandError(f"Không tìm thấy tệp '{args.file}'.")
+    if args.report:
+        from handbook_desktop.services.excel.writer import check_suffix
+
+        check_suffix(args.report, (".xlsx",))  # refused before the import writes anything
     with open_db(args, readonly=args.dry_run) as database:
         unit_id = _unit_id(database, args.unit)
         if args.dry_run:

@@ -3,10 +3,17 @@
 Printed lists follow office habit: Times New Roman, A4 landscape fitted to the page width,
 header repeated on every page, dates dd/mm/yyyy; numbers that are really codes (CCCD, phone,
 card) are written as text so that Excel keeps their leading zeros.
+
+No cell is ever a formula: a value from the database or from an imported file that begins like
+one (``=``, ``+``, ``-``, ``@``, tab, CR) is written as a text cell with Excel's quote prefix, so a
+crafted name such as ``=HYPERLINK(...)`` or ``=cmd|' /C calc'!A0`` stays a string when the
+file is opened. A ``.csv`` name gets real CSV (UTF-8 with BOM, as Excel expects for Vietnamese),
+with the same values prefixed by an apostrophe because CSV has no other way to say "text".
 """
 
 from __future__ import annotations
 
+import csv
 from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable
@@ -17,6 +24,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from handbook_desktop.domain.dates import format_date
+from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.members.fields import FIELD_BY_KEY, FIELDS, UNIT_LABEL
 
 FONT = "Times New Roman"
@@ -30,6 +38,29 @@ _WIDTHS = {"full_name": 26, "permanent_address": 34, "temporary_address": 30, "b
            "workplace": 26, "notes": 30, "awards": 24, "discipline": 24, "status": 22, "unit": 28}
 TEMPLATE_ROWS = 1000
 ALL_COLUMNS = ["unit"] + [f.key for f in FIELDS]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def _put(sheet, row: int, column: int, value):
+    """Write one cell; a string that Excel would read as a formula stays text (quote prefix)."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if looks_like_formula(value):
+        cell.data_type = "s"  # openpyxl made it a formula on assignment
+        cell.quotePrefix = True
+    return cell
+
+
+def check_suffix(path: str | Path, allowed: tuple[str, ...]) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in allowed:
+        names = ", ".join(allowed)
+        raise UserError(f"Không ghi được tệp '{Path(path).name}': chỉ ghi được tệp {names}; hãy đổi đuôi tên tệp.")
+    return suffix
 
 
 def _label(key: str) -> str:
@@ -50,7 +81,7 @@ def _page_setup(sheet, header_row: int, last_column: int) -> None:
 
 def _header(sheet, row: int, labels: list[str], keys: list[str]) -> None:
     for column, label in enumerate(labels, start=1):
-        cell = sheet.cell(row=row, column=column, value=label)
+        cell = _put(sheet, row, column, label)
         cell.font = Font(name=FONT, bold=True, size=11)
         cell.fill = _HEADER_FILL
         cell.border = _BORDER
@@ -81,20 +112,22 @@ def export_members(rows: Iterable[dict], path: str | Path, *, title: str, column
     printed page header and in the file's properties.
     """
     columns = [key for key in (columns or ALL_COLUMNS) if key == "unit" or key in FIELD_BY_KEY]
+    if check_suffix(path, (".xlsx", ".csv")) == ".csv":
+        return _export_csv(rows, path, columns=columns, notice=notice)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Danh sách đảng viên"
     last = len(columns) + 1
     top = 1
     if notice:
-        cell = sheet.cell(row=1, column=1, value=notice)
+        cell = _put(sheet, 1, 1, notice)
         cell.font = Font(name=FONT, bold=True, size=11, color="9A4D00")
         sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
         sheet.oddHeader.center.text = "TÀI LIỆU CÓ DỮ LIỆU CÁ NHÂN"
         workbook.properties.keywords = "dữ liệu cá nhân"
         workbook.properties.description = notice
         top = 2
-    sheet.cell(row=top, column=1, value=title.upper()).font = Font(name=FONT, bold=True, size=14)
+    _put(sheet, top, 1, title.upper()).font = Font(name=FONT, bold=True, size=14)
     sheet.merge_cells(start_row=top, start_column=1, end_row=top, end_column=last)
     sheet.cell(row=top, column=1).alignment = Alignment(horizontal="center")
     header_row = top + 2
@@ -108,7 +141,7 @@ def export_members(rows: Iterable[dict], path: str | Path, *, title: str, column
         cell.alignment = Alignment(horizontal="center")
         for column, key in enumerate(columns, start=2):
             value = _cell_value(key, row)
-            cell = sheet.cell(row=excel_row, column=column, value=value)
+            cell = _put(sheet, excel_row, column, value)
             cell.font, cell.border = body, _BORDER
             if isinstance(value, date):
                 cell.number_format = DATE_FORMAT
@@ -126,6 +159,27 @@ def export_members(rows: Iterable[dict], path: str | Path, *, title: str, column
     return count
 
 
+def _csv_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return format_date(value)
+    text = str(value)
+    return "'" + text if looks_like_formula(text) else text
+
+
+def _export_csv(rows: Iterable[dict], path: str | Path, *, columns: list[str], notice: str | None) -> int:
+    """Plain CSV for other programs: a header row of field names, one line per person, nothing else
+    (a notice line would break the columns, so the notice goes only where the caller shows it)."""
+    count = 0
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["STT"] + [_label(key) for key in columns])
+        for count, row in enumerate(rows, start=1):
+            writer.writerow([str(count)] + [_csv_text(_cell_value(key, row)) for key in columns])
+    return count
+
+
 def write_template(path: str | Path, *, unit_names: list[str] | None = None) -> None:
     """The import template: one header row, drop-down lists for every enumeration, text columns for codes."""
     columns = ALL_COLUMNS if unit_names else [f.key for f in FIELDS]
@@ -135,6 +189,7 @@ def write_template(path: str | Path, *, unit_names: list[str] | None = None) -> 
     lists = workbook.create_sheet("Danh mục")
     lists.sheet_state = "hidden"
     guide = workbook.create_sheet("Hướng dẫn")
+    check_suffix(path, (".xlsx",))
     _header(sheet, 1, [_label(key) for key in columns], columns)
     body = Font(name=FONT, size=11)
     list_column = 0
@@ -162,9 +217,9 @@ def write_template(path: str | Path, *, unit_names: list[str] | None = None) -> 
         # Every list lives on the hidden sheet: Excel limits an inline list to 255 characters.
         list_column += 1
         list_letter = get_column_letter(list_column)
-        lists.cell(row=1, column=list_column, value=_label(key))
+        _put(lists, 1, list_column, _label(key))
         for index, choice in enumerate(choices, start=2):
-            lists.cell(row=index, column=list_column, value=choice)
+            _put(lists, index, list_column, choice)
         source = f"{quote_sheetname(lists.title)}!${list_letter}$2:${list_letter}${len(choices) + 1}"
         strict = key == "unit" or spec.kind == "enum"
         validation = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=True,
@@ -187,7 +242,7 @@ def write_template(path: str | Path, *, unit_names: list[str] | None = None) -> 
         "7. Khi nhập, chương trình cho xem trước từng dòng (thêm, cập nhật, không đổi, không nhận) rồi mới ghi.",
     ]
     for index, line in enumerate(lines, start=1):
-        guide.cell(row=index, column=1, value=line).font = Font(name=FONT, size=12, bold=index == 1)
+        _put(guide, index, 1, line).font = Font(name=FONT, size=12, bold=index == 1)
     guide.column_dimensions["A"].width = 110
     workbook.save(path)
 
@@ -196,16 +251,17 @@ def write_report(plan, path: str | Path) -> None:
     """The import's outcome: every data row echoed as it was, with the result and the reason."""
     from handbook_desktop.services.excel.importer import ACTION_LABELS
 
+    check_suffix(path, (".xlsx",))
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Kết quả nhập"
     counts = plan.counts()
-    sheet.cell(row=1, column=1, value=(
+    _put(sheet, 1, 1, (
         f"Kết quả nhập tệp {Path(plan.file).name}: thêm mới {counts['created']}, cập nhật {counts['updated']}, "
         f"không đổi {counts['unchanged']}, không nhận {counts['rejected']}"
     )).font = Font(name=FONT, bold=True, size=12)
     for index, note in enumerate(plan.notes, start=2):
-        sheet.cell(row=index, column=1, value=note).font = Font(name=FONT, italic=True, size=11)
+        _put(sheet, index, 1, note).font = Font(name=FONT, italic=True, size=11)
     header_row = 3 + len(plan.notes)
     headings = ["Dòng"] + [("" if h is None else str(h)) for h in plan.headings] + ["Kết quả", "Lý do, ghi chú"]
     _header(sheet, header_row, headings, ["#"] * len(headings))
@@ -218,7 +274,7 @@ def write_report(plan, path: str | Path) -> None:
         for column, value in enumerate(values, start=1):
             if isinstance(value, datetime):
                 value = value.date()
-            cell = sheet.cell(row=excel_row, column=column, value=value)
+            cell = _put(sheet, excel_row, column, value)
             cell.font, cell.border = body, _BORDER
             if isinstance(value, date):
                 cell.number_format = DATE_FORMAT
