@@ -173,9 +173,19 @@ def _home(session: Session) -> Unit:
     return home
 
 
-def unlock(database, password: str) -> Keyring:
-    """Open our private keys with the administrator's password (made on first use if missing)."""
+def unlock(database, password: str, *, actor=None) -> Keyring:
+    """Open our private keys with the administrator's password (made on first use if missing).
+
+    Wrong passwords are slowed and audited like the login's (services/throttle.py), the same for
+    the window and every command that signs or opens packages."""
+    from handbook_desktop.services.throttle import SYNC_KEYS, guarded
+
+    return guarded(database, SYNC_KEYS, "sync_unlock", lambda: _unlock(database, password), actor=actor)
+
+
+def _unlock(database, password: str) -> Keyring:
     from handbook_desktop.services.auth import verify_password
+    from handbook_desktop.services.throttle import WrongPassword
     from handbook_desktop.store.models import User
 
     with database.session() as session:
@@ -185,7 +195,7 @@ def unlock(database, password: str) -> Keyring:
             # A database made before sync existed: only the administrator may make its keys.
             admins = session.scalars(select(User).where(User.role == "secretary", User.active.is_(True)))
             if not any(verify_password(password, admin.password_hash) for admin in admins):
-                raise UserError("Mật khẩu quản trị viên không đúng; khóa đồng bộ chưa được tạo.")
+                raise WrongPassword("Mật khẩu quản trị viên không đúng; khóa đồng bộ chưa được tạo.")
             rows = [create_keys(session, password)]
         sign: dict[str, Ed25519PrivateKey] = {}
         box: dict[str, X25519PrivateKey] = {}
@@ -194,7 +204,7 @@ def unlock(database, password: str) -> Keyring:
             try:
                 private = _unseal(password, row)
             except (InvalidTag, ValueError):
-                raise UserError("Mật khẩu quản trị viên không đúng: không mở được khóa đồng bộ.") from None
+                raise WrongPassword("Mật khẩu quản trị viên không đúng: không mở được khóa đồng bộ.") from None
             sign[row.key_id] = Ed25519PrivateKey.from_private_bytes(private[:32])
             box[row.key_id] = X25519PrivateKey.from_private_bytes(private[32:])
             if row.retired_at is None:
