@@ -23,6 +23,7 @@ def print_error(message: str) -> None:
 
 def user_message(error: BaseException) -> str | None:
     """The Vietnamese message of an error meant for users, or ``None`` for a bug."""
+    from handbook_desktop.domain.rules import RuleNotFound
     from handbook_desktop.services.errors import UserError
     from handbook_desktop.store.engine import DatabaseLocationError
     from handbook_desktop.store.lock import DatabaseLocked
@@ -30,7 +31,7 @@ def user_message(error: BaseException) -> str | None:
     from handbook_desktop.store.snapshot import SnapshotError
 
     if isinstance(error, (UserError, DatabaseLocked, MigrationFailed, SchemaTooNew, DatabaseLocationError,
-                          SnapshotError)):
+                          SnapshotError, RuleNotFound)):
         return str(error)
     return None
 

@@ -23,7 +23,19 @@ class Rule:
 
 
 class RuleNotFound(LookupError):
-    pass
+    """No version of a rule covers the day asked: a message a secretary can act on, never a crash."""
+
+    def __init__(self, key: str, on: date | None = None, first: date | None = None):
+        self.key, self.on, self.first = key, on, first
+        if on is None:
+            text = f"Chương trình chưa có quy tắc '{key}'"
+        elif first is None:
+            text = f"Chương trình chưa có quy tắc '{key}' áp dụng cho ngày {on:%d/%m/%Y}"
+        else:
+            text = (f"Quy tắc '{key}' chỉ có từ ngày {first:%d/%m/%Y}, chưa có phiên bản áp dụng cho ngày "
+                    f"{on:%d/%m/%Y}")
+        super().__init__(text + "; hãy đề nghị cấp ủy bổ sung quy tắc này (lệnh 'rules add' hoặc trang "
+                         "Quy tắc) rồi mở lại.")
 
 
 @dataclass
@@ -48,10 +60,10 @@ class RuleBook:
     def rule(self, key: str, on: date) -> Rule:
         versions = self._by_key.get(key)
         if not versions:
-            raise RuleNotFound(f"Thiếu quy tắc '{key}'.")
+            raise RuleNotFound(key, on)
         index = bisect_right([r.effective_from for r in versions], on) - 1
         if index < 0:
-            raise RuleNotFound(f"Quy tắc '{key}' chưa có hiệu lực vào ngày {on:%d/%m/%Y}.")
+            raise RuleNotFound(key, on, versions[0].effective_from)
         return versions[index]
 
     def value(self, key: str, on: date) -> Any:

@@ -214,7 +214,8 @@ def test_a_newer_program_brings_its_rule_files_into_an_older_database(db, secret
 
     with db.session() as session:
         session.info["keep_versions"] = True  # as the older program left them: untouched, version 1
-        award = session.scalars(select(RuleRow).where(RuleRow.key == "badge.award_days")).one()
+        award = session.scalars(select(RuleRow).where(RuleRow.key == "badge.award_days",
+                                                 RuleRow.effective_from == date(2021, 7, 28))).one()
         award.value_json = json.dumps(["03-02", "05-19", "09-02", "11-07"])  # the old mistake
         session.execute(delete(RuleRow).where(RuleRow.key == "todo.lookahead_days"))
     with db.session() as session:  # the committee's own value, through a normal change
@@ -231,7 +232,8 @@ def test_a_newer_program_brings_its_rule_files_into_an_older_database(db, secret
     from handbook_desktop.store.database import Database
 
     with Database.open(path) as reopened, reopened.read() as session:
-        award = session.scalars(select(RuleRow).where(RuleRow.key == "badge.award_days")).one()
+        award = session.scalars(select(RuleRow).where(RuleRow.key == "badge.award_days",
+                                                 RuleRow.effective_from == date(2021, 7, 28))).one()
         assert json.loads(award.value_json) == ["02-03", "05-19", "09-02", "11-07"] and award.version == 1
         assert session.scalars(select(RuleRow).where(RuleRow.key == "todo.lookahead_days")).first() is not None
         age = session.scalars(select(RuleRow).where(RuleRow.key == "admission.age_min_years")).first()
