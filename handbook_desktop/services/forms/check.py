@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import jinja2
@@ -18,10 +19,14 @@ from jinja2 import nodes
 from docxtpl import DocxTemplate
 
 from handbook_desktop.services.forms.catalog import find_form
-from handbook_desktop.services.forms.render import jinja_env
+from handbook_desktop.services.forms.render import TEMPLATE_GLOBALS, jinja_env
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
-_ALLOWED_GLOBALS = {"loop", "range", "true", "false", "none", "True", "False", "None"}
+_ALLOWED_GLOBALS = set(TEMPLATE_GLOBALS)
+# Tags that reach other templates or define callables: a form is one self-contained document.
+_FORBIDDEN_TAGS = {nodes.Import: "import", nodes.FromImport: "from … import", nodes.Include: "include",
+                   nodes.Extends: "extends", nodes.Macro: "macro", nodes.CallBlock: "call",
+                   nodes.Block: "block"}
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,13 @@ def _resolve(sample, chain):
             if isinstance(value, dict) and name not in value:
                 return False, None
             value = value.get(name) if isinstance(value, dict) else None
+        elif isinstance(value, date):
+            # a date's parts are data; its methods (``replace``, ``strftime``…) are not
+            if name not in ("year", "month", "day"):
+                return False, None
+            value = getattr(value, name)
+        elif isinstance(value, (str, int, float, bool)):
+            return False, None  # methods of a text or a number are not template data
         else:
             return True, None
     return True, value
@@ -198,6 +210,86 @@ def _unknown_variables(ast, sample: dict) -> list[str]:
     return unknown
 
 
+def _trick(where_text: str, message: str) -> tuple[str, str]:
+    return where_text, message + " Mẫu biểu chỉ được dùng các biến của biểu mẫu và các bộ lọc đã liệt kê."
+
+
+def _sandbox_problems(ast, env) -> list[tuple[str, str]]:
+    """(text to find the place by, message) for every construct that reaches past the form's data.
+
+    The sandbox already makes these harmless at render; the check refuses them so that a copy that
+    tries is never used at all, and says where it is.
+    """
+    found: list[tuple[str, str]] = []
+    for node_type, label in _FORBIDDEN_TAGS.items():
+        for _ in ast.find_all(node_type):
+            found.append(_trick(label, f"thẻ {{% {label} %}} không được dùng trong biểu mẫu."))
+    for node in ast.find_all(nodes.Getattr):
+        if node.attr.startswith("_"):
+            found.append(_trick(node.attr, f"thuộc tính '{node.attr}' bắt đầu bằng dấu gạch dưới: không được phép."))
+    for node in ast.find_all(nodes.Name):
+        if node.name.startswith("_"):
+            found.append(_trick(node.name, f"tên '{node.name}' bắt đầu bằng dấu gạch dưới: không được phép."))
+    for node in ast.find_all(nodes.Const):
+        if isinstance(node.value, str) and (node.value.startswith("_") or "__" in node.value):
+            found.append(_trick(node.value, f"chuỗi '{node.value}' trông như tên nội bộ của Python: không được phép."))
+    for node in ast.find_all(nodes.Getitem):
+        if isinstance(node.arg, nodes.Slice) and all(
+                part is None or isinstance(part, nodes.Const) for part in (node.arg.start, node.arg.stop, node.arg.step)):
+            continue
+        if not isinstance(node.arg, (nodes.Const, nodes.Name)):
+            found.append(_trick("[", "khóa trong ngoặc vuông được ghép hoặc tính ra: không được phép "
+                                "(hãy viết tên biến đầy đủ)."))
+    for node in ast.find_all(nodes.Call):
+        if not (isinstance(node.node, nodes.Name) and node.node.name == "range"):
+            callee = ".".join(c for c in (_chain(node.node) or []) if c) or "một giá trị"
+            found.append(_trick(callee if callee != "một giá trị" else "(",
+                                f"gọi hàm hay phương thức '{callee}(…)' không được phép."))
+    for node in ast.find_all(nodes.Test):
+        if node.name not in env.tests:
+            found.append(_trick(node.name, f"phép thử 'is {node.name}' không có."))
+    unique = []
+    for item in found:
+        if item not in unique:
+            unique.append(item)
+    return unique
+
+
+def _merge(into: dict, other: dict) -> dict:
+    for key, value in other.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        elif isinstance(value, list) and value and isinstance(value[0], dict) and isinstance(into.get(key), list) \
+                and into[key] and isinstance(into[key][0], dict):
+            into[key] = [_merge(dict(into[key][0]), value[0])]
+        elif key not in into:
+            into[key] = value
+    return into
+
+
+def merged_sample() -> dict:
+    """What any form of the catalogue provides: a file checked without its form code is held to this."""
+    import copy
+
+    from handbook_desktop.services.forms.catalog import catalog
+    from handbook_desktop.services.forms.samples import sample_context
+
+    merged: dict = {}
+    for entry in catalog():
+        _merge(merged, copy.deepcopy(sample_context(entry.code)))
+    return merged
+
+
+def form_of_file(path: Path):
+    """The catalogue entry whose file name ``path`` carries (``…/6_knd_….docx``), or None."""
+    from handbook_desktop.services.forms.catalog import catalog
+
+    for entry in catalog():
+        if Path(path).name == entry.file:
+            return entry
+    return None
+
+
 def check_template(path=None, code: str | None = None) -> list[TemplateProblem]:
     """Problems of the template of form ``code`` (or of the file ``path``, checked against ``code``)."""
     from handbook_desktop.services.forms.samples import sample_context
@@ -221,6 +313,13 @@ def check_template(path=None, code: str | None = None) -> list[TemplateProblem]:
         around = re.sub(r"<[^>]+>", "", " ".join(lines[max(error.lineno - 2, 0): error.lineno + 1]))
         problems.append(TemplateProblem("error", f"gần «{_short(around)}»", f"thẻ viết sai: {error.message}."))
         return problems
+    for needle, message in _sandbox_problems(ast, env):
+        problems.append(TemplateProblem("error", _place_of(document, needle), message))
+    if entry is None:
+        # No form given: names are still checked against what some form of the catalogue provides.
+        for name in _unknown_variables(ast, merged_sample()):
+            problems.append(TemplateProblem("error", _place_of(document, name),
+                                            f"biến '{name}' không có trong dữ liệu của biểu mẫu nào."))
     for name in sorted({f.name for f in ast.find_all(nodes.Filter)} - set(env.filters)):
         problems.append(TemplateProblem("error", "mẫu", f"bộ lọc '{name}' không có (các bộ lọc có: d, date_line, "
                                         "date_words, upper, num, percent, time, dots …)."))
@@ -234,9 +333,13 @@ def check_template(path=None, code: str | None = None) -> list[TemplateProblem]:
 
 
 def _place_of(document, name: str) -> str:
-    last = name.split(".")[-1]
-    for place, p in _places(document):
-        text = "".join(_runs_text(p))
-        if last in text and ("{{" in text or "{%" in text):
-            return place
+    """The first paragraph or table cell with a tag that mentions ``name`` (whole, else its last part)."""
+    places = [(place, "".join(_runs_text(p))) for place, p in _places(document)]
+    for needle in dict.fromkeys((name, name.split(".")[-1])):
+        for place, text in places:
+            if any(needle in tag for tag in _TAG.findall(text)):
+                return place
+        for place, text in places:  # a tag cut over several paragraphs ({% … %} spread by Word)
+            if needle in text and ("{{" in text or "{%" in text):
+                return place
     return "mẫu"

@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 
 import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate
@@ -27,9 +29,45 @@ _THEME_SLOTS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 DEFAULT_MARGINS_MM = {"top": 25, "bottom": 25, "left": 35, "right": 15}
 
 
+# Jinja's own filters a template may use besides ours: plain text and list helpers only. ``attr``,
+# ``map``, ``format`` … are left out: they are the usual ways to reach Python objects by name.
+SAFE_BUILTIN_FILTERS = ("length", "count", "lower", "capitalize", "title", "trim", "join", "default",
+                        "first", "last", "replace", "round", "int", "string", "e", "escape")
+# Names a template may use that are not in the form's context (``loop`` is made by every for-loop).
+TEMPLATE_GLOBALS = ("loop", "range", "true", "false", "none", "True", "False", "None")
+
+
+class FormSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, and no methods either: form data are values, never things to call."""
+
+    def is_safe_attribute(self, obj, attr, value):
+        return super().is_safe_attribute(obj, attr, value) and not callable(value)
+
+    def getattr(self, obj, attribute):
+        value = super().getattr(obj, attribute)
+        # the sandbox hands out a wrapped ``str.format``; a form has no use for it either
+        if callable(value) and not isinstance(value, jinja2.Undefined):
+            return self.unsafe_undefined(obj, attribute)
+        return value
+
+    def getitem(self, obj, argument):
+        value = super().getitem(obj, argument)
+        if callable(value) and not isinstance(value, jinja2.Undefined):
+            return self.unsafe_undefined(obj, argument)
+        return value
+
+
 def jinja_env() -> jinja2.Environment:
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.ChainableUndefined)
+    """A sandbox (DOMAIN: a user copy is untrusted input): no underscore attributes, no mutation, no
+    Jinja globals (``cycler``, ``lipsum``, ``namespace``… reach Python internals), only the documented
+    filters. A template that tries still renders nothing harmful; the check refuses it beforehand."""
+    env = FormSandbox(autoescape=True, undefined=jinja2.ChainableUndefined)
+    builtin = env.filters
+    env.filters = {name: builtin[name] for name in SAFE_BUILTIN_FILTERS}
     env.filters.update(FILTERS)
+    env.globals = {"range": env.globals["range"]}
+    env.tests = {name: env.tests[name] for name in ("defined", "undefined", "none", "number", "string",
+                                                    "odd", "even", "divisibleby", "eq", "ne", "in")}
     return env
 
 
@@ -124,6 +162,9 @@ def finish(document, margins: dict | None = None) -> None:
 
 
 def template_error_message(error: Exception, template: Path) -> str:
+    if isinstance(error, SecurityError):
+        return (f"Mẫu {template.name} dùng một cách truy cập không được phép trong biểu mẫu (tên bắt đầu bằng "
+                "dấu gạch dưới, gọi hàm hay sửa dữ liệu) nên không được dùng. Hãy chạy «Kiểm tra mẫu» để xem chỗ sai.")
     if isinstance(error, jinja2.TemplateSyntaxError):
         around = " ".join(getattr(error, "docx_context", []) or []).strip()
         where = f" gần đoạn: «{around[:120]}»" if around else ""
