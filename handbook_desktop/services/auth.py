@@ -11,7 +11,7 @@ import hmac
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from sqlalchemy import select
@@ -102,40 +102,39 @@ def validate_new_password(password: str) -> None:
 
 
 def login_delay(failed_attempts: int) -> timedelta:
-    """Growing wait after failed attempts: none for the first three, then 2, 4, 8 … up to 5 minutes."""
+    """Growing wait after failed attempts (services.throttle applies it): none for the first three, then 2, 4, 8 … up to 5 minutes."""
     if failed_attempts < 3:
         return timedelta(0)
     return timedelta(seconds=min(300, 2 ** (failed_attempts - 2)))
 
 
 def authenticate(database, username: str, password: str) -> Actor:
-    """Check a login; records the attempt in the audit log either way."""
+    """Check a login; records the attempt in the audit log either way. Wrong passwords are counted
+    and slowed by services.throttle, the one counter the window and the command line share."""
+    from handbook_desktop.services import throttle
     from handbook_desktop.services.audit import record
 
-    now = datetime.now(timezone.utc)
+    name = (username or "").strip()
     # A failed attempt must be committed (count, time, audit entry) before the error is raised:
     # raising inside the session block would roll it back and the growing wait would never grow.
     refusal = None
     with database.session() as session:
-        user = session.scalars(select(User).where(User.username == username, User.active.is_(True))).first()
+        throttle.check(session, name, "login")
+        user = session.scalars(select(User).where(User.username == name, User.active.is_(True))).first()
         if user is None:
-            record(session, Actor(username or "?", "viewer"), "login_failed", detail="không có tài khoản")
+            verify_password(password, _DUMMY_HASH)  # the same cost: timing does not tell which names exist
+            throttle.record_failure(session, name, "login", detail="không có tài khoản")
+            refusal = "Tên đăng nhập hoặc mật khẩu không đúng."
+        elif not verify_password(password, user.password_hash):
+            throttle.record_failure(session, name, "login", actor=Actor(user.username, user.role))
             refusal = "Tên đăng nhập hoặc mật khẩu không đúng."
         else:
-            wait = login_delay(user.failed_attempts)
-            if user.last_failed_at is not None and now < user.last_failed_at + wait:
-                seconds = int((user.last_failed_at + wait - now).total_seconds()) + 1
-                raise UserError(f"Đã nhập sai nhiều lần: hãy chờ {seconds} giây rồi thử lại.")
-            if not verify_password(password, user.password_hash):
-                user.failed_attempts += 1
-                user.last_failed_at = now
-                record(session, Actor(user.username, user.role), "login_failed")
-                refusal = "Tên đăng nhập hoặc mật khẩu không đúng."
-            else:
-                user.failed_attempts = 0
-                user.last_failed_at = None
-                actor = Actor(user.username, user.role)
-                record(session, actor, "login")
+            throttle.record_success(session, name, "login")
+            actor = Actor(user.username, user.role)
+            record(session, actor, "login")
     if refusal:
         raise UserError(refusal)
     return actor
+
+
+_DUMMY_HASH = "argon2id$m=65536,t=3,p=4$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"

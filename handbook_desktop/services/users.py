@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -21,7 +21,6 @@ from handbook_desktop.services.auth import (
     ROLES,
     Actor,
     hash_password,
-    login_delay,
     make_recovery_code,
     validate_new_password,
     verify_password,
@@ -150,7 +149,7 @@ def recover_with_code(database, username: str, recovery_code: str, new_password:
     """Reset a lost administrator password with the setup's recovery code. Returns the new
     recovery code (the old one is spent). Wrong codes count as failed attempts."""
     validate_new_password(new_password)
-    now = datetime.now(timezone.utc)
+    from handbook_desktop.services import throttle
     from handbook_desktop.services.sync import escrow
 
     bare = escrow.normalise_code(recovery_code)
@@ -158,20 +157,17 @@ def recover_with_code(database, username: str, recovery_code: str, new_password:
     code = "-".join(bare[i:i + 4] for i in range(0, len(bare), 4)) if len(bare) == 20 else bare
     refusal = None  # a wrong code is committed (count, time, audit) before the error is raised
     fresh = make_recovery_code()
+    name = (username or "").strip()
     with database.session() as session:
-        user = session.scalars(select(User).where(User.username == (username or "").strip())).first()
+        # Wrong codes count on the account's one counter, with its wrong passwords (services.throttle).
+        throttle.check(session, name, "recovery")
+        user = session.scalars(select(User).where(User.username == name)).first()
         if user is None or user.recovery_hash is None:
-            record(session, Actor(username or "?", "viewer"), "recovery_failed", detail="không có mã khôi phục")
+            throttle.record_failure(session, name, "recovery", detail="không có mã khôi phục")
             refusal = "Tài khoản này không có mã khôi phục; hãy nhờ Bí thư đặt lại mật khẩu."
         else:
-            wait = login_delay(user.failed_attempts)
-            if user.last_failed_at is not None and now < user.last_failed_at + wait:
-                seconds = int((user.last_failed_at + wait - now).total_seconds()) + 1
-                raise UserError(f"Đã nhập sai nhiều lần: hãy chờ {seconds} giây rồi thử lại.")
             if not verify_password(code, user.recovery_hash):
-                user.failed_attempts += 1
-                user.last_failed_at = now
-                record(session, Actor(user.username, user.role), "recovery_failed")
+                throttle.record_failure(session, name, "recovery", actor=Actor(user.username, user.role))
                 refusal = "Mã khôi phục không đúng."
             else:
                 user.password_hash = hash_password(new_password)

@@ -1,0 +1,54 @@
+"""The login and the recovery code count wrong secrets in services.throttle, audited (issue 13, point 2)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from handbook_desktop.services import throttle
+from handbook_desktop.services.auth import authenticate
+from handbook_desktop.services.errors import UserError
+from handbook_desktop.store.models import AuditLog, User
+from tests.conftest import ADMIN_PASSWORD
+
+
+def _actions(database) -> list[str]:
+    with database.read() as session:
+        return list(session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
+
+
+def test_login_waits_grow_after_three_failures_and_refuse_even_the_right_password(db):
+    for _ in range(3):
+        with pytest.raises(UserError, match="không đúng"):
+            authenticate(db, "admin", "sai-mat-khau")
+    with pytest.raises(throttle.TooManyAttempts, match="hãy chờ"):
+        authenticate(db, "admin", ADMIN_PASSWORD)
+    assert _actions(db).count("login_failed") == 3
+    with db.session() as session:  # the wait passes
+        user = session.scalars(select(User).where(User.username == "admin")).one()
+        assert user.failed_attempts == 3
+        user.last_failed_at = datetime.now(timezone.utc) - timedelta(seconds=3)
+    assert authenticate(db, "admin", ADMIN_PASSWORD).role == "secretary"
+    with db.read() as session:
+        assert throttle.wait_seconds(session, "admin") == 0
+        assert session.scalars(select(User.failed_attempts).where(User.username == "admin")).one() == 0
+
+
+def test_unknown_names_and_wrong_codes_are_counted_too(db):
+    for _ in range(3):
+        with pytest.raises(UserError, match="không đúng"):
+            authenticate(db, "khong-co", "x")
+    with pytest.raises(throttle.TooManyAttempts):
+        authenticate(db, "khong-co", "x")
+    from handbook_desktop.services import users
+
+    for _ in range(2):
+        with pytest.raises(UserError, match="không đúng"):
+            users.recover_with_code(db, "admin", "AAAA-BBBB-CCCC-DDDD-EEEE", "matkhau-moi-1")
+    with pytest.raises(UserError, match="không đúng"):
+        authenticate(db, "admin", "sai")  # the third wrong secret of the account: codes and passwords add up
+    with pytest.raises(throttle.TooManyAttempts):
+        authenticate(db, "admin", ADMIN_PASSWORD)
+    assert _actions(db).count("recovery_failed") == 2 and _actions(db).count("login_failed") == 4
