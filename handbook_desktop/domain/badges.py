@@ -4,6 +4,10 @@ Every number comes from the rules ``badge.*`` in force on the award date concern
 reaches a milestone is proposed at the first award day on or after the day they reach it;
 serious illness brings it forward (``badge.early_months.ill``), as does death
 (``badge.early_months.posthumous``); discipline defers it (``badge.deferral_months``).
+
+A milestone whose round has passed without an award is not lost: it stays "chưa xét" (``overdue``)
+until the badge is recorded or the milestone is dismissed with a reason (issue 15 §1). Only rounds
+since the oldest badge rule the program knows count (before it, nobody can say what was due).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ class BadgeInput:
     decision_date: date | None
     gaps: tuple[Gap, ...] = ()
     awarded_years: frozenset[int] = frozenset()
+    dismissed_years: frozenset[int] = frozenset()  # milestones the branch decided not to propose
     seriously_ill: bool = False
     death_date: date | None = None
     disciplines: tuple[tuple[str, date], ...] = ()  # (kind, date)
@@ -39,6 +44,7 @@ class BadgeDue:
     early: bool = False
     posthumous: bool = False
     deferred_until: date | None = None
+    overdue: bool = False  # its round has passed without an award: "chưa xét"
 
 
 def award_dates(rules: RuleBook, start: date, end: date) -> list[date]:
@@ -98,12 +104,50 @@ def deferred_until(rules: RuleBook, disciplines: Iterable[tuple[str, date]]) -> 
     return latest
 
 
+def _settled(person: BadgeInput) -> frozenset[int]:
+    return person.awarded_years | person.dismissed_years
+
+
+def pending_badges(rules: RuleBook, person: BadgeInput, on: date, finder=None) -> list[BadgeDue]:
+    """Milestones whose round came before ``on`` with no award and no dismissal ("chưa xét")."""
+    if person.decision_date is None:
+        return []
+    since = rules.first("badge.milestones_years")
+    simple = not (person.gaps or person.death_date or person.disciplines)
+    found = []
+    for years in rules.value("badge.milestones_years", on):
+        if years in _settled(person):
+            continue
+        if simple and finder is not None:
+            # Without gaps, death or discipline the round is within two years around the milestone.
+            plain = add_months(person.decision_date, years * 12)
+            if plain > add_months(on, 25) or (since is not None and plain < add_months(since, -25)):
+                continue
+        due = _due_for(rules, person, years, finder)
+        if due is None or due.award_date >= on or (since is not None and due.award_date < since):
+            continue
+        found.append(BadgeDue(due.key, due.years, due.reach_date, due.award_date, due.early, due.posthumous,
+                              due.deferred_until, overdue=True))
+    return found
+
+
+def pending_for_all(rules: RuleBook, people: Iterable[BadgeInput], on: date) -> list[BadgeDue]:
+    """``pending_badges`` for many members, award days computed once."""
+    since = rules.first("badge.milestones_years") or on
+    finder = _AwardFinder(rules, add_months(min(since, on), -48), add_months(on, 24))
+    return [due for person in people for due in pending_badges(rules, person, on, finder)]
+
+
 def next_milestone(rules: RuleBook, person: BadgeInput, on: date) -> BadgeDue | None:
-    """The next badge the member has not received, with the round it falls in."""
+    """The next badge the member has not received: a milestone still "chưa xét" first (its round has
+    passed), otherwise the next one to come with the round it falls in."""
     if person.decision_date is None:
         return None
+    pending = pending_badges(rules, person, on)
+    if pending:
+        return pending[0]
     for years in rules.value("badge.milestones_years", on):
-        if years in person.awarded_years:
+        if years in _settled(person):
             continue
         due = _due_for(rules, person, years)
         if due is not None and due.award_date >= on:
@@ -159,7 +203,7 @@ def badge_rounds(rules: RuleBook, people: Iterable[BadgeInput], start: date,
             continue
         simple = not (person.gaps or person.death_date or person.disciplines)
         for years in milestones:
-            if years in person.awarded_years:
+            if years in _settled(person):
                 continue
             if simple:
                 plain = add_months(person.decision_date, years * 12)

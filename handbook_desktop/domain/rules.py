@@ -69,6 +69,11 @@ class RuleBook:
     def value(self, key: str, on: date) -> Any:
         return self.rule(key, on).value
 
+    def first(self, key: str) -> date | None:
+        """The day the oldest known version of ``key`` takes effect (None: the rule is unknown)."""
+        versions = self._by_key.get(key)
+        return versions[0].effective_from if versions else None
+
     def keys(self) -> list[str]:
         return sorted(self._by_key)
 

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handbook_desktop.domain.badges import BadgeDue, BadgeInput, badge_rounds, next_milestone
+from handbook_desktop.domain.badges import BadgeDue, BadgeInput, badge_rounds, next_milestone, pending_for_all
 from handbook_desktop.domain.states import GONE_STATES, MemberStatus
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.progress import chunks
@@ -21,10 +21,11 @@ def badge_input(member) -> BadgeInput:
     """``member``: a record or a light row (``light_members``), with its events."""
     events = live_events(member)
     awarded = frozenset(int(event_detail(e).get("years", 0)) for e in events if e.kind == "badge")
+    dismissed = frozenset(int(event_detail(e).get("years", 0)) for e in events if e.kind == "badge_dismissed")
     death = next((e.event_date for e in events if e.kind == "death"), None)
     return BadgeInput(
         key=member.uuid, decision_date=member.decision_date, gaps=tuple(member_gaps(member, events)),
-        awarded_years=awarded, seriously_ill=any(e.kind == "seriously_ill" for e in events), death_date=death,
+        awarded_years=awarded, dismissed_years=dismissed, seriously_ill=any(e.kind == "seriously_ill" for e in events), death_date=death,
         disciplines=tuple((event_detail(e).get("kind", ""), e.event_date) for e in events if e.kind == "discipline"),
     )
 
@@ -52,6 +53,35 @@ def rounds(session: Session, start: date, months_ahead: int = 12,
         for part in chunks(keys, 500):
             chosen.update((m.uuid, m) for m in session.scalars(select(Member).where(Member.uuid.in_(part))))
     return {day: [(chosen[d.key], d) for d in dues] for day, dues in found.items()}
+
+
+def pending(session: Session, members: list | None = None, on: date | None = None) -> list[tuple[object, BadgeDue]]:
+    """Every milestone "chưa xét" on ``on``: its round passed with no award and no dismissal.
+    ``members``: light rows or records with their events (as ``rounds``); returned as given."""
+    on = on or date.today()
+    members = light_members(session) if members is None else members
+    eligible = {m.uuid: m for m in members if m.deleted_at is None and m.decision_date is not None
+                and m.status not in _NOT_PROPOSED}
+    found = pending_for_all(rules(session), [badge_input(m) for m in eligible.values()], on)
+    return [(eligible[due.key], due) for due in found]
+
+
+def dismiss_badge(session: Session, actor, member_uuid: str, years: int, day: date, reason: str):
+    """Take a milestone off the list without an award (e.g. not eligible, declined): the reason is kept."""
+    actor.require("write")
+    reason = (reason or "").strip()
+    if not reason:
+        raise UserError("Hãy ghi lý do không đề nghị tặng Huy hiệu cho mốc này.")
+    member = member_by_uuid(session, member_uuid)
+    person = badge_input(member)
+    if years in person.awarded_years:
+        raise UserError(f"Đảng viên này đã nhận Huy hiệu {years} năm tuổi đảng; không thể bỏ qua mốc này.")
+    if years in person.dismissed_years:
+        raise UserError(f"Mốc Huy hiệu {years} năm của đảng viên này đã được ghi là không xét.")
+    if years not in rules(session).value("badge.milestones_years", day):
+        raise UserError(f"Không có mốc Huy hiệu {years} năm tuổi đảng.")
+    return add_event(session, actor, member, "badge_dismissed", day, detail={"years": years, "reason": reason},
+                     note=reason)
 
 
 def member_next_badge(session: Session, member: Member, on: date) -> BadgeDue | None:

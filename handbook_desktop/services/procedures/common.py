@@ -44,6 +44,7 @@ EVENT_LABELS = {
     "card_lost": "Mất thẻ đảng viên",
     "card_reissued": "Cấp lại thẻ đảng viên",
     "badge": "Trao Huy hiệu Đảng",
+    "badge_dismissed": "Không xét Huy hiệu Đảng (có lý do)",
     "seriously_ill": "Ốm đau hiểm nghèo",
     "death": "Từ trần",
 }

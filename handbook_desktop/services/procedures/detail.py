@@ -18,7 +18,8 @@ def procedures_detail(session: Session, member: Member, on: date | None = None) 
         "party_age_months": member_party_age(member, on) if member.decision_date else None,
         "next_badge": None if due is None else {
             "years": due.years, "reach_date": due.reach_date, "award_date": due.award_date,
-            "early": due.early, "posthumous": due.posthumous, "deferred_until": due.deferred_until},
+            "early": due.early, "posthumous": due.posthumous, "deferred_until": due.deferred_until,
+            "overdue": due.overdue},
         "event_labels": {kind: label for kind, label in EVENT_LABELS.items()
                          if any(e.kind == kind for e in member.events)},
     }

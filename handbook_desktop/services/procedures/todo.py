@@ -35,6 +35,7 @@ KIND_LABELS = {
     "ceremony_due": "Tổ chức lễ kết nạp",
     "probation_vote_due": "Xét công nhận đảng viên chính thức",
     "badge_round": "Đề nghị tặng Huy hiệu Đảng",
+    "badge_pending": "Huy hiệu Đảng chưa xét (đã qua đợt trao)",
     "transfer_not_presented": "Chuyển sinh hoạt chính thức: chưa báo đã trình giấy giới thiệu",
     "temporary_transfer_ending": "Hết hạn sinh hoạt tạm thời",
     "unpaid_dues": "Không đóng đảng phí nhiều tháng trong năm",
@@ -49,6 +50,7 @@ KIND_LABELS = {
 KIND_FORMS = {
     "probation_vote_due": "13-KNĐ",
     "badge_round": "4-HHĐ",
+    "badge_pending": "4-HHĐ",
     "unpaid_dues": "removal",
     "unexcused_absences": "removal",
 }
@@ -117,6 +119,18 @@ def _badges(session, members, book, on):
         levels = sorted({d.years for _, d in found})
         yield _item(book, "badge_round", day, on, members, "badge.milestones_years", day,
                     "Mốc " + ", ".join(f"{y} năm" for y in levels))
+
+
+def _badges_pending(session, members, book, on):
+    """Milestones whose round passed without an award stay here until awarded or dismissed (issue 15)."""
+    found = badge_service.pending(session, members, on)
+    if found:
+        found.sort(key=lambda p: (p[1].award_date, p[0].name_sort))
+        names = [(m.uuid, m.full_name) for m, _ in found]
+        parts = [f"{m.full_name}: {d.years} năm ({'truy tặng, ' if d.posthumous else ''}"
+                 f"{'sớm, ' if d.early and not d.posthumous else ''}đợt {d.award_date:%d/%m/%Y})" for m, d in found]
+        yield _item(book, "badge_pending", found[0][1].award_date, on, names, "badge.milestones_years",
+                    found[0][1].award_date, "; ".join(parts))
 
 
 def _transfers(session, members, book, calendar, on, lookahead):
@@ -223,7 +237,7 @@ def todo_steps(session: Session, on: date) -> ProgressGen:
     book = rules(session)
     calendar = work_calendar(session)
     lookahead = timedelta(days=int(book.value("todo.lookahead_days", on)))
-    steps = 9
+    steps = 10
     yield Progress(0, steps, "Đang đọc hồ sơ đảng viên…")
     members = light_members(session)
     by_id = {m.id: m for m in members}
@@ -231,6 +245,7 @@ def todo_steps(session: Session, on: date) -> ProgressGen:
         lambda: _ceremonies(session, book, calendar, on),
         lambda: _probation(members, book, calendar, on, lookahead),
         lambda: _badges(session, members, book, on),
+        lambda: _badges_pending(session, members, book, on),
         lambda: _transfers(session, members, book, calendar, on, lookahead),
         lambda: _dues(session, by_id, book, on),
         lambda: _ratings(session, members, book, on),
