@@ -3,6 +3,13 @@
 A lock file beside the database records the PC, the user, the process and the time, so that a
 second start can say who holds the database. A lock left by a crash on this PC (its process is
 gone) is taken over; a lock from another PC is stale only when its heartbeat is old.
+
+Taking the lock is atomic, takeover included. A free lock is taken by creating the file
+(O_CREAT|O_EXCL: one creator wins). Deciding that an existing lock is stale and removing it happens
+only while holding an OS lock on a guard file beside it (flock / msvcrt.locking), so two starts
+after a crash cannot both remove the dead lock and each create their own, nor can one remove the
+fresh lock the other has just made. A lock file that cannot be read yet (its creator is still
+writing it, or is rewriting the heartbeat) counts as held until it is old.
 """
 
 from __future__ import annotations
@@ -12,11 +19,14 @@ import json
 import os
 import socket
 import sys
+import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 STALE_AFTER = timedelta(minutes=15)  # another PC's lock without heartbeat for this long is stale
+UNREADABLE_GRACE = 30.0  # seconds an unreadable lock file is taken to be in the middle of a write
 
 
 @dataclass
@@ -77,6 +87,43 @@ def lock_path_for(database: Path) -> Path:
     return database.with_name(database.name + ".lock")
 
 
+@contextmanager
+def _guard(lock_file: Path):
+    """An OS lock on ``<lock>.guard`` for the time of a takeover; released by the OS if we die.
+
+    The guard file itself is never deleted (deleting it would let a second guard be made)."""
+    guard = lock_file.with_name(lock_file.name + ".guard")
+    fd = os.open(guard, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            while True:
+                try:
+                    msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # retries for about a second, then raises
+                    break
+                except OSError:
+                    continue
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if sys.platform == "win32":
+                import msvcrt
+
+                os.lseek(fd, 0, os.SEEK_SET)
+                msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
 class InstanceLock:
     def __init__(self, database: Path):
         self.database = database
@@ -99,28 +146,49 @@ class InstanceLock:
             return True
         return datetime.now(timezone.utc) - beat > STALE_AFTER
 
+    def _create(self, payload: bytes) -> bool:
+        """Create the lock file if there is none (atomic: one creator wins)."""
+        try:
+            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            return False
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        self.held = True
+        return True
+
+    def _unreadable_age(self) -> float | None:
+        try:
+            return time.time() - self.path.stat().st_mtime
+        except FileNotFoundError:
+            return None
+
     def acquire(self) -> None:
         me = LockInfo(socket.gethostname(), getpass.getuser(), os.getpid(), _now(), _now())
         payload = json.dumps(asdict(me), ensure_ascii=False).encode("utf-8")
-        for _attempt in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            except FileExistsError:
-                holder = self.read()
-                if holder is not None and not self._is_stale(holder):
-                    raise DatabaseLocked(self.database, holder) from None
-                self.took_over = holder
-                try:
-                    self.path.unlink()
-                except FileNotFoundError:
-                    pass
-                continue
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
-            self.held = True
+        if self._create(payload):
             return
+        with _guard(self.path):
+            # Only here is a lock file removed: what is read and judged stale stays the same file
+            # until it is removed, because every other remover waits for this guard.
+            if self._create(payload):
+                return
+            holder = self.read()
+            if holder is None:
+                age = self._unreadable_age()
+                if age is not None and age < UNREADABLE_GRACE:
+                    raise DatabaseLocked(self.database, LockInfo("?", "?", 0, _now(), _now()))
+            elif not self._is_stale(holder):
+                raise DatabaseLocked(self.database, holder)
+            self.took_over = holder
+            try:
+                self.path.unlink()
+            except FileNotFoundError:
+                pass
+            if self._create(payload):
+                return
         holder = self.read()
         raise DatabaseLocked(self.database, holder or me)
 
