@@ -14,7 +14,7 @@ from typing import Iterable
 from handbook_desktop.domain.dates import add_months, whole_months_between
 
 # Event kinds (MemberEvent.kind) that open and close a gap in party age.
-GAP_START_KINDS = frozenset({"removed", "expelled", "lost_contact"})
+GAP_START_KINDS = frozenset({"removed", "expelled", "left_other", "lost_contact"})
 GAP_END_KINDS = frozenset({"readmitted", "contact_restored"})
 GAP_KIND = "party_age_gap"  # an explicit gap with event_date and end_date (e.g. between transfers)
 

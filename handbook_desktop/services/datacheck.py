@@ -222,7 +222,10 @@ def _member_status(member, kinds: dict[str, list], report: CheckReport) -> None:
     if status == MemberStatus.CANDIDATE.value and (kinds.get("ceremony") or member.ceremony_date):
         report.add(ERROR, "status_events", f"{name}: ghi là {label} nhưng đã tổ chức lễ kết nạp.",
                    "member", member.uuid)
-    if status == MemberStatus.PROBATIONARY.value and (kinds.get("official") or member.official_date):
+    readmitted = max(kinds.get("readmitted") or [date.min])
+    official_days = [d for d in (kinds.get("official") or []) + [member.official_date] if d]
+    # A re-admitted member is on probation again: the official date of the first membership stays.
+    if status == MemberStatus.PROBATIONARY.value and any(d > readmitted for d in official_days):
         report.add(ERROR, "status_events", f"{name}: ghi là {label} nhưng đã có ngày/quyết định chính thức.",
                    "member", member.uuid)
     if status in {MemberStatus.PROBATIONARY.value, MemberStatus.OFFICIAL.value, MemberStatus.EXEMPT.value} and \
@@ -240,6 +243,8 @@ def _member_status(member, kinds: dict[str, list], report: CheckReport) -> None:
         report.add(WARNING, "status_events", f"{name}: ghi là {label} nhưng không có sự kiện chuyển sinh hoạt tạm thời.",
                    "member", member.uuid)
     terminal = [(max(dates), kind) for kind, dates in kinds.items() if kind in _TERMINAL and dates]
+    # A removal or expulsion closed by a re-admission is a gap in the past, not the present state.
+    terminal = [(day, kind) for day, kind in terminal if day > readmitted or kind == "death"]
     if terminal:
         _when, kind = max(terminal)
         expected = _TERMINAL[kind]

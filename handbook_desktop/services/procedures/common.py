@@ -36,6 +36,7 @@ EVENT_LABELS = {
     "removal_proposed": "Đề nghị xóa tên",
     "removed": "Xóa tên",
     "expelled": "Khai trừ",
+    "left_other": "Ra khỏi Đảng (lý do khác)",
     "lost_contact": "Mất liên lạc",
     "contact_restored": "Liên lạc lại",
     "party_age_gap": "Khoảng không tính tuổi đảng",
