@@ -1,8 +1,9 @@
-"""`sync identity | trust | export | import | status` (DESIGN.md "Command line")."""
+"""`sync identity | trust | revoke | export | import | status` (DESIGN.md "Command line")."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from handbook_desktop.cli.common import CommandError, open_db, print_json, read_password
@@ -20,8 +21,18 @@ def register(sub) -> None:
     trust = commands.add_parser("trust", help="tin cậy một đơn vị sau khi so dấu vân tay qua điện thoại")
     trust.add_argument("file", help="tệp thẻ định danh nhận từ đơn vị kia")
     trust.add_argument("--fingerprint", required=True, help="dấu vân tay đọc được qua điện thoại (8 nhóm 5 số)")
+    trust.add_argument("--under", metavar="UNIT_CODE",
+                       help="đặt chi bộ mới dưới đơn vị này (mặc định: ngay dưới cấp ủy này), dù thẻ ghi gì")
+    trust.add_argument("--re-enrol", action="store_true",
+                       help="đơn vị đã mất khóa: thu hồi các khóa cũ và tin cậy khóa mới (sau khi so dấu vân tay)")
     trust.add_argument("--json", action="store_true")
     trust.set_defaults(handler=cmd_trust)
+
+    revoke = commands.add_parser("revoke", help="thu hồi tin cậy khóa của một đơn vị (mất máy, lộ khóa)")
+    revoke.add_argument("unit", metavar="UNIT_CODE", help="mã đơn vị")
+    revoke.add_argument("--key", metavar="KEY_ID", help="chỉ thu hồi khóa này (mặc định: mọi khóa của đơn vị)")
+    revoke.add_argument("--json", action="store_true")
+    revoke.set_defaults(handler=cmd_revoke)
 
     export = commands.add_parser("export", help="tạo gói gửi cho một đơn vị")
     export.add_argument("--to", required=True, metavar="UNIT_CODE", help="mã đơn vị nhận")
@@ -71,12 +82,28 @@ def cmd_trust(args) -> int:
 
     card = read_identity_card(Path(args.file))
     with open_db(args) as database:
-        result = trust_card(database, SYSTEM, card, args.fingerprint)
+        result = trust_card(database, SYSTEM, card, args.fingerprint, under=args.under, re_enrol=args.re_enrol)
     if args.json:
         print_json(result)
     else:
         relation = "cấp ủy cấp trên" if result["relation"] == "parent" else "chi bộ trực thuộc"
-        print(f"Đã tin cậy {result['unit_name']} ({result['unit_code']}) là {relation}.")
+        how = {"rotation": " (khóa mới do khóa cũ chuyển giao; khóa cũ thôi dùng)",
+               "re_enrol": " (đăng ký lại: các khóa cũ đã bị thu hồi)"}.get(result.get("how"), "")
+        print(f"Đã tin cậy {result['unit_name']} ({result['unit_code']}) là {relation}{how}.")
+    return 0
+
+
+def cmd_revoke(args) -> int:
+    from handbook_desktop.services.auth import SYSTEM
+    from handbook_desktop.services.sync.trust import revoke
+
+    with open_db(args) as database:
+        _keyring(database)  # revoking trust needs the administrator's password, like signing
+        keys = revoke(database, SYSTEM, args.unit, args.key)
+    if args.json:
+        print_json({"unit_code": args.unit, "revoked": keys})
+    else:
+        print(f"Đã thu hồi {len(keys)} khóa của đơn vị {args.unit}: không nhận gói nào ký bằng khóa đó nữa.")
     return 0
 
 
@@ -127,9 +154,17 @@ def cmd_import(args) -> int:
         target = folder / receipt.file_name
         target.write_bytes(receipt.data)
         written.append(str(target))
+    refused = result.status == "refused"
     if args.json:
         print_json({**result.public(), "receipt_files": written})
-        return 0
+        return 1 if refused else 0
+    if refused:  # the whole package: the message and each row outside the sender's scope
+        print(result.message, file=sys.stderr)
+        for plan in result.plans:
+            print(f"  - {plan.reason}", file=sys.stderr)
+        for path in written:
+            print(f"Biên nhận gửi lại đơn vị gửi: {path}", file=sys.stderr)
+        return 1
     print(result.message)
     if result.plans:
         totals = result.totals

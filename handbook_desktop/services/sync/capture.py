@@ -4,7 +4,7 @@ A row travels when its version differs from the version the peer last acknowledg
 so a lost package's changes ride along in the next one until a receipt arrives. A full snapshot
 carries every row in scope. Going up, a branch sends every row of the tables that travel up;
 going down, a committee sends what belongs to that branch (rows leading to its unit by foreign
-keys, their children, rows already exchanged with it), the units they point at, and the rules.
+keys, their children, a row that has just left it), the units they point at, and the rules.
 Rows with an open conflict wait until a person resolves it.
 """
 
@@ -57,8 +57,23 @@ class UuidMaps(dict):
         return mapping
 
 
-def _scope_ids(session: Session, peer: SyncPeer, synced_uuids: set[str]) -> dict[str, set[int] | None]:
-    """Row ids per table that belong to a child branch (``None``: every row of the table)."""
+def _was_theirs(state: SyncRow | None, column: str, unit_uuid: str) -> bool:
+    """The peer last agreed (or was last sent) that this row is in its unit."""
+    if state is None:
+        return False
+    for text in (state.data_json, state.sent_json):
+        if text and json.loads(text).get(column) == unit_uuid:
+            return True
+    return False
+
+
+def _scope_ids(session: Session, peer: SyncPeer, states: dict[str, SyncRow]) -> dict[str, set[int] | None]:
+    """Row ids per table that a child branch is entitled to (``None``: every row of the table).
+
+    Its own rows (foreign keys lead to its unit) and their children; the rules and calendars of the
+    whole organisation; and a row that has just left it (a member transferred away), once, until the
+    branch acknowledges the move. Nothing else: a row does not enter a branch's scope because the
+    branch once sent or mentioned it (the committee holds every branch's personal data)."""
     unit_id = session.scalar(select(Unit.id).where(Unit.uuid == peer.unit_uuid))
     scope: dict[str, set[int] | None] = {}
     for item in synced_tables():
@@ -70,30 +85,25 @@ def _scope_ids(session: Session, peer: SyncPeer, synced_uuids: set[str]) -> dict
             if item.ownership.down_only:
                 scope[item.name] = None  # a table of the whole organisation (rules, calendar)
                 continue
-            # Not tied to a unit (a number register): only what this branch sent or was sent before.
-            scope[item.name] = set(session.scalars(select(item.table.c.id).where(
-                (item.table.c.uuid.in_(synced_uuids)) | (item.table.c.origin_unit == peer.unit_code))))
+            # Not tied to a unit (a number register): the rows of the unit whose code it carries.
+            owner = item.ownership.owner_code if item.ownership.owner_code in table.c else "origin_unit"
+            scope[item.name] = set(session.scalars(select(table.c.id).where(table.c[owner] == peer.unit_code)))
             continue
+        path_column = item.unit_path[0][0] if item.unit_path else None
         columns = [table.c.id, table.c.uuid] + [table.c[name] for name in fk_columns]
         ids: set[int] = set()
         for row in session.execute(select(*columns)):
             values = row._mapping
-            if values["uuid"] in synced_uuids:
-                ids.add(values["id"])
-                continue
             for name in fk_columns:
                 target = item.fks[name]
                 value = values[name]
-                if value is None:
+                if value is None or name != path_column:
                     continue
                 if target == "unit":
-                    if value == unit_id:
+                    if value == unit_id or _was_theirs(states.get(values["uuid"]), name, peer.unit_uuid):
                         ids.add(values["id"])
-                        break
-                elif target in scope and (scope[target] is None or value in scope[target]):
-                    if scope[target] is not None:
-                        ids.add(values["id"])
-                        break
+                elif scope.get(target) is not None and value in scope[target]:
+                    ids.add(values["id"])
         scope[item.name] = ids
     return scope
 
@@ -105,7 +115,7 @@ def capture(session: Session, peer: SyncPeer, *, full: bool) -> tuple[list[dict]
         SyncConflict.peer_code == peer.unit_code, SyncConflict.resolved_at.is_(None))))
     maps = UuidMaps(session)
     going_down = peer.relation == "child"
-    scope = _scope_ids(session, peer, set(states)) if going_down else {}
+    scope = _scope_ids(session, peer, states) if going_down else {}
     records: list[dict] = []
     needed_units: set[int] = set()
     for item in synced_tables():

@@ -58,9 +58,19 @@ def peer_or_refuse(session: Session, code: str) -> SyncPeer:
     return peer
 
 
+def chain_start(session: Session, peer_code: str):
+    """When the peer's current numbering began (None: with its first package)."""
+    return session.scalar(select(SyncPeer.chain_from).where(SyncPeer.unit_code == peer_code))
+
+
 def last_applied(session: Session, peer_code: str) -> int:
-    return session.scalar(select(func.coalesce(func.max(SyncInbox.sequence), 0)).where(
-        SyncInbox.peer_code == peer_code, SyncInbox.status == "applied", SyncInbox.kind != RECEIPT)) or 0
+    """The highest number taken in (applied, or refused whole) in the peer's current numbering."""
+    query = select(func.coalesce(func.max(SyncInbox.sequence), 0)).where(
+        SyncInbox.peer_code == peer_code, SyncInbox.status.in_(("applied", "refused")), SyncInbox.kind != RECEIPT)
+    start = chain_start(session, peer_code)
+    if start is not None:
+        query = query.where(SyncInbox.received_at >= start)
+    return session.scalar(query) or 0
 
 
 def _seal(session: Session, keyring: Keyring, peer: SyncPeer, kind: str, sequence: int, previous: str | None,

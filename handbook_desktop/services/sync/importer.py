@@ -23,16 +23,20 @@ from handbook_desktop.services.audit import record as audit
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.progress import Progress, ProgressGen
 from handbook_desktop.services.sync import package
-from handbook_desktop.services.sync.exchange import RECEIPT, ExportResult, last_applied, make_receipt, peer_or_refuse
+from handbook_desktop.services.sync.exchange import (
+    RECEIPT, ExportResult, chain_start, last_applied, make_receipt, peer_or_refuse,
+)
 from handbook_desktop.services.sync.keys import Keyring, peer_keys
 from handbook_desktop.services.sync.merge import Planner, RecordPlan, Writer, totals
 from handbook_desktop.services.sync.tables import BRANCH, COMMITTEE, TABLE_LABELS
+from handbook_desktop.services.sync.trust import usable_for
 from handbook_desktop.store.base import utcnow
 from handbook_desktop.store.migrate import known_revisions
 from handbook_desktop.store.models import SyncInbox, SyncOutbox, SyncPeer, SyncRow, Unit
 from handbook_desktop.store.snapshot import snapshot
 
 ACCEPTED = {"new", "changed", "unchanged", "deleted", "conflict"}
+CHAINED = ("applied", "refused")  # statuses that use up a package's number
 
 
 @lru_cache(maxsize=1)
@@ -105,7 +109,14 @@ def open_package(session: Session, keyring: Keyring, data: bytes) -> Opened:
         raise package.PackageRefused(
             f"Gói từ đơn vị {manifest['sender']} chưa được tin cậy; hãy nhận thẻ định danh của đơn vị đó và xác nhận "
             "dấu vân tay trước khi nhập.")
-    package.verify(raw, peer_keys(session, peer.unit_code))
+    keys = peer_keys(session, peer.unit_code)
+    package.verify(raw, keys)
+    refusal = usable_for(keys[manifest["sender_key"]], manifest)
+    if refusal:
+        raise package.PackageRefused(refusal)
+    limit = sync_limit(session, "sync.max_records")
+    if sum(manifest["counts"].values()) > limit:
+        raise package.PackageRefused(f"Gói có hơn {limit} bản ghi, vượt giới hạn cho phép; không nhập.")
     plain = package.decrypt(raw, keyring)
     if manifest["schema"] not in _known_schemas():
         raise package.PackageFromNewerProgram(
@@ -133,6 +144,27 @@ def open_package(session: Session, keyring: Keyring, data: bytes) -> Opened:
     return Opened(raw, body)
 
 
+def sync_limit(session: Session, key: str) -> int:
+    """A bound of the rule table (``sync.*``), from the database or, before it has it, as shipped."""
+    from datetime import date
+
+    from handbook_desktop.domain.rules import RuleNotFound
+    from handbook_desktop.services.rules import rule_book
+
+    try:
+        return int(rule_book(session).value(key, date.today()))
+    except RuleNotFound:
+        return int(_shipped_book().value(key, date.today()))
+
+
+@lru_cache(maxsize=1)
+def _shipped_book():
+    from handbook_desktop.domain.rules import RuleBook
+    from handbook_desktop.services.rules import shipped_rules
+
+    return RuleBook.of(shipped_rules())
+
+
 def _sequence_state(session: Session, opened: Opened, *, releasing: bool = False) -> tuple[str, list[int]]:
     """'already', 'held-already', 'gap' (with missing numbers) or 'next'; refuses a fork."""
     manifest = opened.manifest
@@ -143,6 +175,8 @@ def _sequence_state(session: Session, opened: Opened, *, releasing: bool = False
             raise package.PackageRefused("Gói mang mã của một gói đã nhận nhưng nội dung khác: không nhập.")
         if same.status == "applied":
             return "already", []
+        if same.status == "refused":
+            return "refused-already", []
         if not releasing:
             return "held-already", []
     if manifest["kind"] == RECEIPT:
@@ -151,6 +185,8 @@ def _sequence_state(session: Session, opened: Opened, *, releasing: bool = False
         f"Đã nhận một gói số {number} khác từ đơn vị {sender}: hai gói cùng số mà nội dung khác nhau. Dừng lại, "
         "không nhập; hãy liên hệ đơn vị gửi để kiểm tra.")
     last = last_applied(session, sender)
+    if last == 0 and chain_start(session, sender) is not None:
+        return "next", []  # the first package after a re-enrolment starts the numbering again
     if number <= last:
         raise fork
     held = {row.sequence: row for row in session.scalars(select(SyncInbox).where(
@@ -158,10 +194,15 @@ def _sequence_state(session: Session, opened: Opened, *, releasing: bool = False
     if number in held and held[number].package_id != manifest["package_id"]:
         raise fork
     if number > last + 1:
+        bound = sync_limit(session, "sync.max_sequence_gap")
+        if number - last - 1 > bound:  # decided before anything grows with the number written
+            raise package.PackageRefused(
+                f"Gói số {number} từ đơn vị {sender} cách gói đã nhận gần nhất (số {last}) quá {bound} gói: số gói "
+                "không hợp lệ, không nhập; hãy liên hệ đơn vị gửi.")
         return "gap", [n for n in range(last + 1, number) if n not in held]
     if number > 1:
         previous = session.scalars(select(SyncInbox).where(
-            SyncInbox.peer_code == sender, SyncInbox.sequence == number - 1, SyncInbox.status == "applied",
+            SyncInbox.peer_code == sender, SyncInbox.sequence == number - 1, SyncInbox.status.in_(CHAINED),
             SyncInbox.kind != RECEIPT)).first()
         if previous is not None and manifest.get("previous") != previous.manifest_hash:
             raise fork
@@ -185,8 +226,32 @@ def preview(database, keyring: Keyring, data: bytes) -> ImportResult:
             return ImportResult("dry_run", "Đây là biên nhận cho một gói đã gửi.", manifest,
                                 receipt_summary=_receipt_summary(opened.body))
         plans = _planner(session, manifest["sender"]).plan(opened.body)
+        outside = _outside_scope(session, manifest["sender"], plans)
         session.rollback()
+    if outside:
+        return _refusal(manifest, outside, preview=True)
     return ImportResult("dry_run", "Xem trước: chưa ghi gì vào cơ sở dữ liệu.", manifest, plans)
+
+
+def _outside_scope(session: Session, sender: str, plans: list[RecordPlan]) -> list[RecordPlan]:
+    """The records of a package from a branch that reach outside what that branch owns (scope.py);
+    a package from anyone that would make the tree of units a loop is refused outright."""
+    from handbook_desktop.services.sync.scope import branch_scope, unit_loop
+
+    loop = unit_loop(session, plans)
+    if loop:
+        raise package.PackageRefused(loop)
+    scope = branch_scope(session, sender)
+    return [] if scope is None else [violation.plan() for violation in scope.check(plans)]
+
+
+def _refusal(manifest: dict, outside: list[RecordPlan], *, preview: bool = False) -> ImportResult:
+    sender, number = manifest["sender"], manifest["sequence"]
+    message = (f"Gói số {number} từ đơn vị {sender} bị từ chối toàn bộ: {len(outside)} bản ghi ngoài phạm vi của "
+               f"đơn vị gửi (xem danh sách); không ghi gì vào cơ sở dữ liệu.")
+    if not preview:
+        message += " Biên nhận gửi lại đơn vị gửi nêu từng bản ghi bị từ chối."
+    return ImportResult("refused", message, manifest, outside)
 
 
 def _not_applied(state: str, manifest: dict, missing: list[int]) -> ImportResult:
@@ -194,6 +259,9 @@ def _not_applied(state: str, manifest: dict, missing: list[int]) -> ImportResult
     if state == "already":
         return ImportResult("already", f"Gói số {number} từ đơn vị {sender} đã được nhập trước đây; không thay đổi gì.",
                             manifest)
+    if state == "refused-already":
+        return ImportResult("refused", f"Gói số {number} từ đơn vị {sender} đã bị từ chối trước đây (ngoài phạm vi của "
+                            "đơn vị gửi); không thay đổi gì.", manifest)
     if state == "held-already":
         return ImportResult("held", f"Gói số {number} từ đơn vị {sender} đã nhận và đang chờ các gói trước nó.",
                             manifest)
@@ -218,7 +286,7 @@ def import_package(database, actor, keyring: Keyring, data: bytes, *, backup: bo
         opened = open_package(session, keyring, data)
         state, missing = _sequence_state(session, opened)
     manifest = opened.manifest
-    if state in ("already", "held-already"):
+    if state in ("already", "held-already", "refused-already"):
         return _not_applied(state, manifest, missing)
     if state == "gap":
         with database.immediate() as session:
@@ -271,6 +339,9 @@ def _apply(database, actor, keyring: Keyring, opened: Opened, data: bytes) -> Pr
             return ImportResult("receipt", _receipt_message(summary), manifest, receipt_summary=summary)
         planner = _planner(session, manifest["sender"])
         plans = planner.plan(opened.body)
+        outside = _outside_scope(session, manifest["sender"], plans)
+        if outside:
+            return _refuse_whole(session, actor, keyring, opened, held, plans, outside)
         total = len(plans)
         writer = Writer(planner, manifest["package_id"])
         for done in writer.apply(plans):
@@ -292,6 +363,31 @@ def _apply(database, actor, keyring: Keyring, opened: Opened, data: bytes) -> Pr
                f"{counts['changed']} thay đổi, {counts['unchanged']} không đổi, {counts['deleted']} xóa, "
                f"{counts['conflict']} xung đột, {counts['rejected']} từ chối.")
     return ImportResult("applied", message, manifest, plans, receipts=[receipt])
+
+
+def _refuse_whole(session: Session, actor, keyring: Keyring, opened: Opened, held, plans, outside) -> ImportResult:
+    """Nothing of the package is written; its number is used up (so the sender's next one is not
+    held for ever), and the receipt names each record refused, so the sender sends its own again."""
+    manifest = opened.manifest
+    reasons = {(plan.table, plan.uuid): plan.reason for plan in outside}
+    whole = "Gói bị từ chối toàn bộ vì có bản ghi ngoài phạm vi của đơn vị gửi; bản ghi này chưa được nhận."
+    results = [{"t": p.table, "u": p.uuid, "v": p.version, "o": "rejected", "r": reasons.get((p.table, p.uuid), whole)}
+               for p in plans]
+    counts = {"refused": len(outside), "total": len(plans)}
+    if held is not None:
+        held.status, held.data, held.applied_at, held.result_json = "refused", None, utcnow(), json.dumps(counts)
+    else:
+        row = _inbox_row(opened, "refused", actor.username)
+        row.applied_at, row.result_json = utcnow(), json.dumps(counts)
+        session.add(row)
+    peer = peer_or_refuse(session, manifest["sender"])
+    receipt = make_receipt(session, keyring, peer, manifest, results, actor.username)
+    audit(session, actor, "sync_refused", entity="sync_inbox", entity_uuid=manifest["package_id"],
+          detail={"from": manifest["sender"], "sequence": manifest["sequence"],
+                  "rows": [plan.reason for plan in outside[:50]]})
+    result = _refusal(manifest, outside)
+    result.receipts = [receipt]
+    return result
 
 
 def _receipt_summary(body: dict) -> dict:

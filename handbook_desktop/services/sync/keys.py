@@ -53,8 +53,11 @@ def canonical(data) -> bytes:
 
 
 def fingerprint(sign_public: bytes, box_public: bytes) -> str:
-    """Eight groups of five digits, easy to read aloud over the phone (like Signal's safety numbers)."""
-    digest = hashlib.sha256(b"handbook-fingerprint" + sign_public + box_public).digest()
+    """Eight groups of five digits, easy to read aloud over the phone (like Signal's safety numbers).
+
+    Each group is 5 bytes (40 bits) of the digest, so 8 groups need 40 bytes: SHA-512. (With
+    SHA-256's 32 bytes the seventh group had 2 bytes and the eighth none: it was always 00000.)"""
+    digest = hashlib.sha512(b"handbook-fingerprint" + sign_public + box_public).digest()
     groups = [int.from_bytes(digest[i * 5:(i + 1) * 5], "big") % 100_000 for i in range(8)]
     return " ".join(f"{group:05d}" for group in groups)
 
@@ -241,8 +244,31 @@ def identity_card(database, keyring: Keyring) -> dict:
             "fingerprint": fingerprint(key.sign_public, key.box_public),
             "created_at": key.created_at.isoformat(),
         }
+        rotation = _rotation(session, keyring, key, body)
+        if rotation is not None:
+            body["rotation"] = rotation
     body["signature"] = b64(keyring.signer().sign(canonical(body)))
     return body
+
+
+def _rotation(session: Session, keyring: Keyring, key: SyncKey, body: dict) -> dict | None:
+    """The previous key's handover to ``key``: its id, the last package numbers it signed for each
+    peer (those stay verifiable), signed by it. Peers that trusted it accept the new key without
+    a re-enrolment, and refuse anything newer signed with the old one."""
+    from sqlalchemy import func
+
+    from handbook_desktop.services.sync.trust import rotation_statement
+    from handbook_desktop.store.models import SyncOutbox
+
+    previous = session.scalars(select(SyncKey).where(SyncKey.id < key.id).order_by(SyncKey.id.desc())).first()
+    if previous is None or previous.key_id not in keyring.sign:
+        return None
+    last = dict(session.execute(select(SyncOutbox.peer_code, func.max(SyncOutbox.sequence)).where(
+        SyncOutbox.kind != "receipt", SyncOutbox.created_at < key.created_at).group_by(SyncOutbox.peer_code)).all())
+    rotation = {"previous_key": previous.key_id, "last_sequences": {code: int(n) for code, n in last.items()}}
+    statement = rotation_statement({**body, "rotation": rotation})
+    rotation["signature"] = b64(keyring.sign[previous.key_id].sign(statement))
+    return rotation
 
 
 def write_identity_card(database, keyring: Keyring, target: Path) -> dict:
@@ -275,67 +301,11 @@ def read_identity_card(source: Path) -> dict:
     return card
 
 
-def trust_card(database, actor, card: dict, confirmed_fingerprint: str) -> dict:
-    """Trust a peer after a person compared the fingerprint with the other side (by phone)."""
-    actor.require("keys")
-    sign_public, box_public = unb64(card["sign_public"]), unb64(card["box_public"])
-    expected = fingerprint(sign_public, box_public)
-    if normalise_fingerprint(confirmed_fingerprint) != normalise_fingerprint(expected):
-        raise UserError("Dấu vân tay nhập vào không khớp với thẻ định danh: chưa tin cậy đơn vị này. "
-                        "Hãy gọi điện đọc lại dấu vân tay với đơn vị kia.")
-    unit = card["unit"]
-    with database.immediate() as session:
-        home = _home(session)
-        if unit["code"] == home.code:
-            raise UserError("Đây là thẻ định danh của chính đơn vị mình, không cần tin cậy.")
-        parent = session.get(Unit, home.parent_id) if home.parent_id else None
-        known_parent = session.scalars(select(SyncPeer).where(SyncPeer.relation == "parent")).first()
-        if unit.get("parent_code") == home.code:
-            relation = "child"
-        elif known_parent is None or known_parent.unit_code == unit["code"]:
-            relation = "parent"
-        else:
-            raise UserError(f"Đơn vị {unit['code']} không phải cấp trên trực tiếp ({known_parent.unit_code}) cũng "
-                            f"không phải chi bộ trực thuộc của {home.code}; không thể trao đổi gói với đơn vị này.")
-        peer = session.scalars(select(SyncPeer).where(SyncPeer.unit_code == unit["code"])).first()
-        if peer is None:
-            peer = SyncPeer(unit_code=unit["code"], unit_uuid=unit["uuid"], unit_name=unit["name"],
-                            level=unit["level"], relation=relation, trusted_by=actor.username)
-            session.add(peer)
-            session.flush()
-        elif peer.unit_uuid != unit["uuid"]:
-            raise UserError(f"Thẻ định danh mang mã {unit['code']} nhưng là một đơn vị khác đơn vị đã tin cậy.")
-        new_key = session.scalars(select(SyncPeerKey).where(SyncPeerKey.key_id == card["key_id"])).first()
-        if new_key is None:
-            session.add(SyncPeerKey(peer_id=peer.id, key_id=card["key_id"], sign_public=sign_public,
-                                    box_public=box_public, fingerprint=expected))
-        _adopt_unit(session, home, parent, unit, relation)
-        record(session, actor, "sync_trust", entity="sync_peer", entity_uuid=unit["uuid"],
-               detail={"unit": unit["code"], "key_id": card["key_id"], "relation": relation})
-    return {"unit_code": unit["code"], "unit_name": unit["name"], "relation": relation, "fingerprint": expected}
+def trust_card(database, actor, card: dict, confirmed_fingerprint: str, **options) -> dict:
+    """Trust a peer after a person compared the fingerprint (rules in trust.py)."""
+    from handbook_desktop.services.sync.trust import trust_card as trust
 
-
-def _adopt_unit(session: Session, home: Unit, parent: Unit | None, unit: dict, relation: str) -> None:
-    """Give the peer's unit the same uuid on both sides so records point at the same unit."""
-    if relation == "child":
-        child = session.scalars(select(Unit).where(Unit.uuid == unit["uuid"])).first()
-        if child is None:
-            child = session.scalars(select(Unit).where(Unit.code == unit["code"])).first()
-        if child is None:
-            session.add(Unit(uuid=unit["uuid"], code=unit["code"], name=unit["name"], level=unit["level"],
-                             parent_id=home.id, origin_unit=home.code, higher_body_name=home.name))
-        else:
-            child.uuid, child.parent_id = unit["uuid"], home.id
-        return
-    if parent is None:
-        parent = Unit(uuid=unit["uuid"], code=unit["code"], name=unit["name"], level=unit["level"],
-                      origin_unit=unit["code"])
-        session.add(parent)
-        session.flush()
-        home.parent_id = parent.id
-    else:
-        parent.uuid, parent.code, parent.name, parent.level = unit["uuid"], unit["code"], unit["name"], unit["level"]
-        parent.origin_unit = unit["code"]
+    return trust(database, actor, card, confirmed_fingerprint, **options)
 
 
 def peer_keys(session: Session, peer_code: str) -> dict[str, SyncPeerKey]:
@@ -346,7 +316,8 @@ def peer_keys(session: Session, peer_code: str) -> dict[str, SyncPeerKey]:
 
 
 def latest_peer_key(session: Session, peer_code: str) -> SyncPeerKey:
-    keys = peer_keys(session, peer_code)
+    keys = {key_id: row for key_id, row in peer_keys(session, peer_code).items()
+            if row.revoked_at is None and row.retired_at is None}
     if not keys:
         raise UserError(f"Chưa tin cậy đơn vị {peer_code}: hãy nhận thẻ định danh của đơn vị đó và xác nhận "
                         "dấu vân tay trước khi gửi gói.")

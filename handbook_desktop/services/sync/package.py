@@ -38,6 +38,8 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 MAX_MEMBER_BYTES = {"manifest.json": 1024 * 1024, "manifest.sig": 1024, "payload.bin": 512 * 1024 * 1024}
 MAX_RATIO = 20  # a stored member has ratio 1; more than this is a compression bomb
 MAX_PLAIN_BYTES = 2 * 1024 * 1024 * 1024
+MAX_NUMBER = 2 ** 62  # sequence numbers and record counts
+MAX_TABLES = 200
 _RAW = serialization.Encoding.Raw, serialization.PublicFormat.Raw
 
 
@@ -178,6 +180,14 @@ def parse_manifest(raw: bytes) -> dict:
         if not isinstance(manifest.get(name), kind):
             raise bad
     if manifest["kind"] not in KINDS:
+        raise bad
+    # Nothing downstream may grow with a number a sender wrote: numbers and counts are bounded here.
+    if isinstance(manifest["sequence"], bool) or not 0 <= manifest["sequence"] < MAX_NUMBER:
+        raise bad
+    counts = manifest["counts"]
+    if len(counts) > MAX_TABLES or not all(
+            isinstance(name, str) and len(name) <= 60 and isinstance(count, int) and not isinstance(count, bool)
+            and 0 <= count < MAX_NUMBER for name, count in counts.items()):
         raise bad
     return manifest
 

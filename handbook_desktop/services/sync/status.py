@@ -24,13 +24,19 @@ def sync_status(database) -> dict:
                                                                SyncInbox.kind != "receipt")).all()
             keys = session.scalars(select(SyncPeerKey).where(SyncPeerKey.peer_id == peer.id)
                                    .order_by(SyncPeerKey.id)).all()
+            trusted = [key for key in keys if key.revoked_at is None and key.retired_at is None]
             applied = [row for row in received if row.status == "applied"]
             last_sent = max(sent, key=lambda row: row.sequence, default=None)
             last_received = max(applied, key=lambda row: row.sequence, default=None)
             peers.append({
                 "unit_code": peer.unit_code, "unit_name": peer.unit_name, "relation": peer.relation,
                 "relation_label": RELATION_LABELS.get(peer.relation, peer.relation),
-                "fingerprint": keys[-1].fingerprint if keys else None, "trusted_at": peer.trusted_at,
+                # Computed from the key, the same function the peer shows its own with.
+                "fingerprint": fingerprint(trusted[-1].sign_public, trusted[-1].box_public) if trusted else None,
+                "keys": [{"key_id": key.key_id, "fingerprint": fingerprint(key.sign_public, key.box_public),
+                          "trusted_at": key.trusted_at, "retired_at": key.retired_at,
+                          "revoked_at": key.revoked_at, "revoked_by": key.revoked_by} for key in keys],
+                "trusted_at": peer.trusted_at,
                 "sent": len(sent), "last_sent": last_sent.sequence if last_sent else 0,
                 "last_sent_at": last_sent.created_at if last_sent else None,
                 "unacknowledged": [row.sequence for row in sorted(sent, key=lambda r: r.sequence)

@@ -32,6 +32,12 @@ class Ownership:
     down_only: bool = False  # travels only from a committee to its branches
     local_fields: frozenset[str] = frozenset()  # never travel (this installation only)
     natural_key: tuple[str, ...] = ()  # matches a row born twice (shipped rules, a unit set up twice)
+    # Ownership per unit (scope.py): a table not tied to a unit by foreign keys is owned by the unit
+    # whose code this field holds; values of a field only the committee decides (a branch may not
+    # set or lift them); rows a committee issued (origin_unit = its code) that stay its own.
+    owner_code: str = "origin_unit"
+    committee_values: tuple[tuple[str, frozenset[str]], ...] = ()
+    issuer_owns_row: bool = False
 
     def owner_of(self, name: str) -> str:
         if name in self.shared_fields:
@@ -57,9 +63,13 @@ OWNERSHIP: dict[str, Ownership] = {
                                     "record_number", "unit_id"}),
         shared_fields=frozenset({"status"}),
         local_fields=frozenset({"name_fold", "name_sort", "search_key"}),
+        # Expulsion, removal from the rolls and an official transfer out are the committee's decisions:
+        # a branch records them on its own members but cannot lift them.
+        committee_values=(("status", frozenset({"expelled", "removed", "transferred_out"})),),
     ),
-    "member_event": Ownership(owner=BRANCH, committee_fields=frozenset({"decision_number", "issuer"})),
-    "issued_document": Ownership(owner=SHARED),
+    "member_event": Ownership(owner=BRANCH, committee_fields=frozenset({"decision_number", "issuer"}),
+                              issuer_owns_row=True),
+    "issued_document": Ownership(owner=SHARED, owner_code="issuer_unit"),
     "calendar_day": Ownership(owner=COMMITTEE, down_only=True, natural_key=("day",)),
     "candidate": Ownership(owner=BRANCH, committee_fields=frozenset({"decision_number", "decision_date"})),
 }

@@ -57,6 +57,9 @@ class SyncPeer(Base):
     relation: Mapped[str] = mapped_column(String(10))  # parent | child
     trusted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     trusted_by: Mapped[str] = mapped_column(String(60))
+    # Set when the unit re-enrolled after losing its key: packages received before no longer count
+    # for the numbering, and the first one under the new key starts the chain again.
+    chain_from: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 class SyncPeerKey(Base):
@@ -71,6 +74,12 @@ class SyncPeerKey(Base):
     box_public: Mapped[bytes] = mapped_column(LargeBinary)
     fingerprint: Mapped[str] = mapped_column(String(80))
     trusted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Retired by a rotation the old key signed: it still verifies the packages numbered up to
+    # ``last_sequence`` (made before the rotation), nothing after. Revoked: verifies nothing.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    last_sequence: Mapped[int | None] = mapped_column(Integer, default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    revoked_by: Mapped[str | None] = mapped_column(String(60), default=None)
 
 
 class SyncOutbox(Base):
@@ -105,7 +114,7 @@ class SyncInbox(Base):
     kind: Mapped[str] = mapped_column(String(20))
     sequence: Mapped[int] = mapped_column(Integer)
     manifest_hash: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(10))  # applied | held
+    status: Mapped[str] = mapped_column(String(10))  # applied | held | refused (outside its sender's scope)
     counts_json: Mapped[str] = mapped_column(Text)
     result_json: Mapped[str | None] = mapped_column(Text, default=None)
     data: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)  # held only

@@ -1,0 +1,232 @@
+"""Ownership per unit: what a package from one branch may touch at its committee.
+
+Every synced row has an owning unit: the unit its foreign keys lead to (a member's unit, a
+meeting's unit, an attendance's meeting's unit …), or, for a table not tied to a unit, the unit
+code written on the row (``Ownership.owner_code``). A package from branch U may create, change or
+delete only rows owned by U or a unit under U, may point only at such rows, and may not touch the
+committee's own records (events it issued, values only it decides, its tables of the whole
+organisation). One record outside that scope refuses the whole package: the committee is where
+every branch's personal data meets, and a package that reaches for another branch's is not one
+to take in part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from handbook_desktop.services.sync.capture import UuidMaps, _chunks
+from handbook_desktop.services.sync.merge import _LABEL_FIELDS, RecordPlan, _label
+from handbook_desktop.services.sync.tables import FIELD_LABELS, TABLE_LABELS, display_value, table_by_name
+from handbook_desktop.store.models import SyncPeer, Unit
+
+_TOUCHING = {"new", "changed", "deleted", "conflict", "rejected"}
+
+
+@dataclass
+class Violation:
+    table: str
+    uuid: str
+    label: str
+    reason: str
+
+    def plan(self) -> RecordPlan:
+        return RecordPlan(self.table, self.uuid, 0, "rejected", label=self.label, reason=self.reason)
+
+
+class BranchScope:
+    """The rows a child branch owns at this committee, asked row by row (answers are cached)."""
+
+    def __init__(self, session: Session, peer: SyncPeer, home: Unit):
+        self.session = session
+        self.peer = peer
+        self.home = home
+        self.tables = table_by_name()
+        units = list(session.execute(select(Unit.id, Unit.uuid, Unit.code, Unit.parent_id)))
+        self.unit_code = {row.id: row.code for row in units}
+        self.unit_id_of = {row.uuid: row.id for row in units}
+        children: dict[int, list[int]] = {}
+        for row in units:
+            if row.parent_id is not None:
+                children.setdefault(row.parent_id, []).append(row.id)
+        top = self.unit_id_of.get(peer.unit_uuid)
+        self.own_units: set[int] = set()
+        stack = [top] if top is not None else []
+        while stack:  # the branch's unit and the units under it (a loop cannot run forever: seen ids stop)
+            unit_id = stack.pop()
+            if unit_id in self.own_units:
+                continue
+            self.own_units.add(unit_id)
+            stack.extend(children.get(unit_id, []))
+        self.own_codes = {self.unit_code[unit_id] for unit_id in self.own_units}
+        self.maps = UuidMaps(session)
+        self.incoming: dict[tuple[str, str], dict] = {}
+        self._local: dict[tuple[str, str], dict | None] = {}
+
+    # --- who owns a row ------------------------------------------------------------------------
+
+    def _columns(self, item):
+        table = item.table
+        names = ["uuid", "origin_unit", *item.fks, item.ownership.owner_code, *_LABEL_FIELDS,
+                 *(name for name in table.c.keys() if name.endswith("date")),
+                 *(name for name, _values in item.ownership.committee_values)]
+        return [table.c[name] for name in dict.fromkeys(names) if name in table.c]
+
+    def _as_fields(self, item, row) -> dict:
+        values = {name: value.isoformat() if hasattr(value, "isoformat") else value
+                  for name, value in row._mapping.items()}
+        for name, target in item.fks.items():  # local ids as uuids, like a travelling record
+            if values.get(name) is not None:
+                values[name] = self.maps[target].get(values[name])
+        return values
+
+    def _preload(self, plans: list[RecordPlan]) -> None:
+        wanted: dict[str, list[str]] = {}
+        for plan in plans:
+            if plan.table in self.tables and (plan.table, plan.uuid) not in self._local:
+                wanted.setdefault(plan.table, []).append(plan.uuid)
+        for name, uuids in wanted.items():
+            item = self.tables[name]
+            for chunk in _chunks(uuids):
+                for row in self.session.execute(select(*self._columns(item)).where(item.table.c.uuid.in_(chunk))):
+                    self._local[(name, row._mapping["uuid"])] = self._as_fields(item, row)
+            for uuid in uuids:
+                self._local.setdefault((name, uuid), None)
+
+    def _local_row(self, table: str, uuid: str) -> dict | None:
+        key = (table, uuid)
+        if key not in self._local:
+            item = self.tables[table]
+            row = self.session.execute(select(*self._columns(item)).where(item.table.c.uuid == uuid)).first()
+            self._local[key] = None if row is None else self._as_fields(item, row)
+        return self._local[key]
+
+    def owner(self, table: str, fields: dict | None, depth: int = 0) -> str | None:
+        """Code of the unit owning a row with these travelling fields (None: nobody / unknown)."""
+        if fields is None or depth > 20:
+            return None
+        item = self.tables[table]
+        if table == "unit":
+            unit_id = self.unit_id_of.get(fields.get("uuid"))
+            return self.unit_code.get(unit_id) if unit_id is not None else fields.get("code")
+        if not item.unit_path:
+            return fields.get(item.ownership.owner_code) or None
+        column, target = item.unit_path[0]
+        value = fields.get(column)
+        if value is None:
+            return None
+        if target == "unit":
+            unit_id = self.unit_id_of.get(value)
+            return self.unit_code.get(unit_id) if unit_id is not None else None
+        return self.owner(target, self.fields_of(target, value), depth + 1)
+
+    def fields_of(self, table: str, uuid: str) -> dict | None:
+        """The row as it will be after this package: its incoming merged fields, else ours."""
+        incoming = self.incoming.get((table, uuid))
+        if incoming is not None:
+            return incoming
+        return self._local_row(table, uuid)
+
+    def owns(self, code: str | None) -> bool:
+        return code is not None and code in self.own_codes
+
+    # --- the check ------------------------------------------------------------------------------
+
+    def check(self, plans: list[RecordPlan]) -> list[Violation]:
+        self._preload(plans)
+        for plan in plans:
+            if plan.table in self.tables and plan.merged is not None:
+                self.incoming[(plan.table, plan.uuid)] = {**plan.merged, "uuid": plan.uuid}
+        found = []
+        for plan in plans:
+            if plan.table not in self.tables or plan.theirs is None:
+                continue  # refused on its own already (shape, unknown table)
+            reason = self._reason(plan)
+            if reason:
+                local = self._local_row(plan.table, plan.uuid)
+                label = plan.label if local is None else _label(local, self.tables[plan.table], plan.uuid)
+                found.append(Violation(plan.table, plan.uuid, label, reason))
+        return found
+
+    def _sender(self) -> str:
+        return f"chi bộ {self.peer.unit_code}" if self.peer.level == "chi-bo" else f"đơn vị {self.peer.unit_code}"
+
+    def _reason(self, plan: RecordPlan) -> str | None:
+        item = self.tables[plan.table]
+        label = f"{TABLE_LABELS.get(plan.table, plan.table)} {plan.label}".strip()
+        sender = self._sender()
+        if item.ownership.down_only:
+            return f"{label}: chỉ cấp ủy cấp trên gửi được, {sender} không được gửi lên"
+        if plan.outcome not in _TOUCHING or plan.merged is None:
+            return None  # unchanged, or refused on its own (missing references, a duplicate)
+        local = self._local_row(plan.table, plan.uuid)
+        if local is not None:  # named as we know it, not as the package renames it
+            label = f"{TABLE_LABELS.get(plan.table, plan.table)} {_label(local, item, plan.uuid)}".strip()
+            was = self.owner(plan.table, local)
+            if not self.owns(was):
+                verb = "xóa" if plan.outcome == "deleted" else "sửa"
+                return f"{label} ({was or 'cấp ủy'}): {sender} không được {verb}"
+            if local.get("origin_unit") == self.home.code and item.ownership.issuer_owns_row:
+                return f"{label} (do {self.home.code} ban hành): {sender} không được sửa hay xóa"
+        after = self.owner(plan.table, self.fields_of(plan.table, plan.uuid))
+        if not self.owns(after):
+            where = after or "không thuộc đơn vị nào"
+            if local is None:
+                return f"{label} ({where}): {sender} không được thêm vào đơn vị khác"
+            return f"{label} ({where}): {sender} không được chuyển sang đơn vị khác"
+        if local is None and plan.theirs.get("origin_unit") == self.home.code:
+            return f"{label}: {sender} không được tạo bản ghi mang tên {self.home.code} ban hành"
+        merged = self.fields_of(plan.table, plan.uuid) or {}
+        for name, target in item.fks.items():
+            value = merged.get(name)
+            if value is None or target == "unit" or (item.unit_path and item.unit_path[0][0] == name):
+                continue
+            owner = self.owner(target, self.fields_of(target, value))
+            if not self.owns(owner):
+                return (f"{label}: trỏ tới {TABLE_LABELS.get(target, target).lower()} của đơn vị {owner or 'khác'}, "
+                        f"ngoài phạm vi của {sender}")
+        for name, decided in item.ownership.committee_values:
+            # A branch records the committee's decision on its own member; it may not lift one the
+            # committee made (a conflict on the field waits for a person at the committee instead).
+            for field, old, new in plan.changes:
+                if field == name and old in decided and new != old:
+                    return (f"{label}: {FIELD_LABELS.get(name, name)} '{display_value(name, old)}' do cấp ủy quyết "
+                            f"định, {sender} không được bỏ")
+        return None
+
+
+def branch_scope(session: Session, sender: str) -> BranchScope | None:
+    """The scope to check a package from ``sender`` against, or None when it comes from above."""
+    peer = session.scalars(select(SyncPeer).where(SyncPeer.unit_code == sender)).first()
+    if peer is None or peer.relation != "child":
+        return None
+    home = session.scalars(select(Unit).where(Unit.is_home.is_(True))).one()
+    return BranchScope(session, peer, home)
+
+
+def unit_loop(session: Session, plans: list[RecordPlan]) -> str | None:
+    """A sentence when the units of a package (from anyone) would make the tree a loop."""
+    incoming = {plan.uuid: plan.merged for plan in plans if plan.table == "unit" and plan.merged is not None}
+    if not incoming:
+        return None
+    parent_of: dict[str, str | None] = {}
+    codes: dict[str, str] = {}
+    by_id = {row.id: row for row in session.execute(select(Unit.id, Unit.uuid, Unit.code, Unit.parent_id))}
+    for row in by_id.values():
+        parent = by_id.get(row.parent_id)
+        parent_of[row.uuid] = parent.uuid if parent is not None else None
+        codes[row.uuid] = row.code
+    for uuid, fields in incoming.items():
+        parent_of[uuid] = fields.get("parent_id")
+        codes[uuid] = fields.get("code") or codes.get(uuid, uuid[:8])
+    for start in incoming:
+        seen, uuid = set(), start
+        while uuid is not None:
+            if uuid in seen:
+                return (f"Gói làm cây đơn vị thành vòng lặp (đơn vị {codes.get(start, start[:8])} nằm dưới chính nó); "
+                        "không nhập.")
+            seen.add(uuid)
+            uuid = parent_of.get(uuid)
+    return None
