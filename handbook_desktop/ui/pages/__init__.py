@@ -2,7 +2,7 @@
 
 A page is listed only when it works (no placeholders). ``order`` places it in the sidebar in
 the order of DESIGN.md: Tổng quan 10, Đảng viên 20, Sinh hoạt chi bộ 30, Nghiệp vụ 40, Đảng phí 50,
-Đánh giá xếp loại 60, Biểu mẫu 70, Đồng bộ 80, Đơn vị 85, Sao lưu 90, Nhật ký 95, Cài đặt 100.
+Đánh giá xếp loại 60, Báo cáo 65, Biểu mẫu 70, Đồng bộ 80, Đơn vị 85, Sao lưu 90, Nhật ký 95, Cài đặt 100.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ PAGE_MODULES = [
     "handbook_desktop.ui.pages.procedures",
     "handbook_desktop.ui.pages.dues",
     "handbook_desktop.ui.pages.ratings",
+    "handbook_desktop.ui.pages.reports",
     "handbook_desktop.ui.pages.forms",
     "handbook_desktop.ui.pages.sync",
     "handbook_desktop.ui.pages.units",
