@@ -2,11 +2,14 @@
 
 Public holidays, the lunar ones included (Tết Nguyên Đán, Giỗ Tổ Hùng Vương), come from the
 maintained ``holidays`` package; the committee's own announcements (an extra day off, a Saturday
-worked to make up for a bridge day) arrive as data and win over the package.
+worked to make up for a bridge day) arrive as data and win over the package. Where the package knows
+a bridge day "substituted from" a Saturday, that Saturday is worked (the April 2025 case: 02/05 off,
+26/04 worked) — counting only the day off made deadlines one day late.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Iterable
@@ -17,6 +20,22 @@ import holidays
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.Vietnam(years=year).keys())
+
+
+_SUBSTITUTED = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
+
+
+@lru_cache(maxsize=64)
+def _package_makeup_days(year: int) -> frozenset[date]:
+    """Weekend days worked in exchange for a bridge day off, as the package records them."""
+    found = set()
+    for name in holidays.Vietnam(years=[year - 1, year, year + 1]).values():
+        for part in str(name).split("; "):
+            match = _SUBSTITUTED.search(part)
+            if match:
+                month, day, in_year = (int(g) for g in match.groups())
+                found.add(date(in_year, month, day))
+    return frozenset(d for d in found if d.year == year)
 
 
 def public_holiday_name(day: date) -> str | None:
@@ -39,6 +58,8 @@ class WorkCalendar:
             return True
         if day in self.days_off:
             return False
+        if day in _package_makeup_days(day.year):
+            return True
         return day.weekday() < 5 and day not in _public_holidays(day.year)
 
     def add_working_days(self, start: date, count: int) -> date:

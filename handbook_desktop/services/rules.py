@@ -72,6 +72,9 @@ def refresh_shipped_rules(session: Session) -> RuleRefresh:
     shipped = shipped_rules()
     rows = {(row.key, row.effective_from): row for row in session.scalars(select(RuleRow))}
     added = install_shipped_rules(session, rules=shipped)
+    from handbook_desktop.services.calendar_days import refresh_shipped_days
+
+    days_added, days_corrected = refresh_shipped_days(session)  # the published calendar travels the same way
     corrected = []
     for rule in shipped:
         row = rows.get((rule.key, rule.effective_from))
@@ -82,6 +85,15 @@ def refresh_shipped_rules(session: Session) -> RuleRefresh:
             continue
         row.value_json, row.source, row.note = value_json, rule.source, rule.note or None
         corrected.append(f"{rule.key} từ {rule.effective_from:%d/%m/%Y}")
+    if days_added or days_corrected:
+        keep = session.info.get("keep_versions", False)
+        session.info["keep_versions"] = True
+        try:
+            session.flush()
+        finally:
+            session.info["keep_versions"] = keep
+        record(session, SYSTEM, "calendar_update", entity="calendar_day",
+               detail={"added": days_added, "corrected": days_corrected})
     if added or corrected:
         # Still "as shipped" (version 1), so that a later correction of the files applies too.
         keep = session.info.get("keep_versions", False)

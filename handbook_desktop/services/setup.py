@@ -101,6 +101,9 @@ def initialise(database, spec: HomeUnitSpec, admin_username: str, admin_password
         )
         session.add(admin)
         install_shipped_rules(session, origin_unit="")
+        from handbook_desktop.services.calendar_days import refresh_shipped_days
+
+        refresh_shipped_days(session)
         set_setting(session, "home_unit_code", spec.code)
         from handbook_desktop.services.sync.escrow import make_escrow
         from handbook_desktop.services.sync.keys import create_keys

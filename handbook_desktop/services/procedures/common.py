@@ -100,19 +100,25 @@ def work_calendar(session: Session) -> WorkCalendar:
                         workdays=[d for d, k in days if k == "workday"])
 
 
-def set_calendar_day(session: Session, actor, day: date, kind: str, note: str | None = None) -> CalendarDay:
-    """Declare a day off or a make-up working day (committee announcements)."""
+def set_calendar_day(session: Session, actor, day: date, kind: str, note: str | None = None,
+                     source: str | None = None) -> CalendarDay:
+    """Declare a day off or a make-up working day (committee announcements), with the notice it
+    comes from; correcting a shipped day makes it this unit's (a later program leaves it alone)."""
     actor.require("write")
     if kind not in ("day_off", "workday"):
         raise UserError("Loại ngày chỉ là 'ngày nghỉ' hoặc 'ngày làm bù'.")
+    source = (source or "").strip() or None
     row = session.scalars(select(CalendarDay).where(CalendarDay.day == day)).one_or_none()
     if row is None:
-        row = CalendarDay(day=day, kind=kind, note=note, origin_unit=home_code(session))
+        row = CalendarDay(day=day, kind=kind, note=note, source=source, origin_unit=home_code(session))
         session.add(row)
         session.flush()
-        audit.record(session, actor, "create", entity="calendar_day", entity_uuid=row.uuid, new=f"{day} {kind}")
+        audit.record(session, actor, "create", entity="calendar_day", entity_uuid=row.uuid,
+                     new=f"{day} {kind}{' (' + source + ')' if source else ''}")
     else:
         row.kind, row.note, row.deleted_at = kind, note, None
+        row.source = source or row.source
+        row.origin_unit = row.origin_unit or home_code(session)
         audit.record_changes(session, actor, row, entity="calendar_day")
     return row
 

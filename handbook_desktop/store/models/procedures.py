@@ -116,3 +116,4 @@ class CalendarDay(Synced, Base):
     day: Mapped[date] = mapped_column(Date, unique=True)
     kind: Mapped[str] = mapped_column(String(10))  # day_off | workday
     note: Mapped[str | None] = mapped_column(String(200), default=None)
+    source: Mapped[str | None] = mapped_column(String(300), default=None)  # the published notice (0013)

@@ -1,14 +1,15 @@
-"""reserved for issue 15 (records across time)
+"""records across time (issue 15): where each working-day calendar entry comes from
 
 Revision ID: 0013
 Revises: 0012
 
-Reserved so that work on several issues at once keeps one straight chain of revisions; it changes
-nothing until that work fills it in.
+Days off and make-up working days are data with their source (the published notice), shipped by the
+program for the years it knows and added or corrected by the committee; the source is shown beside
+each day. Existing rows keep an empty source (entered before this, by the committee).
 """
 
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
 revision = "0013"
 down_revision = "0012"
@@ -17,8 +18,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.add_column("calendar_day", sa.Column("source", sa.String(length=300), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("calendar_day") as batch_op:
+        batch_op.drop_column("source")

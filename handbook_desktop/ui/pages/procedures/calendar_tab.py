@@ -35,7 +35,7 @@ class CalendarTab(QWidget):
         note.setWordWrap(True)
         top.addWidget(note, 1)
         layout.addLayout(top)
-        self.table = make_table("calendarTable", ["Ngày", "Thứ", "Loại", "Ghi chú"])
+        self.table = make_table("calendarTable", ["Ngày", "Thứ", "Loại", "Ghi chú", "Căn cứ", "Nơi ghi"])
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.add_button = QPushButton(tr("Thêm ngày nghỉ hoặc ngày làm bù…"))
@@ -50,24 +50,25 @@ class CalendarTab(QWidget):
         year = self.year_box.value()
 
         def load(session):
-            from sqlalchemy import select
+            from handbook_desktop.services.calendar_days import calendar_days
 
-            from handbook_desktop.store.models import CalendarDay
-
-            return [(d.day, d.kind, d.note or "") for d in session.scalars(
-                select(CalendarDay).where(CalendarDay.deleted_at.is_(None), CalendarDay.day >= date(year, 1, 1),
-                                          CalendarDay.day <= date(year, 12, 31)))]
+            return calendar_days(session, year)
 
         run_read(self.context, load, lambda rows: self._show(year, rows))
 
     def _show(self, year: int, declared) -> None:
         import holidays
 
-        days = {day: (tr("Nghỉ lễ"), name) for day, name in holidays.Vietnam(years=year, language="vi").items()}
-        for day, kind, note in declared:
-            days[day] = (tr(KINDS.get(kind, kind)), note)
-        rows = [(day.isoformat(), [format_date(day), tr(WEEKDAYS[day.weekday()]), kind, note], False)
-                for day, (kind, note) in sorted(days.items())]
+        from handbook_desktop.domain.workdays import _package_makeup_days
+
+        days = {day: (tr("Nghỉ lễ"), name, tr("Lịch nghỉ lễ Việt Nam (thư viện holidays)"), "")
+                for day, name in holidays.Vietnam(years=year, language="vi").items()}
+        for day in _package_makeup_days(year):
+            days[day] = (tr(KINDS["workday"]), "", tr("Lịch nghỉ lễ Việt Nam (thư viện holidays)"), "")
+        for d in declared:
+            days[d["day"]] = (tr(KINDS.get(d["kind"], d["kind"])), d["note"], d["source"], d["origin"])
+        rows = [(day.isoformat(), [format_date(day), tr(WEEKDAYS[day.weekday()]), kind, note, source, origin], False)
+                for day, (kind, note, source, origin) in sorted(days.items())]
         fill_table(self.table, rows)
 
     def add_day(self) -> FieldDialog:
@@ -76,11 +77,13 @@ class CalendarTab(QWidget):
         actor = self.context.actor
         fields = [Field("day", "Ngày", "date"),
                   Field("kind", "Loại", "choice", "day_off", [(tr(v), k) for k, v in KINDS.items()]),
-                  Field("note", "Ghi chú (văn bản thông báo)")]
+                  Field("note", "Ghi chú"),
+                  Field("source", "Căn cứ (số, ngày văn bản thông báo)")]
         dialog = FieldDialog(self, tr("Ngày nghỉ, ngày làm bù"), fields, lambda v: None)
 
         def submit(values):
-            run_change(self.context, lambda s: set_calendar_day(s, actor, values["day"], values["kind"], values["note"]),
+            run_change(self.context, lambda s: set_calendar_day(s, actor, values["day"], values["kind"], values["note"],
+                                                           values["source"]),
                        on_done=dialog.succeed, on_error=dialog.fail, what="rules")
 
         dialog.submit = submit

@@ -12,6 +12,7 @@ from handbook_desktop.ui.pages.procedures.badges_tab import BadgesTab
 from handbook_desktop.ui.pages.procedures.calendar_tab import CalendarTab
 from handbook_desktop.ui.pages.procedures.changes_tab import ChangesTab
 from handbook_desktop.ui.pages.procedures.probation_tab import ProbationTab
+from handbook_desktop.ui.pages.procedures.rules_tab import RulesTab
 from handbook_desktop.ui.pages.procedures.widgets import LazyRefresh
 
 
@@ -32,11 +33,13 @@ class ProceduresPage(QWidget):
         self.badges = BadgesTab(self)
         self.changes = ChangesTab(self)
         self.calendar = CalendarTab(self)
+        self.rules = RulesTab(self)
         self.tabs.addTab(self.admission, tr("Kết nạp"))
         self.tabs.addTab(self.probation, tr("Đảng viên dự bị"))
         self.tabs.addTab(self.badges, tr("Huy hiệu Đảng"))
         self.tabs.addTab(self.changes, tr("Chuyển sinh hoạt, miễn, kỷ luật, thẻ"))
         self.tabs.addTab(self.calendar, tr("Lịch ngày làm việc"))
+        self.tabs.addTab(self.rules, tr("Quy tắc"))
         layout.addWidget(self.tabs, 1)
         self._stale_tabs: set = set()
         self.tabs.currentChanged.connect(self._tab_opened)
@@ -51,7 +54,8 @@ class ProceduresPage(QWidget):
         """The tab on screen now; the others when they are opened (the badge rounds alone take
         seconds at a committee's 50,000 members)."""
         current = self.tabs.currentWidget()
-        self._stale_tabs = {tab for tab in (self.admission, self.probation, self.badges, self.changes, self.calendar)
+        self._stale_tabs = {tab for tab in (self.admission, self.probation, self.badges, self.changes, self.calendar,
+                                           self.rules)
                             if tab is not current}
         if current is not None:
             current.refresh()
