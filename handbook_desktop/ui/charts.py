@@ -25,6 +25,19 @@ def _figure(value: float, unit: str) -> str:
     return format_figure(value, "count")
 
 
+def _nice_top(value: float) -> float:
+    """The smallest 4 × (1, 2, 2.5, 3 or 5 × 10^k) at or above ``value``: gridlines on round figures."""
+    import math
+
+    raw = value / 4
+    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    for factor in (1, 2, 2.5, 3, 5, 10):
+        step = factor * power
+        if step >= raw and (step >= 1 or value < 4):
+            return step * 4
+    return value
+
+
 class _Painter:
     """Draws one chart into a rectangle and remembers where each bar went (for tooltips)."""
 
@@ -71,7 +84,7 @@ class _Painter:
         fm = QFontMetrics(font)
         chart = self.chart
         values = [v for s in chart.series for v in s.values if v is not None]
-        top = max(values + [0]) or 1
+        top = _nice_top(max(values + [0]) or 1)
         categories = chart.categories or [""]
         label_width = max((fm.horizontalAdvance(c) for c in categories), default=0)
         slot = body.width() / max(1, len(categories))

@@ -67,6 +67,10 @@ class TodoItem:
     rule_source: str = ""
     form_code: str | None = None
     detail: str = ""
+    # For an item about a unit rather than people (a month without a meeting): which unit, which
+    # period — so that a committee can group its branches' items (services.reports.todo_groups).
+    unit_code: str = ""
+    period: str = ""
 
     @property
     def count(self) -> int:
@@ -219,10 +223,12 @@ def _meeting_items(session, book, on) -> list[TodoItem]:
         due = _month_end(found.year, period.period)
         items.append(_item(book, "missing_regular_meeting", due, on, [], "meeting.regular.min_per_month", due,
                            f"Tháng {period.period:02d}/{found.year}{where(period)}"))
+        items[-1].unit_code, items[-1].period = period.unit_code, f"Tháng {period.period:02d}/{found.year}"
     for period in found.missing_thematic:
         due = _month_end(found.year, period.period * 3)
         items.append(_item(book, "missing_thematic_meeting", due, on, [], "meeting.thematic.min_per_quarter", due,
                            f"Quý {period.period}/{found.year}{where(period)}"))
+        items[-1].unit_code, items[-1].period = period.unit_code, f"Quý {period.period}/{found.year}"
     return items
 
 
