@@ -81,6 +81,11 @@ def attachments_dir() -> Path:
     return _user_dir("attachments", Path(_DIRS.user_data_dir) / "attachments")
 
 
+def drafts_dir() -> Path:
+    """Typed text not yet saved (minutes, records), kept so a crash or a kill loses nothing."""
+    return _user_dir("drafts", Path(_DIRS.user_data_dir) / "drafts")
+
+
 def settings_file() -> Path:
     return data_dir() / "settings.json"
 

@@ -20,6 +20,19 @@ ADMIN_PASSWORD = "matkhau123"
 DEMO_TODAY = date(2026, 11, 15)
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    """pytest-qt closes the test's windows first thing at teardown; an editor left with typed text would
+    ask «Lưu / Không lưu / Quay lại» with nobody to answer, so the question is off until the next test."""
+    from handbook_desktop.ui import unsaved
+
+    unsaved.ASKING = False
+    try:
+        return (yield)
+    finally:
+        unsaved.ASKING = True
+
+
 @pytest.fixture(autouse=True)
 def handbook_home(tmp_path, monkeypatch) -> Path:
     """Every test gets its own data, backup and log folders."""

@@ -11,6 +11,11 @@ from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages import available_pages
 
 
+def _may_leave(page) -> bool:
+    confirm = getattr(page, "confirm_leave", None)
+    return confirm is None or confirm()
+
+
 class MainWindow(QMainWindow):
     def __init__(self, context):
         super().__init__()
@@ -38,7 +43,7 @@ class MainWindow(QMainWindow):
                 action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
                 action.triggered.connect(lambda _=False, row=index: self.sidebar.setCurrentRow(row))
                 self.addAction(action)
-        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.sidebar.currentRowChanged.connect(self._page_chosen)
         self.sidebar.setCurrentRow(0)
         splitter = QSplitter()
         splitter.addWidget(self.sidebar)
@@ -66,6 +71,23 @@ class MainWindow(QMainWindow):
                 return self.pages[key]
         raise KeyError(key)
 
+    def _page_chosen(self, row: int) -> None:
+        # A page with an editor open (a meeting's minutes) is asked first; «Quay lại» keeps it on screen.
+        if row != self.stack.currentIndex() and not _may_leave(self.stack.currentWidget()):
+            self.sidebar.blockSignals(True)
+            self.sidebar.setCurrentRow(self.stack.currentIndex())
+            self.sidebar.blockSignals(False)
+            return
+        self.stack.setCurrentIndex(row)
+
     def closeEvent(self, event) -> None:
+        current = self.stack.currentWidget()
+        for key, page in sorted(self.pages.items(), key=lambda pair: pair[1] is not current):
+            unsaved = getattr(page, "has_unsaved", None)
+            if unsaved is not None and unsaved():
+                self.show_page(key)  # the secretary sees what the question is about
+                if not _may_leave(page):
+                    event.ignore()
+                    return
         self.context.runner.shutdown()
         super().closeEvent(event)

@@ -21,6 +21,7 @@ from handbook_desktop.domain.dates import format_date, parse_date
 from handbook_desktop.domain.meetings import DEFAULT_AGENDA, MeetingKind
 from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.unsaved import AsksBeforeClosing
 
 
 def member_combo(members, *, blank: str | None = None, object_name: str = "") -> QComboBox:
@@ -105,6 +106,12 @@ class PlanForm(QWidget):
             values["agenda"] = [line for line in self.agenda.toPlainText().splitlines() if line.strip()]
         return values
 
+    def state(self) -> tuple:
+        """What the form shows, to tell whether anything was changed since it was filled."""
+        return (self.kind.currentData(), self.date.text(), self.start.text(), self.place.text(), self.topic.text(),
+                self.chair.currentData(), self.recorder.currentData(), self.presenter.currentData(),
+                self.guests.toPlainText(), self.agenda.toPlainText() if self.agenda is not None else None)
+
     def show_detail(self, detail) -> None:
         s = detail.summary
         select_data(self.kind, s.kind)
@@ -118,7 +125,7 @@ class PlanForm(QWidget):
         self.guests.setPlainText("\n".join(detail.guests))
 
 
-class PlanDialog(QDialog):
+class PlanDialog(AsksBeforeClosing, QDialog):
     def __init__(self, members, *, default_day: date, default_place: str = "", parent=None):
         super().__init__(parent)
         self.setObjectName("planDialog")
@@ -142,6 +149,10 @@ class PlanDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(780, 680)
         self.result_values: dict | None = None
+        self.remember_state()
+
+    def save_unsaved(self) -> None:
+        self._accept()
 
     def _accept(self) -> None:
         try:

@@ -55,7 +55,7 @@ class MeetingEditor(QWidget):
         top = QHBoxLayout()
         self.back_button = QPushButton(tr("← Danh sách"))
         self.back_button.setObjectName("backButton")
-        self.back_button.clicked.connect(self.back.emit)
+        self.back_button.clicked.connect(self.go_back)
         top.addWidget(self.back_button)
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
@@ -153,6 +153,7 @@ class MeetingEditor(QWidget):
             widget.setEnabled(not self.context.readonly)
         if first:
             self.plan_form.show_detail(detail)
+            self._plan_saved = self.plan_form.state()
         self.roll_tab.show_detail(detail, first)
         self.minutes_tab.show_detail(detail, first)
         self.votes_tab.show_detail(detail, first)
@@ -166,6 +167,77 @@ class MeetingEditor(QWidget):
         self.plan_form_holder.addWidget(self.plan_form)
         if self.detail is not None:
             self.plan_form.show_detail(self.detail)
+        self._plan_saved = self.plan_form.state()
+
+    # --- leaving with unsaved changes (issue 11 §4) -------------------------------------------------
+    _plan_saved: tuple | None = None
+
+    def plan_dirty(self) -> bool:
+        return (self.plan_form is not None and not self.context.readonly and self.detail is not None
+                and self.plan_form.state() != self._plan_saved)
+
+    def has_unsaved(self) -> bool:
+        return self.detail is not None and (self.minutes_tab.has_unsaved() or self.plan_dirty())
+
+    def confirm_leave(self) -> bool:
+        """True when the meeting may be left: nothing unsaved, or saved, or dropped on purpose."""
+        if not self.has_unsaved():
+            return True
+        from handbook_desktop.ui.unsaved import BACK, SAVE, ask_unsaved
+
+        answer = ask_unsaved(self, tr("Buổi sinh hoạt đang mở"))
+        if answer == BACK:
+            return False
+        if answer == SAVE:
+            return self.save_now()
+        self.minutes_tab.discard()
+        if self.plan_form is not None and self.detail is not None:
+            self.plan_form.show_detail(self.detail)
+            self._plan_saved = self.plan_form.state()
+        return True
+
+    def save_now(self) -> bool:
+        if self.plan_dirty():
+            try:
+                values = self.plan_form.values()
+            except ValueError as error:
+                self.tabs.setCurrentWidget(self.plan_tab)
+                QMessageBox.warning(self, tr("Không lưu được"), str(error))
+                return False
+            if not self.apply_now(svc.update_meeting, self.uuid, **values):
+                return False
+            self._plan_saved = self.plan_form.state()
+        if not self.minutes_tab.save_now():
+            self.tabs.setCurrentWidget(self.minutes_tab)
+            return False
+        self.load()
+        return True
+
+    def go_back(self) -> None:
+        if self.confirm_leave():
+            self.back.emit()
+
+    def apply_now(self, function, *args, reason_key: str = "reason", **kwargs) -> bool:
+        """``apply`` at once, on this thread: used when the secretary is about to leave, so the write is
+        done before the editor goes. A finalised minutes asks for the amendment reason, as ``apply``."""
+        database, actor = self.context.database, self.context.actor
+        try:
+            with database.session() as session:
+                function(session, actor, *args, **kwargs)
+        except MinutesLocked:
+            if reason_key in kwargs:
+                raise
+            dialog = ReasonDialog(self)
+            if not dialog.exec():
+                return False
+            return self.apply_now(function, *args, reason_key=reason_key,
+                                  **{**kwargs, reason_key: dialog.reason.text().strip()})
+        except Exception as error:  # noqa: BLE001 - the secretary gets the sentence and stays in the editor
+            show_error(self, error)
+            return False
+        self.context.hub.changed.emit("meeting")
+        self.changed.emit()
+        return True
 
     # --- changes ----------------------------------------------------------------------------------
     def apply(self, function, *args, reason_key: str = "reason", on_done=None, amendment: str | None = None,
@@ -210,7 +282,12 @@ class MeetingEditor(QWidget):
         except ValueError as error:
             QMessageBox.warning(self, tr("Không lưu được"), str(error))
             return
-        self.apply(svc.update_meeting, self.uuid, **values)
+        state = self.plan_form.state()
+
+        def saved(_result):
+            self._plan_saved = state
+
+        self.apply(svc.update_meeting, self.uuid, on_done=saved, **values)
 
     def delete_meeting(self) -> None:
         answer = QMessageBox.question(self, tr("Xóa buổi sinh hoạt"),

@@ -222,6 +222,13 @@ class MeetingsPage(QWidget):
         self.stack.setCurrentWidget(self.editor)
         return self.editor
 
+    def has_unsaved(self) -> bool:
+        return self.stack.currentWidget() is self.editor and self.editor.has_unsaved()
+
+    def confirm_leave(self) -> bool:
+        """The window asks before another page or closing: a meeting being written is asked about."""
+        return self.stack.currentWidget() is not self.editor or self.editor.confirm_leave()
+
     def show_list(self) -> None:
         self.stack.setCurrentWidget(self.list_view)
         self.reload()

@@ -26,6 +26,7 @@ from handbook_desktop.services.members.records import branch_owned_fields, check
 from handbook_desktop.services.members.validation import Issue
 from handbook_desktop.services.members.fields import FIELD_BY_KEY
 from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.unsaved import AsksBeforeClosing
 
 PHOTO_SIZE = (120, 160)  # 3×4
 
@@ -36,7 +37,7 @@ def _ask(parent, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-class MemberDialog(QDialog):
+class MemberDialog(AsksBeforeClosing, QDialog):
     """``member_uuid=None`` creates a record. ``saved_uuid`` holds the record after a save."""
 
     confirm = staticmethod(_ask)  # replaced in tests
@@ -91,6 +92,8 @@ class MemberDialog(QDialog):
             self.save_button.setEnabled(False)
         self.resize(860, 640)
         self._load()
+        if not context.readonly:
+            self.remember_state()
 
     # --- building ------------------------------------------------------------------------------
     def _group_tab(self, group: str) -> QWidget:
@@ -306,6 +309,12 @@ class MemberDialog(QDialog):
                     if self.tabs.widget(index).isAncestorOf(widget):
                         self.tabs.setCurrentIndex(index)
                 widget.setFocus()
+
+    def has_unsaved(self) -> bool:
+        return super().has_unsaved() or self.photo_changed
+
+    def save_unsaved(self) -> None:
+        self.save()
 
     def save(self) -> None:
         if self.context.readonly:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from handbook_desktop.domain.dates import format_date, parse_date
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.unsaved import AsksBeforeClosing
 
 
 def number_text(value: int | None) -> str:
@@ -51,7 +52,7 @@ class Field:
     options: list[tuple[str, Any]] | None = None  # (label, value) for choice and member
 
 
-class FieldDialog(QDialog):
+class FieldDialog(AsksBeforeClosing, QDialog):
     """A dialog of labelled fields; OK calls ``submit(values)``; a refusal shows inside the dialog."""
 
     submitted = Signal(object)
@@ -91,6 +92,10 @@ class FieldDialog(QDialog):
         if any(spec.kind == "member" for spec in fields):
             self.setMinimumWidth(760)  # labels and a member's full name side by side
         self.adjustSize()
+        self.remember_state()
+
+    def save_unsaved(self) -> None:
+        self._accept()
 
     def _make(self, spec: Field) -> QWidget:
         if spec.kind in ("date", "optional_date"):
