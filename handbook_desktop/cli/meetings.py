@@ -1,4 +1,6 @@
-"""`meetings list`, `meetings show`, `meetings screening`."""
+"""`meetings list`, `meetings show`, `meetings screening`; and recording from a script (issue 15 §4):
+`meetings plan`, `meetings times`, `meetings roll`, `meetings vote` — JSON in and out, through the
+same services as the window."""
 
 from __future__ import annotations
 
@@ -29,7 +31,151 @@ def register(sub) -> None:
     screen.add_argument("--xlsx", help="xuất ra tệp Excel")
     screen.add_argument("--json", action="store_true")
     screen.set_defaults(handler=cmd_screening)
+    _register_recording(commands)
     meetings.set_defaults(handler=lambda args: (meetings.print_help(), 2)[1])
+
+
+def _register_recording(commands) -> None:
+    plan = commands.add_parser("plan", help="lên kế hoạch một buổi sinh hoạt (danh sách điểm danh tự lập)")
+    plan.add_argument("--date", required=True, help="ngày họp dd/mm/yyyy")
+    plan.add_argument("--kind", required=True, choices=["regular", "thematic", "combined", "extraordinary"],
+                      help="thường kỳ, chuyên đề, kết hợp, bất thường")
+    plan.add_argument("--topic", help="chuyên đề (bắt buộc với thematic, combined)")
+    plan.add_argument("--start", help="giờ bắt đầu HH:MM")
+    plan.add_argument("--place", help="địa điểm")
+    plan.add_argument("--unit", help="mã chi bộ (khi là đảng ủy)")
+    plan.add_argument("--json", action="store_true")
+    plan.set_defaults(handler=cmd_plan)
+    times = commands.add_parser("times", help="ghi giờ bắt đầu, kết thúc")
+    times.add_argument("uuid")
+    times.add_argument("--start")
+    times.add_argument("--end")
+    times.add_argument("--reason", help="lý do sửa (khi biên bản đã chốt)")
+    times.add_argument("--json", action="store_true")
+    times.set_defaults(handler=cmd_times)
+    roll = commands.add_parser("roll", help="điểm danh: --all-present, một người, hoặc --input tệp JSON")
+    roll.add_argument("uuid")
+    roll.add_argument("--all-present", action="store_true", help="đánh dấu mọi người có mặt")
+    roll.add_argument("--member", help="mã hồ sơ một người")
+    roll.add_argument("--mark", choices=["present", "absent_excused", "absent_unexcused"])
+    roll.add_argument("--reason", help="lý do vắng")
+    roll.add_argument("--late", help="đến muộn, giờ đến HH:MM")
+    roll.add_argument("--input", help="tệp JSON (- : bàn phím): [{member, mark, reason, arrived_at}]")
+    roll.add_argument("--json", action="store_true")
+    roll.set_defaults(handler=cmd_roll)
+    vote = commands.add_parser("vote", help="ghi một lần biểu quyết (tính theo mẫu số của buổi họp)")
+    vote.add_argument("uuid")
+    vote.add_argument("--subject", required=True, help="nội dung biểu quyết")
+    vote.add_argument("--kind", required=True,
+                      choices=["resolution", "admission", "official_recognition", "discipline", "expulsion"])
+    vote.add_argument("--for", dest="votes_for", type=int, required=True)
+    vote.add_argument("--against", type=int, default=0)
+    vote.add_argument("--abstain", type=int, default=0)
+    vote.add_argument("--method", default="cards", choices=["cards", "secret_ballot"])
+    vote.add_argument("--subject-member", help="mã hồ sơ người được xét (kết nạp, chính thức, kỷ luật)")
+    vote.add_argument("--json", action="store_true")
+    vote.set_defaults(handler=cmd_vote)
+
+
+def _write_meeting(args, work):
+    """One transaction through the meeting services, then the meeting as `meetings show --json` gives it."""
+    from handbook_desktop.services.auth import SYSTEM
+    from handbook_desktop.services.meetings import meeting_detail
+
+    with open_db(args) as database:
+        with database.session() as session:
+            uuid = work(session, SYSTEM)
+        with database.read() as session:
+            d = meeting_detail(session, uuid)
+    if args.json:
+        print_json(detail_json(d))
+    else:
+        s = d.summary
+        print(f"Buổi sinh hoạt ngày {format_date(s.meeting_date)} ({s.uuid}): có mặt {d.block.present}/"
+              f"{d.block.expected}; mẫu số biểu quyết {d.block.denominator}.")
+        for w in d.warnings:
+            print(f"Lưu ý: {w.text}")
+    return 0
+
+
+def _day(text: str, what: str = "Ngày") -> date:
+    try:
+        value = parse_date(text)
+    except ValueError:
+        value = None
+    if value is None:
+        raise CommandError(f"{what} '{text}' không hợp lệ: hãy viết theo dạng dd/mm/yyyy.")
+    return value
+
+
+def cmd_plan(args) -> int:
+    from handbook_desktop.services.meetings import create_meeting
+
+    day = _day(args.date, "Ngày họp")
+    return _write_meeting(args, lambda s, actor: create_meeting(
+        s, actor, kind=args.kind, meeting_date=day, start_time=args.start, place=args.place, topic=args.topic,
+        unit_code=args.unit))
+
+
+def cmd_times(args) -> int:
+    from handbook_desktop.services.meetings import update_meeting
+
+    changes = {k: v for k, v in (("start_time", args.start), ("end_time", args.end)) if v}
+    if not changes:
+        raise CommandError("Cần --start hoặc --end (HH:MM).")
+
+    def work(s, actor):
+        update_meeting(s, actor, args.uuid, reason=args.reason, **changes)
+        return args.uuid
+
+    return _write_meeting(args, work)
+
+
+def cmd_roll(args) -> int:
+    import json
+    import sys
+
+    from handbook_desktop.services.meetings import mark_all_present, set_attendance
+
+    marks = []
+    if args.input:
+        try:
+            text = sys.stdin.read() if args.input == "-" else open(args.input, encoding="utf-8").read()
+            data = json.loads(text)
+        except OSError as error:
+            raise CommandError(f"Không đọc được tệp '{args.input}': {error.strerror}.") from None
+        except ValueError:
+            raise CommandError(f"Tệp '{args.input}' không phải JSON hợp lệ: hãy sửa rồi chạy lại.") from None
+        if not isinstance(data, list) or not all(isinstance(m, dict) for m in data):
+            raise CommandError("Tệp điểm danh phải là danh sách [{\"member\": …, \"mark\": …}].")
+        marks = [(str(m.get("member") or ""), m.get("mark"), m.get("reason"), m.get("arrived_at")) for m in data]
+    elif args.member:
+        if not args.mark:
+            raise CommandError("Cần --mark present, absent_excused hoặc absent_unexcused.")
+        marks = [(args.member, args.mark, args.reason, args.late)]
+    elif not args.all_present:
+        raise CommandError("Cần --all-present, --member … --mark …, hoặc --input tệp JSON.")
+
+    def work(s, actor):  # all the marks or none
+        if args.all_present:
+            mark_all_present(s, actor, args.uuid)
+        for member, mark, reason, arrived in marks:
+            set_attendance(s, actor, args.uuid, member, mark, reason=reason, late=bool(arrived), arrived_at=arrived)
+        return args.uuid
+
+    return _write_meeting(args, work)
+
+
+def cmd_vote(args) -> int:
+    from handbook_desktop.services.meetings import record_vote
+
+    def work(s, actor):
+        record_vote(s, actor, args.uuid, subject=args.subject, kind=args.kind, votes_for=args.votes_for,
+                    votes_against=args.against, abstain=args.abstain, method=args.method,
+                    subject_member_uuid=args.subject_member)
+        return args.uuid
+
+    return _write_meeting(args, work)
 
 
 def _summary_json(m) -> dict:

@@ -19,6 +19,7 @@ BASIS_LABELS = {
     "pension": "Lương hưu",
     "student": "Học sinh, sinh viên",
     "flat": "Mức cố định",
+    "abroad": "Ở nước ngoài (mức cố định)",
     "exempt": "Miễn (theo đơn)",
 }
 METHOD_LABELS = {"cash": "Tiền mặt", "portal": "Cổng dịch vụ công"}
@@ -75,6 +76,13 @@ def monthly_dues(rules: RuleBook, basis: DuesBasisValue, month: date, party_age_
         key = "dues.amount.flat_default"
         raw = Decimal(basis.flat_amount if basis.flat_amount is not None else rules.value(key, on))
         text = "Mức cố định"
+    elif basis.kind == "abroad":
+        # Members abroad with no Vietnamese salary (study, labour, business): the amount of the
+        # rule ``dues.amount.abroad`` unless the committee set one for this member. Those paid by a
+        # Vietnamese agency abroad pay on their salary ("insured_salary").
+        key = "dues.amount.abroad"
+        raw = Decimal(basis.flat_amount if basis.flat_amount is not None else rules.value(key, on))
+        text = "Mức đảng viên ở nước ngoài"
     else:
         raise ValueError(f"unknown dues basis {basis.kind!r}")
     keys = [key]

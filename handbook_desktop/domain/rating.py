@@ -16,9 +16,14 @@ LEVEL_LABELS = {
 LEVEL_ORDER = ("excellent", "good", "fulfilled", "not_fulfilled")
 
 
-def rating_day(year: int) -> date:
-    """The day whose rules judge a year's rating: the ratings are made in December."""
-    return date(year, 12, 31)
+def rating_day(year: int, rules: RuleBook | None = None) -> date:
+    """The day whose rules judge a year's rating: ``rating.due_day`` (month-day, in the rule table;
+    the ratings are made in December), found by the rule in force at the end of that year."""
+    end = date(year, 12, 31)
+    if rules is None:
+        return end
+    month, day = (int(p) for p in str(rules.value("rating.due_day", end)).split("-"))
+    return date(year, month, day)
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,7 @@ def level_for_score(rules: RuleBook, year: int, score: float | None, *, discipli
         raise ValueError("score required")
     if not 0 <= score <= 100:
         raise ValueError("score out of 0..100")
-    bands = sorted(rules.value("rating.bands", rating_day(year)), key=lambda b: -b["min"])
+    bands = sorted(rules.value("rating.bands", rating_day(year, rules)), key=lambda b: -b["min"])
     for band in bands:
         if score >= band["min"]:
             return RatingResult(band["level"])
@@ -44,7 +49,7 @@ def level_for_score(rules: RuleBook, year: int, score: float | None, *, discipli
 
 def excellent_ratio_warning(rules: RuleBook, year: int, counts: dict[str, int]) -> str | None:
     """Warning (not a refusal) when "xuất sắc" exceeds the share of "tốt" allowed by the rules."""
-    ratio = float(rules.value("rating.excellent_max_ratio_of_good", rating_day(year)))
+    ratio = float(rules.value("rating.excellent_max_ratio_of_good", rating_day(year, rules)))
     excellent = counts.get("excellent", 0)
     good = counts.get("good", 0)
     if excellent and excellent > ratio * good:

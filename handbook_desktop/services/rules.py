@@ -118,3 +118,99 @@ def load_rule_book(database) -> RuleBook:
     with database.read() as session:
         book = rule_book(session)
     return book if book.keys() else RuleBook.of(shipped_rules())
+
+
+def _parse_value(text: str):
+    """A rule value as typed: JSON (numbers, lists, objects, quoted text) or plain text."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text.strip()
+
+
+def _same_shape(old, new) -> bool:
+    if isinstance(old, bool) or isinstance(new, bool):
+        return isinstance(old, bool) and isinstance(new, bool)
+    if isinstance(old, (int, float)) and isinstance(new, (int, float)):
+        return True
+    return type(old) is type(new)
+
+
+def add_rule(session: Session, actor, key: str, value, effective_from: date, source: str,
+             note: str | None = None) -> RuleRow:
+    """A new version of a rule written by this installation (the committee); it travels down in the
+    next package. Only a version the committee wrote itself may be corrected in place; a shipped or
+    received version stays, and a new version with a later date supersedes it. Audited."""
+    from handbook_desktop.services.audit import record
+    from handbook_desktop.services.errors import UserError
+
+    actor.require("write")
+    key = (key or "").strip()
+    source = (source or "").strip()
+    if isinstance(value, str):
+        value = _parse_value(value)
+    if not key:
+        raise UserError("Cần tên (khóa) của quy tắc, ví dụ dues.amount.flat_default.")
+    if not source:
+        raise UserError("Cần ghi căn cứ của quy tắc (số và ngày văn bản), để ai đọc cũng biết nó từ đâu ra.")
+    if not isinstance(effective_from, date):
+        raise UserError("Cần ngày có hiệu lực theo dạng dd/mm/yyyy.")
+    rows = list(session.scalars(select(RuleRow).where(RuleRow.key == key, RuleRow.deleted_at.is_(None))))
+    known = {rule.key for rule in shipped_rules()} | {row.key for row in rows}
+    if key not in known:
+        raise UserError(f"Chương trình không đọc quy tắc '{key}': hãy kiểm tra lại tên (xem 'rules list').")
+    sample = next((json.loads(r.value_json) for r in rows), None)
+    if sample is None:
+        sample = next(r.value for r in shipped_rules() if r.key == key)
+    if not _same_shape(sample, value):
+        raise UserError(f"Giá trị của quy tắc '{key}' phải cùng dạng với các phiên bản trước "
+                        f"(ví dụ {json.dumps(sample, ensure_ascii=False)}).")
+    home = _home_code(session)
+    value_json = json.dumps(value, ensure_ascii=False)
+    same_day = next((r for r in rows if r.effective_from == effective_from), None)
+    if same_day is not None:
+        if same_day.origin_unit != home:
+            raise UserError(f"Đã có phiên bản của '{key}' từ ngày {effective_from:%d/%m/%Y} do "
+                            f"{same_day.origin_unit or 'chương trình'} ban hành; không sửa được ở đây: hãy ghi "
+                            "một phiên bản có hiệu lực từ ngày sau.")
+        old = (same_day.value_json, same_day.source, same_day.note)
+        same_day.value_json, same_day.source, same_day.note = value_json, source, (note or "").strip() or None
+        session.flush()
+        record(session, actor, "update", entity="rule", entity_uuid=same_day.uuid, field=key,
+               old=f"{old[0]} ({old[1]})", new=f"{value_json} ({source})")
+        return same_day
+    row = RuleRow(key=key, value_json=value_json, effective_from=effective_from, source=source,
+                  note=(note or "").strip() or None, origin_unit=home)
+    session.add(row)
+    session.flush()
+    record(session, actor, "create", entity="rule", entity_uuid=row.uuid, field=key,
+           new=f"{value_json} từ {effective_from:%d/%m/%Y} ({source})")
+    return row
+
+
+def _home_code(session: Session) -> str:
+    from handbook_desktop.store.models import Unit
+
+    unit = session.scalars(select(Unit).where(Unit.is_home.is_(True))).first()
+    return unit.code if unit is not None else ""
+
+
+@dataclass(frozen=True)
+class RuleVersion:
+    key: str
+    value: object
+    effective_from: date
+    source: str
+    note: str
+    origin: str  # "chương trình" (shipped), or the unit code that wrote it
+    check: bool  # found only in secondary sources: to be checked against the text
+
+
+def rule_versions(session: Session, key: str | None = None) -> list[RuleVersion]:
+    """Every version with where it came from, by key then date."""
+    query = select(RuleRow).where(RuleRow.deleted_at.is_(None)).order_by(RuleRow.key, RuleRow.effective_from)
+    if key:
+        query = query.where(RuleRow.key == key)
+    return [RuleVersion(r.key, json.loads(r.value_json), r.effective_from, r.source, r.note or "",
+                        r.origin_unit or "chương trình", "(check)" in r.source)
+            for r in session.scalars(query)]

@@ -5,15 +5,39 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handbook_desktop.domain.rating import LEVEL_LABELS, LEVEL_ORDER, excellent_ratio_warning, level_for_score
-from handbook_desktop.domain.states import HEADCOUNT_STATES
+from handbook_desktop.domain.rating import (
+    LEVEL_LABELS, LEVEL_ORDER, excellent_ratio_warning, level_for_score, rating_day,
+)
+from handbook_desktop.domain.states import HEADCOUNT_STATES, MemberStatus
 from handbook_desktop.services import audit
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.procedures.common import home_unit, light_members, member_by_uuid, rules
 from handbook_desktop.services.procedures.status import discipline_in_year
-from handbook_desktop.store.models import Rating, Unit
+from handbook_desktop.store.models import Member, Rating, Unit
 
 RATED_STATES = tuple(s.value for s in HEADCOUNT_STATES)
+GRASSROOTS_LEVELS = ("dang-uy-co-so", "dang-uy-xa-phuong")
+
+
+def rated_states(book, year: int) -> tuple[str, ...]:
+    """States rated in ``year``: exempt members only if ``rating.rates_exempt_members`` says so."""
+    if book.value("rating.rates_exempt_members", rating_day(year, book)):
+        return RATED_STATES
+    return tuple(s for s in RATED_STATES if s != MemberStatus.EXEMPT.value)
+
+
+def grassroots_of(session: Session) -> dict[int, Unit]:
+    """Each unit's grassroots organisation (the nearest đảng ủy cơ sở / xã, phường above or at it);
+    the top unit known when none is (a branch's database holds only itself and its parent)."""
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.deleted_at.is_(None)))}
+    found = {}
+    for unit in units.values():
+        current, top = unit, unit
+        while current is not None and current.level not in GRASSROOTS_LEVELS:
+            top = current
+            current = units.get(current.parent_id) if current.parent_id else None
+        found[unit.id] = current or top
+    return found
 
 
 def _check_score(score: int | None) -> None:
@@ -28,6 +52,9 @@ def rate_member(session: Session, actor, member_uuid: str, year: int, *, score: 
     _check_score(score)
     _check_score(self_score)
     member = member_by_uuid(session, member_uuid)
+    if member.status not in rated_states(rules(session), year):
+        raise UserError("Đảng viên được miễn công tác và sinh hoạt đảng không đánh giá, xếp loại (quy tắc "
+                        "rating.rates_exempt_members); không ghi gì.")
     disciplined = bool(discipline_in_year(member, year))
     if score is None and not disciplined:
         raise UserError("Cần nhập điểm đánh giá (0–100).")
@@ -69,7 +96,9 @@ def summary(session: Session, year: int, unit_id: int | None = None) -> dict:
     """Counts per level, members still to rate, the organisation's own level, and the 20 % warning
     — for everyone in the database, or (at a committee) for the branch ``unit_id``."""
     home = home_unit(session)
-    members = light_members(session, statuses=RATED_STATES,  # a committee rates tens of thousands
+    book = rules(session)
+    states = rated_states(book, year)
+    members = light_members(session, Member.unit_id, statuses=states,  # a committee rates tens of thousands
                             unit_ids=None if unit_id is None else [unit_id])
     ids = {m.id for m in members}
     ratings, own = {}, None
@@ -93,9 +122,42 @@ def summary(session: Session, year: int, unit_id: int | None = None) -> dict:
                      "automatic_reason": rating.automatic_reason if rating else None,
                      "disciplined": bool(discipline_in_year(member, year))})
     branch = own
+    warnings = _cap_warnings(session, book, year, states, unit_id,
+                             (members, ratings) if unit_id is None else None)
     return {"year": year, "counts": counts, "rows": rows, "missing": [(m.uuid, m.full_name) for m in missing],
             "branch_level": branch.level if branch else None,
-            "warning": excellent_ratio_warning(rules(session), year, counts)}
+            "warning": " ".join(warnings) or None, "warnings": warnings}
+
+
+def _cap_warnings(session, book, year, states, unit_id, known) -> list[str]:
+    """The 20 % check for each grassroots organisation concerned (``rating.cap_scope``), not per
+    branch: a branch shown at a committee is judged with the rest of its organisation."""
+    orgs = grassroots_of(session)
+    if known is not None:  # the whole database was read already
+        members, ratings = known
+    else:  # a branch at a committee: read its organisation's members
+        wanted_org = orgs.get(unit_id)
+        unit_ids = [u for u, org in orgs.items() if wanted_org is not None and org.id == wanted_org.id]
+        members = light_members(session, Member.unit_id, statuses=states, unit_ids=unit_ids)
+        ids = {m.id for m in members}
+        ratings = {r.member_id: r for r in session.scalars(select(Rating).where(
+            Rating.year == year, Rating.deleted_at.is_(None), Rating.member_id.is_not(None))) if r.member_id in ids}
+    wanted = None if unit_id is None else orgs.get(unit_id)
+    counts: dict[int, dict[str, int]] = {}
+    for member in members:
+        org = orgs.get(member.unit_id)
+        rating = ratings.get(member.id)
+        if org is None or rating is None or (wanted is not None and org.id != wanted.id):
+            continue
+        level_counts = counts.setdefault(org.id, {})
+        level_counts[rating.level] = level_counts.get(rating.level, 0) + 1
+    names = {u.id: u.name for u in orgs.values()}
+    found = []
+    for org_id, level_counts in sorted(counts.items(), key=lambda p: names.get(p[0], "")):
+        text = excellent_ratio_warning(book, year, level_counts)
+        if text:
+            found.append(f"{names[org_id]}: {text}" if len(counts) > 1 or unit_id is not None else text)
+    return found
 
 
 def export_summary(session: Session, year: int, out_path, unit_id: int | None = None) -> object:

@@ -19,12 +19,13 @@ from handbook_desktop.domain import probation
 from handbook_desktop.domain.admission import ceremony_due
 from handbook_desktop.domain.badges import award_dates
 from handbook_desktop.domain.dates import add_months
+from handbook_desktop.domain.rating import rating_day
 from handbook_desktop.domain.rules import RuleBook
 from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.services.procedures import badges as badge_service
 from handbook_desktop.services.procedures.common import light_members, live_events, rules, work_calendar
 from handbook_desktop.services.procedures.dues import unpaid_months
-from handbook_desktop.services.procedures.ratings import RATED_STATES
+from handbook_desktop.services.procedures.ratings import rated_states
 from handbook_desktop.services.procedures.status import lost_cards
 from handbook_desktop.services.progress import Progress, ProgressGen, drain
 from handbook_desktop.store.models import Candidate, Rating
@@ -46,14 +47,22 @@ KIND_LABELS = {
     "ratings_due": "Đánh giá, xếp loại đảng viên cuối năm",
     "card_lost": "Mất thẻ đảng viên, chưa cấp lại",
 }
-# The form a person starts from each item (one click away), when there is one.
+# The form a person starts from each item (one click away), when there is one: a national form's code
+# is a rule (it changes with the guidance, issue 15 §9); "removal" is the program's own removal proposal.
 KIND_FORMS = {
-    "probation_vote_due": "13-KNĐ",
-    "badge_round": "4-HHĐ",
-    "badge_pending": "4-HHĐ",
+    "probation_vote_due": "rule:form.probation_vote",
+    "badge_round": "rule:form.badge_proposal",
+    "badge_pending": "rule:form.badge_proposal",
     "unpaid_dues": "removal",
     "unexcused_absences": "removal",
 }
+
+
+def _form_code(book: RuleBook, kind: str, on: date) -> str | None:
+    code = KIND_FORMS.get(kind)
+    if code and code.startswith("rule:"):
+        return str(book.value(code[5:], on))
+    return code
 
 
 @dataclass
@@ -87,7 +96,7 @@ def _item(book: RuleBook, kind: str, due: date | None, on: date, members, rule_k
           detail: str = "", title: str | None = None) -> TodoItem:
     rule = book.rule(rule_key, rule_day)
     return TodoItem(kind, title or KIND_LABELS[kind], due, bool(due and due < on), list(members), rule_key, rule.source,
-                    KIND_FORMS.get(kind), detail)
+                    _form_code(book, kind, rule_day), detail)
 
 
 def _ceremonies(session, book, calendar, on):
@@ -172,12 +181,13 @@ def _dues(session, members_by_id, book, on):
 
 
 def _ratings(session, members, book, on):
-    due = date(on.year, *(int(p) for p in book.value("rating.due_day", date(on.year, 12, 31)).split("-")))
+    due = rating_day(on.year, book)
     remind = int(book.value("rating.remind_days_before", due))
     if on < due - timedelta(days=remind):
         return
     rated = set(session.scalars(select(Rating.member_id).where(Rating.year == on.year, Rating.deleted_at.is_(None))))
-    missing = [(m.uuid, m.full_name) for m in members if m.status in RATED_STATES and m.id not in rated]
+    states = rated_states(book, on.year)  # exempt members are not rated (rating.rates_exempt_members)
+    missing = [(m.uuid, m.full_name) for m in members if m.status in states and m.id not in rated]
     if missing:
         yield _item(book, "ratings_due", due, on, missing, "rating.due_day", due, f"Năm {on.year}")
 
