@@ -176,6 +176,10 @@ def test_after_a_transfer_the_old_branch_hears_of_the_move_once_and_then_nothing
     later = branch_a.receive(committee.send(BRANCH_A))
     assert uuid not in {plan.uuid for plan in later.plans}
     assert member(branch_a, uuid)["phone"] == "0912345678"
+    # The old branch's copy is no longer its own: an edit to it stays home, its packages still go through.
+    edit(branch_a, uuid, notes="ghi ở chi bộ cũ")
+    up = committee.receive(branch_a.send(COMMITTEE))
+    assert up.status == "applied" and uuid not in {plan.uuid for plan in up.plans}
 
 
 # --- identities -----------------------------------------------------------------------------------

@@ -67,14 +67,35 @@ def _was_theirs(state: SyncRow | None, column: str, unit_uuid: str) -> bool:
     return False
 
 
-def _scope_ids(session: Session, peer: SyncPeer, states: dict[str, SyncRow]) -> dict[str, set[int] | None]:
+def _subtree(session: Session, unit_uuid: str) -> tuple[set[int], set[str]]:
+    """Ids and codes of a unit and the units under it (a loop stops at the first repeat)."""
+    rows = list(session.execute(select(Unit.id, Unit.uuid, Unit.code, Unit.parent_id)))
+    children: dict[int, list[int]] = {}
+    for row in rows:
+        if row.parent_id is not None:
+            children.setdefault(row.parent_id, []).append(row.id)
+    codes = {row.id: row.code for row in rows}
+    stack = [row.id for row in rows if row.uuid == unit_uuid]
+    ids: set[int] = set()
+    while stack:
+        unit_id = stack.pop()
+        if unit_id not in ids:
+            ids.add(unit_id)
+            stack.extend(children.get(unit_id, []))
+    return ids, {codes[unit_id] for unit_id in ids}
+
+
+def _scope_ids(session: Session, unit_uuid: str, states: dict[str, SyncRow] | None) -> dict[str, set[int] | None]:
     """Row ids per table that a child branch is entitled to (``None``: every row of the table).
 
     Its own rows (foreign keys lead to its unit) and their children; the rules and calendars of the
     whole organisation; and a row that has just left it (a member transferred away), once, until the
     branch acknowledges the move. Nothing else: a row does not enter a branch's scope because the
-    branch once sent or mentioned it (the committee holds every branch's personal data)."""
-    unit_id = session.scalar(select(Unit.id).where(Unit.uuid == peer.unit_uuid))
+    branch once sent or mentioned it (the committee holds every branch's personal data).
+
+    Going up (``states`` None) the same rule picks what a branch sends: only the rows its own unit
+    owns, so a record it keeps of a member who moved away never reaches outside its scope."""
+    unit_ids, unit_codes = _subtree(session, unit_uuid)
     scope: dict[str, set[int] | None] = {}
     for item in synced_tables():
         if item.name == "unit":
@@ -87,7 +108,7 @@ def _scope_ids(session: Session, peer: SyncPeer, states: dict[str, SyncRow]) -> 
                 continue
             # Not tied to a unit (a number register): the rows of the unit whose code it carries.
             owner = item.ownership.owner_code if item.ownership.owner_code in table.c else "origin_unit"
-            scope[item.name] = set(session.scalars(select(table.c.id).where(table.c[owner] == peer.unit_code)))
+            scope[item.name] = set(session.scalars(select(table.c.id).where(table.c[owner].in_(unit_codes))))
             continue
         path_column = item.unit_path[0][0] if item.unit_path else None
         columns = [table.c.id, table.c.uuid] + [table.c[name] for name in fk_columns]
@@ -100,7 +121,8 @@ def _scope_ids(session: Session, peer: SyncPeer, states: dict[str, SyncRow]) -> 
                 if value is None or name != path_column:
                     continue
                 if target == "unit":
-                    if value == unit_id or _was_theirs(states.get(values["uuid"]), name, peer.unit_uuid):
+                    if value in unit_ids or (states is not None
+                                             and _was_theirs(states.get(values["uuid"]), name, unit_uuid)):
                         ids.add(values["id"])
                 elif scope.get(target) is not None and value in scope[target]:
                     ids.add(values["id"])
@@ -115,7 +137,11 @@ def capture(session: Session, peer: SyncPeer, *, full: bool) -> tuple[list[dict]
         SyncConflict.peer_code == peer.unit_code, SyncConflict.resolved_at.is_(None))))
     maps = UuidMaps(session)
     going_down = peer.relation == "child"
-    scope = _scope_ids(session, peer, states) if going_down else {}
+    if going_down:
+        scope = _scope_ids(session, peer.unit_uuid, states)
+    else:
+        home = session.scalars(select(Unit.uuid).where(Unit.is_home.is_(True))).first()
+        scope = _scope_ids(session, home, None)
     records: list[dict] = []
     needed_units: set[int] = set()
     for item in synced_tables():
@@ -124,7 +150,7 @@ def capture(session: Session, peer: SyncPeer, *, full: bool) -> tuple[list[dict]
         if item.ownership.down_only and not going_down:
             continue
         table = item.table
-        ids = scope.get(item.name) if going_down else None
+        ids = scope.get(item.name)
         query = select(table)
         if ids is not None:
             rows = []

@@ -145,16 +145,19 @@ def open_package(session: Session, keyring: Keyring, data: bytes) -> Opened:
 
 
 def sync_limit(session: Session, key: str) -> int:
-    """A bound of the rule table (``sync.*``), from the database or, before it has it, as shipped."""
+    """A bound of the rule table (``sync.*``) in force today, from the database or, before it has
+    it, as shipped. Read by key: the whole rule book is not built for every package."""
     from datetime import date
 
-    from handbook_desktop.domain.rules import RuleNotFound
-    from handbook_desktop.services.rules import rule_book
+    from handbook_desktop.store.models import RuleRow
 
-    try:
-        return int(rule_book(session).value(key, date.today()))
-    except RuleNotFound:
-        return int(_shipped_book().value(key, date.today()))
+    today = date.today()
+    value = session.scalar(select(RuleRow.value_json).where(
+        RuleRow.key == key, RuleRow.effective_from <= today, RuleRow.deleted_at.is_(None))
+        .order_by(RuleRow.effective_from.desc()).limit(1))
+    if value is not None:
+        return int(json.loads(value))
+    return int(_shipped_book().value(key, today))
 
 
 @lru_cache(maxsize=1)

@@ -69,7 +69,7 @@ class BranchScope:
 
     def _columns(self, item):
         table = item.table
-        names = ["uuid", "origin_unit", *item.fks, item.ownership.owner_code, *_LABEL_FIELDS,
+        names = ["uuid", "version", "origin_unit", *item.fks, item.ownership.owner_code, *_LABEL_FIELDS,
                  *(name for name in table.c.keys() if name.endswith("date")),
                  *(name for name, _values in item.ownership.committee_values)]
         return [table.c[name] for name in dict.fromkeys(names) if name in table.c]
@@ -159,9 +159,11 @@ class BranchScope:
         sender = self._sender()
         if item.ownership.down_only:
             return f"{label}: chỉ cấp ủy cấp trên gửi được, {sender} không được gửi lên"
-        if plan.outcome not in _TOUCHING or plan.merged is None:
-            return None  # unchanged, or refused on its own (missing references, a duplicate)
         local = self._local_row(plan.table, plan.uuid)
+        # An "unchanged" record still writes when it carries a higher version: that is a touch too.
+        touching = plan.outcome in _TOUCHING or (local is not None and plan.new_version != local.get("version"))
+        if not touching or plan.merged is None:
+            return None  # unchanged, or refused on its own (missing references, a duplicate)
         if local is not None:  # named as we know it, not as the package renames it
             label = f"{TABLE_LABELS.get(plan.table, plan.table)} {_label(local, item, plan.uuid)}".strip()
             was = self.owner(plan.table, local)
