@@ -18,6 +18,8 @@ def register(sub) -> None:
     init.add_argument("--level", default=UnitLevel.BRANCH.value, choices=[level.value for level in UnitLevel])
     init.add_argument("--parent-code", help="mã cấp ủy cấp trên")
     init.add_argument("--parent-name", help="tên cấp ủy cấp trên, in ở đầu văn bản")
+    init.add_argument("--parent-level", choices=[level.value for level in UnitLevel],
+                      help="cấp của cấp ủy cấp trên (mặc định: cấp thường gặp; đảng ủy xã, phường: tinh-thanh-uy)")
     init.add_argument("--place", help="địa danh ghi trên văn bản, ví dụ 'Hà Nội'")
     init.add_argument("--term-start", help="ngày bắt đầu nhiệm kỳ cấp ủy (dd/mm/yyyy), để đánh số văn bản")
     init.add_argument("--admin", default="admin", help="tên đăng nhập quản trị viên (mặc định: admin)")
@@ -43,7 +45,7 @@ def cmd_init(args) -> int:
     except ValueError as error:
         raise CommandError(str(error)) from None
     spec = HomeUnitSpec(args.unit_code, args.unit_name, args.level, args.parent_code, args.parent_name,
-                        args.place, term_start)
+                        args.place, term_start, args.parent_level)
     with open_db(args, require_home=False) as database:
         if database.home_unit() is not None:
             # Refuse before asking for a password: nothing is read, nothing is written.

@@ -91,6 +91,7 @@ class UnitLevel(str, Enum):
     BRANCH = "chi-bo"
     SUB_COMMITTEE = "dang-bo-bo-phan"
     GRASSROOTS_COMMITTEE = "dang-uy-co-so"
+    COMMUNE_COMMITTEE = "dang-uy-xa-phuong"  # since 01/07/2025 directly under the province (294-QĐ/TW)
     PROVINCE = "tinh-thanh-uy"
 
     @property
@@ -106,5 +107,6 @@ LEVEL_LABELS = {
     UnitLevel.BRANCH: "Chi bộ",
     UnitLevel.SUB_COMMITTEE: "Đảng bộ bộ phận",
     UnitLevel.GRASSROOTS_COMMITTEE: "Đảng ủy cơ sở",
+    UnitLevel.COMMUNE_COMMITTEE: "Đảng ủy xã, phường, đặc khu",
     UnitLevel.PROVINCE: "Tỉnh ủy / Thành ủy",
 }

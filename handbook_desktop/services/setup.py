@@ -37,6 +37,15 @@ class HomeUnitSpec:
     parent_name: str | None = None
     place: str | None = None
     term_start: date | None = None
+    parent_level: str | None = None  # None: the usual level above (rule unit.levels)
+
+
+def unit_levels(on: date | None = None) -> list[dict]:
+    """The levels of the organisation as data (rule ``unit.levels``): code, label, usual level above."""
+    from handbook_desktop.domain.rules import RuleBook
+    from handbook_desktop.services.rules import shipped_rules
+
+    return list(RuleBook.of(shipped_rules()).value("unit.levels", on or date.today()))
 
 
 @dataclass
@@ -57,14 +66,17 @@ def validate_spec(spec: HomeUnitSpec) -> HomeUnitSpec:
     name = clean(spec.name)
     if not name:
         raise UserError("Hãy nhập tên đơn vị.")
-    try:
-        level = UnitLevel(spec.level).value
-    except ValueError:
-        levels = ", ".join(item.value for item in UnitLevel)
-        raise UserError(f"Cấp đơn vị không hợp lệ: '{spec.level}'. Chọn một trong: {levels}.") from None
+    levels = {item["code"]: item for item in unit_levels()}
+    names = ", ".join(f"{code} ({item['label']})" for code, item in levels.items())
+    level = (spec.level or "").strip()
+    if level not in levels:
+        raise UserError(f"Cấp đơn vị không hợp lệ: '{spec.level}'. Chọn một trong: {names}.")
+    parent_level = (spec.parent_level or "").strip() or levels[level]["above"] or None
+    if parent_level is not None and parent_level not in levels:
+        raise UserError(f"Cấp của cấp ủy cấp trên không hợp lệ: '{spec.parent_level}'. Chọn một trong: {names}.")
     return HomeUnitSpec(
         code, name, level, (spec.parent_code or "").strip() or None, clean(spec.parent_name),
-        clean(spec.place), spec.term_start,
+        clean(spec.place), spec.term_start, parent_level,
     )
 
 
@@ -85,7 +97,7 @@ def initialise(database, spec: HomeUnitSpec, admin_username: str, admin_password
             parent = Unit(
                 code=spec.parent_code or f"{spec.code}-CAP-TREN",
                 name=spec.parent_name or "",
-                level=_parent_level(spec.level),
+                level=spec.parent_level or _parent_level(spec.level),
                 origin_unit=spec.parent_code or "",
             )
             session.add(parent)

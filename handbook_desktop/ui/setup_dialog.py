@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from handbook_desktop.domain.states import UnitLevel
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.setup import HomeUnitSpec, initialise
 from handbook_desktop.ui.i18n import tr
@@ -35,8 +34,13 @@ class SetupDialog(QDialog):
         self.unit_name = QLineEdit(objectName="unitName", placeholderText=tr("Chi bộ Khu dân cư số 3"))
         self.unit_code = QLineEdit(objectName="unitCode", placeholderText="CB-KDC3")
         self.level = QComboBox(objectName="level")
-        for level in UnitLevel:
-            self.level.addItem(level.label, level.value)
+        from handbook_desktop.services.setup import unit_levels
+
+        for item in unit_levels():  # the levels are data (rule unit.levels)
+            self.level.addItem(tr(item["label"]), item["code"])
+        self.parent_level = QComboBox(objectName="parentLevel")  # a đảng ủy xã/phường sits under the province
+        self.level.currentIndexChanged.connect(self._suggest_parent_level)
+        self._suggest_parent_level()
         self.parent_name = QLineEdit(objectName="parentName", placeholderText=tr("Đảng bộ phường Hoàn Kiếm"))
         self.parent_code = QLineEdit(objectName="parentCode")
         self.place = QLineEdit(objectName="place", placeholderText="Hà Nội")
@@ -50,6 +54,7 @@ class SetupDialog(QDialog):
         form.addRow(tr("Mã đơn vị:"), self.unit_code)
         form.addRow(tr("Cấp:"), self.level)
         form.addRow(tr("Cấp ủy cấp trên:"), self.parent_name)
+        form.addRow(tr("Cấp của cấp trên:"), self.parent_level)
         form.addRow(tr("Mã cấp trên:"), self.parent_code)
         form.addRow(tr("Địa danh trên văn bản:"), self.place)
         form.addRow(tr("Bắt đầu nhiệm kỳ:"), self.term_start)
@@ -66,6 +71,16 @@ class SetupDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    def _suggest_parent_level(self, *_args) -> None:
+        from handbook_desktop.services.setup import unit_levels
+
+        levels = unit_levels()
+        above = next((item["above"] for item in levels if item["code"] == self.level.currentData()), "")
+        self.parent_level.clear()
+        for item in levels:
+            self.parent_level.addItem(tr(item["label"]), item["code"])
+        self.parent_level.setCurrentIndex(max(self.parent_level.findData(above), 0))
+
     def submit(self) -> None:
         if self.password.text() != self.password2.text():
             self.error.setText(tr("Hai lần nhập mật khẩu không khớp."))
@@ -74,6 +89,7 @@ class SetupDialog(QDialog):
             code=self.unit_code.text(), name=self.unit_name.text(), level=self.level.currentData(),
             parent_code=self.parent_code.text() or None, parent_name=self.parent_name.text() or None,
             place=self.place.text() or None, term_start=self.term_start.date().toPython(),
+            parent_level=self.parent_level.currentData(),
         )
         try:
             self.result_info = initialise(self.database, spec, self.username.text(), self.password.text())

@@ -18,7 +18,7 @@ from handbook_desktop.services.forms.filters import upper_vn
 from handbook_desktop.store.models import Member, Unit
 
 _ORG_UPPER = {"chi-bo": "CHI BỘ", "dang-bo-bo-phan": "ĐẢNG ỦY BỘ PHẬN", "dang-uy-co-so": "ĐẢNG ỦY",
-              "tinh-thanh-uy": "BAN THƯỜNG VỤ"}
+              "dang-uy-xa-phuong": "ĐẢNG ỦY", "tinh-thanh-uy": "BAN THƯỜNG VỤ"}
 _CURRENT = ("official", "probationary", "exempt")
 
 
