@@ -71,3 +71,35 @@ def test_the_rules_tab_lists_origins_and_adds_a_version(qtbot, db, secretary):
     with db.read() as session:
         assert rule_book(session).value("dues.amount.flat_default", date(2026, 3, 2)) == 10000
     window.close()
+
+
+def test_the_record_dialog_writes_a_past_gap(qtbot, db, secretary):
+    sys.path.insert(0, str(Path(__file__).parent))
+    from records_people import member
+
+    with db.session() as session:
+        uuid = member(session, "Bùi Văn Ích", date(1975, 6, 1)).uuid
+    window = open_window(db, secretary)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("procedures")
+    tab = page.changes
+    page.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.member_box.findData(uuid) >= 0, timeout=10_000)
+    tab.member_box.setCurrentIndex(tab.member_box.findData(uuid))
+    tab.action_box.setCurrentIndex(tab.action_box.findData("past_gap"))
+    qtbot.mouseClick(tab.go, Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, tab)
+    _type(dialog, "left_on", "01/01/1980")
+    _type(dialog, "left_decision", "12-QĐ/HU")
+    _type(dialog, "readmitted_on", "01/01/1982")
+    _type(dialog, "readmitted_decision", "40-QĐ/HU")
+    _ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 2, timeout=10_000)
+    rows = _rows(tab.table)
+    assert [(r[0], r[1], r[3]) for r in rows] == [("Xóa tên", "01/01/1980", "12-QĐ/HU"),
+                                                  ("Kết nạp lại", "01/01/1982", "40-QĐ/HU")]
+    from handbook_desktop.services.members.events import member_events
+    with db.read() as session:
+        assert member_events(session, uuid, date(2026, 3, 1))["party_age_months"] == 585
+    window.close()

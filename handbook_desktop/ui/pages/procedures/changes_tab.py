@@ -22,6 +22,9 @@ ACTIONS = [
     ("discipline", "Kỷ luật"),
     ("removal_proposed", "Đề nghị xóa tên"),
     ("removed", "Xóa tên (theo quyết định)"),
+    ("leave", "Ra khỏi Đảng (xóa tên, khai trừ, lý do khác)"),
+    ("readmit", "Kết nạp lại"),
+    ("past_gap", "Ghi lần ra khỏi Đảng và kết nạp lại đã qua"),
     ("card_issued", "Cấp thẻ đảng viên"),
     ("card_exchanged", "Đổi thẻ đảng viên (đợt 2025)"),
     ("card_lost", "Báo mất thẻ"),
@@ -158,6 +161,21 @@ class ChangesTab(QWidget):
             "death": ([date_field], lambda s, v: status.record_death(s, actor, uuid, v["day"])),
             "seriously_ill": ([date_field], lambda s, v: _simple_event(s, actor, uuid, "seriously_ill", v["day"])),
         }
+        from handbook_desktop.services.members import events
+
+        how = Field("kind", "Cách ra khỏi Đảng", "choice", "removed",
+                    [(tr(label), key) for key, label in events.DEPARTURE_KINDS.items()])
+        specs["leave"] = ([date_field, how, Field("decision_number", "Số quyết định"), Field("note", "Ghi chú")],
+                          lambda s, v: events.record_departure(s, actor, uuid, **v))
+        specs["readmit"] = ([Field("day", "Ngày quyết định kết nạp lại", "date", today),
+                             Field("decision_number", "Số quyết định"),
+                             Field("ceremony_date", "Ngày lễ kết nạp lại", "optional_date")],
+                            lambda s, v: events.readmit(s, actor, uuid, **v))
+        specs["past_gap"] = ([Field("left_on", "Ngày ra khỏi Đảng", "date"), how,
+                              Field("left_decision", "Số quyết định xóa tên/khai trừ"),
+                              Field("readmitted_on", "Ngày quyết định kết nạp lại", "date"),
+                              Field("readmitted_decision", "Số quyết định kết nạp lại")],
+                             lambda s, v: events.record_past_gap(s, actor, uuid, **v))
         for kind in ("card_issued", "card_exchanged", "card_reissued"):
             specs[kind] = ([date_field, Field("number", "Số thẻ đảng viên")],
                            lambda s, v, k=kind: status.card_event(s, actor, uuid, k, v["day"], v["number"]))
