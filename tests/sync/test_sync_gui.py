@@ -138,3 +138,46 @@ def test_units_page_lists_the_branches(qtbot, branch_a, committee):
     assert page.table.item(rows["CB-B"], 2).text() == "chưa nhận gói nào"
     page.grab().save("/tmp/units_page.png")
     context.runner.shutdown()
+
+
+def test_revoke_a_key_and_see_a_refused_package_through_the_page(qtbot, pages, branch_a, committee, tmp_path):
+    """Issue 12 in the window: a package outside its sender's scope shows each row and writes nothing;
+    the committee revokes the branch's key with a confirmation."""
+    from sqlalchemy import select
+
+    from handbook_desktop.store.models import AuditLog
+    from test_sync_trust import committee_record, data_checksum, forge
+
+    (uuid,) = add_members(committee, ["Nguyễn Thị B"])  # the committee's own member, not CB-A's
+    outside = committee_record(committee, "member", uuid)
+    outside["f"]["phone"] = "0900000000"
+    path = tmp_path / "goi.hbsync"
+    path.write_bytes(forge(branch_a, COMMITTEE, [outside]))
+    page = pages[COMMITTEE]
+    before = data_checksum(committee)
+    page.import_file(path)
+    qtbot.waitUntil(lambda: page.preview_dialog is not None and page.preview_dialog.isVisible(), timeout=20000)
+    dialog = page.preview_dialog
+    assert "bị từ chối toàn bộ" in dialog.summary.text()
+    row = dialog.tree.topLevelItem(0).child(0)
+    assert row.text(1) == "Từ chối" and "chi bộ CB-A không được sửa" in row.text(2)
+    dialog.grab().save("/tmp/sync_refused_preview.png")
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "bị từ chối toàn bộ" in page.last_message, timeout=20000)
+    assert data_checksum(committee) == before
+    assert list(tmp_path.glob("*bien-nhan*.hbsync"))
+    # Revoke CB-A's key from the list of trusted units.
+    page.tabs.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: page.peers.rowCount() >= 1, timeout=20000)
+    (index,) = [i for i in range(page.peers.rowCount()) if page.peers.item(i, 0).text() == BRANCH_A]
+    page.peers.selectRow(index)
+    qtbot.mouseClick(page.revoke_button, Qt.MouseButton.LeftButton)
+    box = page.revoke_box
+    assert BRANCH_A in box.text()
+    (yes,) = [button for button in box.buttons() if button.text() == "Thu hồi"]
+    qtbot.mouseClick(yes, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Đã thu hồi 1 khóa" in page.message.text(), timeout=20000)
+    with committee.database.read() as session:
+        assert session.scalars(select(AuditLog).where(AuditLog.action == "sync_revoke")).first() is not None
+    qtbot.waitUntil(lambda: any(page.peers.item(i, 0).text() == BRANCH_A and page.peers.item(i, 3).text() == ""
+                                for i in range(page.peers.rowCount())), timeout=20000)

@@ -23,6 +23,10 @@ from handbook_desktop.store.models import SyncPeer, SyncPeerKey, Unit
 MAX_DEPTH = 64  # deeper than any real tree (branch → … → province): a loop if reached
 
 
+class NeedsReEnrol(UserError):
+    """A known unit with a key its old key did not hand over: a person may re-enrol it."""
+
+
 def rotation_statement(card: dict) -> bytes:
     """What the old key signs when it hands over to the new one."""
     from handbook_desktop.services.sync.keys import canonical
@@ -143,7 +147,7 @@ def _accept_new_key(session: Session, actor, peer: SyncPeer, card: dict, home: U
                 key.last_sequence = number if isinstance(number, int) and not isinstance(number, bool) else 0
         return "rotation"
     if not re_enrol:
-        raise UserError(f"Thẻ định danh của {peer.unit_code} mang một khóa mới không được khóa cũ ký chuyển giao: "
+        raise NeedsReEnrol(f"Thẻ định danh của {peer.unit_code} mang một khóa mới không được khóa cũ ký chuyển giao: "
                         "không tin cậy. Nếu đơn vị đó mất khóa, hãy thu hồi khóa cũ rồi cho đăng ký lại "
                         "(--re-enrol) sau khi gọi điện so dấu vân tay.")
     for key in keys:

@@ -81,8 +81,11 @@ class SyncPage(QWidget):
         self.save_card = QPushButton(tr("Lưu thẻ định danh của đơn vị mình…"))
         self.trust_button = QPushButton(tr("Tin cậy thẻ định danh của đơn vị khác…"))
         self.trust_button.setObjectName("trustButton")
+        self.revoke_button = QPushButton(tr("Thu hồi khóa của đơn vị đã chọn…"))
+        self.revoke_button.setObjectName("revokeButton")
         row.addWidget(self.save_card)
         row.addWidget(self.trust_button)
+        row.addWidget(self.revoke_button)
         row.addStretch(1)
         layout.addLayout(row)
         layout.addWidget(QLabel(tr("Các đơn vị đã tin cậy:")))
@@ -93,6 +96,8 @@ class SyncPage(QWidget):
         self.trust_button.clicked.connect(self._ask_trust)
         self.save_card.setEnabled(self.context.actor.can("keys"))
         self.trust_button.setEnabled(self.context.actor.can("keys"))
+        self.revoke_button.clicked.connect(self.ask_revoke)
+        self.revoke_button.setEnabled(self.context.actor.can("keys") and not self.context.readonly)
         self.tabs.addTab(tab, tr("Đơn vị và khóa"))
 
     def _build_send(self) -> None:
@@ -171,7 +176,9 @@ class SyncPage(QWidget):
                              r["records"], _when(r["acknowledged_at"]) if r["acknowledged_at"] else
                              (tr("chưa có") if r["kind"] != "receipt" else ""),
                              (r["result"] or {}).get("totals", {}).get("rejected", "")) for r in outbox])
-        states = {"applied": tr("Đã nhập"), "held": tr("Đang giữ (chờ gói trước)")}
+        states = {"applied": tr("Đã nhập"), "held": tr("Đang giữ (chờ gói trước)"),
+                  "refused": tr("Bị từ chối toàn bộ (ngoài phạm vi đơn vị gửi)"),
+                  "revoked": tr("Bỏ qua (khóa đã bị thu hồi)")}
         _fill(self.inbox, [(_when(r["received_at"]), r["peer"], r["sequence"] or "", KIND_LABELS.get(r["kind"], r["kind"]),
                             states.get(r["status"], r["status"]), _result_text(r["result"])) for r in inbox])
         self.tabs.setTabText(3, tr("Xung đột ({n})").format(n=status["open_conflicts"]) if status["open_conflicts"]
@@ -238,12 +245,78 @@ class SyncPage(QWidget):
         self.trust_dialog = dialog
 
         def accepted() -> None:
-            self._guard(lambda: trust_card(self.context.database, self.context.actor, card, card["fingerprint"]))
+            from handbook_desktop.services.sync.trust import NeedsReEnrol
+
+            try:
+                trust_card(self.context.database, self.context.actor, card, card["fingerprint"])
+            except NeedsReEnrol as error:
+                self._offer_re_enrol(card, str(error))
+                return
+            except Exception as error:  # noqa: BLE001 - one sentence for the user
+                from handbook_desktop.ui.errors import show_error
+
+                show_error(self, error)
+                return
             self.context.hub.changed.emit("unit")
 
         dialog.accepted.connect(accepted)
         dialog.open()
         return dialog
+
+    def _offer_re_enrol(self, card: dict, reason: str) -> QMessageBox:
+        """A known unit shows a key its old key did not hand over: only a person may re-enrol it."""
+        from handbook_desktop.services.sync.keys import trust_card
+
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Đăng ký lại đơn vị"), reason + "\n\n" + tr(
+            "Nếu đơn vị {code} đã mất khóa và anh/chị vừa gọi điện so đúng dấu vân tay, có thể đăng ký lại: mọi khóa "
+            "cũ của đơn vị đó bị thu hồi.").format(code=card["unit"]["code"]), parent=self)
+        box.setObjectName("reEnrolBox")
+        yes = box.addButton(tr("Đăng ký lại với khóa mới"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(tr("Hủy"), QMessageBox.ButtonRole.RejectRole)
+
+        def chosen(button) -> None:
+            if button is yes:
+                self._guard(lambda: trust_card(self.context.database, self.context.actor, card, card["fingerprint"],
+                                               re_enrol=True))
+                self.message.setText(tr("Đã đăng ký lại {code}: các khóa cũ đã bị thu hồi.").format(
+                    code=card["unit"]["code"]))
+                self.context.hub.changed.emit("unit")
+
+        box.buttonClicked.connect(chosen)
+        self.re_enrol_box = box
+        box.open()
+        return box
+
+    def ask_revoke(self) -> QMessageBox | None:
+        """Stop trusting the selected unit's keys, after a confirmation (audited)."""
+        indexes = self.peers.selectionModel().selectedRows()
+        if not indexes:
+            self.message.setText(tr("Hãy chọn đơn vị trong danh sách trước."))
+            return None
+        code = self.peers.item(indexes[0].row(), 0).text()
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Thu hồi khóa"), tr(
+            "Thu hồi mọi khóa của đơn vị {code}? Sau đó không nhận gói nào đơn vị đó đã ký bằng các khóa này; muốn "
+            "trao đổi lại, đơn vị đó phải gửi thẻ định danh mới để đăng ký lại.").format(code=code), parent=self)
+        box.setObjectName("revokeBox")
+        yes = box.addButton(tr("Thu hồi"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(tr("Hủy"), QMessageBox.ButtonRole.RejectRole)
+
+        def chosen(button) -> None:
+            if button is not yes:
+                return
+            from handbook_desktop.services.sync.trust import revoke
+
+            def work() -> None:
+                keys = revoke(self.context.database, self.context.actor, code)
+                self.message.setText(tr("Đã thu hồi {n} khóa của đơn vị {code}.").format(n=len(keys), code=code))
+                self.context.hub.changed.emit("sync")
+
+            self._guard(work)
+
+        box.buttonClicked.connect(chosen)
+        self.revoke_box = box
+        box.open()
+        return box
 
     def _ask_export(self) -> None:
         code = self.peer_combo.currentData()
@@ -300,6 +373,12 @@ class SyncPage(QWidget):
         keyring = self.keyring()
 
         def previewed(result) -> None:
+            if result.status == "refused" and result.plans:  # outside its sender's scope: show each row
+                self.preview_dialog = PreviewDialog(result.public(), self)
+                self.preview_dialog.accepted.connect(lambda: self._apply(path, data, keyring))
+                self.preview_dialog.rejected.connect(lambda: self.message.setText(tr("Đã hủy: không nhập gì.")))
+                self.preview_dialog.open()
+                return
             if result.status != "dry_run" or not result.plans:
                 if result.status == "dry_run":  # a receipt: nothing to preview, apply at once
                     self._apply(path, data, keyring)

@@ -86,6 +86,8 @@ class PreviewDialog(QDialog):
         self.summary = QLabel(tr(
             "Tổng {total} bản ghi: {new} mới, {changed} thay đổi, {unchanged} không đổi, {deleted} xóa, "
             "{conflict} xung đột, {rejected} từ chối.").format(**totals))
+        if result.get("status") == "refused":  # nothing will be written: say so first
+            self.summary.setText(result["message"])
         self.summary.setObjectName("previewSummary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
@@ -122,6 +124,10 @@ class PreviewDialog(QDialog):
         self.apply_button = QPushButton(tr("Nhập vào cơ sở dữ liệu"))
         self.apply_button.setObjectName("applyButton")
         self.cancel_button = QPushButton(tr("Hủy, không nhập"))
+        if result.get("status") == "refused":
+            self.apply_button.setText(tr("Ghi nhận từ chối và tạo biên nhận"))
+            note.setText(tr("Gói không được nhập: không bản ghi nào bị ghi. Biên nhận nêu từng bản ghi bị từ chối "
+                            "để đơn vị gửi biết."))
         self.buttons.addButton(self.apply_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.accept)
