@@ -22,6 +22,7 @@ from handbook_desktop.services import audit
 from handbook_desktop.services.excel.cells import (
     CellProblem, from_tcvn3, legacy_encoding, parse_date_cell, text_cell,
 )
+from handbook_desktop.services.excel.gaps import GAP_COLUMNS, GAP_LABELS, apply_gap, plan_gap, read_gap
 from handbook_desktop.services.excel.reader import UNIT_KEY, find_layout, is_column_numbers, read_workbook
 from handbook_desktop.services.members.fields import FIELD_BY_KEY, enum_code
 from handbook_desktop.services.members.records import (
@@ -48,6 +49,7 @@ class RowOutcome:
     unit_id: int | None = None
     member_uuid: str | None = None
     cells: list = field(default_factory=list)
+    gap: dict = field(default_factory=dict)  # leaving the Party and re-admission (services.excel.gaps)
 
     @property
     def message(self) -> str:
@@ -134,6 +136,8 @@ def _read_row(cells: list, columns: dict[int, str], headings: dict[int, str], to
         if key == UNIT_KEY:
             unit_text = text_cell(raw)
             continue
+        if key in GAP_COLUMNS:  # read by read_gap
+            continue
         spec = FIELD_BY_KEY[key]
         if spec.kind == "date":
             try:
@@ -219,7 +223,7 @@ def plan_import(session: Session, path: str | Path, *, today: date | None = None
     header_cells = list(sheet.rows[layout.header_row])
     plan = ImportPlan(
         file=str(path), sheet=sheet.name, header_row=layout.header_row + 1, headings=header_cells,
-        columns={layout.headings[c]: ("Chi bộ" if k == UNIT_KEY else FIELD_BY_KEY[k].label)
+        columns={layout.headings[c]: ("Chi bộ" if k == UNIT_KEY else GAP_LABELS.get(k) or FIELD_BY_KEY[k].label)
                  for c, k in layout.columns.items()},
         ignored_columns=layout.ignored, notes=[], rows=[],
     )
@@ -249,6 +253,8 @@ def plan_import(session: Session, path: str | Path, *, today: date | None = None
         outcome.values = values
         outcome.reasons.extend(problems)
         outcome.warnings.extend(notes)
+        outcome.gap, gap_problems = read_gap(cells, layout.columns, layout.headings, today)
+        outcome.reasons.extend(gap_problems)
         if not values.get("full_name") and not problems:
             outcome.reasons.append("Thiếu họ và tên.")
         unit_id = None
@@ -293,6 +299,7 @@ def plan_import(session: Session, path: str | Path, *, today: date | None = None
                     outcome.warnings.append(f"Ô Trạng thái để trống: ghi là '{status.label}' theo các ngày đã có.")
             merged.setdefault("party_position", "member")
             exclude = None
+        plan_gap(outcome, outcome.gap, merged, existing)
         issues = validate_member(merged, book, today)
         outcome.reasons.extend(issue.message for issue in issues if issue.blocking)
         outcome.warnings.extend(issue.message for issue in issues if not issue.blocking)
@@ -306,12 +313,15 @@ def plan_import(session: Session, path: str | Path, *, today: date | None = None
             outcome.action = "create"
             continue
         outcome.member_uuid = existing.uuid
+        gap_change = [c for c in outcome.changes if c[0] == "party_gap"]
+        outcome.changes = [c for c in outcome.changes if c[0] != "party_gap"]
         for key, value in values.items():
             old = getattr(existing, key)
             if old != value:
                 outcome.changes.append((key, FIELD_BY_KEY[key].label, _show(key, old), _show(key, value)))
         if unit_text and unit_id != existing.unit_id:
             outcome.changes.append(("unit", "Chi bộ", units.names.get(existing.unit_id, ""), units.names.get(unit_id, "")))
+        outcome.changes.extend(gap_change)
         outcome.action = "update" if outcome.changes else "unchanged"
         # Warnings about fields the row does not change belong to the record, not to this import.
         if outcome.action == "unchanged":
@@ -345,11 +355,16 @@ def apply_import(database, actor, path: str | Path, *, today: date | None = None
                 member, _ = create_member(session, actor, row.values, unit_id=row.unit_id, allow_duplicates=True,
                                           today=today, book=book)
                 row.member_uuid = member.uuid
+                if row.gap.get("left_on"):
+                    apply_gap(session, actor, member.uuid, row.gap)
             elif row.action == "update":
-                changed = {key: row.values[key] for key, *_ in row.changes if key != "unit"}
+                changed = {key: row.values[key] for key, *_ in row.changes if key not in ("unit", "party_gap")}
                 unit_id = row.unit_id if any(key == "unit" for key, *_ in row.changes) else None
-                update_member(session, actor, row.member_uuid, changed, unit_id=unit_id, allow_duplicates=True,
-                              today=today, book=book)
+                if changed or unit_id is not None:
+                    update_member(session, actor, row.member_uuid, changed, unit_id=unit_id, allow_duplicates=True,
+                                  today=today, book=book)
+                if any(key == "party_gap" for key, *_ in row.changes):
+                    apply_gap(session, actor, row.member_uuid, row.gap)
         audit.record(session, actor, "import", entity="member",
                      detail={"file": Path(path).name, **plan.counts(), "backup": backup.name if backup else None})
         plan.applied = True

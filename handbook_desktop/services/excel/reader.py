@@ -35,6 +35,10 @@ def _heading_table() -> dict[str, str]:
             table.setdefault(heading_key(name), spec.key)
     for name in (UNIT_LABEL, *UNIT_SYNONYMS):
         table.setdefault(heading_key(name), UNIT_KEY)
+    from handbook_desktop.services.excel.gaps import gap_headings  # leaving the Party, re-admission
+
+    for name, key in gap_headings().items():
+        table.setdefault(name, key)
     return table
 
 
