@@ -22,6 +22,8 @@ def register(sub) -> None:
                       help="cấp của cấp ủy cấp trên (mặc định: cấp thường gặp; đảng ủy xã, phường: tinh-thanh-uy)")
     init.add_argument("--place", help="địa danh ghi trên văn bản, ví dụ 'Hà Nội'")
     init.add_argument("--term-start", help="ngày bắt đầu nhiệm kỳ cấp ủy (dd/mm/yyyy), để đánh số văn bản")
+    init.add_argument("--records-start", help="ghi sổ trên chương trình từ ngày (dd/mm/yyyy; mặc định: ngày 1 "
+                      "tháng này) — các tháng trước đó không bị coi là thiếu sinh hoạt")
     init.add_argument("--admin", default="admin", help="tên đăng nhập quản trị viên (mặc định: admin)")
     init.add_argument("--json", action="store_true")
     init.set_defaults(handler=cmd_init)
@@ -40,12 +42,19 @@ def register(sub) -> None:
 def cmd_init(args) -> int:
     from handbook_desktop.services.setup import AlreadyInitialised, HomeUnitSpec, initialise
 
-    try:
-        term_start = parse_date(args.term_start)
-    except ValueError as error:
-        raise CommandError(str(error)) from None
+    from handbook_desktop.services.start import default_records_start
+
+    def day(option: str, text: str | None):
+        try:
+            return parse_date(text)
+        except ValueError:
+            raise CommandError(f"{option}: ngày '{text}' không hợp lệ, hãy viết dd/mm/yyyy (ví dụ 01/07/2025); "
+                               "chưa thiết lập gì.") from None
+
+    term_start = day("--term-start", args.term_start)
+    records_start = day("--records-start", args.records_start) or default_records_start(date.today())
     spec = HomeUnitSpec(args.unit_code, args.unit_name, args.level, args.parent_code, args.parent_name,
-                        args.place, term_start, args.parent_level)
+                        args.place, term_start, args.parent_level, records_start)
     with open_db(args, require_home=False) as database:
         if database.home_unit() is not None:
             # Refuse before asking for a password: nothing is read, nothing is written.

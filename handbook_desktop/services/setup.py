@@ -38,6 +38,9 @@ class HomeUnitSpec:
     place: str | None = None
     term_start: date | None = None
     parent_level: str | None = None  # None: the usual level above (rule unit.levels)
+    # Months before it are not overdue (services.start). The window and `init` always give one (default:
+    # the first of this month); None (the demo, older callers) keeps every month of the year counted.
+    records_start: date | None = None
 
 
 def unit_levels(on: date | None = None) -> list[dict]:
@@ -76,7 +79,7 @@ def validate_spec(spec: HomeUnitSpec) -> HomeUnitSpec:
         raise UserError(f"Cấp của cấp ủy cấp trên không hợp lệ: '{spec.parent_level}'. Chọn một trong: {names}.")
     return HomeUnitSpec(
         code, name, level, (spec.parent_code or "").strip() or None, clean(spec.parent_name),
-        clean(spec.place), spec.term_start, parent_level,
+        clean(spec.place), spec.term_start, parent_level, spec.records_start,
     )
 
 
@@ -117,6 +120,10 @@ def initialise(database, spec: HomeUnitSpec, admin_username: str, admin_password
 
         refresh_shipped_days(session)
         set_setting(session, "home_unit_code", spec.code)
+        if spec.records_start is not None:
+            from handbook_desktop.services.start import set_records_start
+
+            set_records_start(session, spec.records_start)
         from handbook_desktop.services.sync.escrow import make_escrow
         from handbook_desktop.services.sync.keys import create_keys
 

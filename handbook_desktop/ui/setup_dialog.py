@@ -47,6 +47,12 @@ class SetupDialog(QDialog):
         self.term_start = QDateEdit(objectName="termStart", calendarPopup=True)
         self.term_start.setDisplayFormat("dd/MM/yyyy")
         self.term_start.setDate(QDate(2025, 7, 1))
+        self.records_start = QDateEdit(objectName="recordsStart", calendarPopup=True)
+        self.records_start.setDisplayFormat("dd/MM/yyyy")
+        today = QDate.currentDate()
+        self.records_start.setDate(QDate(today.year(), today.month(), 1))
+        self.records_start.setToolTip(tr("Các tháng trước ngày này đã ghi trên sổ giấy: chương trình không nhắc "
+                                         "là thiếu sinh hoạt."))
         self.username = QLineEdit("admin", objectName="username")
         self.password = QLineEdit(objectName="password", echoMode=QLineEdit.EchoMode.Password)
         self.password2 = QLineEdit(objectName="password2", echoMode=QLineEdit.EchoMode.Password)
@@ -58,6 +64,7 @@ class SetupDialog(QDialog):
         form.addRow(tr("Mã cấp trên:"), self.parent_code)
         form.addRow(tr("Địa danh trên văn bản:"), self.place)
         form.addRow(tr("Bắt đầu nhiệm kỳ:"), self.term_start)
+        form.addRow(tr("Ghi sổ trên chương trình từ ngày:"), self.records_start)
         form.addRow(tr("Tên đăng nhập:"), self.username)
         form.addRow(tr("Mật khẩu (≥ 8 ký tự):"), self.password)
         form.addRow(tr("Nhập lại mật khẩu:"), self.password2)
@@ -90,6 +97,7 @@ class SetupDialog(QDialog):
             parent_code=self.parent_code.text() or None, parent_name=self.parent_name.text() or None,
             place=self.place.text() or None, term_start=self.term_start.date().toPython(),
             parent_level=self.parent_level.currentData(),
+            records_start=self.records_start.date().toPython(),
         )
         try:
             self.result_info = initialise(self.database, spec, self.username.text(), self.password.text())

@@ -219,6 +219,9 @@ def _meeting_items(session, book, on) -> list[TodoItem]:
     def where(period) -> str:  # a branch knows its own name; a committee needs to know which branch
         return "" if period.unit_code == home else f" — {period.unit_name}"
 
+    from handbook_desktop.services.start import month_before_records, records_start
+
+    start = records_start(session)  # months kept on paper before the program are not missing
     items: list[TodoItem] = []
     if found.unexcused:
         limit = int(book.value("removal.unexcused_absent_months_in_year", on))
@@ -230,11 +233,15 @@ def _meeting_items(session, book, on) -> list[TodoItem]:
                            [(f.member_uuid, f.name) for f in found.excused_in_a_row],
                            "meeting.excused_absence.max_in_a_row", on, found.excused_in_a_row[0].rule))
     for period in found.missing_regular:
+        if month_before_records(start, found.year, period.period):
+            continue
         due = _month_end(found.year, period.period)
         items.append(_item(book, "missing_regular_meeting", due, on, [], "meeting.regular.min_per_month", due,
                            f"Tháng {period.period:02d}/{found.year}{where(period)}"))
         items[-1].unit_code, items[-1].period = period.unit_code, f"Tháng {period.period:02d}/{found.year}"
     for period in found.missing_thematic:
+        if month_before_records(start, found.year, period.period * 3):  # the whole quarter before it
+            continue
         due = _month_end(found.year, period.period * 3)
         items.append(_item(book, "missing_thematic_meeting", due, on, [], "meeting.thematic.min_per_quarter", due,
                            f"Quý {period.period}/{found.year}{where(period)}"))

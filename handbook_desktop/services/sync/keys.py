@@ -274,6 +274,13 @@ def _rotation(session: Session, keyring: Keyring, key: SyncKey, body: dict) -> d
 def write_identity_card(database, keyring: Keyring, target: Path) -> dict:
     card = identity_card(database, keyring)
     Path(target).write_bytes(json.dumps(card, ensure_ascii=False, indent=2).encode("utf-8"))
+    if not database.readonly:  # ticks "make the identity card" on the start checklist (services.start)
+        from datetime import date
+
+        from handbook_desktop.services.start import note_identity_card
+
+        with database.session() as session:
+            note_identity_card(session, date.today())
     return card
 
 

@@ -58,6 +58,10 @@ class OverviewPage(QWidget):
         self.summary.setObjectName("summary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        from handbook_desktop.ui.pages.start_checklist import StartChecklist
+
+        self.start_checklist = StartChecklist(context)  # a new branch's first steps (issue 11 §8)
+        layout.addWidget(self.start_checklist)
         body = QHBoxLayout()
         layout.addLayout(body, 1)
 
