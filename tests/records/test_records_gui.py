@@ -102,4 +102,14 @@ def test_the_record_dialog_writes_a_past_gap(qtbot, db, secretary):
     from handbook_desktop.services.members.events import member_events
     with db.read() as session:
         assert member_events(session, uuid, date(2026, 3, 1))["party_age_months"] == 585
+    # The 40-year badge (round 02/09/2017 with the gap) was never recorded: "chưa xét" until dismissed.
+    tab.action_box.setCurrentIndex(tab.action_box.findData("badge_dismiss"))
+    qtbot.mouseClick(tab.go, Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, tab)
+    _type(dialog, "years", "40")
+    _type(dialog, "reason", "Đã nhận ở đảng bộ cũ")
+    _ok(qtbot, dialog)
+    qtbot.waitUntil(lambda: tab.table.rowCount() == 3, timeout=10_000)
+    assert _rows(tab.table)[-1][0] == "Không xét Huy hiệu Đảng (có lý do) 40 năm"
+    assert "Đã nhận ở đảng bộ cũ" in _rows(tab.table)[-1][4]
     window.close()

@@ -30,6 +30,7 @@ WORK_PLACES = {
     "ceremony_due": ("procedures", "admission"),
     "probation_vote_due": ("procedures", "probation"),
     "badge_round": ("procedures", "badges"),
+    "badge_pending": ("procedures", "changes"),  # record the award, or dismiss it with a reason
     "transfer_not_presented": ("procedures", "changes"),
     "temporary_transfer_ending": ("procedures", "changes"),
     "card_lost": ("procedures", "changes"),

@@ -30,6 +30,8 @@ ACTIONS = [
     ("card_lost", "Báo mất thẻ"),
     ("card_reissued", "Cấp lại thẻ"),
     ("seriously_ill", "Ghi ốm đau hiểm nghèo (xét Huy hiệu sớm)"),
+    ("badge_award", "Ghi đã trao Huy hiệu Đảng (mốc chưa xét)"),
+    ("badge_dismiss", "Không xét một mốc Huy hiệu Đảng (ghi lý do)"),
     ("death", "Từ trần"),
 ]
 FORMS = {"1-SHĐ": "Giấy giới thiệu sinh hoạt chính thức", "2-SHĐ": "Giấy giới thiệu sinh hoạt tạm thời",
@@ -112,7 +114,7 @@ class ChangesTab(QWidget):
                 label = EVENT_LABELS.get(kind, kind)
                 if kind == "discipline":
                     label += f": {DISCIPLINE_LABELS.get(detail.get('kind'), '')}"
-                if kind == "badge":
+                if kind in ("badge", "badge_dismissed"):
                     label += f" {detail.get('years', '')} năm"
                 extra = detail.get("destination") or detail.get("number") or ""
                 rows.append((event_uuid, [label, format_date(day), format_date(end), number or "",
@@ -176,6 +178,16 @@ class ChangesTab(QWidget):
                               Field("readmitted_on", "Ngày quyết định kết nạp lại", "date"),
                               Field("readmitted_decision", "Số quyết định kết nạp lại")],
                              lambda s, v: events.record_past_gap(s, actor, uuid, **v))
+        from handbook_desktop.services.procedures import badges
+
+        specs["badge_award"] = ([Field("years", "Mốc (số năm tuổi đảng)", "int", 30), date_field,
+                                 Field("decision_number", "Số quyết định")],
+                                lambda s, v: badges.record_badge(s, actor, uuid, v["years"], v["day"],
+                                                                 v["decision_number"]))
+        specs["badge_dismiss"] = ([Field("years", "Mốc (số năm tuổi đảng)", "int", 30), date_field,
+                                   Field("reason", "Lý do không xét")],
+                                  lambda s, v: badges.dismiss_badge(s, actor, uuid, v["years"], v["day"],
+                                                                    v["reason"] or ""))
         for kind in ("card_issued", "card_exchanged", "card_reissued"):
             specs[kind] = ([date_field, Field("number", "Số thẻ đảng viên")],
                            lambda s, v, k=kind: status.card_event(s, actor, uuid, k, v["day"], v["number"]))
