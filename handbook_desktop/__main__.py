@@ -21,6 +21,9 @@ def _wants_gui(args: list[str]) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from handbook_desktop.paths import private_umask
+
+    private_umask()  # issue 13: every file written from here on is the owner's only (POSIX)
     args = list(sys.argv[1:] if argv is None else argv)
     if _wants_gui(args):
         from handbook_desktop.ui.app import run_gui

@@ -52,6 +52,7 @@ def setup_logging(*, console: bool = False, level: int = logging.INFO) -> Path:
         _file_handler.close()
     root.setLevel(level)
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    paths.make_private(path)  # made before the umask by an older version: the owner's only
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(PrivacyFilter())
     root.addHandler(handler)

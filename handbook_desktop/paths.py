@@ -54,10 +54,68 @@ def home() -> Path | None:
     return None
 
 
+PRIVATE_DIR = 0o700  # the owner only: other accounts on a shared office PC read nothing
+PRIVATE_FILE = 0o600
+
+
+def private_umask() -> None:
+    """Files this process creates from now on (database, journal, backups, logs, exports, lock) are
+    the owner's only on POSIX. Called first thing by the window and the command line."""
+    if os.name == "posix":
+        os.umask(0o077)
+
+
+def make_private(path: str | os.PathLike) -> None:
+    """Owner-only permissions for a file or folder made before the umask (an older version, another
+    program); a filesystem without permissions (FAT on a USB stick) is left as it is."""
+    if os.name != "posix":
+        return  # Windows: the data lives under the user's profile, whose ACL is the user's own
+    target = Path(path)
+    try:
+        mode = PRIVATE_DIR if target.is_dir() else PRIVATE_FILE
+        if target.stat().st_mode & 0o777 != mode:
+            os.chmod(target, mode)
+    except OSError:
+        pass
+
+
+def readable_by_others(path: str | os.PathLike) -> bool:
+    if os.name != "posix":
+        return False
+    try:
+        return bool(Path(path).stat().st_mode & 0o077)
+    except OSError:
+        return False
+
+
+def privacy_warning() -> str | None:
+    """The portable build's warning when its data folder stays open to others (a FAT stick ignores
+    permissions): one Vietnamese sentence, or ``None``."""
+    if not is_portable():
+        return None
+    folder = home()
+    if folder is None or not folder.exists():
+        return None
+    make_private(folder)
+    if readable_by_others(folder):
+        return (f"Thư mục dữ liệu {folder} để người khác trên máy này đọc được (ổ USB định dạng FAT không giữ "
+                "quyền riêng): hãy chép dữ liệu vào máy hoặc dùng ổ định dạng NTFS/ext4.")
+    return None
+
+
+def is_portable() -> bool:
+    if os.environ.get("HANDBOOK_HOME") or not getattr(sys, "frozen", False):
+        return False
+    return (Path(sys.executable).resolve().parent / "portable.txt").exists()
+
+
 def _user_dir(name: str, platform_default: Path) -> Path:
     root = home()
     path = root / name if root else platform_default
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    make_private(path)
+    if root is not None:
+        make_private(root)
     return path
 
 

@@ -94,16 +94,18 @@ def _open_copy(template: Path, tmp_path: Path):
 
 
 @pytest.fixture
-def db(_branch_template, tmp_path):
+def db(_branch_template, tmp_path, monkeypatch):
     """An initialised branch database (no members), as a real SQLite file."""
+    monkeypatch.setenv("HANDBOOK_PASSWORD", ADMIN_PASSWORD)  # the command line signs in as its administrator
     database = _open_copy(_branch_template, tmp_path)
     yield database
     database.close()
 
 
 @pytest.fixture
-def demo_db(_demo_template, tmp_path):
+def demo_db(_demo_template, tmp_path, monkeypatch):
     """The demo branch (120 members, seed 7, as of DEMO_TODAY), as a real SQLite file."""
+    monkeypatch.setenv("HANDBOOK_PASSWORD", "demo1234")  # the demo administrator, for the command line
     database = _open_copy(_demo_template, tmp_path)
     yield database
     database.close()

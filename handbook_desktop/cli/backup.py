@@ -5,7 +5,17 @@ from __future__ import annotations
 import os
 import sys
 
-from handbook_desktop.cli.common import CommandError, database_arg, open_db, print_json, read_password
+from handbook_desktop.cli.common import (
+    CommandError,
+    database_arg,
+    open_db,
+    print_json,
+    read_new_password,
+    read_password,
+    sign_in_at,
+)
+
+BACKUP_PASSWORD_ENV = "HANDBOOK_BACKUP_PASSWORD"  # scripts; HANDBOOK_PASSWORD when it is not set
 from handbook_desktop.domain.dates import format_date
 
 
@@ -86,19 +96,19 @@ def _stem(args) -> str:
 
 def _password_for(info) -> str | None:
     if info.encrypted:
-        return read_password("Mật khẩu sao lưu: ")
+        return read_password("Mật khẩu sao lưu: ", env=BACKUP_PASSWORD_ENV, fallback="HANDBOOK_PASSWORD")
     return None
 
 
 def cmd_create(args) -> int:
-    from handbook_desktop.services.auth import SYSTEM
     from handbook_desktop.services.backup import create_backup
 
-    password = read_password("Mật khẩu sao lưu mới: ", confirm=True) if args.encrypt else None
-    if password is not None and len(password) < 8:
-        raise CommandError("Mật khẩu sao lưu cần ít nhất 8 ký tự.")
-    with open_db(args) as database:
-        result = create_backup(database, reason="manual", password=password, actor=SYSTEM)
+    with open_db(args, need="write") as database:
+        password = read_password("Mật khẩu sao lưu mới: ", confirm=True, env=BACKUP_PASSWORD_ENV,
+                                 fallback="HANDBOOK_PASSWORD") if args.encrypt else None
+        if password is not None and len(password) < 8:
+            raise CommandError("Mật khẩu sao lưu cần ít nhất 8 ký tự.")
+        result = create_backup(database, reason="manual", password=password, actor=args.actor)
     info = result.info
     if args.json:
         print_json({**info.to_json(), "warnings": result.warnings,
@@ -162,27 +172,34 @@ def cmd_restore(args) -> int:
 
     setup_logging(console=False)
     info = find_backup(args.backup)
+    actor = sign_in_at(args, "restore") or SYSTEM  # SYSTEM only onto a missing or unreadable database
     password = _password_for(info)
     contents = inspect_backup(info, password=password)
     if contents.schema_state == "newer":
         raise CommandError(newer_schema_message(contents.schema_version))
+    from handbook_desktop.services.backup.restore import other_unit
+
+    target = database_arg(args)
+    path = sqlite_path(to_url(target))
+    foreign = other_unit(info, path, contents.unit_code) if path is not None else None
     if not args.json:
         for line in _describe(contents):
             print(line)
+    if foreign:
+        print(f"CHÚ Ý: {foreign} Chỉ khôi phục khi chắc chắn (thêm --yes).", file=sys.stderr)
     if not args.yes:
         if not (sys.stdin is not None and sys.stdin.isatty()):
             raise CommandError("Chưa khôi phục: thêm --yes để xác nhận (dữ liệu hiện tại sẽ được sao lưu trước).")
-        answer = input("Khôi phục bản sao này? Dữ liệu hiện tại sẽ được sao lưu trước. (c/k): ").strip().lower()
+        question = ("Vẫn khôi phục dữ liệu của đơn vị khác?" if foreign else "Khôi phục bản sao này?")
+        answer = input(f"{question} Dữ liệu hiện tại sẽ được sao lưu trước. (c/k): ").strip().lower()
         if answer not in {"c", "co", "có", "y", "yes"}:
             print("Không khôi phục.")
             return 1
-    target = database_arg(args)
-    path = sqlite_path(to_url(target))
     if path is None:
         with open_db(args, require_home=False) as database:
-            result = restore_backup(None, info, actor=SYSTEM, password=password, database=database)
+            result = restore_backup(None, info, actor=actor, password=password, database=database)
     else:
-        result = restore_backup(path, info, actor=SYSTEM, password=password)
+        result = restore_backup(path, info, actor=actor, password=password, other_unit_ok=True)  # confirmed above
     if args.json:
         print_json({"restored": info.id, "before": result.before.id if result.before else None,
                     "migrated_from": result.migrated_from, "counts": result.counts, "undo": result.undo_hint})
@@ -204,22 +221,25 @@ def cmd_check(args) -> int:
     if path is not None:
         if not os.path.exists(path):
             raise CommandError(f"Không tìm thấy tệp cơ sở dữ liệu '{path}'.")
+        sign_in_at(args, "read")  # the report names members
         report = check_file(path)
     else:
-        with open_db(args, readonly=True) as database:
+        with open_db(args, readonly=True, need="read") as database:
             report = run_check(database)
     if args.json:
         print_json(report.to_json())
     else:
+        from handbook_desktop.services.privacy import mask_text
+
         for line in report.lines():
-            print(line)
+            print(mask_text(line))
     return 0 if report.ok else 1
 
 
 def cmd_users_list(args) -> int:
     from handbook_desktop.services.users import list_users
 
-    with open_db(args, readonly=True) as database:
+    with open_db(args, readonly=True, need="users") as database:
         rows = list_users(database)
     if args.json:
         print_json([{"username": r.username, "full_name": r.full_name, "role": r.role, "active": r.active}
@@ -232,12 +252,13 @@ def cmd_users_list(args) -> int:
 
 
 def cmd_users_add(args) -> int:
-    from handbook_desktop.services.auth import SYSTEM
     from handbook_desktop.services.users import add_user
 
-    password = read_password(f"Mật khẩu cho {args.username}: ", confirm=True)
-    with open_db(args) as database:
-        add_user(database, SYSTEM, args.username, password, args.role, args.full_name)
+    # An administrator signs in first; the new account's own password is asked after, apart
+    # (HANDBOOK_NEW_PASSWORD in scripts), so one variable can never both open the door and make a key.
+    with open_db(args, need="users") as database:
+        password = read_new_password(f"Mật khẩu cho tài khoản mới {args.username}: ")
+        add_user(database, args.actor, args.username, password, args.role, args.full_name)
     print(f"Đã thêm tài khoản {args.username}.")
     return 0
 
@@ -253,7 +274,7 @@ def cmd_users_recover(args) -> int:
         code = os.environ.get("HANDBOOK_RECOVERY_CODE", "")
         if not code:
             raise CommandError("Cần mã khôi phục: chạy trong cửa sổ dòng lệnh, hoặc đặt biến HANDBOOK_RECOVERY_CODE.")
-    password = read_password("Mật khẩu mới: ", confirm=True)
+    password = read_password("Mật khẩu mới: ", confirm=True, env="HANDBOOK_NEW_PASSWORD", fallback="HANDBOOK_PASSWORD")
     with open_db(args) as database:
         fresh = recover_with_code(database, args.username, code, password)
     if args.json:

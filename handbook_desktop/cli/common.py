@@ -1,4 +1,13 @@
-"""Helpers shared by the command modules: opening the database, the password rule, output."""
+"""Helpers shared by the command modules: opening the database, the password rule, output.
+
+Every command that changes data or shows personal data runs as an account: ``open_db(args,
+need="read"|"write"|"keys"|"restore"|"users")`` asks that account's password (from the terminal, or
+``HANDBOOK_PASSWORD`` in scripts; the account is ``HANDBOOK_USER``, else the administrator), checks it
+through services.auth.authenticate (wrong passwords counted and slowed with the window's, audited)
+and the account's role, and leaves the signed-in actor in ``args.actor`` (its password in
+``args.password``, for the sync keys). A new password (a new account, a reset) is asked separately:
+``HANDBOOK_NEW_PASSWORD`` in scripts.
+"""
 
 from __future__ import annotations
 
@@ -40,8 +49,91 @@ def database_arg(args) -> str:
     return args.db or paths.default_database()
 
 
+PASSWORD_ENV = "HANDBOOK_PASSWORD"
+NEW_PASSWORD_ENV = "HANDBOOK_NEW_PASSWORD"
+USER_ENV = "HANDBOOK_USER"
+
+
+def _interactive() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _account_name(database) -> str:
+    name = os.environ.get(USER_ENV, "").strip()
+    if name:
+        return name
+    from sqlalchemy import select
+
+    from handbook_desktop.store.models import User
+
+    with database.read() as session:
+        admin = session.scalars(select(User.username).where(User.role == "secretary", User.active.is_(True))
+                                .order_by(User.id)).first()
+    if _interactive():
+        typed = input(f"Tên đăng nhập [{admin or ''}]: ").strip()
+        return typed or admin or ""
+    return admin or ""
+
+
 @contextmanager
-def open_db(args, *, readonly: bool = False, require_home: bool = True) -> Iterator[Any]:
+def _counting(database) -> Iterator[Any]:
+    """A handle that can write the failed-attempt count even when the command reads only: a read-only
+    open (used so that the command works while the window is open) would roll the count back."""
+    if not database.readonly or not database.is_sqlite:
+        yield database
+        return
+    from handbook_desktop.store.database import Database
+
+    try:
+        side = Database.open(database.file, lock=False, migrate=False)
+    except Exception:  # noqa: BLE001 - a file we may not write: the check still runs, uncounted
+        yield database
+        return
+    try:
+        yield side
+    finally:
+        side.close()
+
+
+def sign_in(args, database, need: str):
+    """The account's password, checked against its role; sets ``args.actor`` and ``args.password``."""
+    from handbook_desktop.services.auth import authenticate
+
+    name = _account_name(database)
+    password = read_password(f"Mật khẩu của tài khoản {name}: ")
+    with _counting(database) as counted:
+        actor = authenticate(counted, name, password, audit_success=False)
+    actor.require(need)
+    args.actor, args.password = actor, password
+    return actor
+
+
+def sign_in_at(args, need: str):
+    """For commands that work on the file itself (check, restore): sign in when the database opens and
+    has its accounts; a missing or damaged database has no accounts left to ask (``None``)."""
+    from handbook_desktop.store.database import Database
+    from handbook_desktop.store.engine import sqlite_path, to_url
+
+    target = database_arg(args)
+    path = sqlite_path(to_url(target))
+    if path is not None and not path.exists():
+        return None
+    try:
+        database = Database.open(target, readonly=True, migrate=False)
+    except Exception:  # noqa: BLE001 - damaged: what it held is what the command is here to mend
+        return None
+    try:
+        try:
+            initialised = database.home_unit() is not None
+        except Exception:  # noqa: BLE001 - no readable accounts table
+            return None
+        return sign_in(args, database, need) if initialised else None
+    finally:
+        database.close()
+
+
+@contextmanager
+def open_db(args, *, readonly: bool = False, require_home: bool = True, need: str | None = None) -> Iterator[Any]:
     from handbook_desktop.logs import setup_logging
     from handbook_desktop.services.errors import NotInitialised
     from handbook_desktop.store.database import Database
@@ -52,6 +144,10 @@ def open_db(args, *, readonly: bool = False, require_home: bool = True) -> Itera
         initialised = database.home_unit() is not None
         if require_home and not initialised:
             raise NotInitialised()
+        if need is not None:
+            if not initialised:
+                raise NotInitialised()
+            sign_in(args, database, need)  # before anything is written or shown
         if not database.readonly and initialised:
             from handbook_desktop.services.rules import refresh_shipped_rules
 
@@ -62,17 +158,23 @@ def open_db(args, *, readonly: bool = False, require_home: bool = True) -> Itera
         database.close()
 
 
-def read_password(prompt: str = "Mật khẩu: ", *, confirm: bool = False) -> str:
-    """From the terminal if there is one, else from HANDBOOK_PASSWORD (scripts, tests)."""
-    if sys.stdin is not None and sys.stdin.isatty():
+def read_password(prompt: str = "Mật khẩu: ", *, confirm: bool = False, env: str = PASSWORD_ENV,
+                  fallback: str | None = None) -> str:
+    """From the terminal if there is one, else from the variable ``env`` (or ``fallback``) in scripts."""
+    if _interactive():
         password = getpass.getpass(prompt)
         if confirm and getpass.getpass("Nhập lại mật khẩu: ") != password:
             raise CommandError("Hai lần nhập mật khẩu không khớp.")
         return password
-    password = os.environ.get("HANDBOOK_PASSWORD")
+    password = os.environ.get(env) or (os.environ.get(fallback) if fallback else None)
     if not password:
-        raise CommandError("Cần mật khẩu: chạy trong cửa sổ dòng lệnh, hoặc đặt biến HANDBOOK_PASSWORD.")
+        raise CommandError(f"Cần mật khẩu: chạy trong cửa sổ dòng lệnh, hoặc đặt biến {env}.")
     return password
+
+
+def read_new_password(prompt: str) -> str:
+    """A password being set (a new account, a reset): never the signed-in account's own variable."""
+    return read_password(prompt, confirm=True, env=NEW_PASSWORD_ENV)
 
 
 def _default(value: Any):

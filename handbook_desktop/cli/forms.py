@@ -46,7 +46,6 @@ def cmd_list(args) -> int:
 
 def cmd_render(args) -> int:
     from handbook_desktop.domain.dates import parse_date
-    from handbook_desktop.services.auth import SYSTEM
     from handbook_desktop.services.forms import find_form, render_form
     from handbook_desktop.services.forms.build import export_form
 
@@ -64,8 +63,8 @@ def cmd_render(args) -> int:
         path = render_form(entry.code, sample_context(entry.code), out)
         number = sample_context(entry.code)["doc"]["number_text"]
     else:
-        with open_db(args) as database:
-            path = export_form(database, SYSTEM, entry.code, out, member_uuid=args.member,
+        with open_db(args, need="write") as database:
+            path = export_form(database, args.actor, entry.code, out, member_uuid=args.member,
                                meeting_uuid=args.meeting, on=on)
         from docx import Document
 

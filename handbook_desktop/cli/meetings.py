@@ -79,12 +79,11 @@ def _register_recording(commands) -> None:
 
 def _write_meeting(args, work):
     """One transaction through the meeting services, then the meeting as `meetings show --json` gives it."""
-    from handbook_desktop.services.auth import SYSTEM
     from handbook_desktop.services.meetings import meeting_detail
 
-    with open_db(args) as database:
+    with open_db(args, need="write") as database:
         with database.session() as session:
-            uuid = work(session, SYSTEM)
+            uuid = work(session, args.actor)
         with database.read() as session:
             d = meeting_detail(session, uuid)
     if args.json:
@@ -192,7 +191,7 @@ def cmd_list(args) -> int:
     from handbook_desktop.domain.meetings import MeetingKind, MeetingState
     from handbook_desktop.services.meetings import list_meetings
 
-    with open_db(args, readonly=True) as database, database.read() as session:
+    with open_db(args, readonly=True, need="read") as database, database.read() as session:
         rows = list_meetings(session, year=args.year, unit_code=args.unit)
     if args.json:
         print_json([_summary_json(m) for m in rows])
@@ -255,7 +254,7 @@ def cmd_show(args) -> int:
     from handbook_desktop.domain.votes import ATTENDANCE_LABELS, Attendance, VoteKind
     from handbook_desktop.services.meetings import meeting_detail
 
-    with open_db(args, readonly=True) as database, database.read() as session:
+    with open_db(args, readonly=True, need="read") as database, database.read() as session:
         d = meeting_detail(session, args.uuid)
     if args.json:
         print_json(detail_json(d))
@@ -286,7 +285,7 @@ def cmd_screening(args) -> int:
     except ValueError as error:
         raise CommandError(str(error)) from None
     year = args.year or on.year
-    with open_db(args, readonly=True) as database, database.read() as session:
+    with open_db(args, readonly=True, need="read") as database, database.read() as session:
         result = screening(session, year, on)
     if args.xlsx:
         export_screening_xlsx(result, args.xlsx)

@@ -33,6 +33,8 @@ def register(sub) -> None:
     importing.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
     importing.add_argument("--report", help="ghi kết quả từng dòng ra tệp .xlsx")
     importing.add_argument("--unit", help="mã chi bộ cho các dòng không ghi chi bộ (cấp ủy cơ sở)")
+    importing.add_argument("--reveal", action="store_true",
+                           help="hiện đầy đủ số CCCD, điện thoại trong kết quả (ghi vào nhật ký)")
     importing.add_argument("--json", action="store_true")
     importing.set_defaults(handler=cmd_import)
 
@@ -66,7 +68,7 @@ def _filter(args):
 def cmd_list(args) -> int:
     from handbook_desktop.services.members import iter_rows
 
-    with open_db(args, readonly=True) as database, database.read() as session:
+    with open_db(args, readonly=True, need="read") as database, database.read() as session:
         rows = list(iter_rows(session, _filter(args)))
     if args.json:
         print_json([
@@ -88,7 +90,7 @@ def cmd_list(args) -> int:
 def cmd_show(args) -> int:
     from handbook_desktop.services.members import get_member, member_detail, member_history
 
-    with open_db(args, readonly=True) as database, database.read() as session:
+    with open_db(args, readonly=True, need="read") as database, database.read() as session:
         member = get_member(session, args.uuid)
         detail = member_detail(session, member)
         history = member_history(session, member.uuid)
@@ -131,7 +133,6 @@ def _unit_id(database, code: str | None) -> int | None:
 def cmd_import(args) -> int:
     from handbook_desktop.services.excel.importer import apply_import, plan_import
     from handbook_desktop.services.excel.writer import write_report
-    from handbook_desktop.services.auth import SYSTEM
 
     if not Path(args.file).exists():
         raise CommandError(f"Không tìm thấy tệp '{args.file}'.")
@@ -139,15 +140,23 @@ def cmd_import(args) -> int:
         from handbook_desktop.services.excel.writer import check_suffix
 
         check_suffix(args.report, (".xlsx",))  # refused before the import writes anything
-    with open_db(args, readonly=args.dry_run) as database:
+    # A reveal is audited, so it needs a writable handle even in a dry run.
+    readonly = args.dry_run and not args.reveal
+    with open_db(args, readonly=readonly, need="read" if args.dry_run else "write") as database:
         unit_id = _unit_id(database, args.unit)
         if args.dry_run:
             with database.read() as session:
                 plan = plan_import(session, args.file, default_unit_id=unit_id)
         else:
-            plan = apply_import(database, SYSTEM, args.file, default_unit_id=unit_id)
+            plan = apply_import(database, args.actor, args.file, default_unit_id=unit_id)
+        if args.reveal:
+            from handbook_desktop.services.privacy import record_reveal
+
+            record_reveal(database, args.actor, "import_report", {"file": Path(args.file).name})
     if args.report:
         write_report(plan, args.report)
+    from handbook_desktop.services.privacy import report_line
+
     counts = plan.counts()
     if args.json:
         print_json(plan.to_json())
@@ -159,28 +168,25 @@ def cmd_import(args) -> int:
         print(f"  {note}")
     for row in plan.rows:
         if row.action in ("rejected", "update"):
-            print(f"  Dòng {row.row_number} ({row.full_name or '?'}): {row.message}")
+            print(f"  Dòng {row.row_number} ({row.full_name or '?'}): {report_line(row.message, row.values, args.reveal)}")
     return 0
 
 
 def cmd_export(args) -> int:
     from handbook_desktop.services.excel.writer import export_members
     from handbook_desktop.services.members import iter_rows
-    from handbook_desktop.services import audit
-    from handbook_desktop.services.auth import SYSTEM
-
-    from handbook_desktop.services import privacy
+    from handbook_desktop.services import audit, privacy
     from handbook_desktop.services.excel.writer import ALL_COLUMNS
 
     columns = privacy.without_personal(ALL_COLUMNS) if args.no_personal else ALL_COLUMNS
     notice = privacy.NOTICE if privacy.has_personal(columns) else None
-    with open_db(args) as database:
+    with open_db(args, need="read") as database:
         home = database.home_unit()
         with database.read() as session:
             count = export_members(iter_rows(session, _filter(args), full=True), args.file, columns=columns,
                                    title=f"Danh sách đảng viên {home.name}", notice=notice)
         with database.session() as session:
-            audit.record(session, SYSTEM, "export", entity="member",
+            audit.record(session, args.actor, "export", entity="member",
                          detail={"file": Path(args.file).name, "rows": count, "personal": notice is not None})
     if args.json:
         print_json({"file": args.file, "rows": count})

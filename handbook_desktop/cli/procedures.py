@@ -24,7 +24,7 @@ def cmd_todo(args) -> int:
         on = parse_date(args.on) or date.today()
     except ValueError:
         raise CommandError(f"Ngày '{args.on}' không hợp lệ: hãy viết theo dạng dd/mm/yyyy.") from None
-    with open_db(args, readonly=True) as database:
+    with open_db(args, readonly=True, need="read") as database:
         with database.read() as session:
             items = todo(session, on)
     if args.json:
@@ -129,10 +129,9 @@ def register_records(sub) -> None:
 
 
 def _write(args, work):
-    from handbook_desktop.services.auth import SYSTEM
 
-    with open_db(args) as database, database.session() as session:
-        return work(session, SYSTEM)
+    with open_db(args, need="write") as database, database.session() as session:
+        return work(session, args.actor)
 
 
 def _print_events(args, data) -> int:
@@ -154,7 +153,7 @@ def cmd_events_list(args) -> int:
     from handbook_desktop.services.members.events import member_events
 
     on = _day(args.on, "Ngày", required=False)
-    with open_db(args, readonly=True) as database, database.read() as session:
+    with open_db(args, readonly=True, need="read") as database, database.read() as session:
         data = member_events(session, args.member, on)
     return _print_events(args, data)
 
@@ -255,7 +254,7 @@ def cmd_badges_pending(args) -> int:
     from handbook_desktop.services.procedures import badges
 
     on = _day(args.on, "Ngày", required=False) or date.today()
-    with open_db(args, readonly=True) as database, database.read() as session:
+    with open_db(args, readonly=True, need="read") as database, database.read() as session:
         found = [(m.uuid, m.full_name, d) for m, d in badges.pending(session, on=on)]
     if args.json:
         print_json([{"member_uuid": u, "name": n, "years": d.years, "reach_date": d.reach_date,

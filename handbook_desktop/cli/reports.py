@@ -51,7 +51,7 @@ def cmd_make(args) -> int:
     today = date.today()
     start = _day(args.start, date(today.year, 1, 1), "Ngày đầu kỳ")
     end = _day(args.end, today, "Ngày cuối kỳ")
-    with open_db(args, readonly=True) as database:
+    with open_db(args, readonly=True, need="read") as database:
         report = make_report(database, args.key, start, end)
         written = None
         if args.out:

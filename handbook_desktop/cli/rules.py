@@ -80,7 +80,6 @@ def cmd_show(args) -> int:
 
 
 def cmd_add(args) -> int:
-    from handbook_desktop.services.auth import SYSTEM
     from handbook_desktop.services.rules import add_rule
 
     try:
@@ -89,8 +88,8 @@ def cmd_add(args) -> int:
         effective = None
     if effective is None:
         raise CommandError(f"Ngày có hiệu lực '{args.effective_from}' không hợp lệ: hãy viết theo dạng dd/mm/yyyy.")
-    with open_db(args) as database, database.session() as session:
-        row = add_rule(session, SYSTEM, args.key, args.value, effective, args.source, args.note)
+    with open_db(args, need="write") as database, database.session() as session:
+        row = add_rule(session, args.actor, args.key, args.value, effective, args.source, args.note)
         result = {"key": row.key, "value": json.loads(row.value_json), "effective_from": row.effective_from,
                   "source": row.source, "note": row.note or "", "origin": row.origin_unit}
     if args.json:

@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from handbook_desktop.cli.common import CommandError, open_db, print_json, read_password
+from handbook_desktop.cli.common import CommandError, open_db, print_json
+from handbook_desktop.services.privacy import mask_text
 
 
 def register(sub) -> None:
@@ -56,17 +57,18 @@ def register(sub) -> None:
     sync.set_defaults(handler=lambda args: (sync.print_help(), 2)[1])
 
 
-def _keyring(database):
+def _keyring(database, args):
     from handbook_desktop.services.sync.keys import unlock
 
-    return unlock(database, read_password("Mật khẩu quản trị viên: "))
+    # The signed-in administrator's password seals the sync keys: not asked a second time.
+    return unlock(database, args.password)
 
 
 def cmd_identity(args) -> int:
     from handbook_desktop.services.sync.keys import write_identity_card
 
-    with open_db(args) as database:
-        card = write_identity_card(database, _keyring(database), Path(args.out))
+    with open_db(args, need="keys") as database:
+        card = write_identity_card(database, _keyring(database, args), Path(args.out))
     if args.json:
         print_json({"unit_code": card["unit"]["code"], "unit_name": card["unit"]["name"],
                     "key_id": card["key_id"], "fingerprint": card["fingerprint"], "file": str(args.out)})
@@ -77,12 +79,11 @@ def cmd_identity(args) -> int:
 
 
 def cmd_trust(args) -> int:
-    from handbook_desktop.services.auth import SYSTEM
     from handbook_desktop.services.sync.keys import read_identity_card, trust_card
 
     card = read_identity_card(Path(args.file))
-    with open_db(args) as database:
-        result = trust_card(database, SYSTEM, card, args.fingerprint, under=args.under, re_enrol=args.re_enrol)
+    with open_db(args, need="keys") as database:
+        result = trust_card(database, args.actor, card, args.fingerprint, under=args.under, re_enrol=args.re_enrol)
     if args.json:
         print_json(result)
     else:
@@ -94,12 +95,11 @@ def cmd_trust(args) -> int:
 
 
 def cmd_revoke(args) -> int:
-    from handbook_desktop.services.auth import SYSTEM
     from handbook_desktop.services.sync.trust import revoke
 
-    with open_db(args) as database:
-        _keyring(database)  # revoking trust needs the administrator's password, like signing
-        keys = revoke(database, SYSTEM, args.unit, args.key)
+    with open_db(args, need="keys") as database:
+        _keyring(database, args)  # revoking trust needs the administrator's password, like signing
+        keys = revoke(database, args.actor, args.unit, args.key)
     if args.json:
         print_json({"unit_code": args.unit, "revoked": keys})
     else:
@@ -108,10 +108,9 @@ def cmd_revoke(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from handbook_desktop.services.auth import SYSTEM
     from handbook_desktop.services.sync.exchange import export_package
 
-    with open_db(args) as database:
+    with open_db(args, need="keys") as database:
         if args.again:
             from handbook_desktop.services.sync.exchange import reexport
 
@@ -119,7 +118,7 @@ def cmd_export(args) -> int:
             if result.recipient != args.to:
                 raise CommandError(f"Gói {args.again} đã gửi cho {result.recipient}, không phải {args.to}.")
         else:
-            result = export_package(database, SYSTEM, _keyring(database), args.to, full=args.full)
+            result = export_package(database, args.actor, _keyring(database, args), args.to, full=args.full)
     target = Path(args.out)
     if target.is_dir():
         target = target / result.file_name
@@ -133,7 +132,6 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from handbook_desktop.services.auth import SYSTEM
     from handbook_desktop.services.progress import drain
     from handbook_desktop.services.sync.importer import import_package, preview
 
@@ -142,12 +140,12 @@ def cmd_import(args) -> int:
         data = source.read_bytes()
     except OSError:
         raise CommandError(f"Không đọc được tệp '{source}'.") from None
-    with open_db(args) as database:
-        keyring = _keyring(database)
+    with open_db(args, need="keys") as database:
+        keyring = _keyring(database, args)
         if args.dry_run:
             result = preview(database, keyring, data)
         else:
-            result = drain(import_package(database, SYSTEM, keyring, data))
+            result = drain(import_package(database, args.actor, keyring, data))
     written = []
     folder = Path(args.receipt_dir) if args.receipt_dir else source.parent
     for receipt in result.receipts:
@@ -180,7 +178,7 @@ def cmd_import(args) -> int:
                                           for c in plan.public()["changes"])
             if plan.reason:
                 line += f" ({plan.reason})"
-            print(line)
+            print(mask_text(line))  # CCCD and phone changes masked on screen (issue 13, point 9)
     for path in written:
         print(f"Biên nhận gửi lại đơn vị gửi: {path}")
     return 0
@@ -189,7 +187,7 @@ def cmd_import(args) -> int:
 def cmd_status(args) -> int:
     from handbook_desktop.services.sync.status import sync_status
 
-    with open_db(args) as database:
+    with open_db(args, need="read") as database:
         status = sync_status(database)
     if args.json:
         print_json(status)

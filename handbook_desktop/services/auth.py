@@ -108,9 +108,11 @@ def login_delay(failed_attempts: int) -> timedelta:
     return timedelta(seconds=min(300, 2 ** (failed_attempts - 2)))
 
 
-def authenticate(database, username: str, password: str) -> Actor:
-    """Check a login; records the attempt in the audit log either way. Wrong passwords are counted
-    and slowed by services.throttle, the one counter the window and the command line share."""
+def authenticate(database, username: str, password: str, *, audit_success: bool = True) -> Actor:
+    """Check a login; records the attempt in the audit log (a success only with ``audit_success``:
+    the command line, whose commands audit what they do under the account's name, writes nothing
+    when a dry run signs in). Wrong passwords are counted and slowed by services.throttle, the one
+    counter the window and the command line share."""
     from handbook_desktop.services import throttle
     from handbook_desktop.services.audit import record
 
@@ -131,7 +133,8 @@ def authenticate(database, username: str, password: str) -> Actor:
         else:
             throttle.record_success(session, name, "login")
             actor = Actor(user.username, user.role)
-            record(session, actor, "login")
+            if audit_success:
+                record(session, actor, "login")
     if refusal:
         raise UserError(refusal)
     return actor

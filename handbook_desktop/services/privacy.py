@@ -52,3 +52,31 @@ def mark_workbook(path: Path | str, *, personal: bool = True) -> None:
         cell = sheet.cell(row=1, column=1, value=NOTICE)
         cell.font = Font(bold=True, color="9A4D00")
     workbook.save(path)
+
+
+def mask_text(text: str | None) -> str:
+    """A report line as shown on screen: every CCCD and phone number in it masked (``0012******89``,
+    ``091*****78``), the same masking as the log's, whatever put the number there."""
+    from handbook_desktop.logs import mask_personal_numbers
+
+    return mask_personal_numbers(text or "")
+
+
+def report_line(message: str | None, values: dict | None, reveal: bool) -> str:
+    """An import row's detail on screen: masked, or (asked for, audited) with the row's own CCCD and
+    phone in full; the importer keeps only masked numbers in its change list."""
+    if not reveal:
+        return mask_text(message)
+    shown = [f"{label}: {values[key]}" for key, label in (("national_id", "Số CCCD"), ("phone", "Điện thoại"))
+             if values and values.get(key)]
+    return " — ".join(part for part in (message or "", "; ".join(shown)) if part)
+
+
+def record_reveal(database, actor, where: str, detail: dict | None = None) -> None:
+    """Someone asked to see the full numbers in a report: audited (who, where, which file)."""
+    if database.readonly:
+        return
+    from handbook_desktop.services.audit import record
+
+    with database.session() as session:
+        record(session, actor, "reveal", entity="member", detail={"where": where, **(detail or {})})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -21,6 +22,20 @@ log = logging.getLogger(__name__)
 
 class ReadOnlyDatabase(Exception):
     pass
+
+
+def _make_private(file: Path) -> None:
+    """The database and its journal are the owner's only (issue 13): a file made by an older version,
+    or copied in, is closed to the other accounts of the PC as it is opened; new ones follow the
+    umask (paths.private_umask) and, made here before SQLite writes them, start closed."""
+    from handbook_desktop import paths
+
+    for path in (file, file.with_name(file.name + "-wal"), file.with_name(file.name + "-shm"),
+                 file.with_name(file.name + "-journal")):
+        if path.exists():
+            paths.make_private(path)
+    if not file.exists() and os.name == "posix":
+        os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 class Database:
@@ -58,7 +73,8 @@ class Database:
         file = sqlite_path(url)
         instance_lock = None
         if file is not None and not readonly:
-            file.parent.mkdir(parents=True, exist_ok=True)
+            file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            _make_private(file)
             if lock:
                 instance_lock = InstanceLock(file)
                 instance_lock.acquire()

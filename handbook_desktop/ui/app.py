@@ -94,9 +94,13 @@ def parse_gui_args(argv: list[str]) -> argparse.Namespace:
 def build_main_window(argv: list[str]) -> MainWindow | None:
     """Everything before the event loop: returns the window to show, or None if the user gave up."""
     args = parse_gui_args(argv)
+    paths.private_umask()
     setup_logging()
     application(large_font=args.large_font)
     install_error_handlers()
+    warning = paths.privacy_warning()  # the portable build on a stick that keeps no permissions
+    if warning:
+        QMessageBox.warning(None, APP_NAME, warning)
     try:
         if args.demo:
             database = _demo_database()

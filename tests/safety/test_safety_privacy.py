@@ -114,7 +114,7 @@ def test_no_complete_personal_number_in_any_log(tmp_path_factory, tmp_path):
         handler.flush()
     env = {k: v for k, v in os.environ.items() if k != "HANDBOOK_DB"}
     env["HANDBOOK_HOME"] = str(tmp_path / "cli-home")
-    env["HANDBOOK_PASSWORD"] = "matkhau123"
+    env["HANDBOOK_PASSWORD"] = "demo1234"  # the demo's administrator signs in
     database = tmp_path / "cli.sqlite3"
     for args in (["demo", "--members", "30"], ["backup", "create"], ["check"],
                  ["backup", "restore", "001080012345"], ["info"]):

@@ -24,6 +24,7 @@ NOT_SERVICES = {
     "handbook_desktop.services.users.change_password",  # everyone changes their own password
     "handbook_desktop.services.users.verify_unlock",  # typing one's password at the idle lock
     "handbook_desktop.services.auditlog.export_audit",  # reading the log; the export itself is logged
+    "handbook_desktop.services.privacy.record_reveal",  # an audit entry for a read: anyone who reads may ask
 }
 # (function, actor role) pairs that only a secretary may do.
 SECRETARY_ONLY = {

@@ -153,7 +153,7 @@ def test_cli_users_recover_and_list(tmp_path, monkeypatch, capsys):
     assert fresh != code
     assert main(["--db", path, "users", "recover"]) == 1  # the old code is spent
     assert "không đúng" in capsys.readouterr().err
-    monkeypatch.setenv("HANDBOOK_PASSWORD", "matkhau-xem-7")
+    monkeypatch.setenv("HANDBOOK_NEW_PASSWORD", "matkhau-xem-7")  # the administrator's is HANDBOOK_PASSWORD
     assert main(["--db", path, "users", "add", "xem", "--role", "viewer"]) == 0
     capsys.readouterr()
     assert main(["--db", path, "users", "list", "--json"]) == 0

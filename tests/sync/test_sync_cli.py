@@ -54,7 +54,7 @@ def test_sync_from_the_command_line(branch_a, committee, tmp_path):
     assert all(r["outcome_label"] == "Mới" for r in member_rows)
     assert checksum(committee.path, skip=()) == before
     wrong = run("--db", str(committee.path), "sync", "import", exported["file"], password="sai-mat-khau")
-    assert wrong.returncode == 1 and "Mật khẩu" in wrong.stderr
+    assert wrong.returncode == 1 and "mật khẩu" in wrong.stderr.lower()
     done = run("--db", str(committee.path), "sync", "import", exported["file"])
     assert done.returncode == 0, done.stderr
     assert "2 mới" not in done.stdout and "Đã nhập gói số 1" in done.stdout

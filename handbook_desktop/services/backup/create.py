@@ -81,7 +81,7 @@ def create_backup(database, *, reason: str = "manual", password: str | None = No
         actor.require("write")
     now = now or datetime.now(timezone.utc)
     folder = Path(folder) if folder else paths.backups_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=paths.PRIVATE_DIR)
     if database.is_sqlite:
         info = _create_sqlite(database, folder, reason, password, now)
     else:
@@ -89,6 +89,8 @@ def create_backup(database, *, reason: str = "manual", password: str | None = No
 
         info = create_dump(database, _new_path(folder, _stem(database), reason, ".pgdump", now), reason, now)
     write_manifest(info)
+    for private in (info.path, info.manifest_path):  # every copy holds everyone's records: owner only
+        paths.make_private(private)
     fsync_dir(folder)
     result = BackupResult(info)
     log.info("backup %s (%s, %d bytes)", info.id, reason, info.size)
@@ -228,6 +230,8 @@ def copy_to_second_folder(info: BackupInfo, folder: Path, *, key: dict | None = 
                 os.fsync(handle.fileno())
             partial.replace(target)
             shutil.copyfile(info.manifest_path, manifest_path_for(target))
+            paths.make_private(target)
+            paths.make_private(manifest_path_for(target))
     except OSError as error:
         partial.unlink(missing_ok=True)
         return None, f"Không chép được bản sao sang '{folder}': {error.strerror or error}."

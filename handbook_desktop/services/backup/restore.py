@@ -246,11 +246,50 @@ def _fold_wal(target: Path) -> None:
     shm.unlink(missing_ok=True)
 
 
+def home_unit_code(sqlite_file: Path) -> str | None:
+    """The unit a SQLite database belongs to, read without opening it for the program (it may be
+    damaged, or another version's): ``None`` when it cannot be told."""
+    try:
+        uri = f"file:{Path(sqlite_file).as_posix()}?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True)) as connection:
+            row = connection.execute("SELECT code FROM unit WHERE is_home = 1").fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def other_unit_message(backup_unit: str, current_unit: str) -> str:
+    return (f"Bản sao này là dữ liệu của đơn vị {backup_unit}, không phải của đơn vị đang dùng ({current_unit}): "
+            f"khôi phục sẽ thay toàn bộ dữ liệu của {current_unit} bằng dữ liệu của {backup_unit}.")
+
+
+def other_unit(info: BackupInfo, target, unit_code: str | None = None) -> str | None:
+    """The message when ``info`` belongs to another unit than the database ``target``, else ``None``."""
+    backup_unit = unit_code or info.unit_code
+    if backup_unit is None and not info.encrypted and info.path.exists():  # a copy without its manifest
+        backup_unit = home_unit_code(info.path)
+    current = home_unit_code(Path(target)) if target is not None and Path(target).exists() else None
+    if backup_unit and current and backup_unit != current:
+        return other_unit_message(backup_unit, current)
+    return None
+
+
+class OtherUnitBackup(UserError):
+    pass
+
+
 def restore_backup(target, info: BackupInfo, *, actor, password: str | None = None,
-                   database=None) -> RestoreResult:
+                   database=None, other_unit_ok: bool = False) -> RestoreResult:
     """Restore ``info`` over the SQLite file ``target`` (a path). Pass the open ``database`` when
-    the window holds it: its instance lock is used and its connections are closed first."""
+    the window holds it: its instance lock is used and its connections are closed first.
+    A backup of another unit is refused unless the user confirmed it (``other_unit_ok``)."""
     actor.require("restore")
+    if info.backend != "postgresql":
+        warning = other_unit(info, target)
+        if warning and not other_unit_ok:
+            raise OtherUnitBackup(warning + " Chưa khôi phục: hãy xác nhận nếu chắc chắn.")
+        if warning:
+            log.warning("restoring another unit's backup %s (%s) over %s", info.id, info.unit_code, Path(target).name)
     if info.backend == "postgresql":
         from handbook_desktop.services.backup.postgres import restore_dump
 

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from handbook_desktop.domain.dates import format_date
+from handbook_desktop.paths import make_private
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.members.fields import FIELD_BY_KEY, FIELDS, UNIT_LABEL
 
@@ -156,6 +157,7 @@ def export_members(rows: Iterable[dict], path: str | Path, *, title: str, column
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(last)}{header_row + max(count, 1)}"
     _page_setup(sheet, header_row, last)
     workbook.save(path)
+    make_private(path)
     return count
 
 
@@ -177,6 +179,7 @@ def _export_csv(rows: Iterable[dict], path: str | Path, *, columns: list[str], n
         writer.writerow(["STT"] + [_label(key) for key in columns])
         for count, row in enumerate(rows, start=1):
             writer.writerow([str(count)] + [_csv_text(_cell_value(key, row)) for key in columns])
+    make_private(path)
     return count
 
 
@@ -245,6 +248,7 @@ def write_template(path: str | Path, *, unit_names: list[str] | None = None) -> 
         _put(guide, index, 1, line).font = Font(name=FONT, size=12, bold=index == 1)
     guide.column_dimensions["A"].width = 110
     workbook.save(path)
+    make_private(path)
 
 
 def write_report(plan, path: str | Path) -> None:
@@ -285,3 +289,4 @@ def write_report(plan, path: str | Path) -> None:
     sheet.column_dimensions[get_column_letter(len(headings))].width = 70
     _page_setup(sheet, header_row, len(headings))
     workbook.save(path)
+    make_private(path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
 from handbook_desktop.services import backup as backups
 from handbook_desktop.ui.i18n import tr
@@ -25,6 +25,18 @@ class RestoreDialog(QDialog):
         self.message = QLabel(objectName="message")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
+        # A backup of another unit replaces this unit's records with theirs: said plainly, and the
+        # restore button waits for a tick (issue 13, point 8).
+        self.other_unit = QLabel(objectName="otherUnit")
+        self.other_unit.setWordWrap(True)
+        self.other_unit.setStyleSheet("color: #b00020; font-weight: bold")
+        self.other_unit.hide()
+        layout.addWidget(self.other_unit)
+        self.confirm_other = QCheckBox(tr("Tôi biết đây là dữ liệu của đơn vị khác và vẫn muốn khôi phục"),
+                                       objectName="confirmOtherUnit")
+        self.confirm_other.hide()
+        self.confirm_other.toggled.connect(lambda checked: self.restore_button.setEnabled(checked))
+        layout.addWidget(self.confirm_other)
         self.buttons = QDialogButtonBox()
         self.restore_button = self.buttons.addButton(tr("Khôi phục"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.restore_button.setObjectName("confirmRestore")
@@ -58,7 +70,13 @@ class RestoreDialog(QDialog):
                         "được thay bằng nội dung bản sao này. Những gì nhập sau thời điểm sao lưu sẽ không còn "
                         "(nhưng vẫn nằm trong bản sao tự động, có thể khôi phục lại)."))
         self.contents.setText("<br>".join(lines))
-        self.restore_button.setEnabled(True)
+        foreign = backups.restore.other_unit(self.info, self.context.database.file, contents.unit_code) \
+            if self.context.database.file is not None else None
+        if foreign:
+            self.other_unit.setText(foreign)
+            self.other_unit.show()
+            self.confirm_other.show()
+        self.restore_button.setEnabled(not foreign)
         self.adjustSize()
 
     def _failed(self, error) -> None:
@@ -76,7 +94,8 @@ class RestoreDialog(QDialog):
         database = context.database
         context.runner.run(
             lambda _flag: backups.restore_backup(database.file, self.info, actor=context.actor,
-                                                 password=self.password, database=database),
+                                                 password=self.password, database=database,
+                                                 other_unit_ok=self.confirm_other.isChecked()),
             on_result=self._restored, on_error=self._restore_failed,
             progress_title=tr("Đang khôi phục"), parent=self)
 

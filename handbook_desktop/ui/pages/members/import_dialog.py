@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QTableWidget, QTableWidgetItem,
+    QVBoxLayout,
 )
 
 from handbook_desktop.services.excel.importer import ACTION_LABELS, apply_import, plan_import
 from handbook_desktop.services.excel.writer import write_report
+from handbook_desktop.services.privacy import report_line
 from handbook_desktop.ui.i18n import tr
 
 _COLOURS = {"create": "#e6f4ea", "update": "#fff4d6", "unchanged": "#ffffff", "rejected": "#f8d7da"}
@@ -45,6 +47,10 @@ class ImportDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
+        # CCCD and phone numbers in the report are masked unless asked for (issue 13, point 9; audited).
+        self.reveal = QCheckBox(tr("Hiện đầy đủ số CCCD, điện thoại"), objectName="reveal")
+        self.reveal.toggled.connect(self._reveal_toggled)
+        layout.addWidget(self.reveal)
         self.buttons = QDialogButtonBox()
         self.apply_button = self.buttons.addButton(tr("Ghi vào hồ sơ"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.apply_button.setObjectName("apply")
@@ -89,7 +95,8 @@ class ImportDialog(QDialog):
         self.notes.setMinimumHeight(lines * metrics.lineSpacing() + 4 if plan.notes else 0)
         self.table.setRowCount(len(plan.rows))
         for index, row in enumerate(plan.rows):
-            texts = [str(row.row_number), row.full_name, tr(ACTION_LABELS[row.action]), row.message]
+            message = report_line(row.message, row.values, self.reveal.isChecked())
+            texts = [str(row.row_number), row.full_name, tr(ACTION_LABELS[row.action]), message]
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -99,6 +106,17 @@ class ImportDialog(QDialog):
         writable = not self.context.readonly and not plan.applied
         self.apply_button.setEnabled(writable and (counts["created"] + counts["updated"]) > 0)
         self.report_button.setEnabled(True)
+
+    def _reveal_toggled(self, checked: bool) -> None:
+        if checked:
+            from pathlib import Path
+
+            from handbook_desktop.services.privacy import record_reveal
+
+            record_reveal(self.context.database, self.context.actor, "import_report",
+                          {"file": Path(self.path).name})
+        if self.plan is not None:
+            self._show_plan(self.plan)
 
     def apply(self) -> None:
         actor = self.context.actor
