@@ -129,7 +129,6 @@ def register_records(sub) -> None:
 
 
 def _write(args, work):
-
     with open_db(args, need="write") as database, database.session() as session:
         return work(session, args.actor)
 

@@ -20,8 +20,20 @@ from sync_sites import BRANCH_A, COMMITTEE, _sync_templates, branch_a, committee
 
 
 def _run(path, capsys, *argv):
+    import os
+
+    from sync_sites import PASSWORD
+
     capsys.readouterr()
-    code = main(["--db", str(path), *argv])
+    old = os.environ.get("HANDBOOK_PASSWORD")
+    os.environ["HANDBOOK_PASSWORD"] = PASSWORD  # the command line signs in (issue 13); the sites' password
+    try:
+        code = main(["--db", str(path), *argv])
+    finally:
+        if old is None:
+            os.environ.pop("HANDBOOK_PASSWORD", None)
+        else:
+            os.environ["HANDBOOK_PASSWORD"] = old
     out = capsys.readouterr()
     return code, out.out, out.err
 

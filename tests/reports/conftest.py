@@ -34,8 +34,10 @@ def _committee_template(tmp_path_factory):
 
 
 @pytest.fixture
-def committee_db(_committee_template, tmp_path):
+def committee_db(_committee_template, tmp_path, monkeypatch):
     from handbook_desktop.store.database import Database
+
+    monkeypatch.setenv("HANDBOOK_PASSWORD", "demo1234")  # the demo administrator signs the command line in
 
     target = tmp_path / "committee.sqlite3"
     shutil.copyfile(_committee_template, target)
