@@ -12,7 +12,7 @@ from collections import defaultdict
 from functools import lru_cache
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from handbook_desktop.domain.party_age import GAP_END_KINDS, GAP_KIND, GAP_START_KINDS, gaps_from_events, party_age_months
 from handbook_desktop.domain.states import HEADCOUNT_STATES, MemberStatus
@@ -97,22 +97,6 @@ PROBATIONARY = MemberStatus.PROBATIONARY.value
 SHOWN_APART = (MemberStatus.EXEMPT.value, MemberStatus.TEMPORARILY_AWAY.value)
 
 
-@lru_cache(maxsize=65536)
-def _profile_keys(status, gender, ethnicity, religion, education, level, degree, theory) -> tuple[str, ...]:
-    """The counters one member adds to, apart from age and party age (few distinct profiles: cached)."""
-    keys = ["headcount", "probationary" if status == PROBATIONARY else "official"]
-    if status in SHOWN_APART:  # exempt and temporarily away are official members, shown apart too
-        keys.append(status)
-    if gender == "female":
-        keys.append("female")
-    if ethnicity and ethnicity.strip().lower() != "kinh":
-        keys.append("minority")
-    if religion and religion.strip().lower() not in ("không", "khong"):
-        keys.append("religious")
-    keys += [education_class(education), professional_class(level, degree), theory_class(theory)]
-    return tuple(keys)
-
-
 def columns() -> list[Column]:
     cols = [Column("headcount", "Tổng đảng số"), Column("official", "Chính thức", "Đảng số"),
             Column("probationary", "Dự bị", "Đảng số"), Column("exempt", "Miễn sinh hoạt", "Trong đó"),
@@ -125,6 +109,7 @@ def columns() -> list[Column]:
     cols += [Column(key, label, "Chuyên môn") for key, label in PROFESSIONAL]
     cols += [Column(key, label, "Lý luận chính trị") for key, label in THEORY]
     cols += [Column(f"party:{label}", label, "Tuổi đảng") for _, _, label in PARTY_AGE_BANDS]
+    cols += [Column("party:unknown", "Chưa ghi ngày vào Đảng", "Tuổi đảng")]
     cols += [Column("female_pct", "% nữ", "Tỉ lệ", "percent"), Column("minority_pct", "% dân tộc thiểu số", "Tỉ lệ", "percent")]
     return cols
 
@@ -140,42 +125,79 @@ def _gaps(session, member_ids_query) -> dict[int, list]:
     return {member_id: gaps_from_events(items) for member_id, items in events.items()}
 
 
+def _years_before(on: date, years: int) -> date:
+    """The day ``years`` years before ``on`` (29/02 falls back to 28/02)."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:
+        return on.replace(year=on.year - years, day=28)
+
+
+def _band_case(column, bands, on: date, prefix: str):
+    """CASE giving a band's key from a date column: completed years ≥ N ⇔ date ≤ on − N years."""
+    whens = [(column > _years_before(on, high + 1), f"{prefix}{label}") for low, high, label in bands[:-1]]
+    return case((column.is_(None), f"{prefix}unknown"), *whens, else_=f"{prefix}{bands[-1][2]}")
+
+
 def membership(session, start: date, end: date) -> Report:
     on = end
     statuses = [s.value for s in HEADCOUNT_STATES] + [MemberStatus.VISITING.value]
-    rows_query = (select(Member.id, Member.unit_id, Member.status, Member.gender, Member.date_of_birth, Member.ethnicity,
-                         Member.religion, Member.general_education, Member.professional_level, Member.academic_degree,
-                         Member.political_theory, Member.decision_date)
-                  .where(Member.deleted_at.is_(None), Member.status.in_(statuses), in_scope(Member.unit_id)))
-    data = session.execute(rows_query).all()
-    gaps = _gaps(session, select(Member.id).where(Member.deleted_at.is_(None), Member.status.in_(statuses),
-                                                  in_scope(Member.unit_id)))
-    home, lines = branches(session, {row.unit_id for row in data})
-    cols = columns()
-    counts: dict[int, dict[str, int]] = {b.unit_id: defaultdict(int) for b in lines}
+    where = (Member.deleted_at.is_(None), Member.status.in_(statuses), in_scope(Member.unit_id))
+    gaps = _gaps(session, select(Member.id).where(*where))
+    # Counted in the database, one GROUP BY per breakdown (unit, status and that breakdown's
+    # columns): each a few hundred groups, where grouping by everything at once gives one group per
+    # member. Ages are bands of the birth date against the report's day, party age likewise from the
+    # decision date — except for the few members with gaps in their party age, counted one by one.
+    age = _band_case(Member.date_of_birth, AGE_BANDS, on, "age:")
+    party = _band_case(Member.decision_date, PARTY_AGE_BANDS, on, "party:")
+    young = case((Member.date_of_birth > _years_before(on, 30), "under_30"), else_="")
+
+    def grouped(*columns, exclude_gaps: bool = False):
+        condition = (Member.id.not_in(list(gaps)),) if exclude_gaps and gaps else ()
+        return session.execute(select(Member.unit_id, Member.status, *columns, func.count())
+                               .where(*where, *condition).group_by(Member.unit_id, Member.status, *columns)).all()
+
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     pyramid = {label: [0, 0] for _, _, label in AGE_BANDS}
-    age_keys = {label: f"age:{label}" for _, _, label in AGE_BANDS}
-    party_keys = {label: f"party:{label}" for _, _, label in PARTY_AGE_BANDS}
-    for member_id, unit_id, status, gender, born, ethnicity, religion, education, level, degree, theory, decided in data:
-        c = counts.get(unit_id)
-        if c is None:
-            c = counts[unit_id] = defaultdict(int)
+    for unit_id, status, n in grouped():
+        c = counts[unit_id]
         if status == VISITING:
-            c["visiting"] += 1
+            c["visiting"] += n
             continue
-        for key in _profile_keys(status, gender, ethnicity, religion, education, level, degree, theory):
-            c[key] += 1
-        age = _age_years(born, on)
-        if age is None:
-            c["age:unknown"] += 1
-        else:
-            c["under_30"] += age < 30
-            label = band(age, AGE_BANDS)
-            c[age_keys[label]] += 1
-            pyramid[label][gender == "female"] += 1
-        member_gaps = gaps.get(member_id)
-        years = (party_age_months(decided, on, member_gaps) // 12 if member_gaps else (_age_years(decided, on) or 0))
-        c[party_keys[band(years, PARTY_AGE_BANDS)]] += 1
+        c["headcount"] += n
+        c["probationary" if status == PROBATIONARY else "official"] += n
+        if status in SHOWN_APART:  # exempt and temporarily away are official members, shown apart too
+            c[status] += n
+    breakdowns = (
+        ((Member.gender,), lambda gender: ["female"] if gender == "female" else []),
+        ((Member.ethnicity,), lambda e: ["minority"] if e and e.strip().lower() != "kinh" else []),
+        ((Member.religion,), lambda r: ["religious"] if r and r.strip().lower() not in ("không", "khong") else []),
+        ((Member.general_education,), lambda e: [education_class(e)]),
+        ((Member.professional_level, Member.academic_degree), lambda lv, dg: [professional_class(lv, dg)]),
+        ((Member.political_theory,), lambda t: [theory_class(t)]),
+        ((young,), lambda key: [key] if key else []),
+    )
+    for columns_, keys_of in breakdowns:
+        for unit_id, status, *values, n in grouped(*columns_):
+            if status != VISITING:
+                for key in keys_of(*values):
+                    counts[unit_id][key] += n
+    for unit_id, status, age_key, gender, n in grouped(age, Member.gender):
+        if status != VISITING:
+            counts[unit_id][age_key] += n
+            if age_key != "age:unknown":
+                pyramid[age_key[4:]][gender == "female"] += n
+    for unit_id, status, party_key, n in grouped(party, exclude_gaps=True):
+        if status != VISITING:
+            counts[unit_id][party_key] += n
+    if gaps:
+        for unit_id, status, decided, member_id in session.execute(
+                select(Member.unit_id, Member.status, Member.decision_date, Member.id).where(Member.id.in_(list(gaps)))):
+            if status != VISITING:
+                label = band(party_age_months(decided, on, gaps[member_id]) // 12, PARTY_AGE_BANDS) if decided else None
+                counts[unit_id][f"party:{label}" if label else "party:unknown"] += 1
+    home, lines = branches(session, set(counts))
+    cols = columns()
     table_rows = []
     for line in lines:
         c = counts.get(line.unit_id, {})

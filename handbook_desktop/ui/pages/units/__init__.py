@@ -62,6 +62,18 @@ class UnitsPage(QWidget):
         on = self.today or date.today()
         self.context.runner.run(lambda _flag: units_overview(self.context.database, on), on_result=self._show)
 
+    def select_code(self, code: str) -> bool:
+        """Select a branch by its code (Tổng quan opens a branch here); False when it is not listed."""
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 0)
+            if item is not None and item.text() == code:
+                self._wanted = None
+                self.table.selectRow(row)
+                self.table.scrollToItem(item)
+                return True
+        self._wanted = code  # the list is still on its way: select it when it arrives
+        return False
+
     def _show_detail(self) -> None:
         indexes = self.table.selectionModel().selectedRows()
         if not indexes:
@@ -96,6 +108,8 @@ class UnitsPage(QWidget):
         self.table.sortItems(0, Qt.SortOrder.AscendingOrder)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
+        if getattr(self, "_wanted", None):
+            self.select_code(self._wanted)
         self._show_detail()
         waiting = sum(1 for row in rows if row["held"])
         silent = sum(1 for row in rows if not row["last_sequence"])
