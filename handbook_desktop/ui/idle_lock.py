@@ -9,12 +9,13 @@ from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, Q
 
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.dialog_keys import KeyedDialog
 
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
              QEvent.Type.TouchBegin}
 
 
-class UnlockDialog(QDialog):
+class UnlockDialog(KeyedDialog, QDialog):
     def __init__(self, context, parent=None):
         super().__init__(parent)
         self.context = context

@@ -7,9 +7,10 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 from handbook_desktop.services.auth import authenticate
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.dialog_keys import KeyedDialog
 
 
-class LoginDialog(QDialog):
+class LoginDialog(KeyedDialog, QDialog):
     def __init__(self, database, unit_name: str, parent=None):
         super().__init__(parent)
         self.database = database

@@ -8,9 +8,10 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.dialog_keys import KeyedDialog
 
 
-class RecoveryDialog(QDialog):
+class RecoveryDialog(KeyedDialog, QDialog):
     def __init__(self, database, username: str = "admin", parent=None):
         super().__init__(parent)
         self.database = database

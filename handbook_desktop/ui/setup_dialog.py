@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.setup import HomeUnitSpec, initialise
 from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.dialog_keys import KeyedDialog
 
 
-class SetupDialog(QDialog):
+class SetupDialog(KeyedDialog, QDialog):
     def __init__(self, database, parent=None):
         super().__init__(parent)
         self.database = database

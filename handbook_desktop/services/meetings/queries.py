@@ -285,15 +285,26 @@ def compliance_for(session: Session, year: int, on: date, unit_code: str | None 
     return {u.code: compliance(by_unit.get(u.id, []), year, on, book) for u in units}
 
 
-def member_choices(session: Session, unit_code: str | None = None) -> list[tuple[str, str, str]]:
-    """(uuid, name, status) of members who can chair, record or speak: the branch's current members."""
+def member_choices(session: Session, unit_code: str | None = None) -> list[tuple[str, str, str, str]]:
+    """(uuid, name, status, tag) of members who can chair, record or speak: the branch's current members.
+    ``tag`` ("sinh 1958, Bí thư") tells namesakes apart in the pickers (issue 11 §7)."""
+    from handbook_desktop.domain.states import PartyPosition
     from handbook_desktop.services.meetings.common import ROSTER_STATES
 
-    query = select(Member.uuid, Member.full_name, Member.status).where(
+    query = select(Member.uuid, Member.full_name, Member.status, Member.date_of_birth, Member.party_position).where(
         Member.status.in_(ROSTER_STATES), Member.deleted_at.is_(None))
     if unit_code:
         query = query.join(Unit, Unit.id == Member.unit_id).where(Unit.code == unit_code)
-    return [tuple(row) for row in session.execute(query.order_by(Member.name_sort)).all()]
+    found = []
+    for uuid, name, status, born, position in session.execute(query.order_by(Member.name_sort)).all():
+        parts = [f"sinh {born.year}"] if born else []
+        if position and position != PartyPosition.MEMBER.value:
+            try:
+                parts.append(PartyPosition(position).label)
+            except ValueError:
+                pass
+        found.append((uuid, name, status, ", ".join(parts)))
+    return found
 
 
 def subject_choices(session: Session, unit_code: str | None = None) -> list[tuple[str, str, str]]:

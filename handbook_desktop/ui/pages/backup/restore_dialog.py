@@ -7,9 +7,10 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBo
 from handbook_desktop.services import backup as backups
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.backup.common import size_text, when_text
+from handbook_desktop.ui.dialog_keys import KeyedDialog
 
 
-class RestoreDialog(QDialog):
+class RestoreDialog(KeyedDialog, QDialog):
     def __init__(self, context, info, password: str | None, parent=None):
         super().__init__(parent)
         self.context = context

@@ -22,19 +22,22 @@ from handbook_desktop.domain.meetings import DEFAULT_AGENDA, MeetingKind
 from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.unsaved import AsksBeforeClosing
+from handbook_desktop.ui.dialog_keys import KeyedDialog
 
 
 def member_combo(members, *, blank: str | None = None, object_name: str = "") -> QComboBox:
-    """A combo of members (uuid as data), searchable by typing the start of a name."""
-    box = QComboBox()
+    """A picker of members (uuid as data): any part of the name, diacritics or not; namesakes tagged."""
+    from handbook_desktop.ui.member_picker import MemberPicker
+
+    box = MemberPicker()
     if object_name:
         box.setObjectName(object_name)
     if blank is not None:
         box.addItem(blank, None)
-    for uuid, name, status in members:
+    for uuid, name, status, *tag in members:
         if status == MemberStatus.TEMPORARILY_AWAY.value:
             continue
-        box.addItem(name, uuid)
+        box.add_member(name, uuid, tag[0] if tag else "")
     return box
 
 
@@ -125,7 +128,7 @@ class PlanForm(QWidget):
         self.guests.setPlainText("\n".join(detail.guests))
 
 
-class PlanDialog(AsksBeforeClosing, QDialog):
+class PlanDialog(AsksBeforeClosing, KeyedDialog, QDialog):
     def __init__(self, members, *, default_day: date, default_place: str = "", parent=None):
         super().__init__(parent)
         self.setObjectName("planDialog")
@@ -163,7 +166,7 @@ class PlanDialog(AsksBeforeClosing, QDialog):
         self.accept()
 
 
-class ReasonDialog(QDialog):
+class ReasonDialog(KeyedDialog, QDialog):
     """Minutes are finalised: a change is an amendment and needs its reason."""
 
     def __init__(self, parent=None):

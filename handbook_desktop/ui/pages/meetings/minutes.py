@@ -97,9 +97,10 @@ class MinutesTab(QWidget):
         self.speeches.setWordWrap(True)
         form.addWidget(self.speeches, 2)
         add_row = QHBoxLayout()
-        self.speaker = QComboBox()
+        from handbook_desktop.ui.member_picker import MemberPicker
+
+        self.speaker = MemberPicker(free_text=True)
         self.speaker.setObjectName("speakerBox")
-        self.speaker.setEditable(True)
         self.speaker.setMinimumWidth(220)
         self.speaker.lineEdit().setPlaceholderText(tr("đảng viên hoặc khách mời"))
         add_row.addWidget(self.speaker)
@@ -174,8 +175,9 @@ class MinutesTab(QWidget):
         speaker_text = self.speaker.currentText()
         self.speaker.clear()
         present = [r for r in detail.roll if r.attendance == "present"] or detail.roll
+        tags = {uuid: tag for uuid, _name, _status, *rest in self.editor.members for tag in rest}
         for line in present:
-            self.speaker.addItem(line.name, line.member_uuid)
+            self.speaker.add_member(line.name, line.member_uuid, tags.get(line.member_uuid, ""))
         for guest in detail.guests:
             self.speaker.addItem(guest, None)
         self.speaker.setEditText(speaker_text if not first else "")
@@ -331,8 +333,7 @@ class MinutesTab(QWidget):
                 self.speaker.setFocus()
                 self.speaker.lineEdit().setPlaceholderText(tr("Hãy chọn người phát biểu"))
                 return False
-            index = self.speaker.findText(speaker)
-            member_uuid = self.speaker.itemData(index) if index >= 0 else None
+            member_uuid = self.speaker.chosen_uuid()
             if not self.editor.apply_now(svc.add_speech, uuid, content=self.speech_text.text(),
                                          member_uuid=member_uuid, speaker_name=None if member_uuid else speaker):
                 return False
@@ -377,8 +378,7 @@ class MinutesTab(QWidget):
         if item is None:
             return
         name = self.speaker.currentText().strip()
-        index = self.speaker.findText(name)
-        member_uuid = self.speaker.itemData(index) if index >= 0 else None
+        member_uuid = self.speaker.chosen_uuid()
         text = self.speech_text.text()
         if not name or not text.strip():
             return

@@ -11,6 +11,7 @@ from handbook_desktop.domain.dates import format_date
 from handbook_desktop.services import meetings as svc
 from handbook_desktop.ui.errors import show_error
 from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.dialog_keys import KeyedDialog
 
 
 def screening_html(result) -> str:
@@ -34,7 +35,7 @@ def screening_html(result) -> str:
             + periods(tr("Quý không sinh hoạt chuyên đề"), result.missing_thematic, tr("quý")))
 
 
-class ScreeningDialog(QDialog):
+class ScreeningDialog(KeyedDialog, QDialog):
     def __init__(self, context, year: int, on: date, parent=None):
         super().__init__(parent)
         self.context = context

@@ -27,6 +27,7 @@ from handbook_desktop.services.members.validation import Issue
 from handbook_desktop.services.members.fields import FIELD_BY_KEY
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.unsaved import AsksBeforeClosing
+from handbook_desktop.ui.dialog_keys import KeyedDialog
 
 PHOTO_SIZE = (120, 160)  # 3×4
 
@@ -37,7 +38,7 @@ def _ask(parent, title: str, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-class MemberDialog(AsksBeforeClosing, QDialog):
+class MemberDialog(AsksBeforeClosing, KeyedDialog, QDialog):
     """``member_uuid=None`` creates a record. ``saved_uuid`` holds the record after a save."""
 
     confirm = staticmethod(_ask)  # replaced in tests

@@ -12,11 +12,12 @@ from handbook_desktop.services.excel.importer import ACTION_LABELS, apply_import
 from handbook_desktop.services.excel.writer import write_report
 from handbook_desktop.services.privacy import report_line
 from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.dialog_keys import KeyedDialog
 
 _COLOURS = {"create": "#e6f4ea", "update": "#fff4d6", "unchanged": "#ffffff", "rejected": "#f8d7da"}
 
 
-class ImportDialog(QDialog):
+class ImportDialog(KeyedDialog, QDialog):
     def __init__(self, context, path: str, parent=None, *, default_unit_id: int | None = None):
         super().__init__(parent)
         self.context = context

@@ -18,6 +18,7 @@ from handbook_desktop.domain.dates import format_date, parse_date
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.unsaved import AsksBeforeClosing
+from handbook_desktop.ui.dialog_keys import KeyedDialog
 
 
 def number_text(value: int | None) -> str:
@@ -52,7 +53,7 @@ class Field:
     options: list[tuple[str, Any]] | None = None  # (label, value) for choice and member
 
 
-class FieldDialog(AsksBeforeClosing, QDialog):
+class FieldDialog(AsksBeforeClosing, KeyedDialog, QDialog):
     """A dialog of labelled fields; OK calls ``submit(values)``; a refusal shows inside the dialog."""
 
     submitted = Signal(object)

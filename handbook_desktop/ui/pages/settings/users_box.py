@@ -26,13 +26,14 @@ from handbook_desktop.services import users
 from handbook_desktop.services.auth import ROLES
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.dialog_keys import KeyedDialog
 
 
 def _password_field(name: str) -> QLineEdit:
     return QLineEdit(objectName=name, echoMode=QLineEdit.EchoMode.Password)
 
 
-class AddUserDialog(QDialog):
+class AddUserDialog(KeyedDialog, QDialog):
     def __init__(self, context, parent=None):
         super().__init__(parent)
         self.context = context

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 
 from handbook_desktop.domain.states import LEVEL_LABELS, UnitLevel
 from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.dialog_keys import KeyedDialog
 
 OUTCOME_COLOURS = {"new": "#1b5e20", "changed": "#0d47a1", "deleted": "#6d4c41", "conflict": "#b71c1c",
                    "rejected": "#b71c1c", "unchanged": "#616161"}
@@ -29,7 +30,7 @@ def _show(value) -> str:
     return str(value)
 
 
-class TrustDialog(QDialog):
+class TrustDialog(KeyedDialog, QDialog):
     """Shows the peer's unit and fingerprint; OK only after the person ticks the confirmation."""
 
     def __init__(self, card: dict, parent=None):
@@ -68,7 +69,7 @@ class TrustDialog(QDialog):
         layout.addWidget(self.buttons)
 
 
-class PreviewDialog(QDialog):
+class PreviewDialog(KeyedDialog, QDialog):
     """The dry run: totals, then per table and per record what would happen; apply or cancel."""
 
     def __init__(self, result: dict, parent=None):

@@ -1,0 +1,74 @@
+"""Every dialog behaves the same at the keyboard (issue 11 §7): focus starts in the first field, Enter is
+the primary action and nothing else, Esc cancels (QDialog's own).
+
+Qt makes every QPushButton in a dialog "auto default": the button that last had focus — «Chọn ảnh…»,
+«Chọn tệp…» — takes Enter, so a secretary pressing Enter to save opened a file picker instead. One
+``KeyedDialog`` (a base of every dialog of the program) settles each dialog when it is first shown: only the
+primary button (the one a dialog made default, else the accept button of its button box) answers Enter.
+A base class and not an application-wide event filter: a filter in Python would run on every event of the
+window (paints, mouse moves) to catch a few dialogs.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractSpinBox, QComboBox, QDialog, QDialogButtonBox, QLineEdit, QPlainTextEdit,
+    QPushButton, QTextEdit, QWidget,
+)
+
+INPUTS = (QLineEdit, QComboBox, QPlainTextEdit, QTextEdit, QAbstractSpinBox)
+PRIMARY_ROLES = (QDialogButtonBox.ButtonRole.AcceptRole, QDialogButtonBox.ButtonRole.YesRole,
+                 QDialogButtonBox.ButtonRole.ApplyRole)
+
+
+def primary_button(dialog: QDialog) -> QPushButton | None:
+    buttons = dialog.findChildren(QPushButton)
+    for button in buttons:
+        if button.isDefault():
+            return button
+    for box in dialog.findChildren(QDialogButtonBox):
+        for button in box.buttons():
+            if box.buttonRole(button) in PRIMARY_ROLES and isinstance(button, QPushButton):
+                return button
+    return None
+
+
+def first_field(dialog: QDialog) -> QWidget | None:
+    widget = dialog.nextInFocusChain()
+    seen = set()
+    while widget is not None and widget is not dialog and id(widget) not in seen:
+        seen.add(id(widget))
+        if (isinstance(widget, INPUTS) and widget.isVisible() and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+                and not (isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)) and widget.isReadOnly())):
+            if isinstance(widget, QLineEdit) and isinstance(widget.parent(), (QComboBox, QAbstractSpinBox)):
+                return widget.parent()
+            return widget
+        widget = widget.nextInFocusChain()
+    return None
+
+
+def settle(dialog: QDialog) -> None:
+    primary = primary_button(dialog)
+    for button in dialog.findChildren(QPushButton):
+        if button is not primary:
+            button.setAutoDefault(False)
+            button.setDefault(False)
+    if primary is not None:
+        primary.setDefault(True)
+    focused = dialog.focusWidget()
+    if focused is None or not isinstance(focused, INPUTS + (QLineEdit,)):
+        field = first_field(dialog)
+        if field is not None:
+            field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class KeyedDialog:
+    """Mixin before QDialog: ``class MemberDialog(KeyedDialog, QDialog)``."""
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if not self.property("keysSettled"):
+            self.setProperty("keysSettled", True)
+            settle(self)
