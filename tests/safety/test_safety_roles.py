@@ -25,6 +25,9 @@ NOT_SERVICES = {
     "handbook_desktop.services.users.verify_unlock",  # typing one's password at the idle lock
     "handbook_desktop.services.auditlog.export_audit",  # reading the log; the export itself is logged
     "handbook_desktop.services.privacy.record_reveal",  # an audit entry for a read: anyone who reads may ask
+    # Typing the sync keys' password: a wrong one is counted and audited (services/throttle), like the
+    # idle lock's; ``actor`` only names who typed it.
+    "handbook_desktop.services.sync.keys.unlock",
 }
 # (function, actor role) pairs that only a secretary may do.
 SECRETARY_ONLY = {
