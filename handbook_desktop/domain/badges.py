@@ -108,11 +108,16 @@ def _settled(person: BadgeInput) -> frozenset[int]:
     return person.awarded_years | person.dismissed_years
 
 
-def pending_badges(rules: RuleBook, person: BadgeInput, on: date, finder=None) -> list[BadgeDue]:
-    """Milestones whose round came before ``on`` with no award and no dismissal ("chưa xét")."""
+def pending_badges(rules: RuleBook, person: BadgeInput, on: date, finder=None,
+                   records_from: date | None = None) -> list[BadgeDue]:
+    """Milestones whose round came before ``on`` with no award and no dismissal ("chưa xét").
+    Rounds before ``records_from`` (the day the program started keeping the records; earlier ones
+    are on paper) or before the oldest badge rule known are not asked about."""
     if person.decision_date is None:
         return []
     since = rules.first("badge.milestones_years")
+    if records_from is not None and (since is None or records_from > since):
+        since = records_from
     simple = not (person.gaps or person.death_date or person.disciplines)
     found = []
     for years in rules.value("badge.milestones_years", on):
@@ -131,11 +136,12 @@ def pending_badges(rules: RuleBook, person: BadgeInput, on: date, finder=None) -
     return found
 
 
-def pending_for_all(rules: RuleBook, people: Iterable[BadgeInput], on: date) -> list[BadgeDue]:
+def pending_for_all(rules: RuleBook, people: Iterable[BadgeInput], on: date,
+                    records_from: date | None = None) -> list[BadgeDue]:
     """``pending_badges`` for many members, award days computed once."""
     since = rules.first("badge.milestones_years") or on
     finder = _AwardFinder(rules, add_months(min(since, on), -48), add_months(on, 24))
-    return [due for person in people for due in pending_badges(rules, person, on, finder)]
+    return [due for person in people for due in pending_badges(rules, person, on, finder, records_from)]
 
 
 def next_milestone(rules: RuleBook, person: BadgeInput, on: date) -> BadgeDue | None:

@@ -113,3 +113,18 @@ def test_demo_members_whose_round_passed_stay_on_the_list(demo_db):
             if nxt is not None and nxt.overdue:
                 overdue.add(light.uuid)
     assert overdue and listed == overdue
+
+
+def test_rounds_before_the_records_start_were_kept_on_paper(db, secretary):
+    """A branch that began keeping its records in the program on 01/10/2026 is not asked about the
+    round of 02/09/2026 (held on paper), but is about the rounds after it."""
+    from handbook_desktop.services.start import set_records_start
+
+    with db.session() as s:
+        member(s, "Nguyễn Văn An", date(1996, 6, 10))  # round 02/09/2026
+        member(s, "Đỗ Văn Bình", date(1996, 8, 1))  # 30 years on 01/08/2026 → also 02/09/2026
+        member(s, "Lý Văn Cao", date(1996, 9, 5))  # 05/09/2026 → round 07/11/2026
+        set_records_start(s, date(2026, 10, 1))
+    with db.read() as s:
+        item = _pending_item(s)
+    assert [n for _, n in item.members] == ["Lý Văn Cao"] and "07/11/2026" in item.detail

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +19,18 @@ from handbook_desktop.store.models import Member
 
 
 def badge_input(member) -> BadgeInput:
-    """``member``: a record or a light row (``light_members``), with its events."""
+    """``member``: a record or a light row (``light_members``), with its events. A light row keeps
+    its input (the to-do's rounds and its "chưa xét" step read the same 50,000 rows)."""
+    kept = getattr(member, "badge_input", None) if isinstance(member, SimpleNamespace) else None
+    if kept is not None:
+        return kept
+    found = _badge_input(member)
+    if isinstance(member, SimpleNamespace):
+        member.badge_input = found
+    return found
+
+
+def _badge_input(member) -> BadgeInput:
     events = live_events(member)
     awarded = frozenset(int(event_detail(e).get("years", 0)) for e in events if e.kind == "badge")
     dismissed = frozenset(int(event_detail(e).get("years", 0)) for e in events if e.kind == "badge_dismissed")
@@ -62,7 +74,10 @@ def pending(session: Session, members: list | None = None, on: date | None = Non
     members = light_members(session) if members is None else members
     eligible = {m.uuid: m for m in members if m.deleted_at is None and m.decision_date is not None
                 and m.status not in _NOT_PROPOSED}
-    found = pending_for_all(rules(session), [badge_input(m) for m in eligible.values()], on)
+    from handbook_desktop.services.start import records_start
+
+    found = pending_for_all(rules(session), [badge_input(m) for m in eligible.values()], on,
+                            records_start(session))
     return [(eligible[due.key], due) for due in found]
 
 

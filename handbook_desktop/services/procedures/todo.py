@@ -140,8 +140,14 @@ def _badges_pending(session, members, book, on):
     if found:
         found.sort(key=lambda p: (p[1].award_date, p[0].name_sort))
         names = [(m.uuid, m.full_name) for m, _ in found]
-        parts = [f"{m.full_name}: {d.years} năm ({'truy tặng, ' if d.posthumous else ''}"
-                 f"{'sớm, ' if d.early and not d.posthumous else ''}đợt {d.award_date:%d/%m/%Y})" for m, d in found]
+        if len(found) <= 20:
+            parts = [f"{m.full_name}: {d.years} năm ({'truy tặng, ' if d.posthumous else ''}"
+                     f"{'sớm, ' if d.early and not d.posthumous else ''}đợt {d.award_date:%d/%m/%Y})" for m, d in found]
+        else:  # a committee: per round, not 20,000 names in one line
+            per_round: dict = {}
+            for _, d in found:
+                per_round[d.award_date] = per_round.get(d.award_date, 0) + 1
+            parts = [f"đợt {day:%d/%m/%Y}: {count} người" for day, count in sorted(per_round.items())]
         yield _item(book, "badge_pending", found[0][1].award_date, on, names, "badge.milestones_years",
                     found[0][1].award_date, "; ".join(parts))
 
