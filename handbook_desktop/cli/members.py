@@ -28,13 +28,17 @@ def register(sub) -> None:
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=cmd_show)
 
-    importing = commands.add_parser("import", help="nhập danh sách từ Excel (.xlsx, .xls)")
+    importing = commands.add_parser("import", help="nhập danh sách từ bảng tính (.xlsx, .xls, .ods)")
     importing.add_argument("file")
     importing.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
     importing.add_argument("--report", help="ghi kết quả từng dòng ra tệp .xlsx")
     importing.add_argument("--unit", help="mã chi bộ cho các dòng không ghi chi bộ (cấp ủy cơ sở)")
     importing.add_argument("--reveal", action="store_true",
                            help="hiện đầy đủ số CCCD, điện thoại trong kết quả (ghi vào nhật ký)")
+    importing.add_argument("--sheet", action="append",
+                           help="chỉ nhập trang này (có thể lặp lại; mặc định mọi trang có danh sách)")
+    importing.add_argument("--answer", action="append", metavar="TRANG!DÒNG=UUID|new",
+                           help="trả lời một dòng 'Cần chọn': hồ sơ đúng (uuid) hoặc new (người mới)")
     importing.add_argument("--json", action="store_true")
     importing.set_defaults(handler=cmd_import)
 
@@ -81,7 +85,8 @@ def cmd_list(args) -> int:
         return 0
     for row in rows:
         status = MemberStatus(row["status"]).label
-        print(f"{row['full_name']:<30} {format_date(row['date_of_birth']):<11} {status:<28} "
+        born = format_date(row["date_of_birth"]) or (f"…/…/{row['birth_year']}" if row.get("birth_year") else "")
+        print(f"{row['full_name']:<30} {born:<11} {status:<28} "
               f"{row['party_card_number'] or '':<10} {mask_digits(row['national_id'])}  {row['unit_code']}")
     print(f"Số người: {len(rows)}")
     return 0
@@ -140,15 +145,22 @@ def cmd_import(args) -> int:
         from handbook_desktop.services.excel.writer import check_suffix
 
         check_suffix(args.report, (".xlsx",))  # refused before the import writes anything
+    answers = {}
+    for text in args.answer or ():
+        key, sep, value = text.rpartition("=")
+        if not sep or "!" not in key:
+            raise CommandError(f"Câu trả lời '{text}' không đúng dạng TRANG!DÒNG=UUID (hoặc =new).")
+        answers[key] = value
+    choices = {"sheets": args.sheet, "answers": answers or None}
     # A reveal is audited, so it needs a writable handle even in a dry run.
     readonly = args.dry_run and not args.reveal
     with open_db(args, readonly=readonly, need="read" if args.dry_run else "write") as database:
         unit_id = _unit_id(database, args.unit)
         if args.dry_run:
             with database.read() as session:
-                plan = plan_import(session, args.file, default_unit_id=unit_id)
+                plan = plan_import(session, args.file, default_unit_id=unit_id, **choices)
         else:
-            plan = apply_import(database, args.actor, args.file, default_unit_id=unit_id)
+            plan = apply_import(database, args.actor, args.file, default_unit_id=unit_id, **choices)
         if args.reveal:
             from handbook_desktop.services.privacy import record_reveal
 
@@ -163,12 +175,14 @@ def cmd_import(args) -> int:
         return 0
     verb = "Xem trước (chưa ghi)" if args.dry_run else "Đã nhập"
     print(f"{verb}: thêm mới {counts['created']}, cập nhật {counts['updated']}, "
-          f"không đổi {counts['unchanged']}, không nhận {counts['rejected']}.")
+          f"không đổi {counts['unchanged']}, không nhận {counts['rejected']}, cần chọn {counts['asked']}.")
     for note in plan.notes:
         print(f"  {note}")
     for row in plan.rows:
-        if row.action in ("rejected", "update"):
+        if row.action in ("rejected", "update", "ask"):
             print(f"  Dòng {row.row_number} ({row.full_name or '?'}): {report_line(row.message, row.values, args.reveal)}")
+        for uuid, text in row.candidates if row.action == "ask" else ():
+            print(f"    --answer '{row.key}={uuid}'  {text}")
     return 0
 
 

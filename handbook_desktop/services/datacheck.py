@@ -184,6 +184,10 @@ def _member_dates(member, report: CheckReport, today: date) -> None:
         ("ngày chính thức", member.official_date),
     ]
     known = [(label, value) for label, value in sequence if value is not None]
+    if member.date_of_birth is None and member.birth_year:
+        # Brought in from a sheet that gave the year alone (issue 16): to complete, not an error.
+        report.add(WARNING, "birth_year_only", f"{name}: chỉ có năm sinh (…/…/{member.birth_year}), cần bổ sung "
+                   "ngày, tháng sinh.", "member", member.uuid)
     for (label_a, a), (label_b, b) in zip(known, known[1:]):
         if b <= a:
             report.add(ERROR, "date_order", f"{name}: {label_b} {format_date(b)} không sau {label_a} {format_date(a)}.",

@@ -49,7 +49,7 @@ def test_export_reimports_unchanged(demo_db, secretary, tmp_path):
     with demo_db.read() as session:
         plan = plan_import(session, path, today=TODAY)
     assert plan.header_row == 4
-    assert plan.counts() == {"created": 0, "updated": 0, "unchanged": len(rows), "rejected": 0}
+    assert plan.counts() == {"created": 0, "updated": 0, "unchanged": len(rows), "rejected": 0, "asked": 0}
 
 
 def test_template_has_a_drop_down_for_every_enumeration(tmp_path):

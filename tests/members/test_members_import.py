@@ -29,7 +29,8 @@ ROWS = {
     9: (["Lê Văn Tám", "5/3/75", "12-06-1999", "12.06.2000", None, "03.000222", None, None, "nam"], "create", None),
     10: (["Hoàng Văn Ba", "31/02/1980", None, None, None, None, None, None, "Nam"], "rejected", "không có thật"),
     11: (["Hoàng Văn Bốn", "03/15/1980", None, None, None, None, None, None, "Nam"], "rejected", "tháng 15"),
-    12: (["Hoàng Văn Năm", 1975, None, None, None, None, None, None, "Nam"], "rejected", "Chỉ có năm 1975"),
+    # A birth year alone is kept as a year (issue 16), said on the row, never made 01/01.
+    12: (["Hoàng Văn Năm", 1975, None, None, None, None, None, None, "Nam"], "create", "…/…/1975"),
     13: ([NFD_NAME, "02/09/1985", "03/02/2010", "03/02/2011", None, "04.000333", None, None, "Nữ"], "create", None),
     # TCVN3 (.VnTime) is converted by the standard's table and said so; VNI is reported, not guessed.
     14: (["NguyÔn V¨n §øc", "01/01/1970", None, None, None, None, None, None, "Nam"], "create", "TCVN3"),
@@ -115,15 +116,16 @@ def test_dry_run_reports_every_row_and_changes_nothing(db, quirky):
     assert outcomes[13].full_name == "Phạm Thị Hương" and unicodedata.is_normalized("NFC", outcomes[13].full_name)
     assert outcomes[22].changes == [("phone", "Điện thoại", "0988****00", "0988****11")]
     assert outcomes[14].values["full_name"] == "Nguyễn Văn Đức" and "chuyển sang Unicode" in outcomes[14].message
-    assert plan.counts() == {"created": 6, "updated": 1, "unchanged": 1, "rejected": 9}
+    assert outcomes[12].birth_year == 1975 and "date_of_birth" not in outcomes[12].values
+    assert plan.counts() == {"created": 7, "updated": 1, "unchanged": 1, "rejected": 8, "asked": 0}
 
 
 def test_apply_writes_accepted_rows_and_a_second_import_changes_nothing(db, secretary, quirky, tmp_path):
     plan = apply_import(db, secretary, quirky, today=TODAY)
-    assert plan.applied and plan.counts()["created"] == 6
+    assert plan.applied and plan.counts()["created"] == 7
     with db.read() as session:
         names = [r["full_name"] for r in fetch_page(session, MemberFilter(on=TODAY), 0, 50)]
-        assert "Phạm Thị Hương" in names and len(names) == 8
+        assert "Phạm Thị Hương" in names and len(names) == 9
         updated = fetch_page(session, MemberFilter(search="bui van cu", on=TODAY), 0, 5)[0]
         assert updated["phone"] == "0988000111"
         history = member_history(session, updated["uuid"])
@@ -132,8 +134,8 @@ def test_apply_writes_accepted_rows_and_a_second_import_changes_nothing(db, secr
         assert get_member(session, lam["uuid"]).status == "official"  # from its official date
     again = apply_import(db, secretary, quirky, today=TODAY)
     counts = again.counts()
-    assert counts["created"] == 0 and counts["updated"] == 0 and counts["unchanged"] == 8
-    assert counts["rejected"] == 9
+    assert counts["created"] == 0 and counts["updated"] == 0 and counts["unchanged"] == 9
+    assert counts["rejected"] == 8
     report = tmp_path / "ket-qua.xlsx"
     write_report(again, report)
     sheet = load_workbook(report).active
@@ -238,7 +240,7 @@ def test_legacy_xls_is_read(db, quirky, tmp_path):
     assert outcomes[7].values["date_of_birth"] == date(1980, 5, 3)  # a real date cell
     assert outcomes[8].values["date_of_birth"] == date(1980, 1, 1)  # a serial number
     assert outcomes[7].values["national_id"] == "001080012345"
-    assert plan.counts()["created"] == 6
+    assert plan.counts()["created"] == 7
 
 
 @pytest.mark.parametrize("value, expected", [

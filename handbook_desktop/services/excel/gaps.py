@@ -30,7 +30,7 @@ GAP_LABELS = {key: label for key, (label, _, _) in GAP_COLUMNS.items()}
 
 def gap_headings() -> dict[str, str]:
     """Folded heading → key, for the reader's table."""
-    from handbook_desktop.services.excel.reader import heading_key
+    from handbook_desktop.services.excel.headings import heading_key
 
     return {heading_key(name): key for key, (label, others, _) in GAP_COLUMNS.items() for name in (label, *others)}
 

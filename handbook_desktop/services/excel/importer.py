@@ -1,14 +1,16 @@
-"""Importing members from Excel: a dry run row by row, then all accepted rows in one transaction.
+"""Importing members from a sheet: a dry run row by row, then all accepted rows in one transaction.
 
-Rows are matched to records by card number, then CCCD, then name and birth date, so importing
-the same file twice changes nothing. A cell that cannot be read rejects its row with the reason;
-nothing is guessed, nothing is dropped without saying so.
+The layout (header, columns, groups, end of the table) comes from ``layout``, or from the mapping
+the secretary set for the same layout before (``mappings``). Rows are matched to records by
+``matching``, so importing the same file twice changes nothing; a row that could be one of several
+records is asked about, never guessed. A cell that cannot be read rejects its row with the reason;
+every assumption (status from dates, a group or the sheet; a year kept alone) is listed on the row.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,83 +21,26 @@ from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.domain.text import fold, mask_digits
 from handbook_desktop.services import audit
-from handbook_desktop.services.excel.cells import (
-    CellProblem, from_tcvn3, legacy_encoding, parse_date_cell, text_cell,
-)
-from handbook_desktop.services.excel.gaps import GAP_COLUMNS, GAP_LABELS, apply_gap, plan_gap, read_gap
-from handbook_desktop.services.excel.reader import UNIT_KEY, find_layout, is_column_numbers, read_workbook
-from handbook_desktop.services.members.fields import FIELD_BY_KEY, enum_code
-from handbook_desktop.services.members.records import (
-    create_member, find_duplicates, member_values, prepare_values, update_member,
-)
+from handbook_desktop.services.excel.layout import Layout, apply_mapping, find_layout
+from handbook_desktop.services.excel.limits import ExcelLimits
+from handbook_desktop.services.excel.matching import Known, MemberIndex, describe, find_match
+from handbook_desktop.services.excel.plan import ACTION_LABELS, ImportPlan, RowOutcome, SheetPlan
+from handbook_desktop.services.excel.reader import read_workbook
+from handbook_desktop.services.excel.status import row_status
+from handbook_desktop.services.excel.values import read_row
+from handbook_desktop.services.errors import UserError
+from handbook_desktop.services.excel.gaps import GAP_LABELS, apply_gap, plan_gap, read_gap
+from handbook_desktop.services.excel.headings import UNIT_KEY
+from handbook_desktop.services.members.fields import FIELD_BY_KEY
+from handbook_desktop.services.members.records import create_member, member_values, prepare_values, update_member
 from handbook_desktop.services.members.validation import validate_member
 from handbook_desktop.services.rules import rule_book
-from handbook_desktop.store.models import Member, Unit
+from handbook_desktop.store.models import Member, SheetLayout, Unit
 
 log = logging.getLogger(__name__)
+NEW = "new"  # the answer "a new person" to a row that was asked about
 
-ACTION_LABELS = {"create": "Thêm mới", "update": "Cập nhật", "unchanged": "Không đổi", "rejected": "Không nhận"}
-
-
-@dataclass
-class RowOutcome:
-    row_number: int  # as Excel numbers it
-    action: str  # create | update | unchanged | rejected
-    full_name: str = ""
-    reasons: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    changes: list[tuple[str, str, str, str]] = field(default_factory=list)  # (field, label, old, new)
-    values: dict = field(default_factory=dict)
-    unit_id: int | None = None
-    member_uuid: str | None = None
-    cells: list = field(default_factory=list)
-    gap: dict = field(default_factory=dict)  # leaving the Party and re-admission (services.excel.gaps)
-
-    @property
-    def message(self) -> str:
-        if self.reasons:  # a refused row: the reasons alone, so that they are read
-            return " ".join(self.reasons)
-        parts = []
-        if self.changes:
-            parts.append("; ".join(f"{label}: {old or '—'} → {new or '—'}" for _, label, old, new in self.changes))
-        parts.extend(f"Lưu ý: {w}" for w in self.warnings)
-        return " ".join(parts)
-
-
-@dataclass
-class ImportPlan:
-    file: str
-    sheet: str
-    header_row: int  # as Excel numbers it
-    headings: list
-    columns: dict[str, str]  # heading as written → field label
-    ignored_columns: list[str]
-    notes: list[str]
-    rows: list[RowOutcome]
-    applied: bool = False
-
-    def counts(self) -> dict[str, int]:
-        result = {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
-        names = {"create": "created", "update": "updated", "unchanged": "unchanged", "rejected": "rejected"}
-        for row in self.rows:
-            result[names[row.action]] += 1
-        return result
-
-    def rejected(self) -> list[RowOutcome]:
-        return [row for row in self.rows if row.action == "rejected"]
-
-    def to_json(self) -> dict:
-        return {
-            "file": self.file, "sheet": self.sheet, "header_row": self.header_row, "applied": self.applied,
-            **self.counts(),
-            "columns": self.columns, "ignored_columns": self.ignored_columns, "notes": self.notes,
-            "rejected_rows": [{"row": r.row_number, "full_name": r.full_name, "reason": " ".join(r.reasons)}
-                              for r in self.rejected()],
-            "rows": [{"row": r.row_number, "action": r.action, "full_name": r.full_name, "member_uuid": r.member_uuid,
-                      "reasons": r.reasons, "warnings": r.warnings,
-                      "changes": [{"field": f, "old": o, "new": n} for f, _, o, n in r.changes]}
-                     for r in self.rows],
-        }
+__all__ = ["ACTION_LABELS", "ImportPlan", "RowOutcome", "apply_import", "plan_import", "remembered_mapping"]
 
 
 def _show(key: str, value) -> str:
@@ -125,208 +70,248 @@ class _Units:
         return self.by_key.get(fold(text))
 
 
-def _read_row(cells: list, columns: dict[int, str], headings: dict[int, str], today: date):
-    values: dict = {}
-    unit_text = None
-    problems: list[str] = []
-    notes: list[str] = []  # what was done to a cell that the user should know (a font converted)
-    for column, key in columns.items():
-        raw = cells[column] if column < len(cells) else None
-        heading = headings[column]
-        if key == UNIT_KEY:
-            unit_text = text_cell(raw)
-            continue
-        if key in GAP_COLUMNS:  # read by read_gap
-            continue
-        spec = FIELD_BY_KEY[key]
-        if spec.kind == "date":
-            try:
-                value = parse_date_cell(raw, today)
-            except CellProblem as problem:
-                problems.append(f"Cột '{heading}': {problem}")
-                continue
-            if value is not None:
-                values[key] = value
-            continue
-        text = text_cell(raw)
-        if text is None:
-            continue
-        encoding = legacy_encoding(text)
-        converted = from_tcvn3(text) if encoding == "TCVN3" else None
-        if converted is not None:
-            if key == "full_name":  # .VnTime has no toned capitals: "¸nh" was typed for "Ánh"
-                converted = " ".join(word[:1].upper() + word[1:] for word in converted.split(" "))
-            notes.append(f"Cột '{heading}': chữ phông TCVN3 '{text[:30]}' đã chuyển sang Unicode: '{converted[:30]}'.")
-            text, encoding = converted, None
-        if encoding:
-            problems.append(
-                f"Cột '{heading}' có chữ gõ bằng phông cũ {encoding} ('{text[:30]}'): hãy chuyển bảng sang "
-                "Unicode (Unikey → Công cụ chuyển mã) rồi nhập lại."
-            )
-            continue
-        if spec.kind == "enum":
-            code = enum_code(spec, text)
-            if code is None:
-                choices = ", ".join(label for _, label in spec.choices)
-                problems.append(f"Cột '{heading}': '{text}' không có trong danh mục ({choices}).")
-                continue
-            values[key] = code
-            continue
-        values[key] = text
-    return values, unit_text, problems, notes
+def remembered_mapping(session: Session, signature: str) -> dict[int, str] | None:
+    row = session.get(SheetLayout, signature)
+    return {int(c): k for c, k in json.loads(row.mapping_json).items()} if row is not None else None
 
 
-def _match(session: Session, values: dict) -> Member | None:
-    """The existing record a row speaks of: by card number, then CCCD, then name and birth date."""
-    if values.get("party_card_number"):
-        member = session.scalars(select(Member).where(Member.party_card_number == values["party_card_number"])
-                                 .order_by(Member.deleted_at.is_not(None), Member.id)).first()
-        if member is not None:
-            return member
-    if values.get("national_id"):
-        member = session.scalars(select(Member).where(Member.national_id == values["national_id"])
-                                 .order_by(Member.deleted_at.is_not(None), Member.id)).first()
-        if member is not None:
-            return member
-    if values.get("full_name") and values.get("date_of_birth"):
-        return session.scalars(
-            select(Member).where(Member.name_fold == fold(values["full_name"]),
-                                 Member.date_of_birth == values["date_of_birth"])
-            .order_by(Member.deleted_at.is_not(None), Member.id)
-        ).first()
-    return None
+def remember_mapping(session: Session, actor, sheet: SheetPlan, mapping: dict[int, str]) -> None:
+    row = session.get(SheetLayout, sheet.signature)
+    text = json.dumps({str(c): k for c, k in sorted(mapping.items())}, ensure_ascii=False)
+    if row is None:
+        session.add(SheetLayout(signature=sheet.signature, sheet_name=sheet.name, mapping_json=text,
+                                username=actor.username))
+    else:
+        row.mapping_json, row.sheet_name, row.username, row.updated_at = text, sheet.name, actor.username, datetime.now()
 
 
-def _derived_status(values: dict) -> MemberStatus:
-    if values.get("official_date"):
-        return MemberStatus.OFFICIAL
-    if values.get("decision_date") or values.get("ceremony_date"):
-        return MemberStatus.PROBATIONARY
-    return MemberStatus.OFFICIAL
+def _sheet_plan(layout: Layout) -> SheetPlan:
+    return SheetPlan(
+        name=layout.sheet.name, header_rows=(layout.header_rows[0] + 1, layout.header_rows[1] + 1),
+        columns=dict(layout.columns), headings=dict(layout.headings),
+        groups=[(r + 1, t, s) for r, t, s in layout.groups],
+        end=(layout.end[0] + 1, layout.end[1]) if layout.end else None,
+        skipped=[(r + 1, why) for r, why in layout.skipped], signature=layout.signature(),
+        status=layout.sheet_status, remembered=layout.remembered, width=layout.sheet.width,
+    )
 
 
-NO_STATUS_COLUMN = ("Bảng không có cột Trạng thái: người có ngày chính thức ghi là chính thức, người chỉ có "
-                    "ngày kết nạp ghi là dự bị, người không có ngày nào ghi là chính thức.")
+def read_layouts(session: Session, path, *, today: date, sheets: list[str] | None = None,
+                 mappings: dict[str, dict[int, str]] | None = None) -> tuple[list[Layout], list[str]]:
+    """The layouts of the sheets to import (all that hold a member list, or those named) and the
+    names of the others."""
+    limits = ExcelLimits.from_book(rule_book(session), today)
+    found, others = [], []
+    for sheet in read_workbook(Path(path), limits):
+        wanted = sheets is None and not sheet.hidden or sheets is not None and sheet.name in sheets
+        layout = find_layout(sheet) if wanted else None
+        if layout is None:
+            others.append(sheet.name)
+            continue
+        mapping = (mappings or {}).get(sheet.name)
+        if mapping is not None:
+            apply_mapping(layout, mapping)
+        else:
+            mapping = remembered_mapping(session, layout.signature())
+            if mapping is not None:
+                apply_mapping(layout, mapping, remembered=True)
+        found.append(layout)
+    if not found:
+        raise UserError(
+            "Không tìm thấy bảng danh sách đảng viên: trong 30 dòng đầu của các trang không có dòng tiêu đề "
+            "có cột 'Họ và tên' và một cột khác (ví dụ 'Ngày sinh'). Hãy dùng tệp mẫu nhập liệu."
+        )
+    return found, others
 
 
 def plan_import(session: Session, path: str | Path, *, today: date | None = None,
-                default_unit_id: int | None = None) -> ImportPlan:
+                default_unit_id: int | None = None, sheets: list[str] | None = None,
+                mappings: dict[str, dict[int, str]] | None = None,
+                answers: dict[str, str] | None = None) -> ImportPlan:
     """What importing the file would do, row by row; changes nothing."""
     today = today or date.today()
-    sheets = read_workbook(Path(path))
-    sheet, layout = find_layout(sheets)
+    layouts, others = read_layouts(session, path, today=today, sheets=sheets, mappings=mappings)
     book = rule_book(session)
     units = _Units(session)
     fallback_unit = default_unit_id
     if fallback_unit is None and units.home is not None and units.home.level == "chi-bo":
         fallback_unit = units.home.id
-    header_cells = list(sheet.rows[layout.header_row])
+    first = layouts[0]
     plan = ImportPlan(
-        file=str(path), sheet=sheet.name, header_row=layout.header_row + 1, headings=header_cells,
-        columns={layout.headings[c]: ("Chi bộ" if k == UNIT_KEY else GAP_LABELS.get(k) or FIELD_BY_KEY[k].label)
-                 for c, k in layout.columns.items()},
-        ignored_columns=layout.ignored, notes=[], rows=[],
+        file=str(path), sheet=", ".join(layout.sheet.name for layout in layouts), header_row=first.header_row + 1,
+        headings=list(first.sheet.rows[first.header_row]),
+        columns={first.headings[c]: ("Chi bộ" if k == UNIT_KEY else GAP_LABELS.get(k) or FIELD_BY_KEY[k.split("@")[0]].label)
+                 for c, k in first.columns.items()},
+        ignored_columns=[h for layout in layouts for h in layout.ignored], notes=[], rows=[],
+        sheets=[_sheet_plan(layout) for layout in layouts], other_sheets=others,
     )
-    has_status = "status" in layout.columns.values()
-    if not has_status:
-        plan.notes.append(NO_STATUS_COLUMN)
-    name_columns = [c for c, k in layout.columns.items() if k == "full_name"]
-    if layout.ignored:
-        plan.notes.append("Các cột không nhận ra, không nhập: " + ", ".join(f"'{h}'" for h in layout.ignored) + ".")
+    index = MemberIndex(session)
     seen: dict[tuple, int] = {}
-    for index in range(layout.header_row + 1, len(sheet.rows)):
-        cells = list(sheet.rows[index])
-        if all(value is None or (isinstance(value, str) and not value.strip()) for value in cells):
-            continue
-        if index == layout.header_row + 1 and is_column_numbers(cells):
-            plan.notes.append(f"Dòng {index + 1} là dòng đánh số cột, bỏ qua.")
-            continue
-        if any(sheet.merged_origin.get((index, c), (index, c))[0] <= layout.header_row for c in layout.columns):
-            # Still part of a heading merged down from above.
-            continue
-        outcome = RowOutcome(index + 1, "rejected", cells=cells)
-        plan.rows.append(outcome)
-        values, unit_text, problems, notes = _read_row(cells, layout.columns, layout.headings, today)
-        values = prepare_values(values)
-        raw_name = cells[name_columns[0]] if name_columns and name_columns[0] < len(cells) else None
-        outcome.full_name = values.get("full_name") or text_cell(raw_name) or ""
-        outcome.values = values
-        outcome.reasons.extend(problems)
-        outcome.warnings.extend(notes)
-        outcome.gap, gap_problems = read_gap(cells, layout.columns, layout.headings, today)
-        outcome.reasons.extend(gap_problems)
-        if not values.get("full_name") and not problems:
-            outcome.reasons.append("Thiếu họ và tên.")
-        unit_id = None
-        if unit_text:
-            unit_id = units.find(unit_text)
-            if unit_id is None:
-                outcome.reasons.append(f"Không có chi bộ '{unit_text}' trong danh sách đơn vị.")
-        else:
-            unit_id = fallback_unit
-            if unit_id is None:
-                outcome.reasons.append("Chưa rõ chi bộ của người này: hãy thêm cột 'Chi bộ' hoặc chọn chi bộ khi nhập.")
-        outcome.unit_id = unit_id
-        if outcome.reasons:
-            continue
-        keys = []
-        if values.get("party_card_number"):
-            keys.append(("card", values["party_card_number"]))
-        if values.get("national_id"):
-            keys.append(("cccd", values["national_id"]))
-        if values.get("date_of_birth"):
-            keys.append(("name", fold(values["full_name"]), values["date_of_birth"]))
-        earlier = next((seen[key] for key in keys if key in seen), None)
-        if earlier is not None:
-            outcome.reasons.append(f"Trùng với dòng {earlier} trong cùng tệp (cùng số thẻ, CCCD hoặc họ tên và ngày sinh).")
-            continue
-        for key in keys:
-            seen[key] = outcome.row_number
-        existing = _match(session, values)
-        if existing is not None and existing.deleted_at is not None:
-            outcome.reasons.append(f"Khớp với hồ sơ {existing.full_name} đang ở Thùng rác: hãy khôi phục hồ sơ đó trước.")
-            continue
-        if existing is not None:
-            merged = member_values(existing)
-            merged.update(values)
-            exclude = existing.id
-        else:
-            merged = dict(values)
-            if "status" not in merged:
-                status = _derived_status(merged)
-                merged["status"] = values["status"] = status.value
-                if has_status:  # the column is there but this cell is empty: say what was chosen
-                    outcome.warnings.append(f"Ô Trạng thái để trống: ghi là '{status.label}' theo các ngày đã có.")
-            merged.setdefault("party_position", "member")
-            exclude = None
-        plan_gap(outcome, outcome.gap, merged, existing)
-        issues = validate_member(merged, book, today)
-        outcome.reasons.extend(issue.message for issue in issues if issue.blocking)
-        outcome.warnings.extend(issue.message for issue in issues if not issue.blocking)
-        if outcome.reasons:
-            continue
-        duplicates = find_duplicates(session, merged, exclude_id=exclude)
-        if duplicates:
-            outcome.reasons.append("Trùng hồ sơ khác: " + "; ".join(d.describe() for d in duplicates) + ".")
-            continue
-        if existing is None:
-            outcome.action = "create"
-            continue
-        outcome.member_uuid = existing.uuid
-        gap_change = [c for c in outcome.changes if c[0] == "party_gap"]
-        outcome.changes = [c for c in outcome.changes if c[0] != "party_gap"]
-        for key, value in values.items():
-            old = getattr(existing, key)
-            if old != value:
-                outcome.changes.append((key, FIELD_BY_KEY[key].label, _show(key, old), _show(key, value)))
-        if unit_text and unit_id != existing.unit_id:
-            outcome.changes.append(("unit", "Chi bộ", units.names.get(existing.unit_id, ""), units.names.get(unit_id, "")))
-        outcome.changes.extend(gap_change)
-        outcome.action = "update" if outcome.changes else "unchanged"
-        # Warnings about fields the row does not change belong to the record, not to this import.
-        if outcome.action == "unchanged":
-            outcome.warnings.clear()
+    context = _Context(session, book, units, fallback_unit, index, seen, answers or {}, today)
+    for layout in layouts:
+        _notes(plan, layout)
+        for body in layout.body:
+            plan.rows.append(_plan_row(context, layout, body))
     return plan
+
+
+def _notes(plan: ImportPlan, layout: Layout) -> None:
+    name = layout.sheet.name
+    if layout.ignored:
+        plan.notes.append(f"Trang '{name}': các cột không nhận ra, không nhập: "
+                          + ", ".join(f"'{h}'" for h in layout.ignored) + ".")
+    for row, why in layout.skipped:
+        plan.notes.append(f"Trang '{name}', dòng {row + 1}: {why}, bỏ qua.")
+    for row, text, status in layout.groups:
+        said = f" — trạng thái '{MemberStatus(status).label}' cho các dòng dưới" if status else ""
+        plan.notes.append(f"Trang '{name}', dòng {row + 1}: nhóm '{text}'{said}.")
+    if layout.end:
+        plan.notes.append(f"Trang '{name}': bảng kết thúc ở dòng {layout.end[0] + 1} ('{layout.end[1][:40]}'); "
+                          "các dòng từ đó trở xuống (tổng cộng, chữ ký) không phải đảng viên.")
+    if layout.sheet_status:
+        plan.notes.append(f"Trang '{name}' là danh sách '{MemberStatus(layout.sheet_status).label}'.")
+
+
+class _Context:
+    def __init__(self, session, book, units, fallback_unit, index, seen, answers, today):
+        self.session, self.book, self.units, self.fallback_unit = session, book, units, fallback_unit
+        self.index, self.seen, self.answers, self.today = index, seen, answers, today
+
+
+def _plan_row(ctx: _Context, layout: Layout, body) -> RowOutcome:
+    cells = body.cells
+    outcome = RowOutcome(body.index + 1, "rejected", sheet=layout.sheet.name, cells=cells, group=body.group)
+    read = read_row(cells, layout.columns, layout.headings, ctx.today)
+    values = prepare_values(read.values)
+    outcome.values, outcome.birth_year = values, read.birth_year
+    outcome.full_name = values.get("full_name") or ""
+    outcome.reasons.extend(read.problems)
+    outcome.warnings.extend(read.notes)
+    outcome.gap, gap_problems = read_gap(cells, layout.columns, layout.headings, ctx.today)
+    outcome.reasons.extend(gap_problems)
+    if body.group and not body.group_status:
+        outcome.assumptions.append(f"thuộc nhóm '{body.group}'")
+    if not values.get("full_name") and not read.problems:
+        outcome.reasons.append("Thiếu họ và tên.")
+    if read.unit_text:
+        outcome.unit_id = ctx.units.find(read.unit_text)
+        if outcome.unit_id is None:
+            outcome.reasons.append(f"Không có chi bộ '{read.unit_text}' trong danh sách đơn vị.")
+    else:
+        outcome.unit_id = ctx.fallback_unit
+        if outcome.unit_id is None:
+            outcome.reasons.append("Chưa rõ chi bộ của người này: hãy thêm cột 'Chi bộ' hoặc chọn chi bộ khi nhập.")
+    if outcome.reasons:
+        return outcome
+    if _same_as_earlier(ctx, outcome, values, read.birth_year):
+        return outcome
+    match = find_match(ctx.index, values, read.birth_year)
+    answer = ctx.answers.get(outcome.key)
+    existing = match.member
+    if match.ambiguous or (answer and answer != NEW and existing is None):
+        chosen = next((m for m in match.candidates if m.uuid == answer), None)
+        if answer == NEW:
+            existing = None
+            outcome.candidates = [(m.uuid, describe(m)) for m in match.candidates]
+        elif chosen is not None:
+            existing = chosen
+            outcome.candidates = [(m.uuid, describe(m)) for m in match.candidates]  # the choice stays changeable
+            outcome.assumptions.append(f"là hồ sơ {describe(chosen)} (đã chọn)")
+        else:
+            outcome.action = "ask"
+            outcome.candidates = [(m.uuid, describe(m)) for m in match.candidates]
+            outcome.reasons.append(f"Có {len(match.candidates)} hồ sơ có thể là người này: "
+                                   + "; ".join(describe(m) for m in match.candidates)
+                                   + ". Hãy chọn đúng hồ sơ hoặc 'người mới' (hoặc thêm ngày sinh, số thẻ vào bảng).")
+            return outcome
+    elif existing is not None and match.how.startswith("họ tên (") and answer != NEW:
+        outcome.assumptions.append(f"là hồ sơ đã có {describe(existing)} (khớp theo họ tên)")
+    elif answer == NEW:
+        existing = None
+    if existing is not None and existing.deleted_at is not None:
+        outcome.reasons.append(f"Khớp với hồ sơ {existing.full_name} đang ở Thùng rác: hãy khôi phục hồ sơ đó trước.")
+        return outcome
+    _decide(ctx, layout, body, read, outcome, values, existing)
+    return outcome
+
+
+def _same_as_earlier(ctx: _Context, outcome: RowOutcome, values: dict, birth_year: int | None) -> bool:
+    keys = []
+    if values.get("party_card_number"):
+        keys.append(("card", values["party_card_number"]))
+    if values.get("national_id"):
+        keys.append(("cccd", values["national_id"]))
+    if values.get("date_of_birth"):
+        keys.append(("name", fold(values["full_name"]), values["date_of_birth"]))
+    elif birth_year is not None:
+        keys.append(("name", fold(values["full_name"]), birth_year))
+    earlier = next((ctx.seen[key] for key in keys if key in ctx.seen), None)
+    if earlier is not None:
+        outcome.reasons.append(f"Trùng với dòng {earlier[1]} (trang '{earlier[0]}') trong cùng tệp "
+                               "(cùng số thẻ, CCCD hoặc họ tên và ngày sinh).")
+        return True
+    for key in keys:
+        ctx.seen[key] = (outcome.sheet, outcome.row_number)
+    return False
+
+
+def _clashes(ctx: _Context, values: dict, existing: Known | None) -> list[str]:
+    """A CCCD or card number that belongs to another record than the one this row is."""
+    found = []
+    for key, table, label in (("national_id", ctx.index.by_cccd, "số CCCD"),
+                              ("party_card_number", ctx.index.by_card, "số thẻ")):
+        for other in table.get(values.get(key) or "", []):
+            if existing is None or other.id != existing.id:
+                found.append(f"cùng {label} với {describe(other)}")
+    return found
+
+
+def _decide(ctx, layout, body, read, outcome: RowOutcome, values: dict, existing: Known | None) -> None:
+    member = ctx.session.get(Member, existing.id) if existing is not None else None
+    status, said, source = row_status(values, read.status_from_notes, body.group, body.group_status,
+                                      layout.sheet.name, layout.sheet_status, ctx.book, ctx.today)
+    # A record already kept keeps its status unless the sheet says one (column, notes, group, sheet).
+    if member is None or source != "dates":
+        values["status"] = status
+        if said:
+            outcome.assumptions.append(said)
+    if member is not None:
+        merged = member_values(member)
+        merged.update(values)
+    else:
+        merged = dict(values)
+        merged.setdefault("party_position", "member")
+    plan_gap(outcome, outcome.gap, merged, member)
+    issues = validate_member(merged, ctx.book, ctx.today)
+    outcome.reasons.extend(issue.message for issue in issues if issue.blocking)
+    outcome.warnings.extend(issue.message for issue in issues if not issue.blocking)
+    clashes = _clashes(ctx, values, existing)
+    if clashes:
+        outcome.reasons.append("Trùng hồ sơ khác: " + "; ".join(clashes) + ".")
+    if outcome.reasons:
+        return
+    if member is None:
+        outcome.action = "create"
+        return
+    outcome.member_uuid = member.uuid
+    gap_change = [c for c in outcome.changes if c[0] == "party_gap"]
+    outcome.changes = [c for c in outcome.changes if c[0] != "party_gap"]
+    for key, value in values.items():
+        old = getattr(member, key)
+        if old != value:
+            outcome.changes.append((key, FIELD_BY_KEY[key].label, _show(key, old), _show(key, value)))
+    year = outcome.birth_year
+    if year is not None and member.date_of_birth is None and member.birth_year != year:
+        outcome.changes.append(("birth_year", "Năm sinh", str(member.birth_year or ""), str(year)))
+    if outcome.unit_id is not None and read.unit_text and outcome.unit_id != member.unit_id:
+        outcome.changes.append(("unit", "Chi bộ", ctx.units.names.get(member.unit_id, ""),
+                                ctx.units.names.get(outcome.unit_id, "")))
+    outcome.changes.extend(gap_change)
+    outcome.action = "update" if outcome.changes else "unchanged"
+    if outcome.action == "unchanged":
+        # Warnings about fields the row does not change belong to the record, not to this import.
+        outcome.warnings = [w for w in outcome.warnings if "cần bổ sung" in w and member.date_of_birth is None]
+        outcome.assumptions.clear()
 
 
 def _backup_before_import(database) -> Path | None:
@@ -342,34 +327,44 @@ def _backup_before_import(database) -> Path | None:
 
 
 def apply_import(database, actor, path: str | Path, *, today: date | None = None,
-                 default_unit_id: int | None = None) -> ImportPlan:
-    """Write every accepted row in one transaction (all or nothing), after a verified backup."""
+                 default_unit_id: int | None = None, sheets: list[str] | None = None,
+                 mappings: dict[str, dict[int, str]] | None = None,
+                 answers: dict[str, str] | None = None) -> ImportPlan:
+    """Write every accepted row in one transaction (all or nothing), after a verified backup. The
+    mappings the secretary set are remembered for the same layout next time."""
     actor.require("write")
     today = today or date.today()
     backup = _backup_before_import(database)
     with database.immediate() as session:
-        plan = plan_import(session, path, today=today, default_unit_id=default_unit_id)
+        plan = plan_import(session, path, today=today, default_unit_id=default_unit_id, sheets=sheets,
+                           mappings=mappings, answers=answers)
         book = rule_book(session)
         for row in plan.rows:
             if row.action == "create":
                 member, _ = create_member(session, actor, row.values, unit_id=row.unit_id, allow_duplicates=True,
                                           today=today, book=book)
+                if row.birth_year is not None:
+                    member.birth_year = row.birth_year
+                    audit.record_changes(session, actor, member, entity="member")
                 row.member_uuid = member.uuid
                 if row.gap.get("left_on"):
                     apply_gap(session, actor, member.uuid, row.gap)
             elif row.action == "update":
-                changed = {key: row.values[key] for key, *_ in row.changes if key not in ("unit", "party_gap")}
+                changed = {key: row.values[key] for key, *_ in row.changes if key in FIELD_BY_KEY}
                 unit_id = row.unit_id if any(key == "unit" for key, *_ in row.changes) else None
                 if changed or unit_id is not None:
-                    update_member(session, actor, row.member_uuid, changed, unit_id=unit_id, allow_duplicates=True,
-                                  today=today, book=book)
+                    update_member(session, actor, row.member_uuid, changed, unit_id=unit_id,
+                                  allow_duplicates=True, today=today, book=book)
+                if any(key == "birth_year" for key, *_ in row.changes):
+                    member = session.scalars(select(Member).where(Member.uuid == row.member_uuid)).one()
+                    member.birth_year = row.birth_year
+                    audit.record_changes(session, actor, member, entity="member")
                 if any(key == "party_gap" for key, *_ in row.changes):
                     apply_gap(session, actor, row.member_uuid, row.gap)
+        for sheet in plan.sheets:
+            if mappings and sheet.name in mappings:
+                remember_mapping(session, actor, sheet, mappings[sheet.name])
         audit.record(session, actor, "import", entity="member",
                      detail={"file": Path(path).name, **plan.counts(), "backup": backup.name if backup else None})
         plan.applied = True
     return plan
-
-
-def plan_outline(plan: ImportPlan) -> list[dict]:
-    return [asdict(row) for row in plan.rows]

@@ -163,7 +163,7 @@ LIST_FIELDS = (
     "uuid", "full_name", "gender", "date_of_birth", "status", "party_position", "decision_date", "ceremony_date",
     "official_date", "party_card_number", "card_issued_date", "record_number", "national_id", "phone", "hometown",
     "birth_place", "permanent_address", "ethnicity", "religion", "occupation", "workplace", "political_theory",
-    "general_education", "professional_level", "version", "deleted_at",
+    "general_education", "professional_level", "version", "deleted_at", "birth_year",
 )
 
 

@@ -22,6 +22,7 @@ from handbook_desktop.store.models.meetings import (  # noqa: F401
     Speech,
     Vote,
 )
+from handbook_desktop.store.models.sheets import SheetLayout  # noqa: F401
 from handbook_desktop.store.models.procedures import (  # noqa: F401
     CalendarDay,
     Candidate,

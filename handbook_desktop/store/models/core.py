@@ -66,6 +66,9 @@ class Member(Synced, Base):
     alias: Mapped[str | None] = mapped_column(String(120), default=None)
     gender: Mapped[str | None] = mapped_column(String(10), default=None)  # male | female
     date_of_birth: Mapped[date | None] = mapped_column(Date, default=None)
+    # The year alone when a sheet gave no day and month (shown …/…/1958, to complete); the date stays
+    # empty so that nothing prints an invented 01/01 (migration 0014).
+    birth_year: Mapped[int | None] = mapped_column(Integer, default=None)
     birth_place: Mapped[str | None] = mapped_column(String(250), default=None)
     hometown: Mapped[str | None] = mapped_column(String(250), default=None)
     permanent_address: Mapped[str | None] = mapped_column(String(250), default=None)

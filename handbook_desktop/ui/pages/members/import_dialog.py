@@ -1,20 +1,26 @@
-"""Import from Excel: the dry run row by row, then one transaction when the secretary agrees."""
+"""Import from a sheet: how it was read (``MappingPanel``: sheets, header, groups, end, each
+column's field, the first rows as stored), the dry run row by row with the questions it asks, then
+one transaction when the secretary agrees. Every change of mapping, sheet or answer runs the dry run
+again, so what is shown is what will be written."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QTableWidget, QTableWidgetItem,
-    QVBoxLayout,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHeaderView, QLabel, QSplitter, QTableWidget,
+    QTableWidgetItem, QVBoxLayout,
 )
 
-from handbook_desktop.services.excel.importer import ACTION_LABELS, apply_import, plan_import
+from handbook_desktop.services.excel.importer import ACTION_LABELS, NEW, apply_import, plan_import
 from handbook_desktop.services.excel.writer import write_report
 from handbook_desktop.services.privacy import report_line
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.dialog_keys import KeyedDialog
+from handbook_desktop.ui.pages.members.import_mapping import MappingPanel
 
-_COLOURS = {"create": "#e6f4ea", "update": "#fff4d6", "unchanged": "#ffffff", "rejected": "#f8d7da"}
+_COLOURS = {"create": "#e6f4ea", "update": "#fff4d6", "unchanged": "#ffffff", "rejected": "#f8d7da",
+            "ask": "#dbe9ff"}
 
 
 class ImportDialog(KeyedDialog, QDialog):
@@ -25,6 +31,7 @@ class ImportDialog(KeyedDialog, QDialog):
         self.default_unit_id = default_unit_id
         self.plan = None
         self.applied = False
+        self.answers: dict[str, str] = {}  # row key → member uuid or NEW, for the rows asked about
         self.setObjectName("importDialog")
         self.setWindowTitle(tr("Nhập đảng viên từ Excel"))
         layout = QVBoxLayout(self)
@@ -36,9 +43,14 @@ class ImportDialog(KeyedDialog, QDialog):
         self.notes.setObjectName("warning")
         self.notes.setWordWrap(True)
         layout.addWidget(self.notes)
-        self.table = QTableWidget(0, 4)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.mapping = MappingPanel()
+        self.mapping.changed.connect(self.dry_run)
+        splitter.addWidget(self.mapping)
+        self.table = QTableWidget(0, 5)
         self.table.setObjectName("preview")
-        self.table.setHorizontalHeaderLabels([tr("Dòng"), tr("Họ và tên"), tr("Kết quả"), tr("Chi tiết")])
+        self.table.setHorizontalHeaderLabels([tr("Dòng"), tr("Họ và tên"), tr("Kết quả"), tr("Chi tiết"),
+                                              tr("Là hồ sơ nào")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
@@ -46,8 +58,11 @@ class ImportDialog(KeyedDialog, QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        layout.addWidget(self.table, 1)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(4, 280)
+        splitter.addWidget(self.table)
+        splitter.setSizes([300, 320])
+        layout.addWidget(splitter, 1)
         # CCCD and phone numbers in the report are masked unless asked for (issue 13, point 9; audited).
         self.reveal = QCheckBox(tr("Hiện đầy đủ số CCCD, điện thoại"), objectName="reveal")
         self.reveal.toggled.connect(self._reveal_toggled)
@@ -63,13 +78,20 @@ class ImportDialog(KeyedDialog, QDialog):
         self.report_button.clicked.connect(self._choose_report)
         self.close_button.clicked.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.resize(980, 620)
+        self.resize(1100, 760)
         self.dry_run()
 
+    def _choices(self) -> dict:
+        return {"default_unit_id": self.default_unit_id, "sheets": self.mapping.chosen,
+                "mappings": dict(self.mapping.mappings) or None, "answers": dict(self.answers) or None}
+
     def dry_run(self) -> None:
+        choices = self._choices()
+        self.apply_button.setEnabled(False)
+
         def work(_flag):
             with self.context.database.read() as session:
-                return plan_import(session, self.path, default_unit_id=self.default_unit_id)
+                return plan_import(session, self.path, **choices)
 
         self.context.runner.run(work, on_result=self._show_plan, on_error=self._failed,
                                 progress_title=tr("Đang đọc tệp Excel"), parent=self)
@@ -94,19 +116,50 @@ class ImportDialog(KeyedDialog, QDialog):
         width = max(self.width(), 900) - 60
         lines = sum(max(1, -(-metrics.horizontalAdvance(note) // width)) for note in plan.notes)
         self.notes.setMinimumHeight(lines * metrics.lineSpacing() + 4 if plan.notes else 0)
+        self.mapping.show_plan(plan)
         self.table.setRowCount(len(plan.rows))
+        several = len(plan.sheets) > 1
         for index, row in enumerate(plan.rows):
             message = report_line(row.message, row.values, self.reveal.isChecked())
-            texts = [str(row.row_number), row.full_name, tr(ACTION_LABELS[row.action]), message]
+            where = f"{row.sheet}: {row.row_number}" if several else str(row.row_number)
+            texts = [where, row.full_name, tr(ACTION_LABELS[row.action]), message]
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 item.setBackground(QBrush(QColor(_COLOURS[row.action])))
                 self.table.setItem(index, column, item)
+            self.table.removeCellWidget(index, 4)
+            self.table.setItem(index, 4, QTableWidgetItem(""))
+            if row.action == "ask" or row.key in self.answers:
+                self.table.setCellWidget(index, 4, self._question(row))
         self.table.resizeRowsToContents()
         writable = not self.context.readonly and not plan.applied
         self.apply_button.setEnabled(writable and (counts["created"] + counts["updated"]) > 0)
         self.report_button.setEnabled(True)
+        if counts["asked"]:
+            self.summary.setText(self.summary.text() + " " + tr(
+                "Còn {n} dòng cần chọn hồ sơ (ô màu xanh): các dòng đó chưa được ghi.").format(n=counts["asked"]))
+
+    def _question(self, row) -> QComboBox:
+        """The choice for a row that could be one of several records: which one, or a new person."""
+        box = QComboBox()
+        box.setObjectName(f"answer_{row.key}")
+        box.addItem(tr("— chọn hồ sơ —"), "")
+        candidates = row.candidates or []
+        for uuid, text in candidates:
+            box.addItem(text, uuid)
+        box.addItem(tr("Người mới"), NEW)
+        if row.key in self.answers:
+            box.setCurrentIndex(max(0, box.findData(self.answers[row.key])))
+        box.currentIndexChanged.connect(lambda _, key=row.key, b=box: self._answered(key, b))
+        return box
+
+    def _answered(self, key: str, box: QComboBox) -> None:
+        if box.currentData():
+            self.answers[key] = box.currentData()
+        else:
+            self.answers.pop(key, None)
+        self.dry_run()
 
     def _reveal_toggled(self, checked: bool) -> None:
         if checked:
@@ -123,8 +176,10 @@ class ImportDialog(KeyedDialog, QDialog):
         actor = self.context.actor
         self.apply_button.setEnabled(False)
 
+        choices = self._choices()
+
         def work(_flag):
-            return apply_import(self.context.database, actor, self.path, default_unit_id=self.default_unit_id)
+            return apply_import(self.context.database, actor, self.path, **choices)
 
         def done(plan) -> None:
             self.applied = True

@@ -77,6 +77,8 @@ def cell_text(key: str, row: dict, today: date) -> str:
         birth = row.get("date_of_birth")
         return str(age_on(birth, today)) if birth else ""
     value = row.get(key)
+    if value is None and key == "date_of_birth" and row.get("birth_year"):
+        return f"…/…/{row['birth_year']}"  # the year alone, as a sheet gave it (to complete)
     if value is None:
         return ""
     if key in MASKED:

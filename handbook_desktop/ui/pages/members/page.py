@@ -303,7 +303,7 @@ class MembersPage(QWidget):
 
     # --- Excel ---------------------------------------------------------------------------------
     def choose_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, tr("Chọn tệp Excel"), "", tr("Excel (*.xlsx *.xls)"))
+        path, _ = QFileDialog.getOpenFileName(self, tr("Chọn tệp Excel"), "", tr("Bảng tính (*.xlsx *.xls *.ods)"))
         if path:
             self.import_file(path)
 
