@@ -395,3 +395,30 @@ def test_the_command_line_refuses_names_the_rows_and_revokes(branch_a, committee
     with Database.open(committee.path) as database:
         (peer,) = [p for p in sync_status(database)["peers"] if p["unit_code"] == BRANCH_A]
         assert peer["fingerprint"] is None and peer["keys"][0]["revoked_at"] is not None
+
+
+def test_a_branch_cannot_lift_the_committees_decisions_and_is_not_blocked_by_trying(branch_a, committee):
+    """Lifting an expulsion is refused field by field (the committee's value travels back); an edit
+    to an event the committee issued stays at the branch: neither blocks the branch's packages."""
+    from test_sync_roundtrip import edit
+
+    (uuid,) = add_members(branch_a, ["Nguyễn Văn An"])
+    branch_a.receive(committee.receive(branch_a.send(COMMITTEE)).receipts[0].data)
+    edit(committee, uuid, status="expelled")
+    with committee.database.session() as session:
+        row = session.scalars(select(Member).where(Member.uuid == uuid)).one()
+        session.add(MemberEvent(member_id=row.id, kind="expelled", event_date=date(2026, 10, 1),
+                                decision_number="20-QĐ/ĐU", origin_unit=COMMITTEE))
+    down = branch_a.receive(committee.send(BRANCH_A))
+    committee.receive(down.receipts[0].data)
+    assert member(branch_a, uuid)["status"] == "expelled"
+    edit(branch_a, uuid, status="official", occupation="Kỹ sư")
+    with branch_a.database.session() as session:
+        event = session.scalars(select(MemberEvent).where(MemberEvent.kind == "expelled")).one()
+        event.note = "sửa ở chi bộ"
+    up = committee.receive(branch_a.send(COMMITTEE))
+    assert up.status == "applied", up.public()
+    (plan,) = [p for p in up.plans if p.uuid == uuid]
+    assert "Tình trạng" in plan.reason and ("occupation", None, "Kỹ sư") in plan.changes
+    assert {p.table for p in up.plans} == {"member"}  # the committee's event was not sent back up
+    assert member(committee, uuid)["status"] == "expelled"

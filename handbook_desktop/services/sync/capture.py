@@ -158,10 +158,13 @@ def capture(session: Session, peer: SyncPeer, *, full: bool) -> tuple[list[dict]
                 rows.extend(session.execute(query.where(table.c.id.in_(chunk))))
         else:
             rows = session.execute(query.order_by(table.c.id))
+        issued_above = item.ownership.issuer_owns_row and not going_down
         for row in rows:
             values = row._mapping
             if values["uuid"] in held:
                 continue
+            if issued_above and values["origin_unit"] == peer.unit_code:
+                continue  # the committee's own record (a decision it issued): never sent back up
             state = states.get(values["uuid"])
             if not full and state is not None and state.version == values["version"]:
                 continue

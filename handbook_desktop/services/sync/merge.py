@@ -20,9 +20,9 @@ from handbook_desktop.services.sync.tables import (
     BRANCH, COMMITTEE, FIELD_LABELS, SHARED, BadValue, display_value, SyncedTable, from_json, table_by_name, to_json,
 )
 from handbook_desktop.store.events import SHADOW_SOURCES, member_shadow_columns
+from handbook_desktop.services.sync.records import OUTCOMES, _shape_problem, totals  # noqa: F401 (re-exported)
 from handbook_desktop.store.models import SyncConflict, SyncRow
 
-OUTCOMES = ("new", "changed", "unchanged", "deleted", "conflict", "rejected")
 OUTCOME_LABELS = {"new": "Mới", "changed": "Thay đổi", "unchanged": "Không đổi", "deleted": "Xóa",
                   "conflict": "Xung đột", "rejected": "Từ chối"}
 _NOT_COMPARED = {"updated_at", "origin_unit"}
@@ -116,8 +116,10 @@ class Planner:
         self.member_names: dict[str, str] = {}
         self.refused: set[str] = set()  # incoming rows refused: their children cannot follow
 
-    def allowed(self, item: SyncedTable, name: str) -> bool:
+    def allowed(self, item: SyncedTable, name: str, ours=None) -> bool:
         owner = item.ownership.owner if name == "deleted_at" else item.ownership.owner_of(name)
+        if self.sender_side == BRANCH and ours in dict(item.ownership.committee_values).get(name, ()):
+            return False  # a decision only the committee lifts (expulsion, removal, official transfer out)
         return owner == SHARED or owner == self.sender_side
 
     def owned_by_sender(self, item: SyncedTable, name: str) -> bool:
@@ -334,7 +336,7 @@ class Planner:
                 if not they_changed:
                     continue
                 take, conflict = not we_changed, we_changed
-            if not self.allowed(item, name):
+            if not self.allowed(item, name, ours.get(name)):
                 rejected.append(name)
                 continue
             if conflict and self.owned_by_sender(item, name):
@@ -365,33 +367,6 @@ class Planner:
         plan.bumped = bool(plan.conflicts or rejected or differs)
         plan.new_version = max(local_version, plan.version) + (1 if plan.bumped else 0)
         return plan
-
-
-_MAX_VERSION = 2 ** 62
-
-
-def _shape_problem(record) -> str | None:
-    """A record a correct sender never makes: refused on its own, the others still go through."""
-    if not isinstance(record, dict):
-        return "Bản ghi không đúng định dạng."
-    uuid, version, base = record.get("u"), record.get("v"), record.get("b")
-    if not isinstance(record.get("t"), str) or not isinstance(record.get("f"), dict):
-        return "Bản ghi không đúng định dạng."
-    if not isinstance(uuid, str) or not 0 < len(uuid) <= 36:
-        return "Bản ghi không có mã định danh hợp lệ."
-    if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version < _MAX_VERSION:
-        return "Bản ghi có số phiên bản không hợp lệ."
-    if base is not None and (isinstance(base, bool) or not isinstance(base, int) or not 0 <= base < _MAX_VERSION):
-        return "Bản ghi có số phiên bản không hợp lệ."
-    return None
-
-
-def totals(plans: list[RecordPlan]) -> dict[str, int]:
-    counts = {outcome: 0 for outcome in OUTCOMES}
-    for plan in plans:
-        counts[plan.outcome] += 1
-    counts["total"] = len(plans)
-    return counts
 
 
 class Writer:

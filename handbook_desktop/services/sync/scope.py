@@ -5,7 +5,8 @@ meeting's unit, an attendance's meeting's unit …), or, for a table not tied to
 code written on the row (``Ownership.owner_code``). A package from branch U may create, change or
 delete only rows owned by U or a unit under U, may point only at such rows, and may not touch the
 committee's own records (events it issued, values only it decides, its tables of the whole
-organisation). One record outside that scope refuses the whole package: the committee is where
+organisation; a value only the committee lifts is refused field by field in merge.py, like the
+committee's other fields). One record outside that scope refuses the whole package: the committee is where
 every branch's personal data meets, and a package that reaches for another branch's is not one
 to take in part.
 """
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from handbook_desktop.services.sync.capture import UuidMaps, _chunks
 from handbook_desktop.services.sync.merge import _LABEL_FIELDS, RecordPlan, _label
-from handbook_desktop.services.sync.tables import FIELD_LABELS, TABLE_LABELS, display_value, table_by_name
+from handbook_desktop.services.sync.tables import TABLE_LABELS, table_by_name
 from handbook_desktop.store.models import SyncPeer, Unit
 
 _TOUCHING = {"new", "changed", "deleted", "conflict", "rejected"}
@@ -189,13 +190,6 @@ class BranchScope:
             if not self.owns(owner):
                 return (f"{label}: trỏ tới {TABLE_LABELS.get(target, target).lower()} của đơn vị {owner or 'khác'}, "
                         f"ngoài phạm vi của {sender}")
-        for name, decided in item.ownership.committee_values:
-            # A branch records the committee's decision on its own member; it may not lift one the
-            # committee made (a conflict on the field waits for a person at the committee instead).
-            for field, old, new in plan.changes:
-                if field == name and old in decided and new != old:
-                    return (f"{label}: {FIELD_LABELS.get(name, name)} '{display_value(name, old)}' do cấp ủy quyết "
-                            f"định, {sender} không được bỏ")
         return None
 
 

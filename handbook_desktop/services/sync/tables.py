@@ -33,8 +33,8 @@ class Ownership:
     local_fields: frozenset[str] = frozenset()  # never travel (this installation only)
     natural_key: tuple[str, ...] = ()  # matches a row born twice (shipped rules, a unit set up twice)
     # Ownership per unit (scope.py): a table not tied to a unit by foreign keys is owned by the unit
-    # whose code this field holds; values of a field only the committee decides (a branch may not
-    # set or lift them); rows a committee issued (origin_unit = its code) that stay its own.
+    # whose code this field holds; values of a field only the committee decides (a branch records
+    # them but cannot lift them); rows a committee issued (origin_unit = its code) that stay its own.
     owner_code: str = "origin_unit"
     committee_values: tuple[tuple[str, frozenset[str]], ...] = ()
     issuer_owns_row: bool = False
