@@ -422,3 +422,26 @@ def test_a_branch_cannot_lift_the_committees_decisions_and_is_not_blocked_by_try
     assert "Tình trạng" in plan.reason and ("occupation", None, "Kỹ sư") in plan.changes
     assert {p.table for p in up.plans} == {"member"}  # the committee's event was not sent back up
     assert member(committee, uuid)["status"] == "expelled"
+
+
+def test_a_change_that_breaks_a_unique_rule_is_refused_not_a_crash(branch_a, committee):
+    """Found by the property test: an attendance moved onto a member already on the roll of the same
+    meeting made the apply fail with an IntegrityError; now that record is refused with a reason."""
+    from test_sync_scope_property import _meeting
+
+    uuids = add_members(branch_a, ["Nguyễn Văn An", "Trần Thị Bình"])
+    _meeting(branch_a, uuids)
+    branch_a.receive(committee.receive(branch_a.send(COMMITTEE)).receipts[0].data)
+    from handbook_desktop.store.models.meetings import MeetingAttendance
+
+    with committee.database.read() as session:
+        second = session.scalars(select(MeetingAttendance).order_by(MeetingAttendance.id.desc())).first().uuid
+    moved = committee_record(committee, "attendance", second)
+    moved["f"]["member_id"] = uuids[0]
+    result = committee.receive(forge(branch_a, COMMITTEE, [moved]))
+    assert result.status == "applied"
+    (plan,) = result.plans
+    assert plan.outcome == "rejected" and plan.reason.startswith("Trùng với một bản ghi đã có")
+    with committee.database.read() as session:
+        row = session.scalars(select(MeetingAttendance).where(MeetingAttendance.uuid == second)).one()
+        assert session.get(Member, row.member_id).uuid == uuids[1]

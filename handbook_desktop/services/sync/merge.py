@@ -286,10 +286,12 @@ class Planner:
         condition = [table.c[name] == from_json(table.c[name], theirs[name]) for name in keys]
         return self.session.execute(select(table).where(*condition)).first()
 
-    def _unique_clash(self, item: SyncedTable, theirs: dict) -> str | None:
+    def _unique_clash(self, item: SyncedTable, theirs: dict, exclude_id: int | None = None) -> str | None:
+        """A unique set of columns already held by another row, here or earlier in this package."""
         table = item.table
+        claimed = self.__dict__.setdefault("_claimed", set())
         for names in _unique_sets(item):
-            condition = []
+            condition = [] if exclude_id is None else [table.c.id != exclude_id]
             for name in names:
                 value = theirs.get(name)
                 if name in item.fks:
@@ -302,8 +304,10 @@ class Planner:
                     break
                 condition.append(table.c[name] == value)
             else:
-                if self.session.execute(select(table.c.id).where(*condition)).first() is not None:
+                key = (item.name, names, tuple(str(theirs.get(name)) for name in names))
+                if key in claimed or self.session.execute(select(table.c.id).where(*condition)).first() is not None:
                     return ", ".join(FIELD_LABELS.get(name, name) for name in names)
+                claimed.add(key)
         return None
 
     def _plan_existing(self, item, record, row, state, plan: RecordPlan) -> RecordPlan:
@@ -347,6 +351,13 @@ class Planner:
             elif take:
                 merged[name] = value
                 plan.changes.append((name, ours.get(name), value))
+        changed = {name for name, _old, _new in plan.changes}
+        clash = changed and any(changed & set(names) for names in _unique_sets(item)) and self._unique_clash(
+            item, merged, exclude_id=plan.local_id)
+        if clash:  # taking the change would break a unique rule: nothing of this record is written
+            plan.changes, plan.conflicts, plan.outcome = [], [], "rejected"
+            plan.reason, plan.merged, plan.bumped = f"Trùng với một bản ghi đã có ({clash}).", None, False
+            return plan
         if plan.changes:
             merged["updated_at"] = theirs.get("updated_at") or ours.get("updated_at")
         plan.merged = merged
