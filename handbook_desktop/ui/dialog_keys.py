@@ -49,7 +49,25 @@ def first_field(dialog: QDialog) -> QWidget | None:
     return None
 
 
+def fit(dialog: QDialog) -> None:
+    """Never taller or wider than the screen's free area (a long form scrolls inside instead)."""
+    screen = dialog.screen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    title_bar = 32
+    width, height = min(dialog.width(), area.width()), min(dialog.height(), area.height() - title_bar)
+    if (width, height) != (dialog.width(), dialog.height()):
+        dialog.resize(width, height)
+    frame = dialog.frameGeometry()
+    x = min(max(frame.x(), area.x()), area.right() - width)
+    y = min(max(frame.y(), area.y()), area.bottom() - height - title_bar)
+    if (x, y) != (frame.x(), frame.y()):
+        dialog.move(max(x, area.x()), max(y, area.y()))
+
+
 def settle(dialog: QDialog) -> None:
+    fit(dialog)
     primary = primary_button(dialog)
     for button in dialog.findChildren(QPushButton):
         if button is not primary:

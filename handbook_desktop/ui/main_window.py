@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel, QListWidget, QListWidgetItem, QMainWindow, QScrollArea, QSplitter, QStackedWidget,
+)
 
 from handbook_desktop import APP_NAME, __version__
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages import available_pages
+
+
+def fit_to_screen(window, width: int, height: int) -> None:
+    """Open within the screen's free area (a 1366×768 laptop at 125 % has 1093×614 of it): never taller or
+    wider than it; maximised when the wished size does not fit (issue 11 §5)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    area = screen.availableGeometry()
+    title_bar = 32  # the frame the window manager adds above the client area
+    w, h = min(width, area.width()), min(height, area.height() - title_bar)
+    window.resize(w, h)
+    window.move(area.x() + (area.width() - w) // 2, area.y() + max(0, (area.height() - title_bar - h) // 2))
+    if (w, h) != (width, height):
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
 
 def _may_leave(page) -> bool:
@@ -47,7 +62,14 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
         splitter = QSplitter()
         splitter.addWidget(self.sidebar)
-        splitter.addWidget(self.stack)
+        # The stack scrolls rather than pushing the window past the screen: a meeting's editor needs
+        # ~800 px of height, a 1366×768 laptop gives ~700 (issue 11 §5).
+        holder = QScrollArea()
+        holder.setObjectName("pageScroll")
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QScrollArea.Shape.NoFrame)
+        holder.setWidget(self.stack)
+        splitter.addWidget(holder)
         splitter.setStretchFactor(1, 1)
         self.setCentralWidget(splitter)
         database = context.database
@@ -58,7 +80,7 @@ class MainWindow(QMainWindow):
         for label in (self.status_unit, self.status_user, self.status_db):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().showMessage(f"{APP_NAME} {__version__}", 5000)
-        self.resize(1280, 800)
+        fit_to_screen(self, 1280, 800)
         if database.lock is not None:
             self._heartbeat = QTimer(self)
             self._heartbeat.timeout.connect(database.lock.heartbeat)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -138,7 +139,11 @@ class PlanDialog(AsksBeforeClosing, KeyedDialog, QDialog):
         self.form.date.setText(format_date(default_day))
         self.form.start.setText("19:30")
         self.form.place.setText(default_place)
-        layout.addWidget(self.form)
+        scroll = QScrollArea()  # taller than a 1366×768 laptop at 125 %: the form scrolls, the buttons stay
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(self.form)
+        layout.addWidget(scroll, 1)
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)

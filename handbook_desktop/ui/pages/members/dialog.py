@@ -12,7 +12,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QMessageBox, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from handbook_desktop.domain.dates import format_date, format_datetime
@@ -64,7 +64,11 @@ class MemberDialog(AsksBeforeClosing, KeyedDialog, QDialog):
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs, 1)
         for group in (IDENTITY, PARTY, WORK, SOCIAL, NOTES):
-            self.tabs.addTab(self._group_tab(group), tr(GROUP_LABELS[group]))
+            scroll = QScrollArea()  # the identity tab is taller than a laptop at 125 % or in large text
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+            scroll.setWidget(self._group_tab(group))
+            self.tabs.addTab(scroll, tr(GROUP_LABELS[group]))
         self.history = QTableWidget(0, 6)
         self.history.setObjectName("history")
         self.history.setHorizontalHeaderLabels([tr(t) for t in ("Thời gian", "Người làm", "Việc", "Mục", "Cũ", "Mới")])

@@ -1,0 +1,45 @@
+"""The window fits a 1366×768 laptop (issue 11 §5): at 125 % scaling and in large text it opens within
+the screen's free area, never taller, and the member record fits with its «Lưu» on screen. Each case runs
+in a fresh process (the scale factor is read when Qt starts) on a 1366×768 offscreen screen; the pages'
+screenshots are kept under tests/artifacts/window-fit/ (ignored by git) to be looked at."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "window-fit"
+
+
+@pytest.mark.parametrize("scale,text", [("1.25", "normal"), ("1", "large")])
+def test_window_fits_a_laptop_screen(demo_db, tmp_path, scale, text):
+    screen = tmp_path / "screen.json"
+    screen.write_text(json.dumps({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768,
+                                               "logicalDpi": 96, "dpr": 1}]}))
+    copy = tmp_path / "copy.sqlite3"
+    demo_db.close()
+    shutil.copyfile(demo_db.file, copy)
+    out = ARTIFACTS / f"{scale}-{text}"
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen}", "QT_SCALE_FACTOR": scale,
+           "HANDBOOK_HOME": str(tmp_path / "home")}
+    probe = Path(__file__).with_name("window_fit_probe.py")
+    done = subprocess.run([sys.executable, str(probe), str(copy), str(out), text], env=env, capture_output=True,
+                          text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    ax, ay, aw, ah = found["area"]
+    x, y, w, h = found["window"]
+    assert (aw, ah) == ((1093, 614) if scale == "1.25" else (1366, 768))
+    assert ax <= x and ay <= y and x + w <= ax + aw + 1 and y + h <= ay + ah + 1, found
+    assert all(height <= ah + 1 for height in found["pages"].values()), found["pages"]  # no page stretches it
+    dx, dy, dw, dh = found["member_dialog"]
+    assert ax <= dx and ay <= dy and dx + dw <= ax + aw + 1 and dy + dh <= ay + ah + 1, found
+    assert found["save_button_inside"]
+    assert (out / "meetings.png").exists() and (out / "member-dialog.png").exists()
+    print(f"screenshots: {out}")
