@@ -75,34 +75,13 @@ def _account_name(database) -> str:
     return admin or ""
 
 
-@contextmanager
-def _counting(database) -> Iterator[Any]:
-    """A handle that can write the failed-attempt count even when the command reads only: a read-only
-    open (used so that the command works while the window is open) would roll the count back."""
-    if not database.readonly or not database.is_sqlite:
-        yield database
-        return
-    from handbook_desktop.store.database import Database
-
-    try:
-        side = Database.open(database.file, lock=False, migrate=False)
-    except Exception:  # noqa: BLE001 - a file we may not write: the check still runs, uncounted
-        yield database
-        return
-    try:
-        yield side
-    finally:
-        side.close()
-
-
 def sign_in(args, database, need: str):
     """The account's password, checked against its role; sets ``args.actor`` and ``args.password``."""
     from handbook_desktop.services.auth import authenticate
 
     name = _account_name(database)
     password = read_password(f"Mật khẩu của tài khoản {name}: ")
-    with _counting(database) as counted:
-        actor = authenticate(counted, name, password, audit_success=False)
+    actor = authenticate(database, name, password, audit_success=False)  # counted even when read-only
     actor.require(need)
     args.actor, args.password = actor, password
     return actor

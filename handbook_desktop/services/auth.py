@@ -109,6 +109,24 @@ def login_delay(failed_attempts: int) -> timedelta:
 
 
 def authenticate(database, username: str, password: str, *, audit_success: bool = True) -> Actor:
+    """See ``_authenticate``. A database opened read-only (view mode, while another copy holds it)
+    would roll the failed-attempt count back, and guesses there would never be slowed: the check
+    then goes through a second, writable handle without the instance lock (SQLite serialises it)."""
+    if not getattr(database, "readonly", False) or not database.is_sqlite or database.file is None:
+        return _authenticate(database, username, password, audit_success=audit_success)
+    from handbook_desktop.store.database import Database
+
+    try:
+        side = Database.open(database.file, lock=False, migrate=False)
+    except Exception:  # noqa: BLE001 - a file we may not write: the check still runs, uncounted
+        return _authenticate(database, username, password, audit_success=audit_success)
+    try:
+        return _authenticate(side, username, password, audit_success=audit_success)
+    finally:
+        side.close()
+
+
+def _authenticate(database, username: str, password: str, *, audit_success: bool = True) -> Actor:
     """Check a login; records the attempt in the audit log (a success only with ``audit_success``:
     the command line, whose commands audit what they do under the account's name, writes nothing
     when a dry run signs in). Wrong passwords are counted and slowed by services.throttle, the one

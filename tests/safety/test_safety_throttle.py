@@ -52,3 +52,28 @@ def test_unknown_names_and_wrong_codes_are_counted_too(db):
     with pytest.raises(throttle.TooManyAttempts):
         authenticate(db, "admin", ADMIN_PASSWORD)
     assert _actions(db).count("recovery_failed") == 2 and _actions(db).count("login_failed") == 4
+
+
+def test_the_window_opened_read_only_counts_wrong_passwords_too(qtbot, db):
+    from PySide6.QtCore import Qt
+
+    from handbook_desktop.store.database import Database
+    from handbook_desktop.ui.login_dialog import LoginDialog
+
+    path = db.file
+    db.close()
+    with Database.open(path, readonly=True) as viewer:
+        dialog = LoginDialog(viewer, "Chi bộ")
+        qtbot.addWidget(dialog)
+        dialog.show()
+        for _ in range(3):
+            dialog.password.clear()
+            qtbot.keyClicks(dialog.password, "doan-sai")
+            qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+            assert "không đúng" in dialog.error.text()
+        dialog.password.clear()
+        qtbot.keyClicks(dialog.password, ADMIN_PASSWORD)
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+        assert "hãy chờ" in dialog.error.text() and dialog.actor is None
+    with Database.open(path, readonly=True) as database, database.read() as session:
+        assert session.scalar(select(User.failed_attempts).where(User.username == "admin")) == 3
