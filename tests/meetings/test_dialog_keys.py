@@ -159,3 +159,30 @@ def test_esc_cancels_and_enter_is_primary_in_small_dialogs(qtbot, db, type_text)
     qtbot.waitExposed(setup)
     assert setup.focusWidget() is setup.unit_name
     assert QApplication.focusWidget() in (setup.unit_name, None)
+
+
+def test_introducer_picker_finds_names_without_diacritics(qtbot):
+    from handbook_desktop.ui.app import application
+    from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog
+
+    application([])
+    got = []
+    options = [("Nguyễn Văn An (1958) — Đảng viên chính thức", "u-an"),
+               ("Trần Thị Bình (1975) — Đảng viên chính thức", "u-binh")]
+    dialog = FieldDialog(None, "Người giới thiệu", [Field("introducer_1_uuid", "Người giới thiệu thứ nhất", "member",
+                                                         None, options)], got.append)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    picker = dialog.widgets["introducer_1_uuid"]
+    assert dialog.focusWidget() is picker
+    qtbot.keyClicks(picker.lineEdit(), "tran thi binh")
+    assert picker.finder.completionCount() == 1
+    qtbot.keyClick(picker.finder.popup(), Qt.Key.Key_Down)
+    qtbot.keyClick(picker.finder.popup(), Qt.Key.Key_Return)
+    assert picker.currentData() == "u-binh"
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    picker.setFocus()
+    qtbot.keyClick(picker.lineEdit(), Qt.Key.Key_Return)  # Enter = «Ghi»
+    assert got == [{"introducer_1_uuid": "u-binh"}]

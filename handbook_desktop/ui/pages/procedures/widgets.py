@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox,
     QVBoxLayout, QWidget,
 )
 
@@ -112,12 +112,12 @@ class FieldDialog(AsksBeforeClosing, KeyedDialog, QDialog):
             box.setChecked(bool(spec.default))
             return box
         if spec.kind in ("choice", "member"):
-            box = QComboBox()
-            if spec.kind == "member":
-                box.setEditable(True)
-                box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-                box.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-                box.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            if spec.kind == "member":  # introducer, helper: any part of the name, diacritics or not
+                from handbook_desktop.ui.member_picker import MemberPicker
+
+                box = MemberPicker()
+            else:
+                box = QComboBox()
             for label, value in spec.options or []:
                 box.addItem(label, value)
             if spec.default is not None:
