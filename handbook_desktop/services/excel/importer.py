@@ -56,6 +56,37 @@ def _show(key: str, value) -> str:
     return str(value)
 
 
+class _RememberingBook:
+    """The rule book with its answers kept for one import: a sheet of 20,000 rows asks the same
+    few rules for the same days thousands of times (validation scans every version for days before
+    the first one)."""
+
+    def __init__(self, book):
+        self._book = book
+        self._values: dict = {}
+        self._all = None
+
+    def value(self, key, on):
+        found = self._values.get((key, on))
+        if found is None:
+            try:
+                found = (True, self._book.value(key, on))
+            except LookupError as missing:
+                found = (False, missing)
+            self._values[(key, on)] = found
+        if not found[0]:
+            raise found[1]
+        return found[1]
+
+    def all(self):
+        if self._all is None:
+            self._all = self._book.all()
+        return self._all
+
+    def __getattr__(self, name):
+        return getattr(self._book, name)
+
+
 class _Units:
     def __init__(self, session: Session):
         self.by_key: dict[str, int] = {}
@@ -131,7 +162,7 @@ def plan_import(session: Session, path: str | Path, *, today: date | None = None
     """What importing the file would do, row by row; changes nothing."""
     today = today or date.today()
     layouts, others = read_layouts(session, path, today=today, sheets=sheets, mappings=mappings)
-    book = rule_book(session)
+    book = _RememberingBook(rule_book(session))
     units = _Units(session)
     fallback_unit = default_unit_id
     if fallback_unit is None and units.home is not None and units.home.level == "chi-bo":

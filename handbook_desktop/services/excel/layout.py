@@ -224,6 +224,10 @@ def read_body(layout: Layout) -> None:
         if index <= layout.header_row + 2 and is_column_numbers(cells):
             layout.skipped.append((index, "dòng đánh số cột"))
             continue
+        named = any(c in name_columns for c, _ in filled)
+        if named and len(filled) > 2:
+            layout.body.append(BodyRow(index, cells, group, group_status))  # a member row: the usual case
+            continue
         texts = [(c, unicode_text(str(v)).strip()) for c, v in filled if isinstance(v, str)]
         ordinal = layout.ordinal_column
         numbered = ordinal is not None and any(c == ordinal and not isinstance(v, str) for c, v in filled)
@@ -237,7 +241,7 @@ def read_body(layout: Layout) -> None:
                 group, group_status = texts[0][1], status
                 layout.groups.append((index, group, status))
                 continue
-        if not any(c in name_columns for c, _ in filled):
+        if not named:
             if len(filled) <= 2 and texts and any(vocabulary.ends_table(t) for _, t in texts):
                 layout.end = (index, texts[0][1])
                 break

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from handbook_desktop.services.excel.cells import CellProblem, from_tcvn3, legacy_encoding, parse_date_cell, text_cell
 from handbook_desktop.services.excel.gaps import GAP_COLUMNS
@@ -31,6 +32,12 @@ class RowValues:
     status_from_notes: str | None = None  # "Dự bị" written in the notes column
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=4096)
+def _code(key: str, text: str) -> str | None:
+    """An enumeration's code from its text, remembered: a sheet repeats "Nam", "Nữ", "Chính thức"."""
+    return enum_code(FIELD_BY_KEY[key], text)
 
 
 def year_only(value) -> int | None:
@@ -125,12 +132,12 @@ def read_row(cells: list, columns: dict[int, str], headings: dict[int, str], tod
         elif key == "national_id":
             text = _national_id(raw, text, heading, row)
         if key == "notes":
-            status = enum_code(FIELD_BY_KEY["status"], text)
+            status = _code("status", text)
             if status is not None:
                 row.status_from_notes = status  # "Dự bị", "Miễn sinh hoạt": the status, not a note
                 continue
         if spec.kind == "enum":
-            code = enum_code(spec, text)
+            code = _code(key, text)
             if code is None:
                 choices = ", ".join(label for _, label in spec.choices)
                 row.problems.append(f"Cột '{heading}': '{text}' không có trong danh mục ({choices}).")
