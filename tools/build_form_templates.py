@@ -33,13 +33,14 @@ def _attendance(d) -> None:
             "{{ meeting.chair.position }}{% endif %}.")
     para(d, "- Thư ký: đồng chí {{ meeting.recorder.name|dots }}{% if meeting.recorder.position %}, "
             "{{ meeting.recorder.position }}{% endif %}.")
+    # The identities hold on the page (issue 14): total = official + probationary; summoned = present +
+    # absent with reason + absent without reason; exempt members who came and visitors on their own lines.
     para(d, f"- Tổng số đảng viên của chi bộ: {{{{ {A}.total }}}} đồng chí (chính thức: {{{{ {A}.official }}}}; "
             f"dự bị: {{{{ {A}.probationary }}}}); trong đó miễn công tác và sinh hoạt đảng: {{{{ {A}.exempt }}}}; "
             f"chuyển sinh hoạt tạm thời đi: {{{{ {A}.away }}}}.")
-    para(d, f"- Đảng viên sinh hoạt tạm thời đến: {{{{ {A}.visiting }}}} đồng chí.")
-    para(d, f"- Có mặt: {{{{ {A}.present_total }}}} đồng chí (chính thức: {{{{ {A}.present_official }}}}; "
-            f"dự bị: {{{{ {A}.present_probationary }}}}; sinh hoạt tạm thời: {{{{ {A}.present_visiting }}}}), "
-            f"đạt {{{{ {A}.present_percent|percent }}}}%.")
+    para(d, f"- Đảng viên phải dự họp: {{{{ {A}.summoned }}}} đồng chí; có mặt: {{{{ {A}.present_summoned }}}} "
+            f"đồng chí (chính thức: {{{{ {A}.present_official }}}}; dự bị: {{{{ {A}.present_probationary }}}}), "
+            f"đạt {{{{ {A}.present_percent|percent }}}}% số đảng viên phải dự họp.")
     para(d, f"- Vắng có lý do: {{{{ {A}.absent_with_reason|length }}}} đồng chí"
             f"{{% if {A}.absent_with_reason %}}:{{% else %}}.{{% endif %}}")
     tag(d, f"for item in {A}.absent_with_reason")
@@ -47,6 +48,11 @@ def _attendance(d) -> None:
     tag(d, "endfor")
     para(d, f"- Vắng không có lý do: {{{{ {A}.absent_without_reason|length }}}} đồng chí"
             f"{{% if {A}.absent_without_reason %}}: {{{{ {A}.absent_without_reason|join(', ') }}}}{{% endif %}}.")
+    tag(d, f"if {A}.unmarked")
+    para(d, f"- Chưa điểm danh: {{{{ {A}.unmarked|length }}}} đồng chí: {{{{ {A}.unmarked|join(', ') }}}}.")
+    tag(d, "endif")
+    para(d, f"- Đảng viên được miễn công tác và sinh hoạt đảng có mặt: {{{{ {A}.exempt_present }}}} đồng chí.")
+    para(d, f"- Đảng viên sinh hoạt tạm thời đến dự: {{{{ {A}.present_visiting }}}}/{{{{ {A}.visiting }}}} đồng chí.")
     para(d, f"- Khách mời: {{% if not {A}.guests %}}không có.{{% endif %}}")
     tag(d, f"for item in {A}.guests")
     para(d, "+ {{ item.name }}{% if item.position %}, {{ item.position }}{% endif %}.", indent=1.5)
@@ -82,19 +88,27 @@ def _agenda_and_votes(d, content_heading: str) -> None:
     para(d, "Chi bộ đánh giá buổi sinh hoạt đạt loại: {{ meeting.rating_label|dots }}. {{ meeting.rating_note }}")
     para(d, "Biên bản đã được đọc lại trước chi bộ và được {{ meeting.minutes_approval.votes_for }}/"
             "{{ meeting.minutes_approval.present }} đồng chí có mặt nhất trí thông qua. Buổi sinh hoạt kết thúc "
-            "vào lúc {{ meeting.closing_time|time }} cùng ngày.", after=12)
+            "vào lúc {{ meeting.closing_time|time }} cùng ngày.", after=12, keep_next=True)
     signature(d, left="person", right="person", left_lines=["THƯ KÝ"], left_name="{{ meeting.recorder.name }}",
               right_lines=["CHỦ TRÌ"], right_name="{{ meeting.chair.name }}")
+
+
+def _draft_mark(d) -> None:
+    """A meeting not yet held prints only as a draft: marked, unnumbered, outside the register."""
+    tag(d, "if doc.draft")
+    para(d, "DỰ THẢO", size=14, bold=True, align=CENTER, indent=None, before=6, after=0, keep_next=True)
+    tag(d, "endif")
 
 
 def minutes(thematic: bool):
     d = new_document()
     header_block(d)
+    _draft_mark(d)
     if thematic:
         title(d, "BIÊN BẢN", "Sinh hoạt chi bộ chuyên đề {{ meeting.period_label }}",
               "Chuyên đề: {{ meeting.topic }}")
     else:
-        title(d, "BIÊN BẢN", "Sinh hoạt chi bộ thường kỳ {{ meeting.period_label }}")
+        title(d, "BIÊN BẢN", "Sinh hoạt chi bộ {{ meeting.kind_label }} {{ meeting.period_label }}")
     para(d, "Hôm nay, vào lúc {{ meeting.start_time|time }}, {{ meeting.date|date_words }}, tại {{ meeting.place }}, "
             "{{ unit.name }} tiến hành sinh hoạt {{ meeting.kind_label }} {{ meeting.period_label }}.")
     _attendance(d)
@@ -108,11 +122,12 @@ def minutes(thematic: bool):
 def resolution_monthly():
     d = new_document()
     header_block(d)
+    _draft_mark(d)
     title(d, "NGHỊ QUYẾT", "Hội nghị chi bộ {{ meeting.period_label }}",
           "về lãnh đạo thực hiện nhiệm vụ {{ meeting.resolution.next_period_label }}")
     bullets(d, "meeting.resolution.bases", prefix="- Căn cứ ")
-    para(d, "{{ meeting.date|date_words|capitalize }}, {{ unit.name }} họp hội nghị thường kỳ; có mặt "
-            f"{{{{ {A}.present_total }}}}/{{{{ {A}.total }}}} đồng chí đảng viên. Sau khi thảo luận, chi bộ")
+    para(d, "{{ meeting.date|date_words|capitalize }}, {{ unit.name }} họp hội nghị {{ meeting.kind_label }}; có mặt "
+            f"{{{{ {A}.present_summoned }}}}/{{{{ {A}.summoned }}}} đồng chí đảng viên phải dự họp. Sau khi thảo luận, chi bộ")
     para(d, "QUYẾT NGHỊ", bold=True, align=CENTER, indent=None, before=6, after=6, keep_next=True)
     heading(d, "1. Đánh giá kết quả thực hiện nhiệm vụ {{ meeting.resolution.period_label }}")
     para(d, "a) Kết quả đạt được:", italic=True, keep_next=True)
@@ -378,11 +393,12 @@ def badge_list():
     para(d, "Mẫu 4-HHĐ", size=12, italic=True, align=RIGHT, indent=None, after=0)
     header_block(d)
     title(d, "DANH SÁCH", "Đảng viên đề nghị tặng Huy hiệu Đảng", "{{ occasion }}")
-    grid_table(d, [("TT", 7), ("Họ và tên", 31), ("Ngày sinh", 18), ("Quê quán", 24), ("Ngày QĐ kết nạp", 18),
-                   ("Ngày kết nạp", 18), ("Ngày chính thức", 18), ("Số thẻ đảng viên", 17), ("Huy hiệu", 12), ("Ghi chú", 11)],
+    # 160 mm: the text width between the 35 mm and 15 mm margins (it ran 8 mm into the left margin)
+    grid_table(d, [("TT", 7), ("Họ và tên", 27), ("Ngày sinh", 18), ("Quê quán", 21), ("Ngày QĐ kết nạp", 18),
+                   ("Ngày kết nạp", 18), ("Ngày chính thức", 18), ("Số thẻ đảng viên", 14), ("Huy hiệu", 10), ("Ghi chú", 9)],
                ["{{ loop.index }}", "<{{ m.full_name }}", "{{ m.date_of_birth|d }}", "<{{ m.hometown }}",
                 "{{ m.decision_date|d }}", "{{ m.ceremony_date|d }}", "{{ m.official_date|d }}", "{{ m.party_card_number }}",
-                "{{ m.badge_years }} năm", "{{ m.badge_note }}"], "m in members", size=10, indent_mm=-8)
+                "{{ m.badge_years }} năm", "{{ m.badge_note }}"], "m in members", size=9)
     para(d, "Tổng số: {{ members|length }} đồng chí.", before=6, after=12)
     signature(d)
     return d

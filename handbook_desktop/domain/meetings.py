@@ -113,6 +113,16 @@ class AttendanceBlock:
     unmarked: list[str]
     denominator: int
     eligible_present: int
+    # The minutes' identities (issue 14): summoned = present + absent with reason + absent without
+    # reason (+ not yet marked); exempt members who came and visiting members are counted apart.
+    summoned: int = 0  # official (not exempt, not away) + probationary
+    present_summoned: int = 0
+    exempt_present: int = 0
+
+    @property
+    def summoned_rate(self) -> float | None:
+        """Present as a share of the summoned: the percentage the minutes print."""
+        return self.present_summoned / self.summoned if self.summoned else None
 
     @property
     def rate(self) -> float | None:
@@ -126,6 +136,8 @@ def attendance_block(entries: Sequence[RollEntry]) -> AttendanceBlock:
 
     present = [e for e in entries if e.attendance == Attendance.PRESENT.value]
     own = {MemberStatus.OFFICIAL.value, MemberStatus.PROBATIONARY.value, MemberStatus.EXEMPT.value}
+    # Exempt members are not summoned: one who stays home is not "absent" on the minutes.
+    summoned_states = {MemberStatus.OFFICIAL.value, MemberStatus.PROBATIONARY.value}
     exempt_absent = sum(
         1 for e in entries if e.status == MemberStatus.EXEMPT.value and e.attendance != Attendance.PRESENT.value
     )
@@ -147,10 +159,11 @@ def attendance_block(entries: Sequence[RollEntry]) -> AttendanceBlock:
         present_visiting=sum(1 for e in present if e.status == MemberStatus.VISITING.value),
         absent_excused=[
             (e.name, e.reason) for e in entries
-            if e.attendance == Attendance.ABSENT_EXCUSED.value and e.status in own
+            if e.attendance == Attendance.ABSENT_EXCUSED.value and e.status in summoned_states
         ],
         absent_unexcused=[
-            e.name for e in entries if e.attendance == Attendance.ABSENT_UNEXCUSED.value and e.status in own
+            e.name for e in entries
+            if e.attendance == Attendance.ABSENT_UNEXCUSED.value and e.status in summoned_states
         ],
         unmarked=[
             e.name for e in entries
@@ -158,6 +171,9 @@ def attendance_block(entries: Sequence[RollEntry]) -> AttendanceBlock:
         ],
         denominator=vote_denominator(participants),
         eligible_present=eligible_present(participants),
+        summoned=count(MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY),
+        present_summoned=sum(1 for e in present if e.status in summoned_states),
+        exempt_present=sum(1 for e in present if e.status == MemberStatus.EXEMPT.value),
     )
 
 

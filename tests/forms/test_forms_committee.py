@@ -25,13 +25,26 @@ def test_committee_card_list_and_header(tmp_path, secretary):
             session.add(Member(unit_id=branch.id, full_name="Trần Văn Bảo", status="official",
                                date_of_birth=date(1980, 1, 2), decision_date=date(2010, 5, 1),
                                official_date=date(2011, 5, 1)))
+        # a committee with nobody in the secretary's post: refused with the reason, not signed blank
+        import pytest
+
+        from handbook_desktop.services.errors import UserError
+
+        with pytest.raises(UserError, match="chưa có bí thư"):
+            export_form(database, secretary, "1-TĐV", tmp_path / "blank.docx", on=date(2026, 3, 5))
+        assert not (tmp_path / "blank.docx").exists()
+        with database.immediate() as session:
+            home = session.query(Unit).filter_by(code="DU-HK").one()
+            session.add(Member(unit_id=home.id, full_name="Lê Văn Đảng", status="official", party_position="secretary",
+                               date_of_birth=date(1970, 1, 2), decision_date=date(1995, 5, 1),
+                               official_date=date(1996, 5, 1)))
         out = export_form(database, secretary, "1-TĐV", tmp_path / "the.docx", on=date(2026, 3, 5))
         document = Document(str(out))
         left = [p.text for p in document.tables[0].rows[0].cells[0].paragraphs]
         assert left[:2] == ["ĐẢNG BỘ THÀNH PHỐ HÀ NỘI", "ĐẢNG ỦY PHƯỜNG HOÀN KIẾM"]
         assert "Số 01-DS/ĐU" in left
         signer = document.tables[-1].rows[0].cells[1].text
-        assert signer.startswith("T/M ĐẢNG ỦY\nBÍ THƯ")
+        assert signer.startswith("T/M ĐẢNG ỦY\nBÍ THƯ") and signer.endswith("Lê Văn Đảng")
         recipients = document.tables[-1].rows[0].cells[0].text
         assert "Thành ủy Hà Nội (để báo cáo)," in recipients and "Lưu văn phòng." in recipients
 

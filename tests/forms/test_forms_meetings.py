@@ -34,7 +34,7 @@ def test_minutes_of_a_real_meeting_keep_their_number(demo_db, secretary, tmp_pat
     xml = zipfile.ZipFile(first).read("word/document.xml").decode("utf-8")
     assert "{{" not in xml and "{%" not in xml
     text = "\n".join(p.text for p in Document(str(first)).paragraphs)
-    assert "I. THÀNH PHẦN" in text and "Có mặt:" in text and "Vắng có lý do:" in text
+    assert "I. THÀNH PHẦN" in text and "Đảng viên phải dự họp:" in text and "Vắng có lý do:" in text
 
 
 def test_resolution_and_sign_sheet_of_a_real_meeting(demo_db, secretary, tmp_path):

@@ -66,8 +66,8 @@ def test_export_same_member_document_twice_keeps_number(demo_db, secretary, tmp_
     with demo_db.read() as session:
         member = current_members(session)[0]
         uuid, name = member.uuid, member.full_name
-    first = export_form(demo_db, secretary, "NQ-XT", tmp_path / "a.docx", member_uuid=uuid, on=date(2026, 11, 20))
-    second = export_form(demo_db, secretary, "NQ-XT", tmp_path / "b.docx", member_uuid=uuid, on=date(2026, 11, 21))
+    first = export_form(demo_db, secretary, "NQ-MCT", tmp_path / "a.docx", member_uuid=uuid, on=date(2026, 11, 20))
+    second = export_form(demo_db, secretary, "NQ-MCT", tmp_path / "b.docx", member_uuid=uuid, on=date(2026, 11, 21))
 
     def number(path):
         return [p.text for p in Document(str(path)).tables[0].rows[0].cells[0].paragraphs if p.text.startswith("Số")][0]
@@ -76,7 +76,23 @@ def test_export_same_member_document_twice_keeps_number(demo_db, secretary, tmp_
     assert number(first).endswith("-NQ/CB")
     with demo_db.read() as session:
         rows = forms.register(session)
-    assert [r["concerns_label"] for r in rows if r["form_code"] == "NQ-XT"] == [name]
+    assert [r["concerns_label"] for r in rows if r["form_code"] == "NQ-MCT"] == [name]
+
+
+def test_removal_resolution_without_a_proposal_is_refused_and_not_numbered(demo_db, secretary, tmp_path):
+    import pytest
+
+    from handbook_desktop.services.errors import UserError
+    from handbook_desktop.services.forms.build import current_members, export_form
+
+    with demo_db.read() as session:
+        uuid = current_members(session)[0].uuid
+        before = len(forms.register(session))
+    with pytest.raises(UserError, match="chưa có đề nghị xóa tên"):
+        export_form(demo_db, secretary, "NQ-XT", tmp_path / "x.docx", member_uuid=uuid, on=date(2026, 11, 20))
+    with demo_db.read() as session:
+        assert len(forms.register(session)) == before
+    assert not (tmp_path / "x.docx").exists()
 
 
 def test_demo_register_numbers_finalised_meetings_in_order(demo_db, secretary, tmp_path):
@@ -99,7 +115,7 @@ def test_viewer_exports_without_a_number(demo_db, viewer, tmp_path):
     with demo_db.read() as session:
         uuid = current_members(session)[0].uuid
         before = len(forms.register(session))
-    out = export_form(demo_db, viewer, "NQ-XT", tmp_path / "v.docx", member_uuid=uuid, on=date(2026, 11, 20))
+    out = export_form(demo_db, viewer, "NQ-MCT", tmp_path / "v.docx", member_uuid=uuid, on=date(2026, 11, 20))
     cell = Document(str(out)).tables[0].rows[0].cells[0]
     assert "Số     -NQ/CB" in [p.text for p in cell.paragraphs]
     with demo_db.read() as session:

@@ -9,7 +9,11 @@ from handbook_desktop.services.meetings.documents import export_meeting_document
 
 
 def _held(database, actor, people):
+    from handbook_desktop.store.models import Member
+
     with database.session() as session:
+        # a branch with a secretary: documents are not printed with a blank signer
+        session.query(Member).filter(Member.uuid == people["Nguyễn Văn An"]).update({"party_position": "secretary"})
         uuid = svc.create_meeting(
             session, actor, kind="regular", meeting_date=date(2026, 3, 5), start_time="14:00",
             place="Nhà văn hóa", chair_uuid=people["Nguyễn Văn An"], recorder_uuid=people["Trần Thị Bình"])

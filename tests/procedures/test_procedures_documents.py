@@ -30,12 +30,31 @@ def test_each_procedure_form_from_the_demo(demo_db, secretary, tmp_path):
         exempt = s.scalars(select(Member).where(Member.status == "official").order_by(Member.id)).first()
         status.set_exemption(s, secretary, exempt.uuid, date(2026, 11, 1), reason="Tuổi cao, sức yếu")
         status.propose_removal(s, secretary, late_payer[0], ON, "Không đóng đảng phí 3 tháng trong năm 2026")
+        # recognition and removal are voted in a held meeting's roll call; the documents print that vote
+        from handbook_desktop.services import meetings as msvc
+        from handbook_desktop.store.models.meetings import Meeting
+
+        held = s.scalars(select(Meeting).where(Meeting.state != "planned", Meeting.meeting_date <= ON)
+                         .order_by(Meeting.meeting_date.desc())).first()
+        eligible = msvc.meeting_detail(s, held.uuid).block.eligible_present
+        msvc.record_vote(s, secretary, held.uuid, subject="Công nhận đảng viên chính thức", kind="official_recognition",
+                         votes_for=eligible, subject_member_uuid=probationary[0], reason="Bổ sung")
+        later = msvc.create_meeting(s, secretary, kind="extraordinary", meeting_date=date(2026, 11, 20),
+                                    start_time="19:00", place="Nhà văn hóa")
+        msvc.mark_all_present(s, secretary, later)
+        msvc.record_vote(s, secretary, later, subject="Đề nghị xóa tên", kind="resolution",
+                         votes_for=msvc.meeting_detail(s, later).block.eligible_present,
+                         subject_member_uuid=late_payer[0])
         cases = [("6-KNĐ", items["ceremony_due"].members[0]), ("10-KNĐ", probationary), ("11-KNĐ", probationary),
                  ("12-KNĐ", probationary), ("13-KNĐ", probationary), ("1-SHĐ", leaving), ("2-SHĐ", away),
                  ("NQ-XT", late_payer), ("NQ-MCT", (exempt.uuid, exempt.full_name))]
         for code, (uuid, name) in cases:
             path = procedure_document(s, secretary, code, tmp_path / f"{code}.docx", member_uuid=uuid, on=ON)
             assert name in docx_text(path), code
+            if code == "13-KNĐ":  # the meeting's day, not the day of printing
+                assert f"Ngày {held.meeting_date:%d/%m/%Y}" in docx_text(path)
+            if code == "NQ-XT":
+                assert "Ngày 20/11/2026" in docx_text(path)
         text = docx_text(procedure_document(s, secretary, "NQ-XT", tmp_path / "again.docx", member_uuid=late_payer[0],
                                         on=ON))
         assert "Không đóng đảng phí 3 tháng" in text

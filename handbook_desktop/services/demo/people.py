@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import uuid
 from datetime import date, timedelta
 
@@ -126,12 +128,19 @@ def person(rng, today: date, unit_id: int, unit_code: str) -> tuple[dict, list[d
         events.append({"kind": "exemption", "event_date": _date_between(rng, today - timedelta(days=900), today)})
     if status == MemberStatus.TEMPORARILY_AWAY.value:
         start = _date_between(rng, today - timedelta(days=200), today - timedelta(days=20))
-        events.append({"kind": "transfer_out_temporary", "event_date": start, "end_date": add_months(start, 6)})
+        # a temporary transfer letter (2-SHĐ) names where the member goes and how far the dues are paid
+        # (picked by the day, not by rng: the rest of the demo stays the same for a seed)
+        destination = ("Chi bộ Tổ dân phố 2, Đảng bộ phường Ba Đình", "Chi bộ Trường THCS Lê Lợi, Đảng bộ quận Hà Đông",
+                       "Chi bộ Thôn Đông, Đảng bộ xã Liên Bạt")[start.toordinal() % 3]
+        detail = {"destination": destination, "dues_paid_to": start.replace(day=1).isoformat()}
+        events.append({"kind": "transfer_out_temporary", "event_date": start, "end_date": add_months(start, 6),
+                       "detail": json.dumps(detail, ensure_ascii=False)})
     for event in events:
         # executemany needs the same keys in every row
         event.setdefault("end_date", None)
         event.setdefault("decision_number", None)
         event.setdefault("issuer", None)
+        event.setdefault("detail", None)
         event.update(uuid=_uuid(rng), origin_unit=unit_code, version=1)
     return row, events
 

@@ -38,6 +38,26 @@ def _pick(rng, pool: list[Member], taken: set[int]) -> Member | None:
     return member
 
 
+def _meeting_vote(session, unit_id: int, person: Member, after: date, before: date) -> str | None:
+    """An admission vote in the last held meeting between the two days, every eligible member for it."""
+    try:
+        from handbook_desktop.services.meetings import meeting_detail, record_vote
+        from handbook_desktop.store.models.meetings import Meeting
+    except ImportError:
+        return None
+    meeting = session.scalars(select(Meeting).where(
+        Meeting.unit_id == unit_id, Meeting.state != "planned", Meeting.deleted_at.is_(None),
+        Meeting.meeting_date >= after, Meeting.meeting_date <= before).order_by(Meeting.meeting_date.desc())).first()
+    if meeting is None:
+        return None
+    block = meeting_detail(session, meeting.uuid).block
+    if not block.eligible_present:
+        return None
+    return record_vote(session, SYSTEM, meeting.uuid, subject=f"Đề nghị kết nạp quần chúng {person.full_name}",
+                       kind="admission", votes_for=block.eligible_present, subject_member_uuid=person.uuid,
+                       reason="Biểu quyết kết nạp (dữ liệu mẫu)")
+
+
 def _admissions(session, rng, today, unit_id, officials, taken):
     candidates = _members(session, unit_id, MemberStatus.CANDIDATE.value)
     while len(candidates) < 3:
@@ -64,8 +84,12 @@ def _admissions(session, rng, today, unit_id, officials, taken):
             fields.update(opinions_date=today - timedelta(days=70))
         admission.update_case(session, SYSTEM, case.uuid, **fields)
         if index >= 2 and len(introducers) >= 2:
-            admission.record_branch_vote(session, SYSTEM, case.uuid, considered_on=today - timedelta(days=60),
-                                         votes_for=40, denominator=45)
+            vote_uuid = _meeting_vote(session, unit_id, person, today - timedelta(days=70), today - timedelta(days=21))
+            if vote_uuid:  # the branch's vote is one recorded in a held meeting's roll call
+                admission.record_branch_vote(session, SYSTEM, case.uuid, vote_uuid=vote_uuid)
+            else:
+                admission.record_branch_vote(session, SYSTEM, case.uuid, considered_on=today - timedelta(days=60),
+                                             votes_for=40, denominator=45)
             admission.record_decision(session, SYSTEM, case.uuid, decision_number="215-QĐ/ĐU",
                                       decision_date=today - timedelta(days=20))
         taken.add(person.id)

@@ -77,6 +77,19 @@ def _section_break(sect_pr) -> etree._Element:
     return paragraph
 
 
+def _restart_numbering(sect_pr) -> None:
+    """The body's own section (the last document's) numbers from 1 as well (it printed "4" after "2")."""
+    numbering = sect_pr.find(qn("w:pgNumType"))
+    if numbering is None:
+        numbering = etree.Element(qn("w:pgNumType"))
+        cols = sect_pr.find(qn("w:cols"))
+        if cols is not None:
+            cols.addprevious(numbering)
+        else:
+            sect_pr.append(numbering)
+    numbering.set(qn("w:start"), "1")
+
+
 def render_batch(code: str, contexts: list[dict], out_path, *, merge: bool = True, margins: dict | None = None,
                  names: list[str] | None = None, flag: CancelFlag | None = None) -> ProgressGen:
     """Render form ``code`` once per context. Yields progress; returns the file (merge) or the folder.
@@ -102,6 +115,10 @@ def render_batch(code: str, contexts: list[dict], out_path, *, merge: bool = Tru
             yield Progress(index + 1, total, f"Đã xuất {index + 1}/{total} tệp")
         return out
     check_user_copy(entry, entry.template_path())
+    from handbook_desktop.services.forms.required import require_values
+
+    for context in contexts:  # all refused before anything is written
+        require_values(entry, context)
     compiled = _Compiled(entry.template_path())
     document = compiled.start_document(contexts[0])
     body = document.element.body
@@ -117,6 +134,7 @@ def render_batch(code: str, contexts: list[dict], out_path, *, merge: bool = Tru
                 sect_pr.addprevious(child)
         if index % 10 == 0 or index == total:
             yield Progress(index, total, f"Đã điền {index}/{total} văn bản")
+    _restart_numbering(sect_pr)
     finish(document, margins)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".tmp")

@@ -31,14 +31,17 @@ def _member(session: Session, uuid: str | None) -> Member:
 
 
 def current_members(session: Session, uuids: list[str] | None = None) -> list[Member]:
-    """Members of the home unit in the headcount, in Vietnamese name order (or the given ones)."""
+    """Members in the headcount, in Vietnamese name order (or the given ones): a branch's own, or at a
+    committee those of every branch it holds (its own unit has no members: "Tổng số: 0" before)."""
     query = select(Member).where(Member.deleted_at.is_(None))
     if uuids is not None:
         query = query.where(Member.uuid.in_(uuids))
     else:
         unit = home_unit(session)
         states = [getattr(state, "value", state) for state in HEADCOUNT_STATES]
-        query = query.where(Member.unit_id == unit.id, Member.status.in_(states))
+        query = query.where(Member.status.in_(states))
+        if unit.level == "chi-bo":
+            query = query.where(Member.unit_id == unit.id)
     return list(session.scalars(query.order_by(Member.name_sort)))
 
 
@@ -71,6 +74,7 @@ def _meeting_part(session: Session, entry: FormEntry, meeting_uuid: str | None) 
 def monthly_report_part(session: Session, on: date) -> dict:
     """BC-THÁNG: the headcount from the records; the narrative parts are typed in Word."""
     people = current_members(session)
+    # the same split as the minutes' (domain.meetings.attendance_block): exempt and away are official
     official = sum(1 for m in people if m.status in ("official", "exempt", "temporarily_away"))
     probationary = sum(1 for m in people if m.status == "probationary")
     month = on.month - 1 or 12
@@ -93,10 +97,20 @@ def _meeting_unit(session: Session, meeting_uuid: str | None):
     return meeting.unit
 
 
+def _meeting_state(session: Session, meeting_uuid: str | None) -> str | None:
+    from handbook_desktop.store.models.meetings import Meeting
+
+    return session.scalar(select(Meeting.state).where(Meeting.uuid == meeting_uuid)) if meeting_uuid else None
+
+
 def build_context(session: Session, code: str, *, actor, member_uuid: str | None = None,
                   meeting_uuid: str | None = None, member_uuids: list[str] | None = None,
-                  on: date | None = None, issue: bool = True, deputy: bool = False) -> dict:
-    """The full context of form ``code``; numbered forms take (or find again) their number."""
+                  on: date | None = None, issue: bool = True, deputy: bool = False, draft: bool = False) -> dict:
+    """The full context of form ``code``; numbered forms take (or find again) their number.
+
+    A meeting not yet held has no minutes and no resolution: refused, or with ``draft`` printed
+    "DỰ THẢO" without a number (outside the register). Its sign sheet is printed beforehand as usual.
+    """
     actor.require("read")
     entry = find_form(code)
     on = on or date.today()
@@ -104,6 +118,13 @@ def build_context(session: Session, code: str, *, actor, member_uuid: str | None
     concerns_uuid, concerns_label = None, None
     issuing_unit = None  # None: the home unit issues the document
     if entry.subject == "meeting":
+        if entry.doc_type and _meeting_state(session, meeting_uuid) == "planned":
+            if not draft:
+                raise UserError(f"Cuộc họp chưa diễn ra nên chưa có {entry.title.lower()} và chưa cấp số. "
+                                "Có thể in bản dự thảo (không số, có chữ DỰ THẢO).")
+            issue = False
+        else:
+            draft = False
         issuing_unit = _meeting_unit(session, meeting_uuid)
         specific, meeting_day = _meeting_part(session, entry, meeting_uuid)
         on = meeting_day or on
@@ -111,6 +132,10 @@ def build_context(session: Session, code: str, *, actor, member_uuid: str | None
         concerns_label = f"Cuộc họp {specific.get('meeting', {}).get('period_label', '')}".strip()
     elif entry.subject == "member":
         member = _member(session, member_uuid)
+        # At a committee a branch's resolution about its member carries the branch's header and signer.
+        if entry.scope == "branch" and member.unit is not None and not member.unit.is_home \
+                and home_unit(session).level != "chi-bo":
+            issuing_unit = member.unit
         if entry.code in member_forms:
             specific = member_part(session, entry.code, member, on)
         else:
@@ -141,6 +166,7 @@ def build_context(session: Session, code: str, *, actor, member_uuid: str | None
             form_code=entry.code, title=entry.title, concerns_kind=entry.subject, concerns_label=concerns_label)
     context = base_context(session, entry.code, issued_on=on, number=number, number_text=number_text, deputy=deputy,
                            unit=issuing_unit)
+    context["doc"]["draft"] = bool(draft)
     # The header, the number and the signer are this module's; an area's part may add recipients.
     context.update({key: value for key, value in specific.items() if key not in ("unit", "doc", "signer")})
     return context

@@ -29,6 +29,7 @@ class FormEntry:
     source: str
     notes: str
     print_type: str | None = None  # printed on the number line of an unnumbered document
+    required: tuple[str, ...] = ()  # fields the template must print and the document must have
 
     @property
     def builtin_path(self) -> Path:
@@ -51,6 +52,7 @@ class FormEntry:
             "code": self.code, "title": self.title, "subject": self.subject, "scope": self.scope,
             "doc_type": self.doc_type, "version": self.version, "file": self.file, "pages": self.pages,
             "user_copy": self.has_user_copy, "source": self.source, "notes": self.notes,
+            "required": list(self.required),
         }
 
 
@@ -65,6 +67,7 @@ def _load(folder: str) -> tuple[tuple[FormEntry, ...], dict, dict]:
             version=int(item.get("version", 1)), pages=int(item.get("pages", 1)),
             source=item.get("source", ""), notes=item.get("notes", ""),
             print_type=item.get("print_type") or item.get("doc_type") or None,
+            required=tuple(item.get("required", ())),
         )
         for item in data.get("form", [])
     )

@@ -210,6 +210,49 @@ def _unknown_variables(ast, sample: dict) -> list[str]:
     return unknown
 
 
+def used_fields(ast) -> set[str]:
+    """Every dotted name the template prints or tests, loop variables expanded to what they loop over."""
+    scope: dict[str, list[list[str]]] = {}
+    for loop in ast.find_all(nodes.For):
+        if isinstance(loop.target, nodes.Name):
+            iterable = loop.iter
+            while isinstance(iterable, (nodes.Filter, nodes.Getitem)) and not _chain(iterable):
+                iterable = iterable.node
+            chain = _chain(iterable)
+            if chain:
+                scope.setdefault(loop.target.name, []).append(chain)
+
+    def expand(chain, depth=0):
+        if depth > 8 or chain[0] not in scope:
+            return [chain]
+        return [full + chain[1:] for binding in scope[chain[0]] for full in expand(binding, depth + 1)]
+
+    # ``names|length`` prints how many, not who: a list counted only is not printed
+    counted = set()
+    for node in ast.find_all(nodes.Filter):
+        if node.name in ("length", "count") and node.node is not None:
+            inner = node.node
+            counted.add(id(inner))
+            while isinstance(inner, (nodes.Getattr, nodes.Getitem)):
+                inner = inner.node
+                counted.add(id(inner))
+    inner_of_counted = counted
+    used = set()
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+        if id(node) in inner_of_counted:
+            continue
+        chain = _chain(node)
+        if chain:
+            for full in expand(chain):
+                used.add(".".join(c for c in full if c))
+    return used
+
+
+def missing_required(ast, entry) -> list[str]:
+    used = used_fields(ast)
+    return [field for field in entry.required if field not in used]
+
+
 def _trick(where_text: str, message: str) -> tuple[str, str]:
     return where_text, message + " Mẫu biểu chỉ được dùng các biến của biểu mẫu và các bộ lọc đã liệt kê."
 
@@ -294,7 +337,7 @@ def check_template(path=None, code: str | None = None) -> list[TemplateProblem]:
     """Problems of the template of form ``code`` (or of the file ``path``, checked against ``code``)."""
     from handbook_desktop.services.forms.samples import sample_context
 
-    entry = find_form(code) if code else None
+    entry = find_form(code) if code else (form_of_file(path) if path else None)
     path = Path(path) if path else entry.template_path()
     problems: list[TemplateProblem] = []
     try:
@@ -304,14 +347,14 @@ def check_template(path=None, code: str | None = None) -> list[TemplateProblem]:
     problems += _split_problems(document)
     if any(p.severity == "error" for p in problems):
         return problems
-    source = _source(path)
+    # one paragraph per line, so that a syntax error's line number names its paragraph
+    source = re.sub(r"<w:p([ >])", r"\n<w:p\1", _source(path))
     env = jinja_env()
     try:
         ast = env.parse(source)
     except jinja2.TemplateSyntaxError as error:
-        lines = source.splitlines()
-        around = re.sub(r"<[^>]+>", "", " ".join(lines[max(error.lineno - 2, 0): error.lineno + 1]))
-        problems.append(TemplateProblem("error", f"gần «{_short(around)}»", f"thẻ viết sai: {error.message}."))
+        place, message = syntax_error_place(document, source, error)
+        problems.append(TemplateProblem("error", place, f"thẻ viết sai: {message}."))
         return problems
     for needle, message in _sandbox_problems(ast, env):
         problems.append(TemplateProblem("error", _place_of(document, needle), message))
@@ -320,6 +363,13 @@ def check_template(path=None, code: str | None = None) -> list[TemplateProblem]:
         for name in _unknown_variables(ast, merged_sample()):
             problems.append(TemplateProblem("error", _place_of(document, name),
                                             f"biến '{name}' không có trong dữ liệu của biểu mẫu nào."))
+    if entry is not None:
+        from handbook_desktop.services.forms.required import label
+
+        for field in missing_required(ast, entry):
+            problems.append(TemplateProblem("error", "mẫu", f"mẫu không còn in trường bắt buộc '{field}' "
+                                            f"({label(field)}) của {entry.code}: văn bản thiếu nội dung này không "
+                                            "được dùng. Hãy thêm lại thẻ {{ " + field + " }} hoặc dùng lại mẫu gốc."))
     for name in sorted({f.name for f in ast.find_all(nodes.Filter)} - set(env.filters)):
         problems.append(TemplateProblem("error", "mẫu", f"bộ lọc '{name}' không có (các bộ lọc có: d, date_line, "
                                         "date_words, upper, num, percent, time, dots …)."))
@@ -330,6 +380,62 @@ def check_template(path=None, code: str | None = None) -> list[TemplateProblem]:
             problems.append(TemplateProblem("error", where, f"biến '{name}' không có trong dữ liệu của mẫu {entry.code} "
                                             "(sẽ in ra trống). Xem danh sách biến trong tài liệu biểu mẫu."))
     return problems
+
+
+_BLOCK = re.compile(r"\{%-?[pr]?\s*(end)?(if|for)\b")
+
+
+def _explain(message: str) -> str:
+    """Jinja's English message, in the words of a person who edits the form in Word."""
+    unknown = re.search(r"unknown tag '(\w+)'", message)
+    if unknown:
+        return f"thẻ lạ '{unknown.group(1)}' (chỉ dùng if, else, elif, endif, for, endfor, set)"
+    innermost = re.search(r"innermost block that needs to be closed is '(\w+)'", message)
+    if innermost:
+        return f"thẻ {{% {innermost.group(1)} %}} mở mà không có {{% end{innermost.group(1)} %}} đóng lại"
+    if "Unexpected end of template" in message:
+        return "mẫu kết thúc khi một thẻ còn mở"
+    got = re.search(r"expected token '([^']+)', got '([^']+)'", message)
+    if got:
+        return f"trong thẻ có chữ '{got.group(2)}' không đúng chỗ (thiếu dấu chấm, ngoặc hay dấu phẩy?)"
+    if "unexpected char" in message:
+        return f"ký tự không dùng được trong thẻ ({message.split('unexpected char')[-1].split(' at ')[0].strip()})"
+    if "unexpected '" in message:
+        return f"dấu {message.split('unexpected ')[-1]} thừa hoặc sai chỗ"
+    return f"Jinja báo «{message}»"
+
+
+def syntax_error_place(document, source: str, error) -> tuple[str, str]:
+    """(paragraph or table cell, Vietnamese explanation) of a Jinja syntax error."""
+    import html
+
+    message = _explain(error.message or "")
+    places = [(place, "".join(_runs_text(p))) for place, p in _places(document)]
+    innermost = re.search(r"innermost block that needs to be closed is '(\w+)'", error.message or "")
+    if innermost:  # the unclosed block: the last opening left on the stack
+        stack = []
+        for place, text in places:
+            for match in _BLOCK.finditer(text):
+                if match.group(2) != innermost.group(1):
+                    continue
+                if match.group(1):
+                    if stack:
+                        stack.pop()
+                else:
+                    stack.append(place)
+        if stack:
+            return stack[-1], message
+    try:
+        lines = source.splitlines()
+        line = lines[error.lineno - 1] if error.lineno and error.lineno <= len(lines) else ""
+    except (TypeError, IndexError):
+        line = ""
+    text = html.unescape(re.sub(r"<[^>]+>", "", line)).strip()
+    if text:
+        for place, para_text in places:
+            if text[:40] and text[:40] in para_text:
+                return place, message
+    return f"gần «{_short(text)}»" if text else "mẫu", message
 
 
 def _place_of(document, name: str) -> str:

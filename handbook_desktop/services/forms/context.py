@@ -104,7 +104,7 @@ def base_context(session: Session, code: str, *, issued_on: date | None = None, 
         "unit": unit_ctx,
         "doc": {"code": entry.code, "title": entry.title, "number": number,
                 "number_text": number_text or unnumbered_text(entry.print_type, unit_ctx["issuer"]),
-                "date": issued_on or date.today(), "type": entry.doc_type or ""},
+                "date": issued_on or date.today(), "type": entry.doc_type or "", "draft": False},
         "signer": signer_context(unit_ctx, deputy=deputy),
         "recipients": default_recipients(unit_ctx),
     }

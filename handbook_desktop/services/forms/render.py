@@ -156,9 +156,60 @@ def set_page(document, margins: dict) -> None:
         section.footer_distance = Mm(12)
 
 
+def _keep_next(paragraph) -> None:
+    ppr = paragraph.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = etree.Element(qn("w:pPr"))
+        paragraph.insert(0, ppr)
+    if ppr.find(qn("w:keepNext")) is None:
+        keep = etree.Element(qn("w:keepNext"))
+        # keepNext comes right after pStyle in CT_PPr
+        style = ppr.find(qn("w:pStyle"))
+        if style is not None:
+            style.addnext(keep)
+        else:
+            ppr.insert(0, keep)
+
+
+def _has_text(paragraph) -> bool:
+    return any((t.text or "").strip() for t in paragraph.iter(qn("w:t")))
+
+
+def keep_signatures(document) -> None:
+    """The signature block (the last table of each document/section) stays on the page of the text
+    above it: its paragraphs and the two last paragraphs with text before it keep with the next one.
+    A signature alone on a page is not accepted as signed in practice."""
+    body = document.element.body
+    children = list(body.iterchildren())
+    for index, child in enumerate(children):
+        if child.tag != qn("w:tbl"):
+            continue
+        after = children[index + 1:]
+        rest = []
+        for node in after:
+            if node.tag == qn("w:sectPr") or (node.tag == qn("w:p") and node.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None):
+                break
+            rest.append(node)
+        if any(n.tag == qn("w:tbl") or (n.tag == qn("w:p") and _has_text(n)) for n in rest):
+            continue  # not the last block of its section
+        for row in child.iter(qn("w:tr")):
+            for cell_paragraph in row.iter(qn("w:p")):
+                _keep_next(cell_paragraph)
+        kept = 0
+        for node in reversed(children[:index]):
+            if node.tag != qn("w:p") or node.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
+                break
+            _keep_next(node)
+            if _has_text(node):
+                kept += 1
+                if kept == 2:
+                    break
+
+
 def finish(document, margins: dict | None = None) -> None:
     pin_fonts(document)
     set_page(document, margins or DEFAULT_MARGINS_MM)
+    keep_signatures(document)
 
 
 def template_error_message(error: Exception, template: Path) -> str:
@@ -204,6 +255,9 @@ def render_form(code: str, context: dict, out_path, *, margins: dict | None = No
     if not template.is_file():
         raise UserError(f"Không tìm thấy tệp mẫu {template}.")
     check_user_copy(entry, template)
+    from handbook_desktop.services.forms.required import require_values
+
+    require_values(entry, context)
     document = render_to_document(template, context)
     finish(document, margins or margins_mm())
     out = Path(out_path)

@@ -10,7 +10,8 @@ Keys every form gets (``common()``):
             that receives: "Đảng ủy phường …"), place, issuer ("CB"/"ĐU"),
             level, level_label, org_upper ("CHI BỘ"/"ĐẢNG ỦY": for "T/M …"), secretary, deputy_secretary
   doc       code (form code), title, number (int or None), number_text ("05-BB/CB"; for a document
-            without a number "    -DS/CB" so that it can be written by hand), date, type (NQ, BB…)
+            without a number "    -DS/CB" so that it can be written by hand), date, type (NQ, BB…),
+            draft (True: a meeting not yet held, printed with "DỰ THẢO" and no number)
   signer    lines (["T/M CHI BỘ", "BÍ THƯ"], or ["T/M CHI BỘ", "K/T BÍ THƯ", "PHÓ BÍ THƯ"]), name
   recipients  list of lines without the leading "- " (the last one "Lưu chi bộ." or similar)
 
@@ -23,7 +24,10 @@ sheet) get ``meeting``:
   attendance:
     total (official + probationary in the headcount), official, probationary,
     visiting (temporarily attending here from elsewhere), exempt, away (temporarily away),
-    present_total, present_official, present_probationary, present_visiting, present_percent (0–100),
+    summoned (official not exempt nor away + probationary) = present_summoned + absent with reason
+    + absent without reason (+ unmarked names, only on a draft), exempt_present (exempt members who came),
+    present_official + present_probationary = present_summoned, present_visiting, present_total (everyone
+    in the room: present_summoned + exempt_present + present_visiting), present_percent (of the summoned),
     absent_with_reason [{name, reason}], absent_without_reason [name, …], guests [{name, position}],
     denominator (DOMAIN §5)
   agenda [{title, content, speeches [{speaker, text}], conclusion}]
@@ -79,7 +83,7 @@ def common(form_code: str = "", doc_type: str | None = None, number: int | None 
             "deputy_secretary": "Trần Thị Hoa",
         },
         "doc": {"code": form_code, "title": "", "number": number if doc_type else None,
-                "number_text": number_text, "date": _TODAY, "type": doc_type or ""},
+                "number_text": number_text, "date": _TODAY, "type": doc_type or "", "draft": False},
         "signer": {"lines": ["T/M CHI BỘ", "BÍ THƯ"], "name": "Nguyễn Văn Bình"},
         "recipients": ["Đảng ủy phường Hoàn Kiếm (để báo cáo),", "Đảng viên trong chi bộ,", "Lưu chi bộ."],
     }
@@ -181,8 +185,9 @@ def sample_meeting(kind: str = "regular") -> dict:
         "recorder": {"name": "Phạm Quang Huy", "position": "Chi ủy viên"},
         "attendance": {
             "total": 11, "official": 9, "probationary": 2, "visiting": 1, "exempt": 1, "away": 0,
-            "present_total": 10, "present_official": 7, "present_probationary": 2, "present_visiting": 1,
-            "present_percent": 81.8,
+            "summoned": 10, "present_summoned": 8, "exempt_present": 1, "unmarked": [],
+            "present_total": 10, "present_official": 6, "present_probationary": 2, "present_visiting": 1,
+            "present_percent": 80,
             "absent_with_reason": [{"name": "Hoàng Văn Nam", "reason": "Đi công tác tại Đà Nẵng"}],
             "absent_without_reason": ["Bùi Thị Thu"],
             "guests": [{"name": "Đồng chí Vũ Văn Khải", "position": "Đảng ủy viên, phụ trách địa bàn"}],

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handbook_desktop.domain.meetings import QUALITY_RATINGS, MeetingKind
+from handbook_desktop.domain.meetings import QUALITY_RATINGS, MeetingKind, MeetingState, RollEntry, attendance_block
 from handbook_desktop.domain.states import MemberStatus, PartyPosition
 from handbook_desktop.domain.text import fold
 from handbook_desktop.domain.votes import VoteKind, VoteMethod
@@ -50,12 +50,33 @@ def _position_label(position: str | None, status: str | None = None) -> str:
     return pos.label
 
 
-def _person(session: Session, uuid: str | None, name: str | None) -> dict:
+def _person(session: Session, uuid: str | None, name: str | None, names: dict | None = None) -> dict:
     if uuid:
         member = session.scalars(select(Member).where(Member.uuid == uuid)).first()
         if member is not None:
-            return {"name": member.full_name, "position": _position_label(member.party_position, member.status)}
+            return {"name": (names or {}).get(uuid, member.full_name),
+                    "position": _position_label(member.party_position, member.status)}
     return {"name": name or "", "position": ""}
+
+
+def display_names(session: Session, unit_id: int | None, uuids) -> dict[str, str]:
+    """uuid → the name a document prints: the birth year is added where two people share a name
+    (in the branch or on this roll call), so "Võ Văn Minh" the chair and an absent "Võ Văn Minh" differ."""
+    wanted = {u for u in uuids if u}
+    people = session.scalars(select(Member).where(Member.uuid.in_(wanted))).all() if wanted else []
+    everyone = {m.uuid: m.full_name for m in people}
+    if unit_id is not None:
+        everyone.update(session.execute(select(Member.uuid, Member.full_name).where(
+            Member.unit_id == unit_id, Member.deleted_at.is_(None))).all())
+    counts: dict[str, int] = {}
+    for name in everyone.values():
+        counts[fold(name)] = counts.get(fold(name), 0) + 1
+    result = {}
+    for member in people:
+        year = member.date_of_birth.year if member.date_of_birth else None
+        shared = counts.get(fold(member.full_name), 0) > 1
+        result[member.uuid] = f"{member.full_name} (sinh năm {year})" if shared and year else member.full_name
+    return result
 
 
 def _guest(line: str) -> dict:
@@ -113,46 +134,67 @@ def _vote_kind_label(kind: str, threshold: str) -> str:
     return f"{VoteKind(kind).label}, cần {short}"
 
 
+def _still_here(session: Session, d: MeetingDetail) -> set[str]:
+    """Members on the roll who are still in a unit (a planned meeting's roll was made in advance)."""
+    uuids = [r.member_uuid for r in d.roll]
+    rows = session.execute(select(Member.uuid, Member.status, Member.deleted_at).where(Member.uuid.in_(uuids))).all()
+    current = {MemberStatus.OFFICIAL.value, MemberStatus.PROBATIONARY.value, MemberStatus.EXEMPT.value,
+               MemberStatus.VISITING.value, MemberStatus.TEMPORARILY_AWAY.value}
+    return {r.uuid for r in rows if r.status in current and r.deleted_at is None}
+
+
 def meeting_part(session: Session, d: MeetingDetail) -> dict:
-    s, b = d.summary, d.block
+    s = d.summary
     kind = s.kind
+    held = s.state != MeetingState.PLANNED.value
+    speakers = [sp.member_uuid for a in d.agenda for sp in a.speeches]
+    names = display_names(session, _unit_id(session, s.uuid),
+                          [r.member_uuid for r in d.roll] + [d.chair_uuid, d.recorder_uuid, d.presenter_uuid] + speakers)
+    roll = d.roll if held else [r for r in d.roll if r.member_uuid in _still_here(session, d)]
+    # The same computation as the window's (domain.meetings.attendance_block), over the names printed.
+    b = attendance_block([RollEntry(names.get(r.member_uuid, r.name), r.status, r.attendance, r.reason or "",
+                                    r.suspended) for r in roll])
     roster_states = {MemberStatus.OFFICIAL.value, MemberStatus.PROBATIONARY.value, MemberStatus.EXEMPT.value,
                      MemberStatus.VISITING.value}
     minutes_vote = next((v for v in d.votes if "bien ban" in fold(v.subject)), None)
-    present_total = b.present + b.present_visiting
+    present_total = b.present_summoned + b.exempt_present + b.present_visiting
     return {
         "uuid": s.uuid,
         "kind": kind,
-        "kind_label": {"regular": "thường kỳ", "thematic": "chuyên đề", "combined": "thường kỳ và chuyên đề",
+        "kind_label": {"regular": "thường kỳ", "thematic": "chuyên đề", "combined": "thường kỳ kết hợp chuyên đề",
                        "extraordinary": "bất thường"}[kind],
+        "held": held,
         "period_label": _period(s.meeting_date),
         "topic": s.topic or "",
-        "presenter": _person(session, d.presenter_uuid, d.presenter_name) if d.presenter_uuid
+        "presenter": _person(session, d.presenter_uuid, d.presenter_name, names) if d.presenter_uuid
         else {"name": HAND, "position": HAND},
         "date": s.meeting_date,
         "start_time": s.start_time or "",
         "end_time": s.end_time or "",
         "closing_time": s.end_time or "",
         "place": d.place or HAND,
-        "chair": _person(session, d.chair_uuid, d.chair_name),
-        "recorder": _person(session, d.recorder_uuid, d.recorder_name),
+        "chair": _person(session, d.chair_uuid, d.chair_name, names),
+        "recorder": _person(session, d.recorder_uuid, d.recorder_name, names),
         "attendance": {
             "total": b.total, "official": b.official, "probationary": b.probationary, "visiting": b.visiting,
             "exempt": b.exempt, "away": b.away, "expected": b.expected,
-            "present_total": present_total, "present_official": b.present_official,
+            "summoned": b.summoned, "present_summoned": b.present_summoned, "exempt_present": b.exempt_present,
+            "unmarked": list(b.unmarked),
+            "present_total": present_total, "present_official": b.present_official - b.exempt_present,
             "present_probationary": b.present_probationary, "present_visiting": b.present_visiting,
-            "present_percent": round(b.rate * 100, 1) if b.rate is not None else "",
+            "present_percent": round(b.summoned_rate * 100, 1) if b.summoned_rate is not None else "",
             "absent_with_reason": [{"name": n, "reason": r} for n, r in b.absent_excused],
             "absent_without_reason": list(b.absent_unexcused),
             "guests": [_guest(g) for g in d.guests],
             "denominator": b.denominator,
         },
+        # An agenda heading with nothing written under it is left out, not printed empty.
         "agenda": [
             {"title": a.title, "content": a.content or "",
-             "speeches": [{"speaker": f"Đồng chí {sp.speaker_name}" if sp.member_uuid else sp.speaker_name,
-                           "text": sp.content} for sp in a.speeches],
+             "speeches": [{"speaker": f"Đồng chí {names.get(sp.member_uuid, sp.speaker_name)}" if sp.member_uuid
+                           else sp.speaker_name, "text": sp.content} for sp in a.speeches],
              "conclusion": a.conclusion or ""}
-            for a in d.agenda
+            for a in d.agenda if (a.content or "").strip() or a.speeches or (a.conclusion or "").strip()
         ],
         "votes": [
             {"subject": v.subject, "kind_label": _vote_kind_label(v.kind, v.threshold),
@@ -170,12 +212,18 @@ def meeting_part(session: Session, d: MeetingDetail) -> dict:
             "present": present_total,
         },
         "roster": [
-            {"name": r.name, "position_label": _position_label(r.position, r.status),
+            {"name": names.get(r.member_uuid, r.name), "position_label": _position_label(r.position, r.status),
              "status_label": MemberStatus(r.status).label if r.status != MemberStatus.OFFICIAL.value else ""}
-            for r in d.roll if r.status in roster_states
+            for r in roll if r.status in roster_states
         ],
         "resolution": _resolution(d),
     }
+
+
+def _unit_id(session: Session, meeting_uuid: str) -> int | None:
+    from handbook_desktop.store.models import Meeting
+
+    return session.scalar(select(Meeting.unit_id).where(Meeting.uuid == meeting_uuid))
 
 
 def meeting_document_context(session: Session, meeting_uuid: str, code: str) -> dict:

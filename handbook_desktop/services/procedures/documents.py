@@ -58,21 +58,48 @@ def _vote(kind: str, kind_label: str | None, book, on: date, votes_for: int | No
             "denominator": denominator, "required": needed, "passed": passed}
 
 
-def _officials(session: Session) -> int:
-    return len(session.scalars(select(Member.id).where(Member.deleted_at.is_(None),
-                                                       Member.status == MemberStatus.OFFICIAL.value)).all())
+def meeting_vote(session: Session, kinds: tuple[str, ...], *, member: Member | None = None,
+                 meeting_uuid: str | None = None, since: date | None = None):
+    """The latest vote of these kinds recorded in a held meeting (about ``member``, or in ``meeting_uuid``).
 
+    Admission, recognition, discipline and removal resolutions print the vote, its denominator and
+    the attendance of that meeting's roll call: nothing typed (issue 14, point 4)."""
+    from handbook_desktop.store.models.meetings import Meeting, Vote
 
-def _case(session, meeting_date, denominator, vote, **extra) -> dict:
-    total = _officials(session)
-    if denominator:
-        present = min(denominator, total)
-        absent = total - present
+    query = (select(Vote).join(Meeting, Meeting.id == Vote.meeting_id)
+             .where(Vote.kind.in_(kinds), Vote.deleted_at.is_(None), Meeting.deleted_at.is_(None),
+                    Meeting.state != "planned"))
+    if meeting_uuid is not None:
+        query = query.where(Meeting.uuid == meeting_uuid)
+        if member is not None:
+            query = query.where((Vote.subject_member_id == member.id) | Vote.subject_member_id.is_(None))
+    elif member is not None:
+        query = query.where(Vote.subject_member_id == member.id)
     else:
-        present = absent = denominator = BLANK
-    case = {"meeting_date": meeting_date, "official_total": total, "present_official": present,
-            "absent_official": absent, "denominator": denominator, "strengths": "",
-            "weaknesses": "", "reason": "", "vote": vote}
+        return None
+    if since is not None:
+        query = query.where(Meeting.meeting_date >= since)
+    return session.scalars(query.order_by(Meeting.meeting_date.desc(), Vote.position.desc())).first()
+
+
+def _case(session, vote, book, **extra) -> dict:
+    """``case`` of a branch resolution from a meeting's vote; blanks (refused at print) without one."""
+    if vote is None:
+        case = {"meeting_date": None, "official_total": BLANK, "present_official": BLANK, "absent_official": BLANK,
+                "denominator": BLANK, "vote": _vote("resolution", None, book, date.today(), None, None)}
+    else:
+        from handbook_desktop.services.meetings.queries import meeting_detail
+
+        meeting = vote.meeting
+        block = meeting_detail(session, meeting.uuid).block  # the roll call the window shows
+        case = {"meeting_date": meeting.meeting_date, "official_total": block.official,
+                "present_official": block.present_official, "absent_official": block.official - block.present_official,
+                "denominator": vote.denominator,
+                "vote": {"subject": vote.subject, "kind_label": threshold_label(book, vote.kind, meeting.meeting_date),
+                         "method_label": "Giơ thẻ đảng viên", "votes_for": vote.votes_for,
+                         "votes_against": vote.votes_against, "abstain": vote.abstain,
+                         "denominator": vote.denominator, "required": vote.required, "passed": vote.passed}}
+    case.update({"strengths": "", "weaknesses": "", "reason": ""})
     case.update(extra)
     return case
 
@@ -93,16 +120,13 @@ def member_form_context(session: Session, code: str, member: Member, on: date) -
         case = case_for_member(session, member)
         if case is None or case.considered_on is None:
             raise UserError("Chưa ghi ngày chi bộ xét và kết quả biểu quyết đề nghị kết nạp.")
-        context["case"] = _case(session, case.considered_on, case.denominator,
-                                _vote("admission", None, book, case.considered_on, case.votes_for,
-                                      case.denominator))
+        vote = meeting_vote(session, ("admission",), member=member, meeting_uuid=case.meeting_uuid) \
+            if case.meeting_uuid else None
+        context["case"] = _case(session, vote, book)
     elif code in ("10-KNĐ", "11-KNĐ", "12-KNĐ", "13-KNĐ"):
         if member.ceremony_date is None:
             raise UserError("Chưa có ngày lễ kết nạp để tính thời gian dự bị.")
         start, end = member.ceremony_date, probation.probation_end(book, member.ceremony_date)
-        official = _latest(member, "official")
-        detail = event_detail(official) if official else {}
-        vote_day = date.fromisoformat(detail["vote_date"]) if detail.get("vote_date") else on
         context["review"] = {"probation_start": start, "probation_end": end, "political": "", "ethics": "",
                              "tasks": "", "relations": "", "strengths": "", "weaknesses": "", "direction": "",
                              "branch_opinion": ""}
@@ -110,28 +134,35 @@ def member_form_context(session: Session, code: str, member: Member, on: date) -
         context["assessment"] = {"strengths": "", "weaknesses": "", "conclusion": ""}
         context["opinions"] = []
         context["summary"] = ""
-        context["case"] = _case(session, vote_day, detail.get("denominator"),
-                                _vote("official_recognition", None, book, vote_day,
-                                      detail.get("votes_for"), detail.get("denominator")),
-                                probation_start=start, probation_end=end)
+        # the meeting's day, not the day of printing (13-KNĐ printed the issue date as the meeting date)
+        context["case"] = _case(session, meeting_vote(session, ("official_recognition",), member=member, since=start),
+                                book, probation_start=start, probation_end=end)
     elif code == "NQ-XT":
         proposal = _latest(member, "removal_proposed")
-        reason = proposal.note if proposal and proposal.note else ""
-        context["case"] = _case(session, proposal.event_date if proposal else on, None,
-                                _vote("resolution", None, book, on, None, None), reason=reason)
+        if proposal is None:
+            raise UserError(f"Đồng chí {member.full_name} chưa có đề nghị xóa tên: chưa lập được nghị quyết "
+                            "(và không cấp số).")
+        vote = meeting_vote(session, ("resolution", "expulsion", "discipline"), member=member,
+                            since=proposal.event_date)
+        context["case"] = _case(session, vote, book, reason=proposal.note or "")
     elif code == "NQ-MCT":
         exemption = _latest(member, "exemption")
-        context["case"] = _case(session, exemption.event_date if exemption else on, None,
-                                _vote("resolution", None, book, on, None, None),
+        vote = meeting_vote(session, ("resolution",), member=member,
+                            since=exemption.event_date if exemption else None)
+        context["case"] = _case(session, vote, book,
                                 reason=(exemption.note if exemption and exemption.note else ""),
                                 exemption_from=exemption.event_date if exemption else on,
                                 application_date=exemption.event_date if exemption else on)
+        if vote is None:  # an exemption is decided on the member's request; the day is the request's
+            context["case"]["meeting_date"] = exemption.event_date if exemption else on
     elif code in ("1-SHĐ", "2-SHĐ"):
         kind = "transfer_out_official" if code == "1-SHĐ" else "transfer_out_temporary"
         event = _latest(member, kind)
         if event is None:
             raise UserError("Chưa ghi việc chuyển sinh hoạt của đảng viên này.")
         detail = event_detail(event)
+        # "Là đảng viên: chính thức / dự bị" — what the member is, not "đã chuyển sinh hoạt đi"
+        person["status_label"] = (MemberStatus.OFFICIAL if member.official_date else MemberStatus.PROBATIONARY).label
         paid = detail.get("dues_paid_to")
         paid_text = f"tháng {date.fromisoformat(paid):%m/%Y}" if paid else ""
         context["transfer"] = {
