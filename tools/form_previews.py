@@ -85,9 +85,24 @@ def write_markdown(rows, path: Path) -> None:
         "",
         "Dòng lệnh: `handbook-desktop forms list [--json]`,",
         "`handbook-desktop forms render MÃ [--member UUID] [--meeting UUID] [--on dd/mm/yyyy] --out TỆP.docx [--pdf]`",
-        "(mã gõ không dấu cũng được: `bb-shcd`; `--sample` điền dữ liệu mẫu). Xuất hàng loạt: trang Biểu mẫu →",
+        "(mã gõ không dấu cũng được: `bb-shcd`; `--sample` điền dữ liệu mẫu; `--draft` bản dự thảo của cuộc họp",
+        "chưa diễn ra: không số, có chữ DỰ THẢO), `handbook-desktop forms check TỆP.docx [--code MÃ]` (kiểm tra",
+        "bản sao; mã thoát 1 khi có lỗi), `handbook-desktop forms batch MÃ [--member UUID …] --out TỆP.docx`",
+        "(gộp, mỗi người đánh số trang lại từ 1; `--separate` mỗi người một tệp). Xuất hàng loạt: trang Biểu mẫu →",
         "*Xuất cho cả danh sách đang lọc* (một tệp, mỗi người một phần đánh số trang riêng, hoặc mỗi người một tệp);",
         "500 phiếu đảng viên mất khoảng 5 giây (`bench/bench_forms.py`).",
+        "",
+        "**Bản sao an toàn:** mẫu được điền trong hộp cát của Jinja (không gọi hàm, không tên bắt đầu bằng `_`,",
+        "không sửa dữ liệu). *Kiểm tra mẫu* từ chối bản sao dùng tên lạ, thuộc tính `_…`, gọi hàm, khóa ghép,",
+        "`include`/`import`, hoặc bỏ mất một **trường bắt buộc** của mẫu (`required` trong `catalog.toml`, ví dụ",
+        "danh sách vắng không có lý do của biên bản, họ tên trên phiếu đảng viên); lỗi cú pháp được giải thích",
+        "bằng tiếng Việt kèm đoạn hay ô bảng. Văn bản thiếu giá trị bắt buộc (chưa có bí thư để ký, giấy giới",
+        "thiệu chưa ghi nơi đến) không in ra mà báo lý do.",
+        "",
+        "**Số liệu cộng đúng:** biên bản in tổng số = chính thức + dự bị (miễn sinh hoạt, tạm vắng ghi riêng);",
+        "phải dự họp = có mặt + vắng có lý do + vắng không lý do; đảng viên miễn sinh hoạt có mặt và đảng viên",
+        "sinh hoạt tạm thời ghi dòng riêng; tỷ lệ tính trên số phải dự họp. Nghị quyết kết nạp, công nhận chính",
+        "thức, xóa tên lấy biểu quyết và số có mặt từ điểm danh của cuộc họp đã diễn ra.",
         "",
         "**Biến trong mẫu** (khi sửa bản sao): xem đầu tệp `handbook_desktop/services/forms/samples.py`. Bộ lọc:",
         "`|d` (05/03/2026), `|date_line(unit.place)` (Hà Nội, ngày 05 tháng 3 năm 2026), `|date_words`,",
@@ -105,6 +120,8 @@ def write_markdown(rows, path: Path) -> None:
     for entry, _, target in rows:
         lines += [f"## {entry.code} — {entry.title}", "", f"Căn cứ: {entry.source}.", "",
                   f"![{entry.code}](forms/{target.name})", ""]
+    lines += ["Các ảnh này cũng là ảnh đã duyệt: `tests/forms/test_forms_look.py` so trang đầu mỗi mẫu với",
+              "chúng (sai khác nhỏ được chấp nhận); đổi hình thức mẫu thì chạy lại công cụ này và xem ảnh mới.", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 

@@ -1,4 +1,4 @@
-"""``forms list`` and ``forms render``: the Word forms from the command line."""
+"""``forms list|render|check|batch``: the Word forms from the command line."""
 
 from __future__ import annotations
 
@@ -23,8 +23,23 @@ def register(sub) -> None:
     render.add_argument("--sample", action="store_true", help="điền dữ liệu mẫu, không cần cơ sở dữ liệu")
     render.add_argument("--pdf", action="store_true", help="xuất thêm PDF (cần LibreOffice)")
     render.add_argument("--out", required=True, help="tệp .docx sẽ ghi")
+    render.add_argument("--draft", action="store_true", help="bản dự thảo (cuộc họp chưa diễn ra): không số, có chữ DỰ THẢO")
     render.add_argument("--json", action="store_true")
     render.set_defaults(handler=cmd_render)
+
+    check = forms_sub.add_parser("check", help="kiểm tra một tệp mẫu .docx (thẻ viết sai, biến lạ, trường bắt buộc)")
+    check.add_argument("file", metavar="TỆP", help="tệp mẫu .docx (bản sao đã sửa bằng Word)")
+    check.add_argument("--code", metavar="MÃ", help="mã biểu mẫu (mặc định: đoán theo tên tệp)")
+    check.add_argument("--json", action="store_true")
+    check.set_defaults(handler=cmd_check)
+
+    batch = forms_sub.add_parser("batch", help="điền một biểu mẫu cho nhiều đảng viên, gộp một tệp (trang đánh số lại từng người)")
+    batch.add_argument("code", metavar="MÃ", help="mã biểu mẫu về một đảng viên, ví dụ 2-HSĐV")
+    batch.add_argument("--member", action="append", metavar="UUID", help="đảng viên (lặp lại được; mặc định: mọi đảng viên đang sinh hoạt)")
+    batch.add_argument("--separate", action="store_true", help="mỗi người một tệp trong thư mục --out")
+    batch.add_argument("--out", required=True, help="tệp .docx gộp (hoặc thư mục với --separate)")
+    batch.add_argument("--json", action="store_true")
+    batch.set_defaults(handler=cmd_batch)
     forms.set_defaults(handler=lambda args: (forms.print_help(), 2)[1])
 
 
@@ -65,7 +80,7 @@ def cmd_render(args) -> int:
     else:
         with open_db(args, need="write") as database:
             path = export_form(database, args.actor, entry.code, out, member_uuid=args.member,
-                               meeting_uuid=args.meeting, on=on)
+                               meeting_uuid=args.meeting, on=on, draft=args.draft)
         from docx import Document
 
         number = _number_line(Document(str(path)))
@@ -78,6 +93,59 @@ def cmd_render(args) -> int:
         print_json(result)
     else:
         print(f"Đã ghi {path}" + (f" và {result['pdf']}" if args.pdf else ""))
+    return 0
+
+
+def cmd_check(args) -> int:
+    from handbook_desktop.services.forms import check_template, find_form
+    from handbook_desktop.services.forms.check import form_of_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"Không thấy tệp {path}.")
+    entry = find_form(args.code) if args.code else form_of_file(path)
+    problems = check_template(path, entry.code if entry else None)
+    errors = [p for p in problems if p.severity == "error"]
+    if args.json:
+        print_json({"file": str(path), "code": entry.code if entry else None, "ok": not errors,
+                    "problems": [{"severity": p.severity, "place": p.place, "message": p.message} for p in problems]})
+    else:
+        against = f" (theo mẫu {entry.code})" if entry else " (không rõ mã mẫu: kiểm tra theo mọi biểu mẫu; thêm --code MÃ)"
+        if not problems:
+            print(f"Mẫu {path.name}{against}: không có lỗi.")
+        for problem in problems:
+            print(f"{'Lỗi' if problem.severity == 'error' else 'Lưu ý'} — {problem.place}: {problem.message}")
+        if errors:
+            print(f"{len(errors)} lỗi{against}: chương trình sẽ không dùng bản mẫu này cho đến khi sửa xong.")
+    return 1 if errors else 0
+
+
+def cmd_batch(args) -> int:
+    from handbook_desktop.services.forms import find_form, render_batch
+    from handbook_desktop.services.forms.build import build_context, current_members
+    from handbook_desktop.services.forms.render import margins_mm
+    from handbook_desktop.services.progress import drain
+
+    entry = find_form(args.code)
+    if entry.subject != "member":
+        raise CommandError(f"Mẫu {entry.code} không phải văn bản về một đảng viên nên không xuất hàng loạt được.")
+    out = Path(args.out)
+    if not args.separate and out.suffix.lower() != ".docx":
+        raise CommandError("Tệp ra phải có đuôi .docx (hoặc dùng --separate với một thư mục).")
+    with open_db(args, need="read") as database:  # personal data: signed in
+        with database.read() as session:
+            people = current_members(session, args.member)
+            if args.member and len(people) != len(set(args.member)):
+                raise CommandError("Có mã đảng viên không tìm thấy; hãy xem lại các --member.")
+            contexts = [build_context(session, entry.code, actor=args.actor, member_uuid=m.uuid, issue=False)
+                        for m in people]
+            names = [m.full_name for m in people]
+            margins = margins_mm(session)
+    path = drain(render_batch(entry.code, contexts, out, merge=not args.separate, margins=margins, names=names))
+    if args.json:
+        print_json({"code": entry.code, "out": str(path), "documents": len(contexts)})
+    else:
+        print(f"Đã ghi {len(contexts)} văn bản {entry.code} vào {path}")
     return 0
 
 
