@@ -394,8 +394,8 @@ def badge_list():
     header_block(d)
     title(d, "DANH SÁCH", "Đảng viên đề nghị tặng Huy hiệu Đảng", "{{ occasion }}")
     # 160 mm: the text width between the 35 mm and 15 mm margins (it ran 8 mm into the left margin)
-    grid_table(d, [("TT", 7), ("Họ và tên", 27), ("Ngày sinh", 18), ("Quê quán", 21), ("Ngày QĐ kết nạp", 18),
-                   ("Ngày kết nạp", 18), ("Ngày chính thức", 18), ("Số thẻ đảng viên", 14), ("Huy hiệu", 10), ("Ghi chú", 9)],
+    grid_table(d, [("TT", 7), ("Họ và tên", 25), ("Ngày sinh", 18), ("Quê quán", 20), ("Ngày QĐ kết nạp", 18),
+                   ("Ngày kết nạp", 18), ("Ngày chính thức", 18), ("Số thẻ đảng viên", 16), ("Huy hiệu", 11), ("Ghi chú", 9)],
                ["{{ loop.index }}", "<{{ m.full_name }}", "{{ m.date_of_birth|d }}", "<{{ m.hometown }}",
                 "{{ m.decision_date|d }}", "{{ m.ceremony_date|d }}", "{{ m.official_date|d }}", "{{ m.party_card_number }}",
                 "{{ m.badge_years }} năm", "{{ m.badge_note }}"], "m in members", size=9)
