@@ -243,7 +243,9 @@ def test_plan_roll_call_minutes_votes_finalise_amend_export(qtbot, branch, page_
     assert "19 giờ 30" in text and "21 giờ 30" in text
     assert "Bùi Thị Hoa: Đi công tác Đà Nẵng" in text
     assert "Vũ Thị Giang" in text
-    assert "Có mặt: 8 đồng chí (chính thức: 6; dự bị: 1; sinh hoạt tạm thời: 1)" in text
+    # summoned = present + absent with reason + absent without reason; the visitor on a line of its own
+    assert "Đảng viên phải dự họp: 9 đồng chí; có mặt: 7 đồng chí (chính thức: 6; dự bị: 1), đạt 77,8%" in text
+    assert "Đảng viên sinh hoạt tạm thời đến dự: 1/1 đồng chí." in text
     assert "tán thành 4/7 đồng chí" in text
     assert "Số tán thành cần đạt: 4. Kết quả: được thông qua." in text
     assert "Số tán thành cần đạt: 5. Kết quả: không được thông qua." in text
