@@ -1,8 +1,8 @@
 """The one place that knows where files are.
 
 Bundled resources (``resources/``, ``forms_templates/``) live at the repository root in a source
-checkout and beside the executable in a PyInstaller build; ``build.spec`` copies them to the same
-relative places. Every user folder comes from platformdirs and can be moved with ``HANDBOOK_HOME``
+checkout, beside the executable in a PyInstaller build (``build.spec`` copies them to the same
+relative places) and inside the package in an installed wheel (``setup.py`` copies them there). Every user folder comes from platformdirs and can be moved with ``HANDBOOK_HOME``
 (tests and the portable build set it), so nothing else in the program builds a path of its own.
 """
 
@@ -18,11 +18,16 @@ _DIRS = PlatformDirs(appname="SoTayChiBo", appauthor=False, roaming=False)
 
 
 def bundle_root() -> Path:
-    """Folder holding ``resources/`` and ``forms_templates/``."""
+    """Folder holding ``resources/`` and ``forms_templates/``: the PyInstaller bundle when frozen,
+    the package itself when installed from a wheel (``setup.py`` copies both in), else the
+    repository root of a source checkout or editable install."""
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen)
-    return Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parent
+    if (package / "resources").is_dir():
+        return package
+    return package.parent
 
 
 def resources_dir() -> Path:

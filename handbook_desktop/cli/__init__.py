@@ -60,14 +60,47 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+DB_HELP = "đường dẫn tệp SQLite hoặc URL PostgreSQL (mặc định: CSDL của người dùng; biến HANDBOOK_DB)"
+DB_METAVAR = "ĐƯỜNG_DẪN|URL"
+
+
+def add_window_options(parser: argparse.ArgumentParser) -> None:
+    """The window's own options: the same list for the window's parser and for ``--help``."""
+    group = parser.add_argument_group("tùy chọn khi mở cửa sổ (gõ không kèm LỆNH)")
+    group.add_argument("--demo", action="store_true", help="mở cửa sổ trên dữ liệu mẫu, không hỏi mật khẩu")
+    group.add_argument("--readonly", action="store_true", help="mở ở chế độ chỉ xem: không thay đổi gì")
+    group.add_argument("--large-font", action="store_true", help="chữ to (cũng bật được trong Cài đặt)")
+
+
+def window_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="handbook-desktop", description="Sổ tay Chi bộ — mở cửa sổ.")
+    parser.add_argument("--db", metavar=DB_METAVAR, help=DB_HELP)
+    add_window_options(parser)
+    return parser
+
+
+def _command_parsers(parser: argparse.ArgumentParser):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                yield child
+                yield from _command_parsers(child)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="handbook-desktop", description="Sổ tay Chi bộ — dòng lệnh.")
+    parser = _Parser(prog="handbook-desktop", description="Sổ tay Chi bộ — dòng lệnh. Gõ không kèm LỆNH để mở cửa sổ.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
                         help="hiện số phiên bản rồi thoát")
-    parser.add_argument("--db", help="đường dẫn tệp SQLite hoặc URL PostgreSQL (mặc định: CSDL của người dùng; biến HANDBOOK_DB)")
+    parser.add_argument("--db", metavar=DB_METAVAR, help=DB_HELP)
+    add_window_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    # `--db` before or after the command: every command takes it too; SUPPRESS keeps a value
+    # given before the command when none is given after it.
+    for child in _command_parsers(parser):
+        if "--db" not in child._option_string_actions:
+            child.add_argument("--db", metavar=DB_METAVAR, default=argparse.SUPPRESS, help=DB_HELP)
     return parser
 
 

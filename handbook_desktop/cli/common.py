@@ -45,8 +45,25 @@ def user_message(error: BaseException) -> str | None:
     return None
 
 
+# Commands that make a new database; every other command refuses a path where there is none, so
+# that a mistyped --db says so instead of creating (and reporting on) an empty database.
+CREATING_COMMANDS = {"init", "demo"}
+
+
 def database_arg(args) -> str:
-    return args.db or paths.default_database()
+    return getattr(args, "db", None) or paths.default_database()
+
+
+def refuse_missing_database(target: str) -> None:
+    from handbook_desktop.store.engine import sqlite_path, to_url
+
+    path = sqlite_path(to_url(target))
+    if path is None or path == ":memory:" or os.path.exists(path):
+        return
+    raise CommandError(
+        f"Không có cơ sở dữ liệu ở '{path}': hãy kiểm tra đường dẫn sau --db, "
+        "hoặc tạo mới bằng 'handbook-desktop init' (hay 'demo' cho dữ liệu mẫu)."
+    )
 
 
 PASSWORD_ENV = "HANDBOOK_PASSWORD"
@@ -118,7 +135,10 @@ def open_db(args, *, readonly: bool = False, require_home: bool = True, need: st
     from handbook_desktop.store.database import Database
 
     setup_logging(console=False)
-    database = Database.open(database_arg(args), readonly=readonly)
+    target = database_arg(args)
+    if getattr(args, "command", None) not in CREATING_COMMANDS:
+        refuse_missing_database(target)
+    database = Database.open(target, readonly=readonly)
     try:
         initialised = database.home_unit() is not None
         if require_home and not initialised:

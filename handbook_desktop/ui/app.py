@@ -83,12 +83,9 @@ def _open_database(path: str, readonly: bool) -> Database | None:
 
 
 def parse_gui_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="handbook-desktop")
-    parser.add_argument("--demo", action="store_true", help="mở trên dữ liệu mẫu, không hỏi mật khẩu")
-    parser.add_argument("--db")
-    parser.add_argument("--readonly", action="store_true")
-    parser.add_argument("--large-font", action="store_true")
-    return parser.parse_args(argv)
+    from handbook_desktop.cli import window_parser
+
+    return window_parser().parse_args(argv)
 
 
 def build_main_window(argv: list[str]) -> MainWindow | None:
