@@ -134,11 +134,16 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - last line of defence: a message, not a traceback
         from handbook_desktop.cli.common import user_message
 
+        from handbook_desktop.services.errors import explain_failure
+
         message = user_message(error)
         if message is None:
             log.exception("command failed")
+            message = explain_failure(error, getattr(args, "db", None))
+        if message is None:
             from handbook_desktop.logs import log_file
 
-            message = f"Lỗi không mong đợi: {error.__class__.__name__}. Chi tiết trong nhật ký: {log_file()}"
+            message = ("Lệnh không làm xong vì một lỗi của chương trình; dữ liệu đã lưu vẫn an toàn. "
+                       f"Hãy gửi tệp nhật ký cho người hỗ trợ: {log_file()}")
         print_error(message)
         return 1

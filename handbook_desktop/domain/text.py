@@ -145,3 +145,55 @@ def search_key(full_name: str | None, phone: str | None = None, card_number: str
     phone prefix or a card prefix (with or without its dot). The CCCD is deliberately absent: it
     is found only whole, never by a part of it."""
     return f"{fold(full_name)} {NUMBER_MARK}{number_digits(phone)} {NUMBER_MARK}{number_digits(card_number)}"
+
+
+# --- Numbers as a Vietnamese reader writes them: 7.020.000 đ, 0,5 %, 98,2 % ---------------------
+# One helper for the window, the documents and the command line: "." groups thousands, "," starts
+# the decimals, a space before "đ" and "%" (TCVN style, as official documents print them).
+
+NO_VALUE = "—"
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """``1234567`` → ``1.234.567``; with ``decimals`` the fraction follows a comma and trailing
+    zeros are dropped (``0.5`` → ``0,5``; ``2.0`` → ``2``). ``None`` → ``""``."""
+    if value is None or value == "":
+        return ""
+    rounded = round(float(value), decimals)
+    whole, _, frac = f"{abs(rounded):,.{decimals}f}".partition(".")
+    frac = frac.rstrip("0")
+    sign = "-" if rounded < 0 else ""
+    return sign + whole.replace(",", ".") + ("," + frac if frac else "")
+
+
+def money(value: float | int | None) -> str:
+    """``7020000`` → ``7.020.000 đ``; ``None`` → ``—``."""
+    if value is None or value == "":
+        return NO_VALUE
+    return f"{number(value)} đ"
+
+
+def percent(share: float | None, decimals: int = 1) -> str:
+    """A share (``0.982``) as a percentage: ``98,2 %``; ``0.005`` → ``0,5 %``; ``None`` → ``—``."""
+    if share is None:
+        return NO_VALUE
+    return f"{number(float(share) * 100, decimals)} %"
+
+
+def percent_of(part: float | int | None, whole: float | int | None, decimals: int = 1) -> str:
+    """``part`` of ``whole`` as a percentage (``71,4 %``); ``—`` when there is no whole."""
+    if part is None or not whole:
+        return NO_VALUE
+    return percent(float(part) / float(whole), decimals)
+
+
+def file_size(size: int) -> str:
+    """``1,4 MB``, ``12 KB``: a file's size as people read it."""
+    if size >= 1024 * 1024:
+        return f"{number(size / 1024 / 1024, 1)} MB"
+    return f"{number(max(1, size // 1024))} KB"
+
+
+# What an empty date or time field shows: the Vietnamese order of the parts, not "dd/mm/yyyy".
+DATE_PLACEHOLDER = "ngày/tháng/năm"
+TIME_PLACEHOLDER = "giờ:phút"

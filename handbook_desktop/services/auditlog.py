@@ -48,7 +48,7 @@ DETAIL_KEYS = {
     "file": "tệp", "reason": "lý do", "backup": "bản sao", "before": "bản trước khi khôi phục", "rows": "số dòng",
     "username": "tài khoản", "month": "tháng", "member": "đảng viên", "kind": "loại", "date": "ngày",
     "from": "từ", "sequence": "số gói", "code": "mã", "level": "cấp", "migrated_from": "nâng cấp từ",
-    "created_at": "tạo lúc",
+    "created_at": "tạo lúc", "lines": "số dòng",
 }
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -71,12 +71,26 @@ def field_label(field: str) -> str:
     return FIELD_LABELS.get(field, field)
 
 
+def _code_labels() -> dict[str, str]:
+    from handbook_desktop.domain.dues import BASIS_LABELS, METHOD_LABELS
+    from handbook_desktop.domain.states import LEVEL_LABELS, STATUS_LABELS, Gender, PartyPosition
+
+    labels = {**METHOD_LABELS, **BASIS_LABELS}
+    labels.update({status.value: label for status, label in STATUS_LABELS.items()})
+    labels.update({level.value: label for level, label in LEVEL_LABELS.items()})
+    labels.update({kind.value: kind.label for kind in (*Gender, *PartyPosition)})
+    return labels
+
+
 def display_value(text: str | None) -> str:
     """What a secretary reads: Có/Không, dd/mm/yyyy, personal numbers masked."""
     if not text:
         return ""
     if text in {"True", "False"}:
         return "Có" if text == "True" else "Không"
+    label = _code_labels().get(text)
+    if label is not None:  # a stored code (cash, official, chi-bo …) reads as its label
+        return label
     match = _ISO_DATE.match(text)
     if match:
         return f"{match.group(3)}/{match.group(2)}/{match.group(1)}"

@@ -16,7 +16,12 @@ def user_text(error: BaseException) -> str:
     from handbook_desktop.cli.common import user_message
     from handbook_desktop.logs import log_file
 
+    from handbook_desktop.services.errors import explain_failure
+
     message = user_message(error)
+    if message is not None:
+        return message
+    message = explain_failure(error)
     if message is not None:
         return message
     return (

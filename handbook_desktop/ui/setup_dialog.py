@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QVBoxLayout,
 )
 
@@ -105,9 +104,10 @@ class SetupDialog(KeyedDialog, QDialog):
         except UserError as error:
             self.error.setText(str(error))
             return
-        QMessageBox.information(
-            self, tr("Mã khôi phục"),
-            tr("Hãy chép mã khôi phục này và cất ở nơi an toàn; dùng khi quên mật khẩu quản trị:\n\n{code}").format(
-                code=self.result_info.recovery_code),
-        )
+        from handbook_desktop.ui import recovery_dialog
+
+        recovery_dialog.show_recovery_code(
+            self, self.result_info.recovery_code,
+            tr("Hãy chép mã khôi phục này và cất ở nơi an toàn; dùng khi quên mật khẩu quản trị:"),
+            self.unit_name.text())
         self.accept()

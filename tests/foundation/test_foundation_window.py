@@ -34,7 +34,9 @@ def test_demo_start_opens_the_main_window_with_its_sidebar(qtbot, handbook_home)
 
 def test_first_run_setup_creates_the_unit_and_administrator(qtbot, tmp_path, monkeypatch, type_text):
     shown = []
-    monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(args[2]))
+    from handbook_desktop.ui import recovery_dialog
+
+    monkeypatch.setattr(recovery_dialog, "show_recovery_code", lambda parent, code, *rest: shown.append(code))
     database = Database.open(tmp_path / "new.sqlite3")
     try:
         dialog = SetupDialog(database)

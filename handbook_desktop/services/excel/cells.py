@@ -56,7 +56,7 @@ def parse_date_cell(value, today: date) -> date | None:
         raise CellProblem(f"'{value}' không phải một ngày.")
     if isinstance(value, (int, float)):
         if float(value).is_integer() and 1900 <= value <= 2100:
-            raise CellProblem(f"Chỉ có năm {int(value)}, thiếu ngày và tháng: hãy ghi đủ dd/mm/yyyy.")
+            raise CellProblem(f"Chỉ có năm {int(value)}, thiếu ngày và tháng: hãy ghi đủ ngày/tháng/năm, ví dụ 05/03/2026.")
         return from_serial(float(value))
     text = clean(str(value))
     if text is None:
@@ -73,9 +73,9 @@ def parse_date_cell(value, today: date) -> date | None:
             return _build(day, month, int(year_text), text)
         return _two_digit_year(day, month, int(year_text), text, today)
     if re.fullmatch(r"\d{4}", text):
-        raise CellProblem(f"Chỉ có năm {text}, thiếu ngày và tháng: hãy ghi đủ dd/mm/yyyy.")
+        raise CellProblem(f"Chỉ có năm {text}, thiếu ngày và tháng: hãy ghi đủ ngày/tháng/năm, ví dụ 05/03/2026.")
     if re.fullmatch(r"\d{1,2}[/\-.]\d{4}", text):
-        raise CellProblem(f"'{text}' thiếu ngày: hãy ghi đủ dd/mm/yyyy.")
+        raise CellProblem(f"'{text}' thiếu ngày: hãy ghi đủ ngày/tháng/năm, ví dụ 05/03/2026.")
     raise CellProblem(f"Không hiểu ngày '{text}': hãy ghi theo dạng dd/mm/yyyy.")
 
 

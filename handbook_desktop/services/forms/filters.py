@@ -12,6 +12,7 @@ import unicodedata
 from datetime import date, datetime, time
 
 from handbook_desktop.domain.dates import format_date
+from handbook_desktop.domain.text import number as vn_number
 
 DOTS = "……………………"
 
@@ -62,10 +63,7 @@ def number(value) -> str:
     """``1.234.567`` — Vietnamese thousands separator; empty for None."""
     if value is None or value == "":
         return ""
-    if isinstance(value, float) and not value.is_integer():
-        whole, frac = f"{value:,.2f}".split(".")
-        return whole.replace(",", ".") + "," + frac
-    return f"{int(value):,}".replace(",", ".")
+    return vn_number(value, 2 if isinstance(value, float) else 0)
 
 
 def two_digits(value) -> str:
@@ -99,9 +97,7 @@ def percent(value, total=100) -> str:
         return "……"
     if not total:
         return "……"
-    share = round(value * 100.0 / total, 1) if total != 100 else round(value, 1)
-    text = f"{share:.1f}".replace(".", ",")
-    return text[:-2] if text.endswith(",0") else text
+    return vn_number(value * 100.0 / total if total != 100 else value, 1)
 
 
 FILTERS = {

@@ -38,7 +38,7 @@ def _time(value: str | None, what: str) -> str | None:
     try:
         return parse_time(value)
     except ValueError:
-        raise UserError(f"Giờ {what} '{value}' không hợp lệ: hãy viết theo dạng HH:MM, ví dụ 19:30.") from None
+        raise UserError(f"Giờ {what} '{value}' không hợp lệ: hãy viết theo dạng giờ:phút, ví dụ 19:30.") from None
 
 
 def _unit(session: Session, unit_code: str | None) -> Unit:
@@ -70,7 +70,7 @@ def create_meeting(
     actor.require("write")
     kind = _kind(kind)
     if not isinstance(meeting_date, date):
-        raise UserError("Hãy nhập ngày họp theo dạng dd/mm/yyyy.")
+        raise UserError("Hãy nhập ngày họp theo dạng ngày/tháng/năm, ví dụ 05/03/2026.")
     if kind in (MeetingKind.THEMATIC.value, MeetingKind.COMBINED.value) and not clean(topic):
         raise UserError("Buổi sinh hoạt chuyên đề cần ghi rõ chuyên đề.")
     unit = _unit(session, unit_code)
@@ -157,7 +157,7 @@ def update_meeting(session: Session, actor, meeting_uuid: str, *, reason: str | 
             value = _time(value, "bắt đầu" if key == "start_time" else "kết thúc")
         elif key == "meeting_date":
             if not isinstance(value, date):
-                raise UserError("Hãy nhập ngày họp theo dạng dd/mm/yyyy.")
+                raise UserError("Hãy nhập ngày họp theo dạng ngày/tháng/năm, ví dụ 05/03/2026.")
         elif key == "quality_rating":
             if value is not None and value not in QUALITY_RATINGS:
                 raise UserError("Xếp loại buổi sinh hoạt phải là Tốt, Khá, Trung bình hoặc Kém.")

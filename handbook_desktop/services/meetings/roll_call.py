@@ -87,7 +87,7 @@ def set_attendance(
     try:
         arrived = parse_time(arrived_at) if late else None
     except ValueError:
-        raise UserError(f"Giờ đến '{arrived_at}' không hợp lệ: hãy viết theo dạng HH:MM.") from None
+        raise UserError(f"Giờ đến '{arrived_at}' không hợp lệ: hãy viết theo dạng giờ:phút, ví dụ 19:30.") from None
     late = bool(late) and attendance == Attendance.PRESENT.value
     before = _label(line)
     line.attendance, line.reason, line.late, line.arrived_at = attendance, reason, late, arrived if late else None

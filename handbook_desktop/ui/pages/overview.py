@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.states import MemberStatus
+from handbook_desktop.domain.text import number
 from handbook_desktop.services.info import database_info
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages import PageSpec
@@ -169,7 +170,7 @@ class OverviewPage(QWidget):
         )
         for status, count in info["members_by_status"].items():
             if status in self.count_labels:
-                self.count_labels[status].setText(f"{count:,}".replace(",", "."))
+                self.count_labels[status].setText(number(count))
         self._show_items(items)
 
     def _show_items(self, items) -> None:

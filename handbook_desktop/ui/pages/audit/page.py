@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from handbook_desktop.domain.text import DATE_PLACEHOLDER
 from handbook_desktop.domain.dates import format_date, parse_date
 from handbook_desktop.services.auditlog import AuditFilter, action_label, audit_choices, export_audit, query_audit
 from handbook_desktop.ui.i18n import tr
@@ -27,6 +28,13 @@ from handbook_desktop.ui.pages.audit.model import RowsModel
 
 COLUMNS = ["Thời điểm", "Người dùng", "Việc", "Đảng viên", "Nội dung", "Giá trị cũ", "Giá trị mới"]
 
+
+
+def user_label(username: str) -> str:
+    """The program's own account (backups, migrations, shipped rules) reads as what it is."""
+    from handbook_desktop.services.auth import SYSTEM
+
+    return tr("Hệ thống (tự động)") if username == SYSTEM.username else username
 
 class AuditPage(QWidget):
     def __init__(self, context):
@@ -40,8 +48,8 @@ class AuditPage(QWidget):
         self.member = QLineEdit(objectName="memberFilter", placeholderText=tr("tên đảng viên, không cần dấu"))
         self.user = QComboBox(objectName="userFilter")
         self.action = QComboBox(objectName="actionFilter")
-        self.date_from = QLineEdit(objectName="dateFrom", placeholderText="dd/mm/yyyy")
-        self.date_to = QLineEdit(objectName="dateTo", placeholderText="dd/mm/yyyy")
+        self.date_from = QLineEdit(objectName="dateFrom", placeholderText=DATE_PLACEHOLDER)
+        self.date_to = QLineEdit(objectName="dateTo", placeholderText=DATE_PLACEHOLDER)
         for widget in (self.date_from, self.date_to):
             widget.setMaximumWidth(130)
         filters.addWidget(QLabel(tr("Đảng viên:")), 0, 0)
@@ -100,7 +108,7 @@ class AuditPage(QWidget):
         self.user.clear()
         self.user.addItem(tr("Tất cả"), "")
         for name in users:
-            self.user.addItem(name, name)
+            self.user.addItem(user_label(name), name)
         self.action.clear()
         self.action.addItem(tr("Tất cả"), "")
         for action in actions:
@@ -137,7 +145,7 @@ class AuditPage(QWidget):
         texts, tips = [], {}
         for row, entry in enumerate(rows):
             what = " · ".join(part for part in (entry.entity_label, entry.field or entry.detail[:120]) if part)
-            texts.append([entry.at.astimezone().strftime("%d/%m/%Y %H:%M"), entry.username, entry.action_label,
+            texts.append([entry.at.astimezone().strftime("%d/%m/%Y %H:%M"), user_label(entry.username), entry.action_label,
                           entry.member_name, what, entry.old, entry.new])
             if entry.detail:
                 tips[(row, 4)] = entry.detail

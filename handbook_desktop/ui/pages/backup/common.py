@@ -5,13 +5,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from handbook_desktop.domain.dates import format_date
+from handbook_desktop.domain.text import file_size
 from handbook_desktop.ui.i18n import tr
 
 
 def size_text(size: int) -> str:
-    if size >= 1024 * 1024:
-        return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
-    return f"{max(1, size // 1024)} KB"
+    return file_size(size)
 
 
 def when_text(moment) -> str:

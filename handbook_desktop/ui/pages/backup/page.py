@@ -116,8 +116,13 @@ class BackupsTab(QWidget):
             if info.verified_ok is False:
                 red.add((row, 5))
         self.model.set_rows(texts, list(self.backups), red=red)
+        empty = tr("Chưa có bản sao lưu nào. Bấm 'Sao lưu ngay' để tạo bản đầu tiên.")
         if not self.backups:
-            self.status.setText(tr("Chưa có bản sao lưu nào. Bấm 'Sao lưu ngay' để tạo bản đầu tiên."))
+            self.status.setText(empty)
+        elif self.status.text() in {"", empty}:  # never "no backup yet" above a list of backups
+            latest = max(self.backups, key=lambda info: info.created_at)
+            self.status.setText(tr("Có {n} bản sao lưu; bản gần nhất lúc {when}.").format(
+                n=len(self.backups), when=when_text(latest.created_at)))
         self._selection_changed()
 
     def _selection_changed(self) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from handbook_desktop.domain.text import DATE_PLACEHOLDER, TIME_PLACEHOLDER
 from handbook_desktop.domain.dates import format_date, parse_date
 from handbook_desktop.domain.meetings import DEFAULT_AGENDA, MeetingKind
 from handbook_desktop.domain.states import MemberStatus
@@ -61,10 +62,10 @@ class PlanForm(QWidget):
             self.kind.addItem(tr(kind.label), kind.value)
         self.date = QLineEdit()
         self.date.setObjectName("planDate")
-        self.date.setPlaceholderText("dd/mm/yyyy")
+        self.date.setPlaceholderText(DATE_PLACEHOLDER)
         self.start = QLineEdit()
         self.start.setObjectName("planStart")
-        self.start.setPlaceholderText("HH:MM")
+        self.start.setPlaceholderText(TIME_PLACEHOLDER)
         self.place = QLineEdit()
         self.place.setObjectName("planPlace")
         self.topic = QLineEdit()
@@ -99,7 +100,7 @@ class PlanForm(QWidget):
         text = self.date.text().strip()
         meeting_date = parse_date(text)
         if meeting_date is None:
-            raise ValueError(tr("Hãy nhập ngày họp theo dạng dd/mm/yyyy."))
+            raise ValueError(tr("Hãy nhập ngày họp theo dạng ngày/tháng/năm, ví dụ 05/03/2026."))
         values = {
             "kind": self.kind.currentData(), "meeting_date": meeting_date, "start_time": self.start.text(),
             "place": self.place.text(), "topic": self.topic.text(), "chair_uuid": self.chair.currentData(),

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from handbook_desktop import paths
 from handbook_desktop.domain.dates import format_datetime
+from handbook_desktop.domain.text import file_size
 from handbook_desktop.services import meetings as svc
 from handbook_desktop.services.meetings.documents import MEETING_FORMS, forms_for
 from handbook_desktop.ui.errors import show_error
@@ -86,14 +87,14 @@ class DocumentsTab(QWidget):
                 button.setParent(None)
             self.doc_buttons = {}
             for code in codes:
-                button = QPushButton(tr(MEETING_FORMS[code]))
+                button = QPushButton(tr("Lập {what} (Word)").format(what=tr(MEETING_FORMS[code]).lower()))
                 button.setObjectName(f"doc_{code}")
                 button.clicked.connect(lambda _=False, c=code: self.export(c))
                 self.doc_row.addWidget(button)
                 self.doc_buttons[code] = button
         self.attachments.clear()
         for attachment in detail.attachments:
-            item = QListWidgetItem(f"{attachment.file_name} ({attachment.size:,} byte)".replace(",", "."))
+            item = QListWidgetItem(f"{attachment.file_name} ({file_size(attachment.size)})")
             item.setData(256, attachment.stored_name)
             self.attachments.addItem(item)
         self.add_button.setEnabled(not self.editor.context.readonly)
@@ -110,8 +111,13 @@ class DocumentsTab(QWidget):
             return
         from handbook_desktop.services.meetings.documents import export_meeting_document
 
-        day = detail.summary.meeting_date.strftime("%Y-%m-%d")
-        out = output_dir() / f"{_file_part(code)} {day} {detail.uuid[:8]}.docx"
+        # A name a secretary can find again: what it is and the meeting's day (and hour, as two
+        # meetings may share a day) — no internal code or hash.
+        summary = detail.summary
+        when = summary.meeting_date.strftime("%d-%m-%Y")
+        if summary.start_time:
+            when += " lúc " + summary.start_time.replace(":", "h")
+        out = output_dir() / f"{_file_part(MEETING_FORMS[code])} ngày {when}.docx"
         database, actor, uuid = self.editor.context.database, self.editor.context.actor, detail.uuid
 
         def work(_flag):

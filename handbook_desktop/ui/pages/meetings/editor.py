@@ -17,6 +17,7 @@ from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.meetings import MeetingKind, MeetingState
 from handbook_desktop.services import meetings as svc
 from handbook_desktop.services.meetings.common import MinutesLocked
+from handbook_desktop.domain.text import percent
 from handbook_desktop.ui.errors import show_error
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.meetings.dialogs import PlanForm, ReasonDialog
@@ -24,7 +25,7 @@ from handbook_desktop.ui.pages.meetings.dialogs import PlanForm, ReasonDialog
 
 def block_text(detail) -> str:
     b = detail.block
-    rate = f"{b.rate * 100:.1f}".replace(".", ",") + "%" if b.rate is not None else "—"
+    rate = percent(b.rate)
     return tr(
         "Đảng số {total} (chính thức {official}, dự bị {probationary}) · miễn sinh hoạt {exempt} · "
         "chuyển sinh hoạt tạm thời đi {away} · sinh hoạt tạm thời đến {visiting}\n"

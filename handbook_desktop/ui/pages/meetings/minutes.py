@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 import unicodedata
 
 from handbook_desktop.domain.meetings import QUALITY_RATINGS
-from handbook_desktop.domain.text import clean
+from handbook_desktop.domain.text import TIME_PLACEHOLDER, clean
 from handbook_desktop.domain.votes import VoteKind, VoteMethod
 from handbook_desktop.services import meetings as svc
 from handbook_desktop.ui.drafts import DraftStore
@@ -131,7 +131,7 @@ class MinutesTab(QWidget):
         closing_form = QFormLayout(closing)
         self.end_time = QLineEdit()
         self.end_time.setObjectName("endTime")
-        self.end_time.setPlaceholderText("HH:MM")
+        self.end_time.setPlaceholderText(TIME_PLACEHOLDER)
         self.duration = QLabel()
         self.duration.setObjectName("durationLabel")
         end_row = QHBoxLayout()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from handbook_desktop.domain.text import DATE_PLACEHOLDER
 from handbook_desktop.domain.dates import format_date, format_datetime
 from handbook_desktop.services.excel.cells import CellProblem, parse_date_cell
 from handbook_desktop.services.members import (
@@ -147,13 +148,13 @@ class MemberDialog(AsksBeforeClosing, KeyedDialog, QDialog):
             return box
         edit = QLineEdit()
         if spec.kind == "date":
-            edit.setPlaceholderText("dd/mm/yyyy")
+            edit.setPlaceholderText(DATE_PLACEHOLDER)
             edit.setMaximumWidth(140)
         elif spec.key == "national_id":
             edit.setPlaceholderText(tr("12 chữ số"))
             edit.setMaximumWidth(180)
         elif spec.key == "party_card_number":
-            edit.setPlaceholderText("NN.NNNNNN")
+            edit.setPlaceholderText(tr("ví dụ 01.234567"))
             edit.setMaximumWidth(180)
         elif spec.key == "record_number":
             edit.setMaximumWidth(180)

@@ -17,6 +17,7 @@ from handbook_desktop.services.members.query import branches, iter_rows
 from handbook_desktop.services.settings import get_setting, set_setting
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.members.dialog import MemberDialog
+from handbook_desktop.domain.text import number
 from handbook_desktop.ui.pages.members.model import COLUMNS, DEFAULT_COLUMNS, MemberTableModel
 
 COLUMNS_SETTING = "members.list_columns"
@@ -25,7 +26,7 @@ CURRENT = "__current__"
 
 
 def _number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    return number(value)
 
 
 class MembersPage(QWidget):

@@ -85,8 +85,8 @@ class DocumentBar(QWidget):
         layout.addWidget(QLabel(tr("Lập văn bản:")))
         self.buttons: dict[str, QPushButton] = {}
         for code, title in forms.items():
-            button = QPushButton(code)
-            button.setToolTip(tr(title))
+            button = QPushButton(f"{tr(title)} ({code})")  # what it makes, the form's code beside
+            button.setToolTip(tr("Lập {title}, mẫu {code}, ra tệp Word").format(title=tr(title).lower(), code=code))
             button.setObjectName(f"form_{code}")
             button.clicked.connect(lambda _=False, c=code: self.produce(c))
             layout.addWidget(button)

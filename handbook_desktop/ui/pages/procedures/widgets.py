@@ -3,6 +3,7 @@ running a change on the database worker, and opening a produced document."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from handbook_desktop.domain.dates import format_date, parse_date
+from handbook_desktop.domain.text import DATE_PLACEHOLDER, money, number
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.unsaved import AsksBeforeClosing
@@ -22,7 +24,11 @@ from handbook_desktop.ui.dialog_keys import KeyedDialog
 
 
 def number_text(value: int | None) -> str:
-    return "" if value is None else f"{value:,}".replace(",", ".")
+    return number(value)
+
+
+def money_text(value: int | None) -> str:
+    return "" if value is None else money(value)
 
 
 class DateField(QLineEdit):
@@ -31,14 +37,14 @@ class DateField(QLineEdit):
     def __init__(self, value: date | None = None, label: str = ""):
         super().__init__(format_date(value))
         self.label = label
-        self.setPlaceholderText("dd/mm/yyyy")
+        self.setPlaceholderText(DATE_PLACEHOLDER)
         self.setMaximumWidth(140)
 
     def value(self, required: bool = True) -> date | None:
         try:
             found = parse_date(self.text())
         except ValueError:
-            raise UserError(f"{self.label}: ngày '{self.text()}' không hợp lệ, hãy viết dd/mm/yyyy.") from None
+            raise UserError(f"{self.label}: ngày '{self.text()}' không hợp lệ, hãy viết ngày/tháng/năm, ví dụ 05/03/2026.") from None
         if found is None and required:
             raise UserError(f"Cần nhập {self.label.lower()}.")
         return found
@@ -216,10 +222,11 @@ def documents_folder() -> Path:
 
 
 def document_path(code: str, who: str, on: date) -> Path:
-    from handbook_desktop.domain.text import fold
+    from handbook_desktop.domain.text import clean
 
-    slug = fold(who).replace(" ", "-") if who else "danh-sach"
-    return documents_folder() / f"{code}_{slug}_{on:%Y%m%d}.docx"
+    # Readable: the form's code, whom it is about (in Vietnamese, as written) and the day.
+    who = re.sub(r'[<>:"/\\|?*]+', "-", clean(who) or "") or "danh sách"
+    return documents_folder() / f"{code} {who} {on:%d-%m-%Y}.docx"
 
 
 class LazyRefresh(QObject):

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -182,8 +181,10 @@ class UsersBox(QGroupBox):
         except UserError as error:
             self.message.setText(str(error))
             return
-        QMessageBox.information(self, tr("Mã khôi phục mới"), tr(
-            "Mã khôi phục mới: {code}\n\nHãy chép ra giấy và cất ở nơi an toàn; mã cũ không còn dùng được. "
-            "Mã này dùng để đặt lại mật khẩu quản trị khi quên.").format(code=code))
+        from handbook_desktop.ui import recovery_dialog
+
+        recovery_dialog.show_recovery_code(self, code, tr(
+            "Mã khôi phục mới — hãy chép ra giấy và cất ở nơi an toàn; mã cũ không còn dùng được. "
+            "Mã này dùng để đặt lại mật khẩu quản trị khi quên."), self.context.home_name)
         self.message.setText(tr("Đã tạo mã khôi phục mới ngày {day}.").format(
             day=format_date(__import__("datetime").date.today())))

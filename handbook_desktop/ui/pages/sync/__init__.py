@@ -88,6 +88,14 @@ class SyncPage(QWidget):
         row.addWidget(self.revoke_button)
         row.addStretch(1)
         layout.addLayout(row)
+        self.identity_help = QLabel(tr(
+            "Thẻ định danh là tệp nhỏ mang tên đơn vị và khóa công khai của đơn vị: gửi thẻ của mình cho đơn vị "
+            "kia (USB, thư), nhận thẻ của họ và bấm 'Tin cậy'. Dấu vân tay là 8 nhóm, mỗi nhóm 5 chữ số, tóm tắt "
+            "khóa ghi trong thẻ: thẻ bị đánh tráo thì dấu vân tay khác ngay. Cách so: gọi điện tới số điện thoại "
+            "đã biết từ trước (không dùng số ghi kèm thẻ), một bên đọc lần lượt từng nhóm số, bên kia nhìn màn "
+            "hình của mình và xác nhận từng nhóm; chỉ cần một chữ số khác là không tin cậy và báo cấp ủy."),
+            objectName="identityHelp", wordWrap=True)
+        layout.addWidget(self.identity_help)
         layout.addWidget(QLabel(tr("Các đơn vị đã tin cậy:")))
         self.peers = _table(("Mã", "Tên đơn vị", "Quan hệ", "Dấu vân tay", "Gói đã gửi", "Đã nhận đến gói",
                              "Gói đang giữ"), "peersTable")
@@ -108,6 +116,7 @@ class SyncPage(QWidget):
         self.peer_combo = QComboBox()
         self.peer_combo.setObjectName("peerCombo")
         self.peer_combo.setMinimumWidth(320)
+        self.peer_combo.setToolTip(tr("Đơn vị nhận gói: chi bộ gửi lên đảng ủy cấp trên, đảng ủy gửi xuống chi bộ."))
         row.addWidget(self.peer_combo)
         self.full = QCheckBox(tr("Gửi toàn bộ dữ liệu (không chỉ phần thay đổi)"))
         row.addWidget(self.full)
@@ -116,6 +125,12 @@ class SyncPage(QWidget):
         row.addWidget(self.export_button)
         row.addStretch(1)
         layout.addLayout(row)
+        self.send_help = QLabel(tr(
+            "Gửi cho: chọn đơn vị sẽ nhận gói. Chi bộ chọn đảng ủy cấp trên của mình; đảng ủy chọn chi bộ cần nhận "
+            "quyết định hay quy định. Danh sách chỉ có các đơn vị đã tin cậy ở thẻ 'Đơn vị và khóa'. Gói chỉ mở "
+            "được ở đơn vị nhận. Đánh dấu 'Gửi toàn bộ dữ liệu' khi gửi lần đầu hoặc khi cấp trên đề nghị gửi lại đủ."),
+            objectName="sendHelp", wordWrap=True)
+        layout.addWidget(self.send_help)
         layout.addWidget(QLabel(tr("Các gói đã gửi (gói chưa có biên nhận sẽ được gửi lại phần thay đổi trong gói sau):")))
         self.outbox = _table(("Ngày tạo", "Gửi cho", "Số", "Loại", "Số bản ghi", "Biên nhận", "Bị từ chối"),
                              "outboxTable")
@@ -158,8 +173,8 @@ class SyncPage(QWidget):
     def _show(self, result) -> None:
         status, outbox, inbox = result
         self.identity.setText(tr(
-            "Đơn vị: {name} ({code})\nDấu vân tay của đơn vị mình: {fp}\nĐọc dấu vân tay này qua điện thoại khi "
-            "đơn vị kia tin cậy thẻ định danh của mình.").format(
+            "Đơn vị: {name} ({code})\nDấu vân tay của đơn vị mình: {fp}\nKhi đơn vị kia nhận thẻ định danh của "
+            "mình, hãy đọc dãy số này cho họ qua điện thoại để họ so với dãy hiện trên máy của họ.").format(
                 name=status["unit_name"], code=status["unit_code"], fp=status["fingerprint"] or tr("(chưa có khóa)")))
         _fill(self.peers, [(p["unit_code"], p["unit_name"], p["relation_label"], p["fingerprint"], p["sent"],
                             p["last_received"] or "", ", ".join(map(str, p["held"]))) for p in status["peers"]])
