@@ -197,3 +197,9 @@ def file_size(size: int) -> str:
 # What an empty date or time field shows: the Vietnamese order of the parts, not "dd/mm/yyyy".
 DATE_PLACEHOLDER = "ngày/tháng/năm"
 TIME_PLACEHOLDER = "giờ:phút"
+
+
+def to_check_text(value: str | None) -> str:
+    """Rule and calendar sources mark unverified values "(check)" (a maintainers' word, kept in the
+    data so the filter finds them); people read "(cần đối chiếu)"."""
+    return (value or "").replace("(check)", "(cần đối chiếu)")

@@ -69,7 +69,10 @@ def test_readme_apt_line_names_every_library_qt_window_needs():
     assert not readme - ci, f".ci/run does not install {sorted(readme - ci)}"
 
 
-def test_db_before_or_after_the_command(db, capsys):
+def test_db_before_or_after_the_command(db, capsys, monkeypatch):
+    from tests.conftest import ADMIN_PASSWORD
+
+    monkeypatch.setenv("HANDBOOK_PASSWORD", ADMIN_PASSWORD)
     path = str(db.file)
     db.close()
     assert cli_main(["--db", path, "info", "--json"]) == 0
@@ -80,7 +83,8 @@ def test_db_before_or_after_the_command(db, capsys):
     assert cli_main(["meetings", "--db", path, "list"]) == 0
 
 
-def test_missing_database_is_refused_and_not_created(tmp_path, capsys):
+def test_missing_database_is_refused_and_not_created(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HANDBOOK_PASSWORD", "demo1234")
     missing = tmp_path / "danh-sach-go-nham.sqlite3"
     for command in (["info"], ["members", "list"], ["todo"], ["check"], ["sync", "status"]):
         assert cli_main(["--db", str(missing), *command]) == 1, command

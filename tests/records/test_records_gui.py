@@ -65,7 +65,7 @@ def test_the_rules_tab_lists_origins_and_adds_a_version(qtbot, db, secretary):
     tab.filter.clear()
     tab.only_check.setChecked(True)
     qtbot.waitUntil(lambda: 0 < tab.table.rowCount() < 60, timeout=5_000)
-    assert all("(check)" in r[3] for r in _rows(tab.table))
+    assert all("(cần đối chiếu)" in r[3] for r in _rows(tab.table))  # "(check)" in the data, read in Vietnamese
     tab.grab().save("/tmp/records-time/rules-tab.png")
     from handbook_desktop.services.rules import rule_book
     with db.read() as session:

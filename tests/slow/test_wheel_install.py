@@ -46,6 +46,7 @@ def test_built_wheel_installs_and_runs_demo_and_check(tmp_path):
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "HANDBOOK_DB"}}
     env["HANDBOOK_HOME"] = str(tmp_path / "home")
+    env["HANDBOOK_PASSWORD"] = "demo1234"  # the demo's administrator, for the commands that sign in
     where = _run([str(python), "-c", "import handbook_desktop.paths as p; print(p.__file__); print(p.bundle_root())"],
                  cwd=work, env=env).stdout.split()
     assert Path(where[0]).is_relative_to(site) and Path(where[1]) == site / "handbook_desktop"

@@ -7,6 +7,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
+from handbook_desktop.domain.text import to_check_text
 from handbook_desktop.domain.dates import format_date
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import fill_table, make_table
@@ -61,12 +62,12 @@ class CalendarTab(QWidget):
 
         from handbook_desktop.domain.workdays import _package_makeup_days
 
-        days = {day: (tr("Nghỉ lễ"), name, tr("Lịch nghỉ lễ Việt Nam (thư viện holidays)"), "")
+        days = {day: (tr("Nghỉ lễ"), name, tr("Lịch nghỉ lễ Việt Nam có sẵn trong chương trình"), "")
                 for day, name in holidays.Vietnam(years=year, language="vi").items()}
         for day in _package_makeup_days(year):
-            days[day] = (tr(KINDS["workday"]), "", tr("Lịch nghỉ lễ Việt Nam (thư viện holidays)"), "")
+            days[day] = (tr(KINDS["workday"]), "", tr("Lịch nghỉ lễ Việt Nam có sẵn trong chương trình"), "")
         for d in declared:
-            days[d["day"]] = (tr(KINDS.get(d["kind"], d["kind"])), d["note"], d["source"], d["origin"])
+            days[d["day"]] = (tr(KINDS.get(d["kind"], d["kind"])), to_check_text(d["note"]), to_check_text(d["source"]), d["origin"])
         rows = [(day.isoformat(), [format_date(day), tr(WEEKDAYS[day.weekday()]), kind, note, source, origin], False)
                 for day, (kind, note, source, origin) in sorted(days.items())]
         fill_table(self.table, rows)

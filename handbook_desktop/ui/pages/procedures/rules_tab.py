@@ -8,6 +8,7 @@ import json
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from handbook_desktop.domain.text import to_check_text
 from handbook_desktop.domain.dates import format_date
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import fill_table, make_table
@@ -28,10 +29,10 @@ class RulesTab(QWidget):
         top.addWidget(QLabel(tr("Tìm quy tắc:")))
         self.filter = QLineEdit()
         self.filter.setObjectName("ruleFilter")
-        self.filter.setPlaceholderText(tr("ví dụ: dues, huy hiệu, 01-QĐ/TW"))
+        self.filter.setPlaceholderText(tr("ví dụ: đảng phí, huy hiệu, 01-QĐ/TW"))
         self.filter.textChanged.connect(self._apply_filter)
         top.addWidget(self.filter, 1)
-        self.only_check = QCheckBox(tr("Chỉ những quy tắc còn cần đối chiếu văn bản (check)"))
+        self.only_check = QCheckBox(tr("Chỉ những quy tắc còn cần đối chiếu văn bản"))
         self.only_check.setObjectName("ruleOnlyCheck")
         self.only_check.toggled.connect(self._apply_filter)
         top.addWidget(self.only_check)
@@ -74,7 +75,7 @@ class RulesTab(QWidget):
         for v in self._versions:
             if self.only_check.isChecked() and not v.check:
                 continue
-            cells = [v.key, format_date(v.effective_from), value_text(v.value), v.source, v.origin, v.note]
+            cells = [v.key, format_date(v.effective_from), value_text(v.value), to_check_text(v.source), v.origin, to_check_text(v.note)]
             if needle and needle not in fold(" ".join(cells)):
                 continue
             rows.append((f"{v.key}@{v.effective_from.isoformat()}", cells, False))
