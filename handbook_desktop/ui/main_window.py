@@ -13,6 +13,23 @@ from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages import available_pages
 
 
+class CurrentPageStack(QStackedWidget):
+    """Asks only for the room of the page on screen: a plain stack asks for its widest page's (a wide
+    page made every page scroll sideways on a laptop)."""
+
+    def __init__(self):
+        super().__init__()
+        self.currentChanged.connect(lambda _index: self.updateGeometry())
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt's name
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def sizeHint(self):  # noqa: N802 - Qt's name
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+
 def fit_to_screen(window, width: int, height: int) -> None:
     """Open within the screen's free area (a 1366×768 laptop at 125 % has 1093×614 of it): never taller or
     wider than it; maximised when the wished size does not fit (issue 11 §5)."""
@@ -43,7 +60,7 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setFixedWidth(210)
-        self.stack = QStackedWidget()
+        self.stack = CurrentPageStack()
         self.pages: dict[str, object] = {}
         self.specs = available_pages(context)
         for index, spec in enumerate(self.specs):

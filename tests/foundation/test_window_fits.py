@@ -1,7 +1,11 @@
 """The window fits a 1366×768 laptop (issue 11 §5): at 125 % scaling and in large text it opens within
 the screen's free area, never taller, and the member record fits with its «Lưu» on screen. Each case runs
 in a fresh process (the scale factor is read when Qt starts) on a 1366×768 offscreen screen; the pages'
-screenshots are kept under tests/artifacts/window-fit/ (ignored by git) to be looked at."""
+screenshots are kept under tests/artifacts/window-fit/ (ignored by git) to be looked at.
+
+Clipping: on every page as it first opens and in the member record, no button, one-line label or column
+heading shows its text cut (font metrics against the width given), unless its tooltip holds the whole text.
+Not yet covered: table cells, the other tabs of each page, and the other dialogs."""
 
 from __future__ import annotations
 
@@ -43,3 +47,9 @@ def test_window_fits_a_laptop_screen(demo_db, tmp_path, scale, text):
     assert found["save_button_inside"]
     assert (out / "meetings.png").exists() and (out / "member-dialog.png").exists()
     print(f"screenshots: {out}")
+    # A page wider than the window scrolls sideways (each page asks only its own width); Tổng quan must
+    # not. Others still do at 125 % (figures printed; issue 11 §5 follow-up).
+    print("too wide:", found["too_wide"])
+    assert "overview" not in found["too_wide"], found["too_wide"]
+    clipped = {page: texts for page, texts in found["clipped"].items() if texts}
+    assert clipped == {}, json.dumps(clipped, ensure_ascii=False, indent=1)

@@ -9,8 +9,46 @@ import sys
 from pathlib import Path
 
 
+def clipped(root) -> list[str]:
+    """Texts the widgets show cut: buttons, one-line labels and table headers whose text is wider than the
+    space given (font metrics), unless a tooltip carries the full text."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QAbstractButton, QHeaderView, QLabel
+
+    def told(text: str, tip: str) -> bool:
+        return all(line.strip() in tip for line in text.split("\n"))
+
+    found = []
+    for button in root.findChildren(QAbstractButton):
+        if button.isVisible() and button.text() and button.sizeHint().width() > button.width() + 1 \
+                and not told(button.text(), button.toolTip()):
+            found.append(f"nút «{button.text()}»: cần {button.sizeHint().width()}, có {button.width()}")
+    for label in root.findChildren(QLabel):
+        text = label.text()
+        if not label.isVisible() or not text or label.wordWrap() or "<" in text or not label.pixmap().isNull():
+            continue
+        need = max(label.fontMetrics().horizontalAdvance(line) for line in text.split("\n"))
+        room = label.contentsRect().width() - 2 * label.margin()
+        if need > room + 1 and not told(text, label.toolTip()):
+            found.append(f"nhãn «{text[:60]}»: cần {need}, có {room}")
+    for header in root.findChildren(QHeaderView):
+        model = header.model()
+        if not header.isVisible() or model is None or header.orientation() != Qt.Orientation.Horizontal:
+            continue
+        metrics = header.fontMetrics()
+        for column in range(model.columnCount()):
+            if header.isSectionHidden(column):
+                continue
+            text = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            tip = str(model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) or "")
+            need = max((metrics.horizontalAdvance(line) for line in text.split("\n")), default=0) + 8
+            if text and need > header.sectionSize(column) + 1 and not told(text, tip):
+                found.append(f"tiêu đề cột «{text}»: cần {need}, có {header.sectionSize(column)}")
+    return found
+
+
 def main(database_path: str, out: str, large: bool) -> None:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QScrollArea
 
     from handbook_desktop.services.auth import Actor
     from handbook_desktop.store.database import Database
@@ -30,11 +68,24 @@ def main(database_path: str, out: str, large: bool) -> None:
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     for key in window.pages:
-        window.show_page(key)
+        page = window.show_page(key)
+        import time
+
+        limit = time.monotonic() + 5
+        while time.monotonic() < limit:  # what the page shows once loaded, not its empty frame
+            app.processEvents()
+            if not getattr(page, "loading", False):
+                break
         for _ in range(5):
             app.processEvents()
         window.grab().save(str(folder / f"{key}.png"))
         result["pages"][key] = window.frameGeometry().height()
+        result.setdefault("clipped", {})[key] = clipped(window.pages[key])
+        holder = window.findChild(QScrollArea, "pageScroll")
+        result.setdefault("too_wide", {})
+        need = window.pages[key].minimumSizeHint().width()
+        if need > holder.viewport().width():  # wider than the window: its right side is behind a scroll bar
+            result["too_wide"][key] = [need, holder.viewport().width()]
     dialog = MemberDialog(window.context, parent=window)
     dialog.show()
     app.processEvents()
@@ -43,6 +94,7 @@ def main(database_path: str, out: str, large: bool) -> None:
     result["member_dialog"] = [box.x(), box.y(), box.width(), box.height()]
     save = dialog.save_button.mapTo(dialog, dialog.save_button.rect().bottomRight())
     result["save_button_inside"] = dialog.rect().contains(save)
+    result["clipped"]["member-dialog"] = clipped(dialog)
     dialog.reject()
     window.close()
     database.close()

@@ -110,7 +110,9 @@ class OverviewPage(QWidget):
 
         frame = QFrame()
         frame.setObjectName("statsFrame")
-        frame.setMaximumWidth(330)
+        # wide enough for the longest state name and its count in large text too (issue 11 §5)
+        longest = max(frame.fontMetrics().horizontalAdvance(status.label) for status in MemberStatus)
+        frame.setMaximumWidth(max(330, longest + 110))
         self.grid = QGridLayout(frame)
         heading = QLabel(tr("Số lượng theo trạng thái"))
         heading.setFont(bold)

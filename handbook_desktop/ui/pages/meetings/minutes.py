@@ -407,6 +407,7 @@ class VotesTab(QWidget):
         layout.addWidget(self.info)
         box = QGroupBox(tr("Ghi kết quả biểu quyết"))
         form = QFormLayout(box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # fits 1366×768 in large text
         self.subject = QLineEdit()
         self.subject.setObjectName("voteSubject")
         form.addRow(tr("Nội dung biểu quyết"), self.subject)

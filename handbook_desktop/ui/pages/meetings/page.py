@@ -54,7 +54,8 @@ class ComplianceStrip(QFrame):
             label = QLabel()
             label.setObjectName(f"month_{month + 1}")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            label.setMinimumWidth(54)
+            # the widest word ("chưa họp", "chưa đến") whole, in large text and at 125 % too (issue 11 §5)
+            label.setMinimumWidth(max(label.fontMetrics().horizontalAdvance(tr(w)) for w in STRIP_WORDS.values()) + 8)
             grid.addWidget(label, 0, month + 1)
             self.months.append(label)
         for quarter in range(4):
@@ -131,6 +132,8 @@ class MeetingsPage(QWidget):
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setObjectName("meetingTable")
         self.table.setHorizontalHeaderLabels([tr(c) for c in self.COLUMNS])
+        for column, title in enumerate(self.COLUMNS):  # a narrow screen cuts a heading: the tooltip has it
+            self.table.horizontalHeaderItem(column).setToolTip(tr(title))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

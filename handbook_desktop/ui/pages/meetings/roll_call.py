@@ -101,8 +101,11 @@ class RollCallTab(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.all_present_button.clicked.connect(self._all_present)
-        buttons.addWidget(self.all_present_button)
         layout.addLayout(buttons)
+        second = QHBoxLayout()  # on a row of its own: five buttons in one row overflow 1366×768 in large text
+        second.addWidget(self.all_present_button)
+        second.addStretch(1)
+        layout.addLayout(second)
         headers = [tr("STT"), tr("Họ và tên"), tr("Tình trạng"), tr("Điểm danh"), tr("Lý do / ghi chú")]
         self.table = _table("rollTable", headers)
         self.table.marked.connect(lambda row, code: self._mark(self.table, self.lines, row, code))
