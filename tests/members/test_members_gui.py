@@ -356,3 +356,21 @@ def test_a_search_typed_again_shows_fresh_data_after_a_change(qtbot, db, page_fo
     assert not page.model.last_from_memory and _names(page) == ["Nguyễn Văn Hải"]
     qtbot.keyClicks(page.search, "h")
     assert _names(page) == ["Nguyễn Văn Hải"]
+
+
+def test_a_warning_clears_when_the_field_is_fixed(qtbot, db, page_for, type_text):
+    """Issue 11: a stale message must not stay once the input is corrected (it stayed until the next save)."""
+    from handbook_desktop.ui.pages.members.dialog import MemberDialog
+
+    page = page_for(db)
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    dialog = page.findChild(MemberDialog)
+    _fill_new_member(qtbot, dialog, type_text)
+    cccd = dialog.widgets["national_id"]
+    cccd.clear()
+    qtbot.keyClicks(cccd, "00108001234")  # 11 digits
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "Số CCCD phải có đúng 12 chữ số" in dialog.errors.text()
+    qtbot.keyClicks(cccd, "5")  # now 12 digits: fixed, no click on Lưu
+    qtbot.waitUntil(lambda: "CCCD" not in dialog.errors.text(), timeout=5_000)
+    assert dialog.isVisible()

@@ -299,7 +299,31 @@ class MemberDialog(AsksBeforeClosing, KeyedDialog, QDialog):
                 self.history.setItem(row, column, QTableWidgetItem(text))
 
     # --- saving --------------------------------------------------------------------------------
-    def show_issues(self, issues: list[Issue]) -> None:
+    def _watch_for_fixes(self) -> None:
+        """Once a problem is shown, every edit checks again (after a pause in typing), so a warning
+        about a field that has been corrected disappears instead of staying until the next save."""
+        if getattr(self, "_recheck_timer", None) is not None:
+            return
+        from PySide6.QtCore import QTimer
+
+        self._recheck_timer = QTimer(self, singleShot=True, interval=300)
+        self._recheck_timer.timeout.connect(self._recheck)
+        for widget in self.widgets.values():
+            for signal in ("textChanged", "currentIndexChanged", "dateChanged"):
+                if hasattr(widget, signal):
+                    getattr(widget, signal).connect(self._recheck_timer.start)
+                    break
+
+    def _recheck(self) -> None:
+        if not (self.errors.text() or self.warnings.text()):
+            return
+        values, problems = self.values()
+        with self.context.database.read() as session:
+            self.show_issues(problems + check(session, values), focus=False)
+
+    def show_issues(self, issues: list[Issue], focus: bool = True) -> None:
+        if issues:
+            self._watch_for_fixes()
         errors = [i.message for i in issues if i.blocking]
         warnings = [i.message for i in issues if not i.blocking]
         self.errors.setText("\n".join(f"✖ {m}" for m in errors))
@@ -307,7 +331,7 @@ class MemberDialog(AsksBeforeClosing, KeyedDialog, QDialog):
         bad = {i.field for i in issues if i.blocking}
         for key, widget in self.widgets.items():
             widget.setStyleSheet("border: 2px solid #b00020;" if key in bad else "")
-        if errors:
+        if errors and focus:
             first = next(i.field for i in issues if i.blocking)
             widget = self.widgets.get(first)
             if widget is not None:
