@@ -279,13 +279,13 @@ def test_import_dialog_previews_then_applies(qtbot, db, page_for, tmp_path):
     workbook.save(path)
     page = page_for(db)
     dialog = page.import_file(str(path))
-    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.plan is not None, timeout=30_000)
     assert "thêm mới 1" in dialog.summary.text() and "không nhận 1" in dialog.summary.text()
     assert dialog.table.item(1, 2).text() == "Không nhận" and "không có thật" in dialog.table.item(1, 3).text()
     assert page.model.rowCount() == 0
     qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.applied, timeout=5000)
-    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.applied, timeout=30_000)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=30_000)
     assert _names(page) == ["Nguyễn Thị Thu"]
     assert not dialog.apply_button.isEnabled()
 

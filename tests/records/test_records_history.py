@@ -67,7 +67,9 @@ def test_a_meeting_of_every_year_since_2018_opens_and_prints(db, secretary, tmp_
         with db.session() as session:
             uuid = m.create_meeting(session, secretary, kind="combined", meeting_date=day, start_time="19:00",
                                     topic="Học tập Điều lệ Đảng")
-            m.update_meeting(session, secretary, uuid, end_time="20:30")
+            # Minutes name their chair and recorder (issue 14: a document never prints them blank).
+            m.update_meeting(session, secretary, uuid, end_time="20:30", chair_uuid=people["Nguyễn Văn An"],
+                             recorder_uuid=people["Trần Thị Bình"])
             m.mark_all_present(session, secretary, uuid)
             m.set_attendance(session, secretary, uuid, people["Hoàng Văn Em"], "absent_excused", reason="Ốm")
             m.record_vote(session, secretary, uuid, subject="Nghị quyết tháng", kind="resolution", votes_for=5)
