@@ -42,6 +42,18 @@ def handbook_home(tmp_path, monkeypatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def recovery_codes_shown(monkeypatch) -> list[str]:
+    """The recovery code dialog waits for a person (``exec``): in tests it records the code instead,
+    so a test that goes through setup or a password reset cannot hang on it. A test of the dialog
+    itself builds ``RecoveryCodeDialog`` directly."""
+    from handbook_desktop.ui import recovery_dialog
+
+    shown: list[str] = []
+    monkeypatch.setattr(recovery_dialog, "show_recovery_code", lambda parent, code, *rest, **kw: shown.append(code))
+    return shown
+
+
 def _make_template(folder: Path, builder) -> Path:
     from handbook_desktop.store.database import Database
 
