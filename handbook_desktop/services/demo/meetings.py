@@ -300,6 +300,14 @@ def make_meetings(context):
                 yield Progress(index + 1, total, f"Đã tạo sinh hoạt của {index + 1}/{total} chi bộ")
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")  # back to the pool's setting
+        elif connection.dialect.name == "postgresql":
+            # Rows went in with explicit ids: move each id sequence past them, or the next row added
+            # the ordinary way (the demo's admission vote, a secretary's first meeting) collides.
+            for model in (Meeting, MeetingAttendance, AgendaItem, Speech, Vote):
+                table = model.__table__.name
+                connection.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) "
+                    f"FROM {table}")
     return done
 
 
