@@ -87,3 +87,37 @@ def test_the_view_groups_and_opens_a_branch(qtbot, committee_db):
     assert first.data() == loads[0].name
     assert view.months_chart.chart is not None
     assert sum(view.months_chart.chart.series[0].values) == sum(len(p.branches) for p in groups[meetings].periods)
+
+
+def test_committee_overview_groups_and_opens_the_branch_on_units(qtbot, committee_db):
+    from handbook_desktop.services.auth import Actor
+    from handbook_desktop.ui.context import AppContext, ChangeHub
+    from handbook_desktop.ui.main_window import MainWindow
+    from handbook_desktop.ui.pages.overview_committee import CODE_ROLE
+    from handbook_desktop.ui.tasks import TaskRunner
+
+    home = committee_db.home_unit()
+    context = AppContext(committee_db, Actor("admin", "secretary"), TaskRunner(), ChangeHub(), home.code, home.name,
+                         home.level)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    overview = window.pages["overview"]
+    view = overview.committee_todo
+    assert view is not None and view.tabs.tabText(2) == "Danh sách đầy đủ"
+    qtbot.waitUntil(lambda: view.kind_model.rowCount() > 0, timeout=60_000)
+    assert sum(g.items for g in view.groups) == len(overview.items)
+    view.tabs.setCurrentIndex(1)
+    first = view.branch_model.index(0, 0)
+    code = first.data(CODE_ROLE)
+    units = window.pages["units"]
+    qtbot.waitUntil(lambda: units.table.rowCount() > 0, timeout=60_000)
+    view.by_branch.scrollTo(first)
+    qtbot.wait(50)
+    rect = view.by_branch.visualRect(first)
+    qtbot.mouseClick(view.by_branch.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(view.by_branch.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.stack.currentWidget() is units
+    selected = units.table.selectionModel().selectedRows()
+    assert selected and units.table.item(selected[0].row(), 0).text() == code
+    window.close()

@@ -106,7 +106,19 @@ class OverviewPage(QWidget):
         self.message.setObjectName("todoMessage")
         self.message.setWordWrap(True)
         todo_box.addWidget(self.message)
-        body.addLayout(todo_box, 3)
+        self.committee_todo = None
+        if context.is_committee:
+            # A committee reads its branches' to-do grouped (issue 17 §0); the full list stays a tab.
+            from handbook_desktop.ui.pages.overview_committee import CommitteeTodoView
+
+            self.committee_todo = CommitteeTodoView()
+            full_list = QWidget()
+            full_list.setLayout(todo_box)
+            self.committee_todo.tabs.addTab(full_list, tr("Danh sách đầy đủ"))
+            self.committee_todo.branch_chosen.connect(self.open_branch)
+            body.addWidget(self.committee_todo, 3)
+        else:
+            body.addLayout(todo_box, 3)
 
         frame = QFrame()
         frame.setObjectName("statsFrame")
@@ -147,6 +159,7 @@ class OverviewPage(QWidget):
         database = self.context.database
         self._ticket += 1
         ticket = self._ticket
+        committee = self.committee_todo is not None
 
         def work(_flag):
             # A generator: the runner takes one kind of item per turn of the event loop, so the
@@ -156,12 +169,17 @@ class OverviewPage(QWidget):
             info = database_info(database)
             with database.read() as session:
                 items = yield from todo_steps(session, today)
-            return ticket, info, items
+                groups = None
+                if committee:
+                    from handbook_desktop.services.reports.todo_groups import group_todo
+
+                    groups = group_todo(session, items)
+            return ticket, info, items, groups
 
         self.context.runner.run(work, on_result=self._show)
 
     def _show(self, result) -> None:
-        ticket, info, items = result
+        ticket, info, items, groups = result
         if ticket != self._ticket:
             return  # a newer list is on its way (another day, or a change since)
         self._shown = ticket
@@ -174,6 +192,8 @@ class OverviewPage(QWidget):
             if status in self.count_labels:
                 self.count_labels[status].setText(number(count))
         self._show_items(items)
+        if self.committee_todo is not None and groups is not None:
+            self.committee_todo.show_groups(*groups)
 
     def _show_items(self, items) -> None:
         previous, previous_member = self.current()
@@ -259,6 +279,12 @@ class OverviewPage(QWidget):
                                     and not self.context.readonly)
         self.form_button.setText(tr("Lập văn bản {code}").format(code=item.form_code) if item and item.form_code
                                  else tr("Lập văn bản"))
+
+    def open_branch(self, code: str) -> None:
+        """A branch chosen in the committee's grouped to-do: shown on Đơn vị."""
+        page = self._window_page("units")
+        if page is not None:
+            page.select_code(code)
 
     def _window_page(self, key: str):
         window = self.window()
