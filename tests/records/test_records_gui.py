@@ -60,7 +60,10 @@ def test_the_rules_tab_lists_origins_and_adds_a_version(qtbot, db, secretary):
     _ok(qtbot, dialog)
     qtbot.waitUntil(lambda: tab.table.rowCount() == 3, timeout=10_000)
     new = _rows(tab.table)[-1]
-    assert new[:5] == ["dues.amount.flat_default", "01/03/2026", "10000", "Hướng dẫn 05-HD/ĐU (20/02/2026)", "CB-TEST"]
+    # the rule by its Vietnamese name and the value as a number is written; the key on hover
+    assert new[:5] == ["Đảng phí: mức khoán mặc định (đồng)", "01/03/2026", "10.000", "Hướng dẫn 05-HD/ĐU (20/02/2026)",
+                       "CB-TEST"]
+    assert "dues.amount.flat_default" in tab.table.item(tab.table.rowCount() - 1, 0).toolTip()
     assert "gói đồng bộ" in tab.message.text()
     tab.filter.clear()
     tab.only_check.setChecked(True)

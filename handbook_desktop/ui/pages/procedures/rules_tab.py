@@ -4,19 +4,18 @@ the next package (issue 15 §6)."""
 
 from __future__ import annotations
 
-import json
-
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from handbook_desktop.domain.text import to_check_text
 from handbook_desktop.domain.dates import format_date
+from handbook_desktop.services.rule_names import rule_title, stored_text, value_text
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import fill_table, make_table
 from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, run_change, run_read
 
 
-def value_text(value) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class RulesTab(QWidget):
@@ -75,13 +74,19 @@ class RulesTab(QWidget):
         for v in self._versions:
             if self.only_check.isChecked() and not v.check:
                 continue
-            cells = [v.key, format_date(v.effective_from), value_text(v.value), to_check_text(v.source), v.origin, to_check_text(v.note)]
-            if needle and needle not in fold(" ".join(cells)):
+            # The rule's Vietnamese name and its value in words; the stored key and JSON on hover (what a
+            # new version is typed like, and what the command line names).
+            cells = [rule_title(v.key), format_date(v.effective_from), value_text(v.key, v.value),
+                     to_check_text(v.source), v.origin, to_check_text(v.note)]
+            if needle and needle not in fold(" ".join(cells + [v.key])):
                 continue
-            rows.append((f"{v.key}@{v.effective_from.isoformat()}", cells, False))
-        fill_table(self.table, rows)
-        for r in range(self.table.rowCount()):
-            self.table.item(r, 2).setToolTip(self.table.item(r, 2).text())
+            rows.append((v, cells, False))
+        fill_table(self.table, [(f"{v.key}@{v.effective_from.isoformat()}", cells, flag) for v, cells, flag in rows])
+        for r, (v, cells, _flag) in enumerate(rows):
+            self.table.item(r, 0).setData(KEY_ROLE, v.key)
+            self.table.item(r, 0).setToolTip(tr("Mã quy tắc: {key}").format(key=v.key))
+            self.table.item(r, 2).setToolTip(tr("{text}\nGhi trong dữ liệu: {stored}").format(
+                text=cells[2], stored=stored_text(v.value)))
 
     def add_rule(self) -> FieldDialog:
         from handbook_desktop.services.rules import add_rule
@@ -89,9 +94,9 @@ class RulesTab(QWidget):
         actor = self.context.actor
         keys = sorted({v.key for v in self._versions})
         current = self.table.currentRow()
-        chosen = self.table.item(current, 0).text() if current >= 0 and self.table.item(current, 0) else None
+        chosen = self.table.item(current, 0).data(KEY_ROLE) if current >= 0 and self.table.item(current, 0) else None
         # the rule the secretary is looking at is the one most likely to get a new version
-        fields = [Field("key", "Quy tắc", "choice", chosen or (keys[0] if keys else ""), [(k, k) for k in keys]),
+        fields = [Field("key", "Quy tắc", "choice", chosen or (keys[0] if keys else ""), [(rule_title(k), k) for k in keys]),
                   Field("value", "Giá trị (số, chữ hoặc JSON như các phiên bản trước)"),
                   Field("effective_from", "Có hiệu lực từ ngày", "date", self.page.today),
                   Field("source", "Căn cứ (số, ngày văn bản)"),
@@ -106,7 +111,8 @@ class RulesTab(QWidget):
 
             def done(result):
                 key, day = result
-                self.message.setText(tr(f"Đã ghi {key} từ {format_date(day)}; sẽ gửi xuống trong gói đồng bộ tới."))
+                self.message.setText(tr("Đã ghi «{name}» từ {day}; sẽ gửi xuống trong gói đồng bộ tới.").format(
+                    name=rule_title(key), day=format_date(day)))
                 dialog.succeed(result)
 
             run_change(self.context, work, on_done=done, on_error=dialog.fail, what="rules")
