@@ -181,8 +181,9 @@ def _summary_json(m) -> dict:
     return {
         "uuid": m.uuid, "unit_code": m.unit_code, "date": m.meeting_date, "kind": m.kind, "state": m.state,
         "start_time": m.start_time, "end_time": m.end_time, "topic": m.topic,
-        "attendance": {"expected": m.expected, "present": m.present, "absent_excused": m.absent_excused,
-                       "absent_unexcused": m.absent_unexcused},
+        "attendance": {"summoned": m.summoned, "present": m.present, "absent_excused": m.absent_excused,
+                       "absent_unexcused": m.absent_unexcused,
+                       "rate": round(m.rate, 4) if m.rate is not None else None},
         "votes": m.votes,
     }
 
@@ -201,7 +202,7 @@ def cmd_list(args) -> int:
         return 0
     for m in rows:
         print(f"{format_date(m.meeting_date)}  {MeetingKind(m.kind).label:<24} {MeetingState(m.state).label:<34} "
-              f"có mặt {m.present}/{m.expected}, vắng có lý do {m.absent_excused}, "
+              f"có mặt {m.present}/{m.summoned} phải dự, vắng có lý do {m.absent_excused}, "
               f"không lý do {m.absent_unexcused}  {m.unit_code}  {m.uuid}")
     return 0
 
@@ -224,7 +225,9 @@ def detail_json(d) -> dict:
             "present_probationary": block.present_probationary, "present_visiting": block.present_visiting,
             "absent_excused": [{"name": n, "reason": r} for n, r in block.absent_excused],
             "absent_unexcused": block.absent_unexcused,
-            "rate": round(block.rate, 4) if block.rate is not None else None,
+            "summoned": block.summoned, "present_summoned": block.present_summoned,
+            "exempt_present": block.exempt_present,
+            "rate": round(block.summoned_rate, 4) if block.summoned_rate is not None else None,
             "denominator": block.denominator, "eligible_present": block.eligible_present,
         },
         "warnings": [{"code": w.code, "text": w.text} for w in d.warnings],

@@ -95,6 +95,40 @@ class RollEntry:
         return Participant(self.status, self.attendance, self.suspended)
 
 
+# Exempt members are not summoned: one who stays home is not "absent" on the minutes.
+SUMMONED_STATES = frozenset({MemberStatus.OFFICIAL.value, MemberStatus.PROBATIONARY.value})
+
+
+@dataclass(frozen=True)
+class SummonedTally:
+    """The summoned and how they answered: the one count behind every attendance rate shown or printed."""
+
+    summoned: int = 0
+    present: int = 0
+    absent_excused: int = 0
+    absent_unexcused: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.present / self.summoned if self.summoned else None
+
+
+def summoned_tally(lines: Iterable[tuple[str, str | None, int]]) -> SummonedTally:
+    """Count (status, attendance, how many) roll-call lines: the minutes, the window and the list agree."""
+    summoned = present = excused = unexcused = 0
+    for status, attendance, number in lines:
+        if status not in SUMMONED_STATES:
+            continue
+        summoned += number
+        if attendance == Attendance.PRESENT.value:
+            present += number
+        elif attendance == Attendance.ABSENT_EXCUSED.value:
+            excused += number
+        elif attendance == Attendance.ABSENT_UNEXCUSED.value:
+            unexcused += number
+    return SummonedTally(summoned, present, excused, unexcused)
+
+
 @dataclass(frozen=True)
 class AttendanceBlock:
     total: int  # đảng số: official + probationary (exempt and temporarily away included)
@@ -124,10 +158,6 @@ class AttendanceBlock:
         """Present as a share of the summoned: the percentage the minutes print."""
         return self.present_summoned / self.summoned if self.summoned else None
 
-    @property
-    def rate(self) -> float | None:
-        return self.present / self.expected if self.expected else None
-
 
 def attendance_block(entries: Sequence[RollEntry]) -> AttendanceBlock:
     def count(*states: MemberStatus) -> int:
@@ -136,8 +166,8 @@ def attendance_block(entries: Sequence[RollEntry]) -> AttendanceBlock:
 
     present = [e for e in entries if e.attendance == Attendance.PRESENT.value]
     own = {MemberStatus.OFFICIAL.value, MemberStatus.PROBATIONARY.value, MemberStatus.EXEMPT.value}
-    # Exempt members are not summoned: one who stays home is not "absent" on the minutes.
-    summoned_states = {MemberStatus.OFFICIAL.value, MemberStatus.PROBATIONARY.value}
+    summoned_states = SUMMONED_STATES
+    tally = summoned_tally((e.status, e.attendance, 1) for e in entries)
     exempt_absent = sum(
         1 for e in entries if e.status == MemberStatus.EXEMPT.value and e.attendance != Attendance.PRESENT.value
     )
@@ -171,8 +201,8 @@ def attendance_block(entries: Sequence[RollEntry]) -> AttendanceBlock:
         ],
         denominator=vote_denominator(participants),
         eligible_present=eligible_present(participants),
-        summoned=count(MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY),
-        present_summoned=sum(1 for e in present if e.status in summoned_states),
+        summoned=tally.summoned,
+        present_summoned=tally.present,
         exempt_present=sum(1 for e in present if e.status == MemberStatus.EXEMPT.value),
     )
 
@@ -220,8 +250,8 @@ def quality_warnings(
     if block.unmarked:
         result.append(MeetingWarning("unmarked", f"Chưa điểm danh {len(block.unmarked)} đảng viên."))
     good = Fraction(str(book.value("meeting.attendance.good_rate", on)))
-    rate = block.rate
-    if rate is not None and Fraction(block.present, block.expected) <= good and not block.unmarked:
+    rate = block.summoned_rate  # the rate the minutes print: present of the summoned
+    if rate is not None and Fraction(block.present_summoned, block.summoned) <= good and not block.unmarked:
         result.append(MeetingWarning(
             "low_rate",
             f"Tỷ lệ dự họp {rate * 100:.1f}% — chưa đạt trên {float(good) * 100:.0f}%.".replace(".", ","),

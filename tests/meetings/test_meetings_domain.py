@@ -48,7 +48,9 @@ def test_attendance_block_counts_and_names():
     assert block.absent_unexcused == ["Vũ Văn Giang"]
     assert block.unmarked == []
     assert block.denominator == 8  # 6 + Giang + the exempt member who came
-    assert block.rate == pytest.approx(0.8)
+    # the rate is of the summoned (official + probationary, not exempt, not away): 6 + Minh of 6 + Hoa + Giang + Minh
+    assert (block.summoned, block.present_summoned, block.exempt_present) == (9, 7, 1)
+    assert block.summoned_rate == pytest.approx(7 / 9)
 
 
 def test_parse_time():

@@ -154,7 +154,11 @@ def test_plan_roll_call_minutes_votes_finalise_amend_export(qtbot, branch, page_
     # 8 official: Hoa excused -> denominator 7 (exempt absent and the member away never count);
     # present: 6 official + 1 probationary, and the visiting member counted apart
     assert "mẫu số biểu quyết 7" in block
-    assert "có mặt 7" in block and "tạm thời đến 1)" in block and "vắng không lý do 1" in block
+    # the rate the minutes print, recomputed a second way: the roll call's rows counted in SQL
+    summoned, present = _summoned_in_sql(database, editor.detail.uuid)
+    assert (summoned, present) == (9, 7)
+    assert f"Phải dự {summoned} · có mặt {present} (77,8 %; chính thức 6, dự bị 1)" in block
+    assert "tạm thời đến có mặt 1" in block and "vắng không lý do 1" in block
     assert "Vũ Thị Giang" in editor.warnings.text()
 
     # --- minutes with two speakers --------------------------------------------------------------
@@ -258,6 +262,19 @@ def test_plan_roll_call_minutes_votes_finalise_amend_export(qtbot, branch, page_
     assert page.strip.months[2].property("status") == "ok"
     assert page.strip.months[0].property("status") == "missing"
     assert page.strip.quarters[0].property("status") == "open"
+    assert page.table.item(0, 4).text() == "7/9 (77,8 %)"  # the same figure as the minutes and the editor
+
+
+def _summoned_in_sql(database, meeting_uuid):
+    """Summoned = official + probationary on the roll (not exempt, away or visiting); present among them."""
+    from sqlalchemy import text
+
+    with database.read() as session:
+        row = session.execute(text(
+            "SELECT count(*), sum(CASE WHEN a.attendance = 'present' THEN 1 ELSE 0 END) FROM attendance a "
+            "JOIN meeting m ON m.id = a.meeting_id WHERE m.uuid = :u AND a.deleted_at IS NULL "
+            "AND a.member_status IN ('official', 'probationary')"), {"u": meeting_uuid}).one()
+    return row[0], row[1]
 
 
 def test_viewer_cannot_plan_or_mark(qtbot, branch, page_for, viewer, secretary, shown_errors):

@@ -19,6 +19,7 @@ from handbook_desktop.domain.meetings import (
     minutes_between,
     quality_warnings,
     required_minutes,
+    summoned_tally,
 )
 from handbook_desktop.domain.states import MemberStatus, UnitLevel
 from handbook_desktop.domain.votes import threshold_for
@@ -37,11 +38,16 @@ class MeetingSummary:
     start_time: str | None
     end_time: str | None
     topic: str | None
+    # The summoned and how they answered, counted by domain.meetings.summoned_tally as the minutes are.
     present: int = 0
     absent_excused: int = 0
     absent_unexcused: int = 0
-    expected: int = 0
+    summoned: int = 0
     votes: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.present / self.summoned if self.summoned else None
 
     @property
     def date(self) -> date:
@@ -73,25 +79,20 @@ def list_meetings(session: Session, *, year: int | None = None, unit_code: str |
                                    m.topic) for m, code, name in rows}
     if not result:
         return []
-    own = (MemberStatus.OFFICIAL.value, MemberStatus.PROBATIONARY.value, MemberStatus.EXEMPT.value)
     counts = session.execute(
         select(MeetingAttendance.meeting_id, MeetingAttendance.member_status, MeetingAttendance.attendance,
                func.count())
         .where(MeetingAttendance.meeting_id.in_(list(result)), MeetingAttendance.deleted_at.is_(None))
         .group_by(MeetingAttendance.meeting_id, MeetingAttendance.member_status, MeetingAttendance.attendance)
     ).all()
+    lines: dict[int, list] = {}
     for meeting_id, status, attendance, number in counts:
+        lines.setdefault(meeting_id, []).append((status, attendance, number))
+    for meeting_id, found in lines.items():
+        tally = summoned_tally(found)
         summary = result[meeting_id]
-        if status not in own:
-            continue
-        if attendance == "present":
-            summary.present += number
-        elif attendance == "absent_excused":
-            summary.absent_excused += number
-        elif attendance == "absent_unexcused":
-            summary.absent_unexcused += number
-        if status != MemberStatus.EXEMPT.value or attendance == "present":
-            summary.expected += number
+        summary.summoned, summary.present = tally.summoned, tally.present
+        summary.absent_excused, summary.absent_unexcused = tally.absent_excused, tally.absent_unexcused
     from handbook_desktop.store.models import Vote
 
     for meeting_id, number in session.execute(

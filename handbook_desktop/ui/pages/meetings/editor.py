@@ -24,17 +24,22 @@ from handbook_desktop.ui.pages.meetings.dialogs import PlanForm, ReasonDialog
 
 
 def block_text(detail) -> str:
+    """The attendance block in the words and figures the minutes print (one AttendanceBlock)."""
     b = detail.block
-    rate = percent(b.rate)
-    return tr(
-        "Đảng số {total} (chính thức {official}, dự bị {probationary}) · miễn sinh hoạt {exempt} · "
-        "chuyển sinh hoạt tạm thời đi {away} · sinh hoạt tạm thời đến {visiting}\n"
-        "Phải dự {expected} · có mặt {present} ({rate}; chính thức {po}, dự bị {pp}, tạm thời đến {pv}) · "
-        "vắng có lý do {ae} · vắng không lý do {au} · mẫu số biểu quyết {denominator}"
+    text = tr(
+        "Đảng số {total} (chính thức {official}, dự bị {probationary}; trong đó miễn sinh hoạt {exempt}, "
+        "chuyển sinh hoạt tạm thời đi {away}) · sinh hoạt tạm thời đến {visiting}\n"
+        "Phải dự {summoned} · có mặt {present} ({rate}; chính thức {po}, dự bị {pp}) · vắng có lý do {ae} · "
+        "vắng không lý do {au}"
     ).format(total=b.total, official=b.official, probationary=b.probationary, exempt=b.exempt, away=b.away,
-             visiting=b.visiting, expected=b.expected, present=b.present, rate=rate, po=b.present_official,
-             pp=b.present_probationary, pv=b.present_visiting, ae=len(b.absent_excused),
-             au=len(b.absent_unexcused), denominator=b.denominator)
+             visiting=b.visiting, summoned=b.summoned, present=b.present_summoned, rate=percent(b.summoned_rate),
+             po=b.present_official - b.exempt_present, pp=b.present_probationary, ae=len(b.absent_excused),
+             au=len(b.absent_unexcused))
+    if b.unmarked:
+        text += tr(" · chưa điểm danh {n}").format(n=len(b.unmarked))
+    text += tr("\nMiễn sinh hoạt có mặt {ep} · tạm thời đến có mặt {pv} · mẫu số biểu quyết {denominator}").format(
+        ep=b.exempt_present, pv=b.present_visiting, denominator=b.denominator)
+    return text
 
 
 class MeetingEditor(QWidget):

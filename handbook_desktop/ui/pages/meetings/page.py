@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.meetings import MeetingKind, MeetingState
+from handbook_desktop.domain.text import percent
 from handbook_desktop.services import meetings as svc
 from handbook_desktop.services.auth import Actor
 from handbook_desktop.ui.errors import show_error
@@ -82,7 +83,7 @@ class ComplianceStrip(QFrame):
 
 
 class MeetingsPage(QWidget):
-    COLUMNS = ["Ngày", "Loại", "Chuyên đề / nội dung", "Trạng thái", "Có mặt / phải dự", "Vắng có lý do",
+    COLUMNS = ["Ngày", "Loại", "Chuyên đề / nội dung", "Trạng thái", "Có mặt / phải dự (tỷ lệ)", "Vắng có lý do",
                "Vắng không lý do", "Biểu quyết"]
 
     def __init__(self, context, today: date | None = None):
@@ -201,7 +202,7 @@ class MeetingsPage(QWidget):
         self.table.setRowCount(len(rows))
         for row, m in enumerate(rows):
             values = [format_date(m.meeting_date), tr(MeetingKind(m.kind).label), m.topic or "",
-                      tr(MeetingState(m.state).label), f"{m.present}/{m.expected}" if m.state != "planned" else "",
+                      tr(MeetingState(m.state).label), f"{m.present}/{m.summoned} ({percent(m.rate)})" if m.state != "planned" else "",
                       str(m.absent_excused) if m.state != "planned" else "",
                       str(m.absent_unexcused) if m.state != "planned" else "", str(m.votes or "")]
             for column, value in enumerate(values):
