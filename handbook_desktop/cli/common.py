@@ -182,5 +182,36 @@ def _default(value: Any):
     raise TypeError(f"not JSON: {type(value)}")
 
 
-def print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=_default))
+# JSON output is read by people too (piped to a file, pasted in a message): CCCD and phone numbers are
+# masked as on screen unless the command was given --reveal (audited by the command).
+_NUMBER_KEYS = {"national_id", "phone"}
+_CHANGE_VALUES = {"old", "new", "base", "ours", "theirs", "value"}
+
+
+def masked_json(data: Any) -> Any:
+    """``data`` with every CCCD and phone masked: values under a number's key (or a change of one), and
+    any number inside free text. A string without spaces under another key (ids, hashes, dates) is left
+    as it is, so the output stays usable by scripts."""
+    from handbook_desktop.domain.text import mask_digits
+    from handbook_desktop.logs import mask_personal_numbers
+
+    if isinstance(data, dict):
+        field = data.get("field")
+        out = {}
+        for key, value in data.items():
+            number = key in _NUMBER_KEYS or (field in _NUMBER_KEYS and key in _CHANGE_VALUES)
+            if number and isinstance(value, str) and "*" not in value:
+                out[key] = mask_digits(value)
+            else:
+                out[key] = masked_json(value)
+        return out
+    if isinstance(data, (list, tuple)):
+        return [masked_json(value) for value in data]
+    if isinstance(data, str) and any(ch.isspace() for ch in data):
+        return mask_personal_numbers(data)
+    return data
+
+
+def print_json(data: Any, *, reveal: bool = False) -> None:
+    shown = data if reveal else masked_json(data)
+    print(json.dumps(shown, ensure_ascii=False, indent=2, default=_default))

@@ -26,6 +26,8 @@ def register(sub) -> None:
     show = commands.add_parser("show", help="một hồ sơ và lịch sử của nó")
     show.add_argument("uuid")
     show.add_argument("--json", action="store_true")
+    show.add_argument("--reveal", action="store_true",
+                      help="hiện đầy đủ số CCCD, điện thoại (việc xem được ghi vào nhật ký)")
     show.set_defaults(handler=cmd_show)
 
     importing = commands.add_parser("import", help="nhập danh sách từ bảng tính (.xlsx, .xls, .ods)")
@@ -95,15 +97,21 @@ def cmd_list(args) -> int:
 def cmd_show(args) -> int:
     from handbook_desktop.services.members import get_member, member_detail, member_history
 
-    with open_db(args, readonly=True, need="read") as database, database.read() as session:
-        member = get_member(session, args.uuid)
-        detail = member_detail(session, member)
-        history = member_history(session, member.uuid)
+    # A reveal is audited, so it needs a writable handle.
+    with open_db(args, readonly=not args.reveal, need="read") as database:
+        with database.read() as session:
+            member = get_member(session, args.uuid)
+            detail = member_detail(session, member)
+            history = member_history(session, member.uuid)
+        if args.reveal:
+            from handbook_desktop.services.privacy import record_reveal
+
+            record_reveal(database, args.actor, "member_show", {"member": member.uuid})
     detail["national_id"] = detail.get("national_id")
     if args.json:
         detail["history"] = [{"at": h["at"], "username": h["username"], "action": h["action"], "field": h["field"],
                               "old": h["old"], "new": h["new"]} for h in history]
-        print_json(detail)
+        print_json(detail, reveal=args.reveal)
         return 0
     from handbook_desktop.services.members.fields import FIELDS
 
@@ -113,7 +121,7 @@ def cmd_show(args) -> int:
         if value in (None, ""):
             continue
         text = format_date(value) if isinstance(value, date) else spec.label_of(value)
-        if spec.key in ("national_id", "phone"):
+        if spec.key in ("national_id", "phone") and not args.reveal:
             text = mask_digits(text)
         print(f"  {spec.label}: {text}")
     for event in detail["events"]:

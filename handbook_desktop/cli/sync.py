@@ -49,6 +49,8 @@ def register(sub) -> None:
     imp.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
     imp.add_argument("--receipt-dir", help="thư mục ghi biên nhận (mặc định: cạnh tệp gói)")
     imp.add_argument("--json", action="store_true")
+    imp.add_argument("--reveal", action="store_true",
+                     help="hiện đầy đủ số CCCD, điện thoại trong bản xem trước (việc xem được ghi vào nhật ký)")
     imp.set_defaults(handler=cmd_import)
 
     status = commands.add_parser("status", help="đơn vị tin cậy, gói đã gửi, đã nhận, đang giữ, xung đột")
@@ -146,6 +148,11 @@ def cmd_import(args) -> int:
             result = preview(database, keyring, data)
         else:
             result = drain(import_package(database, args.actor, keyring, data))
+        if args.reveal and result.plans:
+            from handbook_desktop.services.privacy import record_reveal
+
+            record_reveal(database, args.actor, "sync_preview",
+                          {"file": source.name, "package": (result.manifest or {}).get("package_id")})
     written = []
     folder = Path(args.receipt_dir) if args.receipt_dir else source.parent
     for receipt in result.receipts:
@@ -154,7 +161,7 @@ def cmd_import(args) -> int:
         written.append(str(target))
     refused = result.status == "refused"
     if args.json:
-        print_json({**result.public(), "receipt_files": written})
+        print_json({**result.public(reveal=args.reveal), "receipt_files": written}, reveal=args.reveal)
         return 1 if refused else 0
     if refused:  # the whole package: the message and each row outside the sender's scope
         print(result.message, file=sys.stderr)
@@ -172,13 +179,14 @@ def cmd_import(args) -> int:
         for plan in result.plans:
             if plan.outcome in ("unchanged",):
                 continue
-            line = f"  [{plan.public()['outcome_label']}] {plan.table}: {plan.label}"
+            shown = plan.public(reveal=args.reveal)
+            line = f"  [{shown['outcome_label']}] {plan.table}: {plan.label}"
             if plan.changes:
-                line += " — " + "; ".join(f"{c['field_label']}: {c['old']} → {c['new']}"
-                                          for c in plan.public()["changes"])
+                line += " — " + "; ".join(f"{c['field_label']}: {c['old']} → {c['new']}" for c in shown["changes"])
             if plan.reason:
                 line += f" ({plan.reason})"
-            print(mask_text(line))  # CCCD and phone changes masked on screen (issue 13, point 9)
+            # CCCD and phone changes masked on screen unless revealed (issue 13, point 9)
+            print(line if args.reveal else mask_text(line))
     for path in written:
         print(f"Biên nhận gửi lại đơn vị gửi: {path}")
     return 0

@@ -57,6 +57,7 @@ def test_data_check_finds_a_duplicate_card_and_opens_the_record(qtbot, demo_db, 
                                         .order_by(Member.id).limit(2)).all()
         second.party_card_number = first.party_card_number
         card = first.party_card_number
+        second.national_id = first.national_id = "001070012345"  # shown masked on the tab (issue 13, point 9)
     window = open_window(demo_db, secretary)
     qtbot.addWidget(window)
     idle(qtbot, window)
@@ -66,6 +67,8 @@ def test_data_check_finds_a_duplicate_card_and_opens_the_record(qtbot, demo_db, 
     texts = [tab.model.text(row, 1) for row in range(tab.model.rowCount())]
     duplicate = [row for row, text in enumerate(texts) if card in text and "trùng số thẻ" in text]
     assert duplicate, texts
+    assert any("trùng số CCCD 0010******45" in text for text in texts), texts
+    assert not any("001070012345" in text for text in texts)
     assert tab.model.text(duplicate[0], 0) == "Lỗi"
     assert "lỗi" in tab.summary.text()
     select_row(tab.table, duplicate[0])

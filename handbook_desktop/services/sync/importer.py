@@ -70,11 +70,11 @@ class ImportResult:
     def totals(self) -> dict[str, int]:
         return totals(self.plans)
 
-    def public(self) -> dict:
+    def public(self, *, reveal: bool = False) -> dict:
         manifest = self.manifest
         tables: dict[str, list[dict]] = {}
         for plan in self.plans:
-            tables.setdefault(plan.table, []).append(plan.public())
+            tables.setdefault(plan.table, []).append(plan.public(reveal=reveal))
         return {
             "status": self.status, "message": self.message,
             "package": {name: manifest.get(name) for name in ("package_id", "kind", "sender", "recipient",

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from handbook_desktop.services.sync.capture import UuidMaps, _chunks, serialise
 from handbook_desktop.services.sync.tables import (
-    BRANCH, COMMITTEE, FIELD_LABELS, SHARED, BadValue, display_value, SyncedTable, from_json, table_by_name, to_json,
+    BRANCH, COMMITTEE, FIELD_LABELS, SENSITIVE, SHARED, BadValue, display_value, SyncedTable, from_json, table_by_name,
+    to_json,
 )
 from handbook_desktop.store.events import SHADOW_SOURCES, member_shadow_columns
 from handbook_desktop.services.sync.records import OUTCOMES, _shape_problem, totals  # noqa: F401 (re-exported)
@@ -46,17 +47,22 @@ class RecordPlan:
     new_version: int | None = None
     bumped: bool = False
 
-    def public(self) -> dict:
-        """For the preview and the JSON output: labels for codes, dd/mm/yyyy dates, masked numbers."""
+    def public(self, *, reveal: bool = False) -> dict:
+        """For the preview and the JSON output: labels for codes, dd/mm/yyyy dates, masked numbers
+        (``reveal``: CCCD and phone in full, asked for and audited by the caller)."""
+        def shown(name, value):
+            return display_value(name, value, reveal=reveal)
+
         return {
             "table": self.table, "uuid": self.uuid, "outcome": self.outcome,
             "outcome_label": OUTCOME_LABELS[self.outcome], "label": self.label, "reason": self.reason,
             "changes": [{"field": name, "field_label": FIELD_LABELS.get(name, name),
-                         "old": display_value(name, old), "new": display_value(name, new)}
+                         "old": shown(name, old), "new": shown(name, new)}
                         for name, old, new in self.changes],
             "conflicts": [{"field": name, "field_label": FIELD_LABELS.get(name, name),
-                           "base": display_value(name, base), "ours": display_value(name, ours),
-                           "theirs": display_value(name, theirs)} for name, base, ours, theirs in self.conflicts],
+                           "base": shown(name, base), "ours": shown(name, ours),
+                           "theirs": shown(name, theirs)} for name, base, ours, theirs in self.conflicts],
+            "sensitive": any(name in SENSITIVE for name, *_rest in (*self.changes, *self.conflicts)),
         }
 
 

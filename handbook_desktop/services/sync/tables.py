@@ -258,11 +258,12 @@ def _code_labels(field: str) -> dict[str, str]:
     return {}
 
 
-def display_value(field: str, value):
-    """A travelling value as a secretary reads it: labels for codes, dd/mm/yyyy dates, masked numbers."""
+def display_value(field: str, value, *, reveal: bool = False):
+    """A travelling value as a secretary reads it: labels for codes, dd/mm/yyyy dates, masked numbers
+    (in full only when the person asked to reveal them, which the caller audits)."""
     if value is None or value == "":
         return None
-    if field in SENSITIVE and isinstance(value, str):
+    if field in SENSITIVE and isinstance(value, str) and not reveal:
         from handbook_desktop.domain.text import mask_digits
 
         return mask_digits(value)

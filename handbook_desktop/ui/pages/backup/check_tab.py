@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from handbook_desktop.services.datacheck import ERROR, run_check
+from handbook_desktop.services.privacy import mask_text
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.audit.model import RowsModel
 
@@ -69,7 +70,8 @@ class DataCheckTab(QWidget):
         self.summary.setStyleSheet("color: #b00020; font-weight: bold" if report.errors else "color: #1b5e20")
         texts, payload, red = [], [], set()
         for row, problem in enumerate(report.problems):
-            texts.append([tr("Lỗi") if problem.severity == ERROR else tr("Cần xem lại"), problem.message])
+            # the check masks the numbers it names; masked again here, whatever put a number in a message
+            texts.append([tr("Lỗi") if problem.severity == ERROR else tr("Cần xem lại"), mask_text(problem.message)])
             payload.append(problem.entity_uuid if problem.entity == "member" else None)
             if problem.severity == ERROR:
                 red.add((row, 0))

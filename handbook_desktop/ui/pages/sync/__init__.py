@@ -389,7 +389,7 @@ class SyncPage(QWidget):
 
         def previewed(result) -> None:
             if result.status == "refused" and result.plans:  # outside its sender's scope: show each row
-                self.preview_dialog = PreviewDialog(result.public(), self)
+                self.preview_dialog = PreviewDialog(result.public(), self, reveal=lambda: revealed(result))
                 self.preview_dialog.accepted.connect(lambda: self._apply(path, data, keyring))
                 self.preview_dialog.rejected.connect(lambda: self.message.setText(tr("Đã hủy: không nhập gì.")))
                 self.preview_dialog.open()
@@ -400,10 +400,18 @@ class SyncPage(QWidget):
                     return
                 self.message.setText(result.message)
                 return
-            self.preview_dialog = PreviewDialog(result.public(), self)
+            self.preview_dialog = PreviewDialog(result.public(), self, reveal=lambda: revealed(result))
             self.preview_dialog.accepted.connect(lambda: self._apply(path, data, keyring))
             self.preview_dialog.rejected.connect(lambda: self.message.setText(tr("Đã hủy: không nhập gì.")))
             self.preview_dialog.open()
+
+        def revealed(result) -> dict:
+            """The person asked to see CCCD and phone in full: audited (who, where, which package)."""
+            from handbook_desktop.services.privacy import record_reveal
+
+            record_reveal(self.context.database, self.context.actor, "sync_preview",
+                          {"file": path.name, "package": result.manifest.get("package_id")})
+            return result.public(reveal=True)
 
         self.context.runner.run(lambda _flag: preview(self.context.database, keyring, data), on_result=previewed,
                                 parent=self)

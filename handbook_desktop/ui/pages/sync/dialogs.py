@@ -70,13 +70,17 @@ class TrustDialog(KeyedDialog, QDialog):
 
 
 class PreviewDialog(KeyedDialog, QDialog):
-    """The dry run: totals, then per table and per record what would happen; apply or cancel."""
+    """The dry run: totals, then per table and per record what would happen; apply or cancel.
 
-    def __init__(self, result: dict, parent=None):
+    CCCD and phone numbers are masked; ``reveal`` (given by the page) returns the same preview with them
+    in full and audits the asking — the box to tick appears only when such a number changes."""
+
+    def __init__(self, result: dict, parent=None, *, reveal=None):
         super().__init__(parent)
         self.setObjectName("previewDialog")
         self.setWindowTitle(tr("Xem trước gói nhận"))
         self.resize(900, 600)
+        self._masked, self._reveal_source, self._revealed = result, reveal, None
         layout = QVBoxLayout(self)
         package = result["package"]
         totals = result["totals"]
@@ -97,27 +101,14 @@ class PreviewDialog(KeyedDialog, QDialog):
         self.tree.setHeaderLabels([tr("Bản ghi"), tr("Kết quả"), tr("Chi tiết")])
         self.tree.setColumnWidth(0, 430)
         self.tree.setColumnWidth(1, 120)
-        for table in result["tables"]:
-            counts = {}
-            for record in table["records"]:
-                counts[record["outcome_label"]] = counts.get(record["outcome_label"], 0) + 1
-            parent_item = QTreeWidgetItem([f"{table['label']} ({len(table['records'])})",
-                                           ", ".join(f"{k}: {v}" for k, v in counts.items()), ""])
-            self.tree.addTopLevelItem(parent_item)
-            for record in table["records"]:
-                detail = record["reason"] or ""
-                if record["changes"]:
-                    detail = "; ".join(f"{c['field_label']}: {_show(c['old'])} → {_show(c['new'])}"
-                                       for c in record["changes"]) + (f" ({detail})" if detail else "")
-                if record["conflicts"]:
-                    detail = "; ".join(f"{c['field_label']}: của mình {_show(c['ours'])}, của đơn vị gửi "
-                                       f"{_show(c['theirs'])}" for c in record["conflicts"])
-                item = QTreeWidgetItem([record["label"], record["outcome_label"], detail])
-                item.setForeground(1, _brush(record["outcome"]))
-                item.setToolTip(2, detail)
-                parent_item.addChild(item)
-            parent_item.setExpanded(table["table"] == "member" or len(table["records"]) <= 20)
         layout.addWidget(self.tree, 1)
+        self.reveal = QCheckBox(tr("Hiện đầy đủ số CCCD, điện thoại (việc xem được ghi vào nhật ký)"),
+                                objectName="reveal")
+        sensitive = any(record.get("sensitive") for table in result["tables"] for record in table["records"])
+        self.reveal.setVisible(sensitive and reveal is not None)
+        self.reveal.toggled.connect(self._reveal_toggled)
+        layout.addWidget(self.reveal)
+        self._fill(result)
         note = QLabel(tr("Khi nhập, chương trình tự sao lưu cơ sở dữ liệu trước; nếu có lỗi, không có gì bị ghi."))
         note.setWordWrap(True)
         layout.addWidget(note)
@@ -134,6 +125,40 @@ class PreviewDialog(KeyedDialog, QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+
+    def _fill(self, result: dict) -> None:
+        from handbook_desktop.services.privacy import mask_text
+
+        revealed = result is self._revealed
+        self.tree.clear()
+        for table in result["tables"]:
+            counts = {}
+            for record in table["records"]:
+                counts[record["outcome_label"]] = counts.get(record["outcome_label"], 0) + 1
+            parent_item = QTreeWidgetItem([f"{table['label']} ({len(table['records'])})",
+                                           ", ".join(f"{k}: {v}" for k, v in counts.items()), ""])
+            self.tree.addTopLevelItem(parent_item)
+            for record in table["records"]:
+                detail = record["reason"] or ""
+                if record["changes"]:
+                    detail = "; ".join(f"{c['field_label']}: {_show(c['old'])} → {_show(c['new'])}"
+                                       for c in record["changes"]) + (f" ({detail})" if detail else "")
+                if record["conflicts"]:
+                    detail = "; ".join(f"{c['field_label']}: của mình {_show(c['ours'])}, của đơn vị gửi "
+                                       f"{_show(c['theirs'])}" for c in record["conflicts"])
+                if not revealed:  # a number in a reason or a label is masked too, whatever put it there
+                    detail = mask_text(detail)
+                label = record["label"] if revealed else mask_text(record["label"])
+                item = QTreeWidgetItem([label, record["outcome_label"], detail])
+                item.setForeground(1, _brush(record["outcome"]))
+                item.setToolTip(2, detail)
+                parent_item.addChild(item)
+            parent_item.setExpanded(table["table"] == "member" or len(table["records"]) <= 20)
+
+    def _reveal_toggled(self, checked: bool) -> None:
+        if checked and self._revealed is None and self._reveal_source is not None:
+            self._revealed = self._reveal_source()  # audited by the page
+        self._fill(self._revealed if checked and self._revealed is not None else self._masked)
 
 
 def _brush(outcome: str):
