@@ -37,3 +37,17 @@ def foreign_member_unit_ids(session) -> list[int]:
     if not outside:
         return []
     return sorted(session.scalars(select(Member.unit_id).where(Member.unit_id.in_(outside)).distinct()))
+
+
+def member_branches(session, member_uuids) -> dict[str, tuple[int, str]]:
+    """Member uuid → (unit id, branch name), for the branch column of a committee's lists (asked in
+    chunks: a list holds a few thousand members at most)."""
+    from handbook_desktop.store.models import Member
+
+    wanted = sorted(set(member_uuids))
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(wanted), 900):
+        found.update((uuid, (unit_id, name)) for uuid, unit_id, name in session.execute(
+            select(Member.uuid, Member.unit_id, Unit.name).join(Unit, Unit.id == Member.unit_id)
+            .where(Member.uuid.in_(wanted[start:start + 900]))))
+    return found

@@ -121,7 +121,8 @@ def register(session: Session, *, issuer_unit: str | None = None, include_withdr
         query = query.where(IssuedDocument.deleted_at.is_(None))
     query = query.order_by(IssuedDocument.issued_on.desc(), IssuedDocument.id.desc())
     return [
-        {"uuid": row.uuid, "number": row.number, "number_text": row.number_text, "doc_type": row.doc_type,
+        {"uuid": row.uuid, "issuer_unit": row.issuer_unit, "number": row.number, "number_text": row.number_text,
+         "doc_type": row.doc_type,
          "issued_on": row.issued_on, "term_start": None if row.term_start == NO_TERM else row.term_start,
          "form_code": row.form_code, "title": row.title, "concerns_kind": row.concerns_kind,
          "concerns_uuid": row.concerns_uuid, "concerns_label": row.concerns_label, "issued_by": row.issued_by,

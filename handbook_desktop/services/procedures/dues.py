@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import and_, case, func, insert, select
 from sqlalchemy.orm import Session
 
 from handbook_desktop.domain.dues import BASIS_LABELS, METHOD_LABELS, DuesBasisValue, check_reduction, month_start, monthly_dues
@@ -134,39 +134,50 @@ class LedgerLine:
     paid_on: date | None
     method: str | None
     note: str
+    unit_id: int | None = None
+    branch: str = ""  # the member's branch (a committee's book holds every branch's lines)
 
 
-def ledger(session: Session, month: date) -> list[LedgerLine]:
-    rows = session.execute(select(DuesMonth, Member).join(Member, DuesMonth.member_id == Member.id)
-                           .where(DuesMonth.month == month_start(month), DuesMonth.deleted_at.is_(None))
-                           .order_by(Member.name_sort)).all()
+def _in_unit(query, unit_id: int | None):
+    """Lines of one branch's members (a committee looking at one branch), or every line."""
+    if unit_id is None:
+        return query
+    return query.where(DuesMonth.member_id.in_(select(Member.id).where(Member.unit_id == unit_id)))
+
+
+def ledger(session: Session, month: date, unit_id: int | None = None) -> list[LedgerLine]:
+    from handbook_desktop.store.models import Unit
+
+    query = (select(DuesMonth, Member, Unit.name).join(Member, DuesMonth.member_id == Member.id)
+             .join(Unit, Unit.id == Member.unit_id, isouter=True)
+             .where(DuesMonth.month == month_start(month), DuesMonth.deleted_at.is_(None)))
+    if unit_id is not None:
+        query = query.where(Member.unit_id == unit_id)
+    rows = session.execute(query.order_by(Member.name_sort)).all()
     return [LedgerLine(m.uuid, m.full_name, BASIS_LABELS.get(d.basis_kind, d.basis_kind), d.base_amount, d.amount,
-                       d.exempt, d.paid, d.paid_on, d.method, d.note or "") for d, m in rows]
+                       d.exempt, d.paid, d.paid_on, d.method, d.note or "", m.unit_id, branch or "")
+            for d, m, branch in rows]
 
 
-def month_totals(session: Session, year: int) -> list[dict]:
-    """Per month of the year: lines, amount due, amount paid, unpaid lines."""
-    rows = session.execute(
-        select(DuesMonth.month, DuesMonth.amount, DuesMonth.paid)
-        .where(DuesMonth.month >= date(year, 1, 1), DuesMonth.month <= date(year, 12, 1), DuesMonth.deleted_at.is_(None))
-    ).all()
-    totals: dict[date, dict] = {}
-    for month, amount, paid in rows:
-        entry = totals.setdefault(month, {"month": month, "lines": 0, "due": 0, "paid": 0, "unpaid_lines": 0})
-        entry["lines"] += 1
-        entry["due"] += amount
-        if paid:
-            entry["paid"] += amount
-        elif amount > 0:
-            entry["unpaid_lines"] += 1
-    return [totals[m] for m in sorted(totals)]
+def month_totals(session: Session, year: int, unit_id: int | None = None) -> list[dict]:
+    """Per month of the year: lines, amount due, amount paid, unpaid lines — summed in the database
+    (a committee's year is half a million lines)."""
+    paid_amount = func.sum(case((DuesMonth.paid.is_(True), DuesMonth.amount), else_=0))
+    unpaid = func.sum(case((and_(DuesMonth.paid.is_(False), DuesMonth.amount > 0), 1), else_=0))
+    query = _in_unit(select(DuesMonth.month, func.count(), func.sum(DuesMonth.amount), paid_amount, unpaid)
+                     .where(DuesMonth.month >= date(year, 1, 1), DuesMonth.month <= date(year, 12, 1),
+                            DuesMonth.deleted_at.is_(None)), unit_id)
+    return [{"month": month, "lines": int(lines), "due": int(due or 0), "paid": int(paid or 0),
+             "unpaid_lines": int(owing or 0)}
+            for month, lines, due, paid, owing in session.execute(query.group_by(DuesMonth.month)
+                                                                   .order_by(DuesMonth.month))]
 
 
-def unpaid_months(session: Session, year: int, before: date) -> dict[int, list[date]]:
+def unpaid_months(session: Session, year: int, before: date, unit_id: int | None = None) -> dict[int, list[date]]:
     """Member id → months of ``year`` before ``before``'s month with dues owed, unpaid, no accepted reason."""
-    rows = session.execute(select(DuesMonth.member_id, DuesMonth.month).where(
+    rows = session.execute(_in_unit(select(DuesMonth.member_id, DuesMonth.month).where(
         DuesMonth.month >= date(year, 1, 1), DuesMonth.month < month_start(before), DuesMonth.amount > 0,
-        DuesMonth.paid.is_(False), DuesMonth.excused.is_(False), DuesMonth.deleted_at.is_(None))).all()
+        DuesMonth.paid.is_(False), DuesMonth.excused.is_(False), DuesMonth.deleted_at.is_(None)), unit_id)).all()
     result: dict[int, list[date]] = {}
     for member_id, month in rows:
         result.setdefault(member_id, []).append(month)

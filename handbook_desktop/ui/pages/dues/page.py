@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 
 from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.dues import BASIS_LABELS, METHOD_LABELS
+from handbook_desktop.ui.branch_box import branch_box_for, branch_rows, with_branch_header
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import fill_table, make_table, selected_name, selected_uuid
 from handbook_desktop.ui.pages.procedures.widgets import (
@@ -41,12 +42,19 @@ class DuesPage(QWidget):
         self.year_box.setObjectName("yearBox")
         self.year_box.setRange(2000, 2100)
         top.addWidget(self.year_box)
+        # A committee's book holds every branch's lines: the branch of each line, and one branch or
+        # all of them (the totals and the months-unpaid note follow the choice).
+        self.branch_box = branch_box_for(context, self)
+        if self.branch_box is not None:
+            top.addWidget(QLabel(tr("Chi bộ:")))
+            top.addWidget(self.branch_box)
         self.totals = QLabel()
         self.totals.setObjectName("totals")
         top.addWidget(self.totals, 1)
         layout.addLayout(top)
-        self.table = make_table("duesTable", ["Họ và tên", "Đối tượng", "Căn cứ tính (đ)", "Phải đóng (đ)",
-                                              "Đã nộp", "Ngày nộp", "Hình thức", "Ghi chú"])
+        self.table = make_table("duesTable", with_branch_header(
+            ["Họ và tên", "Đối tượng", "Căn cứ tính (đ)", "Phải đóng (đ)", "Đã nộp", "Ngày nộp", "Hình thức", "Ghi chú"],
+            self.branch_box))
         layout.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.buttons = {}
@@ -73,6 +81,8 @@ class DuesPage(QWidget):
         self._set_period(self.today)
         self.month_box.currentIndexChanged.connect(self.refresh)
         self.year_box.valueChanged.connect(self.refresh)
+        if self.branch_box is not None:
+            self.branch_box.currentIndexChanged.connect(self.refresh)
         self._lazy = LazyRefresh(self, {"member", "dues", "sync", "import", "all"})
         for key in ("generate", "paid", "unpaid", "basis"):
             self.buttons[key].setEnabled(not context.readonly)
@@ -98,8 +108,11 @@ class DuesPage(QWidget):
     def loading(self) -> bool:
         return self._shown != self._ticket or self._lazy.stale
 
+    def branch_id(self) -> int | None:
+        return self.branch_box.unit_id() if self.branch_box is not None else None
+
     def refresh(self, *_args) -> None:
-        month = self.month()
+        month, unit_id = self.month(), self.branch_id()
         today = self.today
         self._ticket += 1
         ticket = self._ticket
@@ -112,10 +125,10 @@ class DuesPage(QWidget):
             limit_day = today if today.year == month.year else date(month.year, 12, 31)
             from handbook_desktop.services.procedures.common import rules
 
-            unpaid = unpaid_months(session, month.year, limit_day)
+            unpaid = unpaid_months(session, month.year, limit_day, unit_id)
             rule = rules(session).rule("removal.unpaid_dues_months_in_year", limit_day)
             names = {m.id: m.full_name for m in session.query(Member).filter(Member.id.in_(list(unpaid)))}
-            return (ticket, month, ledger(session, month), month_totals(session, month.year),
+            return (ticket, month, ledger(session, month, unit_id), month_totals(session, month.year, unit_id),
                     {names[i]: len(v) for i, v in unpaid.items()}, int(rule.value), rule.source)
 
         run_read(self.context, load, self._show)
@@ -132,12 +145,15 @@ class DuesPage(QWidget):
                 line.name, line.basis, number_text(line.base_amount), "Miễn" if line.exempt else number_text(line.amount),
                 "Đã nộp" if line.paid else ("—" if line.exempt else "Chưa nộp"), format_date(line.paid_on),
                 METHOD_LABELS.get(line.method or "", ""), line.note], owed and month < self.today.replace(day=1)))
-        fill_table(self.table, rows)
+        branches = {line.member_uuid: (line.unit_id, line.branch) for line in lines}
+        fill_table(self.table, branch_rows(self.branch_box, rows, lambda r: branches[r[0]]))
         this = next((t for t in totals if t["month"] == month), None)
+        # At a committee the totals say whose they are: every branch, or the one chosen.
+        whose = "" if self.branch_box is None else self.branch_box.currentText() + ": "
         if this is None:
-            self.totals.setText(tr("Chưa lập sổ tháng {m:%m/%Y}.").format(m=month))
+            self.totals.setText(whose + tr("Chưa lập sổ tháng {m:%m/%Y}.").format(m=month))
         else:
-            self.totals.setText(tr("Tháng {m:%m/%Y}: phải thu {due} đ, đã thu {paid} đ, {n} người chưa nộp.").format(
+            self.totals.setText(whose + tr("Tháng {m:%m/%Y}: phải thu {due} đ, đã thu {paid} đ, {n} người chưa nộp.").format(
                 m=month, due=number_text(this["due"]), paid=number_text(this["paid"]), n=this["unpaid_lines"]))
         flagged = sorted(name for name, count in unpaid.items() if count >= limit)
         if flagged:
@@ -150,8 +166,9 @@ class DuesPage(QWidget):
     def generate(self) -> None:
         from handbook_desktop.services.procedures.dues import generate_month
 
-        month, actor = self.month(), self.context.actor
-        run_change(self.context, lambda s: generate_month(s, actor, month), what="dues",
+        month, actor, unit_id = self.month(), self.context.actor, self.branch_id()
+        unit_ids = None if unit_id is None else [unit_id]
+        run_change(self.context, lambda s: generate_month(s, actor, month, unit_ids=unit_ids), what="dues",
                    on_done=lambda n: self.message.setText(tr("Đã lập {n} dòng cho tháng {m:%m/%Y}.").format(n=n, m=month)),
                    on_error=self._fail)
 

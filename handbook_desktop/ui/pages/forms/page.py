@@ -22,6 +22,7 @@ from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.text import fold
 from handbook_desktop.services import forms
 from handbook_desktop.services.forms.catalog import SCOPE_LABELS, SUBJECT_LABELS
+from handbook_desktop.ui.branch_box import branch_box_for
 from handbook_desktop.ui.errors import show_error
 from handbook_desktop.ui.i18n import tr
 
@@ -35,21 +36,29 @@ def _file_part(text: str) -> str:
 
 
 def load_page_data(database):
-    """Members of the headcount, the register and the meetings (runs on the database worker)."""
+    """Members of the headcount, the register and the meetings (runs on the database worker), each
+    with its unit: at a committee they come from many branches (``(unit id, unit name)``)."""
+    from sqlalchemy import select
+
     from handbook_desktop.domain.states import MemberStatus
     from handbook_desktop.services.forms.build import current_members
+    from handbook_desktop.store.models import Unit
 
     with database.read() as session:
+        units = {unit_id: (code, name) for unit_id, code, name in session.execute(
+            select(Unit.id, Unit.code, Unit.name))}
+        by_code = {code: (unit_id, name) for unit_id, (code, name) in units.items()}
         members = [(m.uuid, m.full_name, MemberStatus(m.status).label if m.status in MemberStatus._value2member_map_
-                    else m.status) for m in current_members(session)]
-        register = forms.register(session)
+                    else m.status, m.unit_id, units.get(m.unit_id, ("", ""))[1]) for m in current_members(session)]
+        register = [dict(entry, unit=by_code.get(entry["issuer_unit"], (None, entry["issuer_unit"])))
+                    for entry in forms.register(session)]
         meetings = []
         try:
             from handbook_desktop.services.meetings import list_meetings
 
             meetings = [(m.uuid, f"{format_date(getattr(m, 'meeting_date', None))} — "
-                                 f"Sinh hoạt {MEETING_KINDS.get(m.kind, m.kind)}")
-                        for m in list_meetings(session)]
+                                 f"Sinh hoạt {MEETING_KINDS.get(m.kind, m.kind)}",
+                         by_code.get(m.unit_code, (None, m.unit_name))) for m in list_meetings(session)]
         except ImportError:  # the meetings area may be absent from this build
             meetings = []
     return members, register, meetings
@@ -61,12 +70,24 @@ class FormsPage(QWidget):
         self.context = context
         self.output_dir = paths.data_dir() / "Văn bản đã xuất"
         self.last_file: Path | None = None
-        self.members: list[tuple[str, str, str]] = []  # (uuid, name, status label)
+        self.members: list[tuple] = []  # (uuid, name, status label, unit id, branch name)
+        self.meetings: list[tuple] = []  # (uuid, label, (unit id, branch name))
+        self.register: list[dict] = []
         self.setObjectName("formsPage")
         layout = QVBoxLayout(self)
         title = QLabel(tr("Biểu mẫu"))
         title.setObjectName("pageTitle")
         layout.addWidget(title)
+        # At a committee the members, meetings and register mix every branch's: each names its
+        # branch, and one branch or all can be chosen (issue 17 §0).
+        self.branch_box = branch_box_for(context, self)
+        if self.branch_box is not None:
+            row = QHBoxLayout()
+            row.addWidget(QLabel(tr("Chi bộ:")))
+            row.addWidget(self.branch_box)
+            row.addStretch(1)
+            layout.addLayout(row)
+            self.branch_box.currentIndexChanged.connect(lambda _i: self._fill_lists())
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs)
         self.tabs.addTab(self._build_forms_tab(), tr("Biểu mẫu"))
@@ -173,13 +194,15 @@ class FormsPage(QWidget):
                          "mỗi nhiệm kỳ cấp ủy; xuất lại cùng văn bản giữ nguyên số, số đã cấp không dùng lại."))
         note.setWordWrap(True)
         box.addWidget(note)
-        self.register_table = QTableWidget(0, 7)
+        headers = [tr("Số"), tr("Ngày"), tr("Mẫu"), tr("Tên văn bản"), tr("Về"), tr("Nhiệm kỳ từ"), tr("Người cấp số")]
+        if self.branch_box is not None:
+            headers.insert(1, tr("Đơn vị ban hành"))
+        self.register_table = QTableWidget(0, len(headers))
         self.register_table.setObjectName("registerTable")
-        self.register_table.setHorizontalHeaderLabels(
-            [tr("Số"), tr("Ngày"), tr("Mẫu"), tr("Tên văn bản"), tr("Về"), tr("Nhiệm kỳ từ"), tr("Người cấp số")])
+        self.register_table.setHorizontalHeaderLabels(headers)
         header = self.register_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(headers.index(tr("Tên văn bản")), QHeaderView.ResizeMode.Stretch)
         self.register_table.verticalHeader().setVisible(False)
         self.register_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         box.addWidget(self.register_table)
@@ -201,16 +224,29 @@ class FormsPage(QWidget):
         self.form_list.setCurrentRow(max(current, 0))
 
     def _loaded(self, result) -> None:
-        self.members, register, meetings = result
+        self.members, self.register, self.meetings = result
+        self._fill_lists()
+
+    def _keeps(self, unit_id) -> bool:
+        return self.branch_box is None or self.branch_box.keeps(unit_id)
+
+    def _fill_lists(self) -> None:
+        """The member list, the meetings and the register of the chosen branch (or all)."""
         self._fill_members()
+        committee = self.branch_box is not None
         self.meeting_box.clear()
-        for uuid, label in meetings:
-            self.meeting_box.addItem(label, uuid)
+        for uuid, label, (unit_id, branch) in self.meetings:
+            if self._keeps(unit_id):
+                # meetings of two branches on the same day must not look identical
+                self.meeting_box.addItem(f"{label} — {branch}" if committee else label, uuid)
+        register = [entry for entry in self.register if self._keeps(entry["unit"][0])]  # by the issuing unit
         self.register_table.setRowCount(len(register))
         for row, entry in enumerate(register):
             values = [entry["number_text"], format_date(entry["issued_on"]), entry["form_code"] or "",
                       entry["title"] or "", entry["concerns_label"] or "", format_date(entry["term_start"]),
                       entry["issued_by"]]
+            if committee:
+                values.insert(1, entry["unit"][1])
             for col, value in enumerate(values):
                 self.register_table.setItem(row, col, QTableWidgetItem(value))
 
@@ -221,10 +257,11 @@ class FormsPage(QWidget):
     def _fill_members(self) -> None:
         wanted = fold(self.search.text())
         self.member_list.clear()
-        for uuid, name, status in self.members:
-            if wanted and wanted not in fold(name):
+        committee = self.branch_box is not None
+        for uuid, name, status, unit_id, branch in self.members:
+            if (wanted and wanted not in fold(name)) or not self._keeps(unit_id):
                 continue
-            item = QListWidgetItem(f"{name} — {status}")
+            item = QListWidgetItem(f"{name} — {status} — {branch}" if committee else f"{name} — {status}")
             item.setData(UUID_ROLE, uuid)
             self.member_list.addItem(item)
         if self.member_list.count():

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from handbook_desktop.domain.admission import STAGE_LABELS
 from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.states import MemberStatus
+from handbook_desktop.ui.branch_box import branch_rows, with_branch_header
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import (
     DocumentBar, fill_table, make_table, member_choices, selected_name, selected_uuid,
@@ -33,8 +34,9 @@ class AdmissionTab(QWidget):
                           "tuổi, trình độ, người giới thiệu, giấy chứng nhận lớp nhận thức và hạn tổ chức lễ kết nạp."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.table = make_table("admissionTable", ["Họ và tên", "Ngày sinh", "Bước hiện tại", "Hạn lễ kết nạp",
-                                                   "Cần lưu ý"])
+        self.loaded = None
+        self.table = make_table("admissionTable", with_branch_header(
+            ["Họ và tên", "Ngày sinh", "Bước hiện tại", "Hạn lễ kết nạp", "Cần lưu ý"], page.branch_box))
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
@@ -64,7 +66,7 @@ class AdmissionTab(QWidget):
 
     # --- data -------------------------------------------------------------------------------
     def refresh(self) -> None:
-        today = self.page.today
+        today, committee = self.page.today, self.page.branch_box is not None
 
         def load(session):
             from handbook_desktop.services.procedures.admission import ceremony_deadline, check_case, open_cases
@@ -79,20 +81,32 @@ class AdmissionTab(QWidget):
                                "due": ceremony_deadline(session, case), "problems": [p.message for p in problems]})
             from handbook_desktop.services.procedures.admission import admission_votes
 
-            return result, member_choices(session, (MemberStatus.OFFICIAL.value,)), member_choices(
-                session, (MemberStatus.CANDIDATE.value,)), admission_votes(session)
+            branches = {}
+            if committee:
+                from handbook_desktop.services.units import member_branches
+
+                branches = member_branches(session, [c["member"] for c in result])
+            return (result, member_choices(session, (MemberStatus.OFFICIAL.value,), branches=committee),
+                    member_choices(session, (MemberStatus.CANDIDATE.value,), branches=committee),
+                    admission_votes(session), branches)
 
         run_read(self.context, load, self._show)
 
+    def show_branch(self) -> None:
+        if self.loaded is not None:
+            self._show(self.loaded)
+
     def _show(self, loaded) -> None:
-        cases, self.introducers, self.candidates, self.votes = loaded
+        self.loaded = loaded
+        cases, self.introducers, self.candidates, self.votes, branches = loaded
         self.cases = {c["uuid"]: c for c in cases}
         rows = []
         for case in sorted(cases, key=lambda c: c["name"]):
             overdue = bool(case["due"] and case["due"] < self.page.today)
             rows.append((case["uuid"], [case["name"], format_date(case["born"]), tr(STAGE_LABELS[case["stage"]]),
                                         format_date(case["due"]), "; ".join(case["problems"])], overdue))
-        fill_table(self.table, rows)
+        fill_table(self.table, branch_rows(self.page.branch_box, rows, lambda r: branches.get(
+            self.cases[r[0]]["member"], (None, ""))))
         self._update_buttons()
 
     def current_case(self) -> dict | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from handbook_desktop.domain.dates import format_date
+from handbook_desktop.ui.branch_box import branch_rows, with_branch_header
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import DocumentBar, fill_table, make_table, selected_name, selected_uuid
 from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, run_change, run_read
@@ -15,7 +16,8 @@ class BadgesTab(QWidget):
         super().__init__()
         self.page = page
         self.context = page.context
-        self.rounds: dict = {}
+        self.rounds: dict = {}  # award day → proposed members of the chosen branch (or all)
+        self.loaded: tuple[dict, dict] = ({}, {})  # every branch's, and member uuid → (unit id, branch)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel(tr("Đợt trao:")))
@@ -26,8 +28,8 @@ class BadgesTab(QWidget):
         self.summary = QLabel()
         top.addWidget(self.summary, 1)
         layout.addLayout(top)
-        self.table = make_table("badgeTable", ["Họ và tên", "Ngày sinh", "Ngày QĐ kết nạp", "Mốc", "Ngày đủ tuổi đảng",
-                                               "Ghi chú"])
+        self.table = make_table("badgeTable", with_branch_header(
+            ["Họ và tên", "Ngày sinh", "Ngày QĐ kết nạp", "Mốc", "Ngày đủ tuổi đảng", "Ghi chú"], page.branch_box))
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.award_button = QPushButton(tr("Ghi đã trao Huy hiệu"))
@@ -44,24 +46,37 @@ class BadgesTab(QWidget):
         layout.addWidget(self.documents)
 
     def refresh(self) -> None:
-        today = self.page.today
+        today, committee = self.page.today, self.page.branch_box is not None
 
         def load(session):
             from handbook_desktop.services.procedures.badges import rounds
 
             found = rounds(session, today, 12)
+            branches = {}
+            if committee:
+                from handbook_desktop.services.units import member_branches
+
+                branches = member_branches(session, [m.uuid for pairs in found.values() for m, _d in pairs])
             return {day: [(m.uuid, m.full_name, m.date_of_birth, m.decision_date, d) for m, d in sorted(
-                pairs, key=lambda p: p[0].name_sort)] for day, pairs in found.items()}
+                pairs, key=lambda p: p[0].name_sort)] for day, pairs in found.items()}, branches
 
         run_read(self.context, load, self._show)
 
-    def _show(self, rounds) -> None:
-        self.rounds = rounds
+    def show_branch(self) -> None:
+        self._show(self.loaded)
+
+    def _show(self, loaded) -> None:
+        self.loaded = loaded
+        every, branches = loaded
+        box = self.page.branch_box
+        rounds = {day: [p for p in people if box is None or box.keeps(branches.get(p[0], (None, ""))[0])]
+                  for day, people in every.items()}
+        self.rounds = {day: people for day, people in rounds.items() if people}
         current = self.round_box.currentData()
         self.round_box.blockSignals(True)
         self.round_box.clear()
-        for day in sorted(rounds):
-            self.round_box.addItem(f"{format_date(day)} ({len(rounds[day])} người)", day)
+        for day in sorted(self.rounds):
+            self.round_box.addItem(f"{format_date(day)} ({len(self.rounds[day])} người)", day)
         index = self.round_box.findData(current) if current else 0
         self.round_box.setCurrentIndex(max(index, 0))
         self.round_box.blockSignals(False)
@@ -80,7 +95,8 @@ class BadgesTab(QWidget):
                 notes.append(tr("Xét lại sau kỷ luật từ {d}").format(d=format_date(due.deferred_until)))
             rows.append((uuid, [name, format_date(born), format_date(decision), f"{due.years} năm",
                                 format_date(due.reach_date), "; ".join(notes)], False))
-        fill_table(self.table, rows)
+        branches = self.loaded[1]
+        fill_table(self.table, branch_rows(self.page.branch_box, rows, lambda r: branches.get(r[0], (None, ""))))
         self.summary.setText(tr("{n} đảng viên được đề nghị trong đợt này.").format(n=len(rows)) if day else
                              tr("Không có đợt trao nào trong năm tới."))
         self.award_button.setEnabled(not self.context.readonly and bool(rows))

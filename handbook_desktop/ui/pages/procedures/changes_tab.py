@@ -72,11 +72,16 @@ class ChangesTab(QWidget):
 
     def subject(self):
         uuid = self.member_box.currentData()
-        name = self.member_box.currentText().split(" (")[0].split(" — ")[0]
+        name = self.member_box.currentText().split(" (")[0].split(" — ")[0] if uuid else ""
         return uuid, name
 
     def refresh(self) -> None:
-        run_read(self.context, lambda session: member_choices(session), self._fill_members)
+        committee, unit_id = self.page.branch_box is not None, self.page.branch_id()
+        run_read(self.context, lambda session: member_choices(session, branches=committee, unit_id=unit_id),
+                 self._fill_members)
+
+    def show_branch(self) -> None:
+        self.refresh()  # the picker holds the chosen branch's members only
 
     def _fill_members(self, choices) -> None:
         current = self.member_box.currentData()

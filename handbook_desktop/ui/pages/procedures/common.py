@@ -57,17 +57,23 @@ def selected_name(table: QTableWidget) -> str:
     return table.item(row, 0).text() if row >= 0 and table.item(row, 0) else ""
 
 
-def member_choices(session, states: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
-    from handbook_desktop.store.models import Member
+def member_choices(session, states: tuple[str, ...] | None = None, *, branches: bool = False,
+                   unit_id: int | None = None) -> list[tuple[str, str]]:
+    """(label, uuid) in name order: "Name (birth year) — status", and at a committee (``branches``)
+    "— branch" too, so that namesakes of two branches are told apart; ``unit_id``: one branch only."""
+    from handbook_desktop.store.models import Member, Unit
 
-    query = select(Member.full_name, Member.uuid, Member.date_of_birth, Member.status).where(
-        Member.deleted_at.is_(None)).order_by(Member.name_sort)
+    query = select(Member.full_name, Member.uuid, Member.date_of_birth, Member.status, Unit.name).join(
+        Unit, Unit.id == Member.unit_id, isouter=True).where(Member.deleted_at.is_(None)).order_by(Member.name_sort)
     if states:
         query = query.where(Member.status.in_(states))
+    if unit_id is not None:
+        query = query.where(Member.unit_id == unit_id)
     result = []
-    for name, uuid, birth, status in session.execute(query):
+    for name, uuid, birth, status, branch in session.execute(query):
         born = f" ({birth.year})" if birth else ""
-        result.append((f"{name}{born} — {MemberStatus(status).label}", uuid))
+        where = f" — {branch}" if branches and branch else ""
+        result.append((f"{name}{born} — {MemberStatus(status).label}{where}", uuid))
     return result
 
 

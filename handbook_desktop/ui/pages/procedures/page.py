@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from handbook_desktop.ui.branch_box import branch_box_for
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.admission_tab import AdmissionTab
 from handbook_desktop.ui.pages.procedures.badges_tab import BadgesTab
@@ -26,6 +27,16 @@ class ProceduresPage(QWidget):
         title = QLabel(tr("Nghiệp vụ"))
         title.setObjectName("pageTitle")
         layout.addWidget(title)
+        # At a committee the probation, badge, admission and change lists hold every branch's
+        # members: a branch column, and a choice of one branch or all (issue 17 §0).
+        self.branch_box = branch_box_for(context, self)
+        if self.branch_box is not None:
+            row = QHBoxLayout()
+            row.addWidget(QLabel(tr("Chi bộ:")))
+            row.addWidget(self.branch_box)
+            row.addStretch(1)
+            layout.addLayout(row)
+            self.branch_box.currentIndexChanged.connect(self._branch_changed)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("procedureTabs")
         self.admission = AdmissionTab(self)
@@ -60,6 +71,15 @@ class ProceduresPage(QWidget):
         if current is not None:
             current.refresh()
 
+    def branch_id(self) -> int | None:
+        return self.branch_box.unit_id() if self.branch_box is not None else None
+
+    def _branch_changed(self, _index: int) -> None:
+        """The lists already read hold every branch: shown again for the chosen one, not read again."""
+        for tab in (self.admission, self.probation, self.badges, self.changes):
+            if tab not in self._stale_tabs:
+                tab.show_branch()
+
     def _tab_opened(self, _index: int) -> None:
         tab = self.tabs.currentWidget()
         if tab in self._stale_tabs:
@@ -70,6 +90,8 @@ class ProceduresPage(QWidget):
         """Open a tab with a member selected (from the to-do list)."""
         target = {"admission": self.admission, "probation": self.probation, "badges": self.badges,
                   "changes": self.changes}[tab]
+        if self.branch_box is not None and self.branch_box.unit_id() is not None:
+            self.branch_box.choose(None)  # the member may be in another branch than the one chosen
         self.tabs.setCurrentWidget(target)  # loads the tab if it was not loaded yet
         if hasattr(target, "select_member"):
             # After the tab's list is in: tasks run in order, so this comes after its load.

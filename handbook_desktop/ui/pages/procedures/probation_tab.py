@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from handbook_desktop.domain.dates import format_date
+from handbook_desktop.ui.branch_box import branch_rows, with_branch_header
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import DocumentBar, fill_table, make_table, selected_name, selected_uuid
 from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, run_change, run_read
@@ -21,8 +22,10 @@ class ProbationTab(QWidget):
                           "Dòng tô đỏ là đã quá hạn."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.table = make_table("probationTable", ["Họ và tên", "Ngày lễ kết nạp", "Hết dự bị (ngày chính thức)",
-                                                   "Hạn chi bộ xét", "Tình trạng"])
+        self.loaded = ([], {})
+        self.table = make_table("probationTable", with_branch_header(
+            ["Họ và tên", "Ngày lễ kết nạp", "Hết dự bị (ngày chính thức)", "Hạn chi bộ xét", "Tình trạng"],
+            page.branch_box))
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
@@ -40,16 +43,23 @@ class ProbationTab(QWidget):
         self._update_buttons()
 
     def refresh(self) -> None:
-        today = self.page.today
+        today, committee = self.page.today, self.page.branch_box is not None
 
         def load(session):
             from handbook_desktop.services.procedures.probation import probation_cases
+            from handbook_desktop.services.units import member_branches
 
-            return probation_cases(session, today)
+            cases = probation_cases(session, today)
+            return cases, member_branches(session, [c.member_uuid for c in cases]) if committee else {}
 
         run_read(self.context, load, self._show)
 
-    def _show(self, cases) -> None:
+    def show_branch(self) -> None:
+        self._show(self.loaded)
+
+    def _show(self, loaded) -> None:
+        self.loaded = loaded
+        cases, branches = loaded
         today = self.page.today
         rows = []
         for case in cases:
@@ -61,7 +71,7 @@ class ProbationTab(QWidget):
                 state = tr("Còn {days} ngày").format(days=(case.ends - today).days)
             rows.append((case.member_uuid, [case.name, format_date(case.ceremony), format_date(case.ends),
                                             format_date(case.vote_due), state], case.overdue))
-        fill_table(self.table, rows)
+        fill_table(self.table, branch_rows(self.page.branch_box, rows, lambda r: branches.get(r[0], (None, ""))))
         self._update_buttons()
 
     def select_member(self, member_uuid: str) -> bool:
