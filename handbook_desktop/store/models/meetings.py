@@ -61,6 +61,8 @@ class MeetingAttendance(Synced, Base):
     __table_args__ = (
         UniqueConstraint("meeting_id", "member_id", name="uq_attendance_meeting_member"),
         Index("ix_attendance_member", "member_id"),
+        # the activity report's roll-call count reads only these (migration 0016)
+        Index("ix_attendance_roll", "meeting_id", "member_status", "attendance", "deleted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
