@@ -72,19 +72,13 @@ def _meeting_part(session: Session, entry: FormEntry, meeting_uuid: str | None) 
 
 
 def monthly_report_part(session: Session, on: date) -> dict:
-    """BC-THÁNG: the headcount from the records; the narrative parts are typed in Word."""
-    people = current_members(session)
-    # the same split as the minutes' (domain.meetings.attendance_block): exempt and away are official
-    official = sum(1 for m in people if m.status in ("official", "exempt", "temporarily_away"))
-    probationary = sum(1 for m in people if m.status == "probationary")
-    month = on.month - 1 or 12
-    year = on.year if on.month > 1 else on.year - 1
-    return {"report": {
-        "period_label": f"tháng {month} năm {year}",
-        "headcount": {"total": official + probationary, "official": official, "probationary": probationary},
-        "changes": [], "meetings": [], "situation": [], "results": [], "limitations": [], "next_tasks": [],
-        "proposals": [],
-    }}
+    """BC-THÁNG: the month before ``on``, every figure from the report functions (issue 17 §3:
+    the headcount is the membership report's, the meetings the activity report's…); the narrative
+    parts are typed in Word."""
+    from handbook_desktop.services.reports.monthly import monthly_sections, report_month
+
+    start, end = report_month(on)
+    return {"report": monthly_sections(session, start, end)}
 
 
 def _meeting_unit(session: Session, meeting_uuid: str | None):
