@@ -116,12 +116,14 @@ def display_detail(text: str | None) -> str:
 
 @dataclass
 class AuditFilter:
-    member_text: str = ""
+    member_text: str = ""  # a member's name (without diacritics) or words of the line
     username: str = ""
     action: str = ""
     date_from: date | None = None
     date_to: date | None = None
     limit: int = 2000
+    entity: str = ""  # the kind of record: member, dues_month, candidate…
+    unit_id: int | None = None  # at a committee: lines about one branch's members, meetings and records
 
 
 @dataclass
@@ -157,12 +159,18 @@ def query_audit(database, flt: AuditFilter | None = None) -> list[AuditRow]:
             query = query.where(AuditLog.at >= _local_day_bounds(flt.date_from, False))
         if flt.date_to:
             query = query.where(AuditLog.at < _local_day_bounds(flt.date_to, True))
+        if flt.entity:
+            query = query.where(AuditLog.entity == flt.entity)
+        if flt.unit_id is not None:
+            query = query.where(AuditLog.entity_uuid.in_(_uuids_of(Member.unit_id == flt.unit_id, flt.unit_id)))
         if flt.member_text.strip():
+            # What the list shows: the member's name on the line of any record that points at a
+            # member (dues, candidates, ratings, events…), or the words of the line itself.
             pattern = f"%{fold(flt.member_text)}%"
-            member_uuids = select(Member.uuid).where(Member.name_fold.like(pattern))
-            event_uuids = select(MemberEvent.uuid).join(Member, MemberEvent.member_id == Member.id) \
-                .where(Member.name_fold.like(pattern))
-            query = query.where(or_(AuditLog.entity_uuid.in_(member_uuids), AuditLog.entity_uuid.in_(event_uuids)))
+            words = f"%{flt.member_text.strip()}%"
+            query = query.where(or_(AuditLog.entity_uuid.in_(_uuids_of(Member.name_fold.like(pattern))),
+                                    AuditLog.detail.like(words), AuditLog.new_value.like(words),
+                                    AuditLog.old_value.like(words)))
         entries = session.scalars(query.order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(flt.limit)).all()
         names = _member_names(session, entries)
         rows = []
@@ -175,7 +183,33 @@ def query_audit(database, flt: AuditFilter | None = None) -> list[AuditRow]:
                 old=display_value(entry.old_value), new=display_value(entry.new_value),
                 detail=display_detail(entry.detail),
             ))
+        from handbook_desktop.services.audit_values import make_readable
+
+        make_readable(session, entries, rows)
         return rows
+
+
+def _uuids_of(member_condition, unit_id: int | None = None):
+    """uuids of the members meeting ``member_condition`` and of every record pointing at one of
+    them; with ``unit_id`` also the unit itself, its meetings and what points at those."""
+    from sqlalchemy import union
+
+    from handbook_desktop.store.models import Base, Meeting, Unit
+
+    parts = [select(Member.uuid).where(member_condition)]
+    for table in Base.metadata.tables.values():
+        if "uuid" not in table.c or table.name == "member":
+            continue
+        if "member_id" in table.c:
+            parts.append(select(table.c.uuid).join(Member, table.c.member_id == Member.id).where(member_condition))
+        if unit_id is not None and "unit_id" in table.c:
+            parts.append(select(table.c.uuid).where(table.c.unit_id == unit_id))
+        if unit_id is not None and "meeting_id" in table.c:
+            parts.append(select(table.c.uuid).join(Meeting, table.c.meeting_id == Meeting.id)
+                         .where(Meeting.unit_id == unit_id))
+    if unit_id is not None:
+        parts.append(select(Unit.uuid).where(Unit.id == unit_id))
+    return union(*parts)
 
 
 def _member_names(session, entries) -> dict[str, tuple[str, str]]:
@@ -203,6 +237,13 @@ def _member_names(session, entries) -> dict[str, tuple[str, str]]:
             for uuid, name, member_uuid in session.execute(query):
                 names[uuid] = (name, member_uuid)
     return names
+
+
+def audit_entities(database) -> list[tuple[str, str]]:
+    """(label, entity) of the kinds of record present in the log, by label, for the page's filter."""
+    with database.read() as session:
+        found = [e for e in session.scalars(select(AuditLog.entity).distinct()) if e]
+    return sorted(((ENTITY_LABELS.get(e, e), e) for e in found), key=lambda pair: fold(pair[0]))
 
 
 def audit_choices(database) -> tuple[list[str], list[str]]:

@@ -22,7 +22,10 @@ from PySide6.QtWidgets import (
 
 from handbook_desktop.domain.text import DATE_PLACEHOLDER
 from handbook_desktop.domain.dates import format_date, parse_date
-from handbook_desktop.services.auditlog import AuditFilter, action_label, audit_choices, export_audit, query_audit
+from handbook_desktop.services.auditlog import (
+    AuditFilter, action_label, audit_choices, audit_entities, export_audit, query_audit,
+)
+from handbook_desktop.ui.branch_box import branch_box_for
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.audit.model import RowsModel
 
@@ -45,19 +48,28 @@ class AuditPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(tr("Nhật ký thay đổi"), objectName="pageTitle"))
         filters = QGridLayout()
-        self.member = QLineEdit(objectName="memberFilter", placeholderText=tr("tên đảng viên, không cần dấu"))
+        self.member = QLineEdit(objectName="memberFilter",
+                                placeholderText=tr("tên đảng viên (không cần dấu) hoặc chữ trong dòng"))
         self.user = QComboBox(objectName="userFilter")
         self.action = QComboBox(objectName="actionFilter")
+        self.entity = QComboBox(objectName="entityFilter")
+        self.branch_box = branch_box_for(context, self)  # at a committee: lines about one branch
         self.date_from = QLineEdit(objectName="dateFrom", placeholderText=DATE_PLACEHOLDER)
         self.date_to = QLineEdit(objectName="dateTo", placeholderText=DATE_PLACEHOLDER)
         for widget in (self.date_from, self.date_to):
             widget.setMaximumWidth(130)
+            widget.setMinimumWidth(widget.fontMetrics().horizontalAdvance("00/00/00000") + 16)  # a whole date
         filters.addWidget(QLabel(tr("Đảng viên:")), 0, 0)
         filters.addWidget(self.member, 0, 1)
         filters.addWidget(QLabel(tr("Người dùng:")), 0, 2)
         filters.addWidget(self.user, 0, 3)
         filters.addWidget(QLabel(tr("Việc:")), 0, 4)
         filters.addWidget(self.action, 0, 5)
+        filters.addWidget(QLabel(tr("Loại hồ sơ:")), 1, 2)
+        filters.addWidget(self.entity, 1, 3)
+        if self.branch_box is not None:
+            filters.addWidget(QLabel(tr("Chi bộ:")), 1, 4)
+            filters.addWidget(self.branch_box, 1, 5)
         filters.addWidget(QLabel(tr("Từ ngày:")), 1, 0)
         dates = QHBoxLayout()
         dates.addWidget(self.date_from)
@@ -72,7 +84,7 @@ class AuditPage(QWidget):
         for button in (self.filter_button, self.clear_button, self.export_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        filters.addLayout(buttons, 1, 2, 1, 4)
+        filters.addLayout(buttons, 2, 0, 1, 6)
         filters.setColumnStretch(1, 2)
         filters.setColumnStretch(3, 1)
         filters.setColumnStretch(5, 1)
@@ -95,6 +107,9 @@ class AuditPage(QWidget):
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         self.filter_button.clicked.connect(self.refresh)
+        for box in (self.user, self.action, self.entity, self.branch_box):
+            if box is not None:
+                box.activated.connect(lambda _i: self.refresh())  # a choice filters at once
         self.member.returnPressed.connect(self.refresh)
         self.clear_button.clicked.connect(self.clear)
         self.export_button.clicked.connect(self.export)
@@ -113,6 +128,10 @@ class AuditPage(QWidget):
         self.action.addItem(tr("Tất cả"), "")
         for action in actions:
             self.action.addItem(action_label(action), action)
+        self.entity.clear()
+        self.entity.addItem(tr("Tất cả"), "")
+        for label, entity in audit_entities(self.context.database):
+            self.entity.addItem(label, entity)
 
     def current_filter(self) -> AuditFilter | None:
         try:
@@ -125,13 +144,16 @@ class AuditPage(QWidget):
             self.message.setText(tr("'Đến ngày' phải sau 'Từ ngày'."))
             return None
         return AuditFilter(member_text=self.member.text(), username=self.user.currentData() or "",
-                           action=self.action.currentData() or "", date_from=start, date_to=end)
+                           action=self.action.currentData() or "", date_from=start, date_to=end,
+                           entity=self.entity.currentData() or "",
+                           unit_id=self.branch_box.unit_id() if self.branch_box is not None else None)
 
     def clear(self) -> None:
         for widget in (self.member, self.date_from, self.date_to):
             widget.clear()
-        self.user.setCurrentIndex(0)
-        self.action.setCurrentIndex(0)
+        for box in (self.user, self.action, self.entity, self.branch_box):
+            if box is not None:
+                box.setCurrentIndex(0)
         self.refresh()
 
     def refresh(self) -> None:
@@ -147,7 +169,10 @@ class AuditPage(QWidget):
             what = " · ".join(part for part in (entry.entity_label, entry.field or entry.detail[:120]) if part)
             texts.append([entry.at.astimezone().strftime("%d/%m/%Y %H:%M"), user_label(entry.username), entry.action_label,
                           entry.member_name, what, entry.old, entry.new])
-            if entry.detail:
+            changes = getattr(entry, "changes", None) or []
+            if len(changes) > 1:  # several fields in one line: each before → after on hover
+                tips[(row, 4)] = "\n".join(f"{label}: {old or '—'} → {new or '—'}" for label, old, new in changes)
+            elif entry.detail:
                 tips[(row, 4)] = entry.detail
         self.model.set_rows(texts, list(rows), tips)
         limit = AuditFilter().limit
