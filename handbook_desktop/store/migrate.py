@@ -18,6 +18,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from handbook_desktop import paths
+from handbook_desktop.store import search_index
 from handbook_desktop.store.snapshot import snapshot
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ def upgrade(engine: Engine, *, database_file: Path | None, target: str = "head")
                 config.attributes["connection"] = connection
                 command.upgrade(config, target)
                 if sqlite:
+                    search_index.repair(connection)  # a rebuilt member table lost the index's triggers
                     problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if problems:
                         raise MigrationFailed(f"foreign key check failed: {problems[:5]}")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from handbook_desktop.services.demo import generate
 from handbook_desktop.services.info import database_info
 from handbook_desktop.services.progress import drain
+from handbook_desktop.store import search_index
 from handbook_desktop.store.database import Database
 from handbook_desktop.store.models import Base, Member
 
@@ -23,9 +24,16 @@ def test_postgres_database_migrates_and_holds_demo_data(pg_url):
         assert database.engine.dialect.name == "postgresql"
         assert database.lock is None  # a server database is shared on purpose
         with database.engine.connect() as connection:
-            assert compare_metadata(MigrationContext.configure(connection, opts={"compare_type": False}),
+            assert compare_metadata(MigrationContext.configure(connection, opts={"compare_type": False, "include_name": search_index.not_in_models}),
                                     Base.metadata) == []
         drain(generate(database, members=400, seed=3, today=date(2026, 11, 15)))
+        with database.engine.connect() as connection:  # issue 18 §4: the trigram index behind the search box
+            assert connection.exec_driver_sql("SELECT indexdef FROM pg_indexes WHERE indexname = %(name)s",
+                                              {"name": search_index.TRIGRAM_INDEX}).scalar()
+        from handbook_desktop.services.members import MemberFilter, count_members
+
+        with database.read() as session:
+            assert count_members(session, MemberFilter(search="nguyen")) > 0
         info = database_info(database)
         assert info["backend"] == "postgresql"
         assert info["members"] == 400 and info["units"] > 3
