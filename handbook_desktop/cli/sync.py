@@ -48,6 +48,8 @@ def register(sub) -> None:
     imp.add_argument("file", help="tệp gói .hbsync")
     imp.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
     imp.add_argument("--receipt-dir", help="thư mục ghi biên nhận (mặc định: cạnh tệp gói)")
+    imp.add_argument("--details", action="store_true",
+                     help="liệt kê mọi bản ghi (mặc định: tổng theo bảng và tối đa 200 bản ghi mỗi bảng)")
     imp.add_argument("--json", action="store_true")
     imp.add_argument("--reveal", action="store_true",
                      help="hiện đầy đủ số CCCD, điện thoại trong bản xem trước (việc xem được ghi vào nhật ký)")
@@ -135,7 +137,8 @@ def cmd_export(args) -> int:
 
 def cmd_import(args) -> int:
     from handbook_desktop.services.progress import drain
-    from handbook_desktop.services.sync.importer import import_package, preview
+    from handbook_desktop.domain.text import number
+    from handbook_desktop.services.sync.importer import LIST_LIMIT, import_package, preview
 
     source = Path(args.file)
     try:
@@ -161,12 +164,16 @@ def cmd_import(args) -> int:
         written.append(str(target))
     refused = result.status == "refused"
     if args.json:
-        print_json({**result.public(reveal=args.reveal), "receipt_files": written}, reveal=args.reveal)
+        print_json({**result.public(None if args.details else LIST_LIMIT, reveal=args.reveal), "receipt_files": written},
+                   reveal=args.reveal)
         return 1 if refused else 0
+    limit = None if args.details else LIST_LIMIT
     if refused:  # the whole package: the message and each row outside the sender's scope
         print(result.message, file=sys.stderr)
-        for plan in result.plans:
+        for plan in result.plans[:limit]:
             print(f"  - {plan.reason}", file=sys.stderr)
+        if limit is not None and len(result.plans) > limit:
+            print(f"  … và {number(len(result.plans) - limit)} bản ghi khác (xem tất cả: --details).", file=sys.stderr)
         for path in written:
             print(f"Biên nhận gửi lại đơn vị gửi: {path}", file=sys.stderr)
         return 1
@@ -176,9 +183,14 @@ def cmd_import(args) -> int:
         print(f"Tổng: {totals['total']} bản ghi — mới {totals['new']}, thay đổi {totals['changed']}, "
               f"không đổi {totals['unchanged']}, xóa {totals['deleted']}, xung đột {totals['conflict']}, "
               f"từ chối {totals['rejected']}.")
+        count = 0
         for plan in result.plans:
             if plan.outcome in ("unchanged",):
                 continue
+            count += 1
+            if limit is not None and count > limit:
+                print("  … và các bản ghi khác (xem tất cả: --details).")
+                break
             shown = plan.public(reveal=args.reveal)
             line = f"  [{shown['outcome_label']}] {plan.table}: {plan.label}"
             if plan.changes:

@@ -10,7 +10,7 @@ for substrings:
 - PostgreSQL: a GIN index with ``pg_trgm``'s ``gin_trgm_ops`` on ``search_key``, which the server
   uses for ``LIKE '%…%'`` by itself (no query change, kept by the server).
 
-Migration 0016 builds either for an existing database. Where it cannot (an SQLite without FTS5 or
+Migration 0017 builds either for an existing database. Where it cannot (an SQLite without FTS5 or
 trigram, a server where the extension may not be created) search keeps its plain ``LIKE`` scan.
 A later migration that rebuilds ``member`` (batch mode) drops its triggers: ``repair`` puts them
 back and rebuilds the index after every upgrade.

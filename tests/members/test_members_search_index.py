@@ -1,5 +1,5 @@
 """The member search index (issue 18 §4): FTS5 trigram over ``search_key`` on SQLite, kept by
-triggers on every write path, built by migration 0016 for an existing register; answers the same
+triggers on every write path, built by migration 0017 for an existing register; answers the same
 as the plain scan."""
 
 from __future__ import annotations

@@ -143,11 +143,18 @@ def _plan(session: Session, flt: MemberFilter) -> _Plan:
     words = [word for word, condition in parts if condition is None and _indexable(word)]
     if not words:
         return _Plan(False)
-    matches = session.scalar(select(func.count()).select_from(search_index.fts_table).where(
-        text_clause(f"{search_index.FTS} MATCH :fts_query").bindparams(fts_query=_match(words))))
+    fts = search_index.fts_table
+    found = select(fts.c.rowid).where(text_clause(f"{search_index.FTS} MATCH :fts_query").bindparams(
+        fts_query=_match(words)))
+    # Sparse or not is known after SPARSE + 1 matches: a common word is not counted unless needed.
+    seen = session.scalar(select(func.count()).select_from(found.limit(SPARSE + 1).subquery()))
     whole = len(words) == len(parts)
     plain = whole and replace(flt, search="", on=MemberFilter().on) == MemberFilter()
-    return _Plan(matches <= SPARSE, matches if whole else None, plain)
+    if seen <= SPARSE:
+        return _Plan(True, seen if whole else None, plain)
+    if not plain:
+        return _Plan(False)
+    return _Plan(False, session.scalar(select(func.count()).select_from(found.subquery())), plain)
 
 
 def _apply(statement: Select, flt: MemberFilter, foreign_units: list[int] = (), plan: _Plan = _Plan(False)

@@ -37,6 +37,7 @@ from handbook_desktop.store.snapshot import snapshot
 
 ACCEPTED = {"new", "changed", "unchanged", "deleted", "conflict"}
 CHAINED = ("applied", "refused")  # statuses that use up a package's number
+LIST_LIMIT = 200  # records listed per table in a preview or --json, unless all are asked for
 
 
 @lru_cache(maxsize=1)
@@ -70,18 +71,35 @@ class ImportResult:
     def totals(self) -> dict[str, int]:
         return totals(self.plans)
 
-    def public(self, *, reveal: bool = False) -> dict:
+    def public(self, limit: int | None = LIST_LIMIT, *, reveal: bool = False) -> dict:
+        """For the preview and ``--json``: totals by table and outcome, and the records themselves up
+        to ``limit`` per table (``None``: all of them, ``--details``), the ones that change something
+        first. A whole committee's package summarises in a few kilobytes instead of hundreds of MB."""
         manifest = self.manifest
-        tables: dict[str, list[dict]] = {}
+        tables: dict[str, dict] = {}
         for plan in self.plans:
-            tables.setdefault(plan.table, []).append(plan.public(reveal=reveal))
+            entry = tables.setdefault(plan.table, {"table": plan.table, "label": TABLE_LABELS.get(plan.table, plan.table),
+                                                   "count": 0, "totals": {}, "records": [], "_quiet": []})
+            entry["count"] += 1
+            entry["totals"][plan.outcome] = entry["totals"].get(plan.outcome, 0) + 1
+            listed = entry["records"] if plan.outcome != "unchanged" else entry["_quiet"]
+            if limit is None or len(listed) < limit:
+                listed.append(plan)
+        for entry in tables.values():
+            quiet = entry.pop("_quiet")
+            chosen = entry["records"] + quiet
+            if limit is not None:
+                chosen = chosen[:limit]
+            order = {id(plan): index for index, plan in enumerate(chosen)}
+            entry["records"] = [plan.public(reveal=reveal) for plan in sorted(chosen, key=lambda plan: order[id(plan)])]
+            entry["left_off"] = entry["count"] - len(entry["records"])
         return {
             "status": self.status, "message": self.message,
             "package": {name: manifest.get(name) for name in ("package_id", "kind", "sender", "recipient",
                                                               "sequence", "created_at", "counts")},
             "totals": self.totals,
-            "tables": [{"table": name, "label": TABLE_LABELS.get(name, name), "records": items}
-                       for name, items in tables.items()],
+            "tables": list(tables.values()),
+            "records_limit": limit,
             "missing": self.missing, "released": self.released,
             "receipts": [receipt.file_name for receipt in self.receipts],
             "backup": str(self.backup) if self.backup else None,

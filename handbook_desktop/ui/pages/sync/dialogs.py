@@ -9,7 +9,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from handbook_desktop.domain.text import number
 from handbook_desktop.domain.states import LEVEL_LABELS, UnitLevel
+from handbook_desktop.services.sync.merge import OUTCOME_LABELS
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.dialog_keys import KeyedDialog
 
@@ -132,11 +134,9 @@ class PreviewDialog(KeyedDialog, QDialog):
         revealed = result is self._revealed
         self.tree.clear()
         for table in result["tables"]:
-            counts = {}
-            for record in table["records"]:
-                counts[record["outcome_label"]] = counts.get(record["outcome_label"], 0) + 1
-            parent_item = QTreeWidgetItem([f"{table['label']} ({len(table['records'])})",
-                                           ", ".join(f"{k}: {v}" for k, v in counts.items()), ""])
+            counts = {OUTCOME_LABELS[outcome]: count for outcome, count in table["totals"].items()}
+            parent_item = QTreeWidgetItem([f"{table['label']} ({number(table['count'])})",
+                                           ", ".join(f"{k}: {number(v)}" for k, v in counts.items()), ""])
             self.tree.addTopLevelItem(parent_item)
             for record in table["records"]:
                 detail = record["reason"] or ""
@@ -153,6 +153,9 @@ class PreviewDialog(KeyedDialog, QDialog):
                 item.setForeground(1, _brush(record["outcome"]))
                 item.setToolTip(2, detail)
                 parent_item.addChild(item)
+            if table.get("left_off"):  # a whole committee's package: the totals above count them all
+                parent_item.addChild(QTreeWidgetItem([tr("… và {n} bản ghi khác (đã tính trong tổng ở trên)").format(
+                    n=number(table["left_off"])), "", ""]))
             parent_item.setExpanded(table["table"] == "member" or len(table["records"]) <= 20)
 
     def _reveal_toggled(self, checked: bool) -> None:

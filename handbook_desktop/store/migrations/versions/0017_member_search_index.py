@@ -1,7 +1,7 @@
 """member search index: FTS5 trigram (SQLite) or pg_trgm GIN (PostgreSQL) over member.search_key
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 
 Issue 18 point 4: the search box no longer scans the register. store.search_index holds the DDL;
 the index is built here over the members already there.
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 from handbook_desktop.store import search_index
 
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
