@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 
@@ -46,7 +47,10 @@ def clean(value: str | None) -> str | None:
     """NFC, trimmed, inner runs of white space made one space; empty becomes ``None``."""
     if value is None:
         return None
-    text = _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+    text = str(value)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    text = " ".join(text.split())  # str.split() and re's \s agree on what white space is
     return text or None
 
 
@@ -54,9 +58,31 @@ def fold(value: str | None) -> str:
     """Lower-case text without tones or letter marks, ``đ`` → ``d``: what search compares."""
     if not value:
         return ""
-    decomposed = unicodedata.normalize("NFD", value.lower().replace("đ", "d").replace("Đ", "d"))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.replace("đ", "d")).strip()
+    text = value.lower()
+    if not text.isascii():
+        # One table lookup per character instead of decomposing and filtering in Python: every
+        # letter with marks maps to its base letter, every combining mark to nothing.
+        text = unicodedata.normalize("NFC", text).translate(_fold_table())
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for code in range(0x80, 0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue  # surrogates: never in a str read from a file
+        ch = chr(code)
+        if unicodedata.combining(ch):
+            table[code] = None
+            continue
+        if ch in "đĐ":
+            table[code] = "d"
+            continue
+        base = "".join(part for part in unicodedata.normalize("NFD", ch) if not unicodedata.combining(part))
+        if base != ch:
+            table[code] = base
+    return table
 
 
 def split_name(full_name: str) -> tuple[str, str, str]:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
+from handbook_desktop.store.base import utcnow
 from handbook_desktop.store.models import AuditLog
 
 # Never written in clear to the audit log (they are shown masked in the History tab anyway).
@@ -25,6 +26,57 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
+def masked(key: str, value: Any) -> str | None:
+    """A value as the log keeps it: text, sensitive fields masked."""
+    if key in SENSITIVE_FIELDS and value is not None:
+        from handbook_desktop.domain.text import mask_digits
+
+        return mask_digits(_text(value))
+    return _text(value)
+
+
+def changes_json(changes: dict[str, tuple[Any, Any]]) -> str:
+    """``{"field": [old, new], …}`` with the values as the log keeps them."""
+    return json.dumps({key: [masked(key, old), masked(key, new)] for key, (old, new) in changes.items()},
+                      ensure_ascii=False)
+
+
+def read_changes(entry) -> list[tuple[str, str | None, str | None]]:
+    """(field, old, new) of one line, whichever way it was written (one per record or, before
+    migration 0018, one per field)."""
+    if getattr(entry, "changes", None):
+        try:
+            data = json.loads(entry.changes)
+        except ValueError:
+            return []
+        return [(key, pair[0], pair[1]) for key, pair in data.items()]
+    if entry.field:
+        return [(entry.field, entry.old_value, entry.new_value)]
+    return []
+
+
+def audit_row(
+    username: str,
+    action: str,
+    *,
+    entity: str | None = None,
+    entity_uuid: str | None = None,
+    field: str | None = None,
+    old: Any = None,
+    new: Any = None,
+    detail: str | dict | None = None,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+) -> dict:
+    """One audit line as column values (for ``record`` and for bulk inserts); writes nothing."""
+    if isinstance(detail, dict):
+        detail = json.dumps(detail, ensure_ascii=False, default=str)
+    return {
+        "at": utcnow(), "username": username, "action": action, "entity": entity, "entity_uuid": entity_uuid,
+        "field": field, "old_value": _text(old), "new_value": _text(new), "detail": detail,
+        "changes": changes_json(changes) if changes else None,
+    }
+
+
 def record(
     session: Session,
     actor,
@@ -36,29 +88,21 @@ def record(
     old: Any = None,
     new: Any = None,
     detail: str | dict | None = None,
+    changes: dict[str, tuple[Any, Any]] | None = None,
 ) -> None:
-    if isinstance(detail, dict):
-        detail = json.dumps(detail, ensure_ascii=False, default=str)
-    session.add(
-        AuditLog(
-            username=actor.username,
-            action=action,
-            entity=entity,
-            entity_uuid=entity_uuid,
-            field=field,
-            old_value=_text(old),
-            new_value=_text(new),
-            detail=detail,
-        )
-    )
+    session.add(AuditLog(**audit_row(actor.username, action, entity=entity, entity_uuid=entity_uuid, field=field, old=old, new=new,
+                                detail=detail, changes=changes)))
 
 
-def record_changes(session: Session, actor, obj, *, entity: str) -> int:
-    """One audit entry per changed column of ``obj`` (call before flush). Returns the count."""
+SKIPPED = {"version", "updated_at", "name_fold", "name_sort", "search_key"}
+
+
+def pending_changes(obj) -> dict[str, tuple[Any, Any]]:
+    """The columns of ``obj`` changed since it was loaded (or set on a new object): field -> (old, new)."""
     state = inspect(obj)
-    count = 0
+    found: dict[str, tuple[Any, Any]] = {}
     for attr in state.mapper.column_attrs:
-        if attr.key in {"version", "updated_at", "name_fold", "name_sort", "search_key"}:
+        if attr.key in SKIPPED:
             continue
         history = state.attrs[attr.key].history
         if not history.has_changes():
@@ -67,10 +111,15 @@ def record_changes(session: Session, actor, obj, *, entity: str) -> int:
         new = history.added[0] if history.added else None
         if old == new:
             continue
-        if attr.key in SENSITIVE_FIELDS:
-            from handbook_desktop.domain.text import mask_digits
+        found[attr.key] = (old, new)
+    return found
 
-            old, new = mask_digits(_text(old)), mask_digits(_text(new))
-        record(session, actor, "update", entity=entity, entity_uuid=obj.uuid, field=attr.key, old=old, new=new)
-        count += 1
-    return count
+
+def record_changes(session: Session, actor, obj, *, entity: str, action: str = "update",
+                   detail: str | dict | None = None) -> int:
+    """One audit line for ``obj`` holding every changed column (call before flush); none when
+    nothing changed. Returns the number of fields changed."""
+    changes = pending_changes(obj)
+    if changes or action != "update":
+        record(session, actor, action, entity=entity, entity_uuid=obj.uuid, detail=detail, changes=changes or None)
+    return len(changes)

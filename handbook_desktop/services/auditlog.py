@@ -1,7 +1,9 @@
 """Reading the audit trail: filters for the Nhật ký page and the export to .xlsx.
 
 Values of sensitive fields were masked when written (services.audit); details are masked again
-on the way out, whatever wrote them.
+on the way out, whatever wrote them. A change of a record is one line with its fields inside it
+(``AuditLog.changes``, migration 0018); lines written before it have one field each. Both read
+the same: ``AuditRow.changes`` lists (label, old, new).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
@@ -136,10 +139,11 @@ class AuditRow:
     entity_label: str
     member_name: str
     member_uuid: str | None
-    field: str
+    field: str  # the field's label; for a line of several fields, their labels joined
     old: str
     new: str
     detail: str
+    changes: list[tuple[str, str, str]] = dc_field(default_factory=list)  # (label, old, new) of each field
 
 
 def _local_day_bounds(day: date, end: bool) -> datetime:
@@ -170,13 +174,13 @@ def query_audit(database, flt: AuditFilter | None = None) -> list[AuditRow]:
             words = f"%{flt.member_text.strip()}%"
             query = query.where(or_(AuditLog.entity_uuid.in_(_uuids_of(Member.name_fold.like(pattern))),
                                     AuditLog.detail.like(words), AuditLog.new_value.like(words),
-                                    AuditLog.old_value.like(words)))
+                                    AuditLog.old_value.like(words), AuditLog.changes.like(words)))
         entries = session.scalars(query.order_by(AuditLog.at.desc(), AuditLog.id.desc()).limit(flt.limit)).all()
         names = _member_names(session, entries)
         rows = []
         for entry in entries:
             name, member_uuid = names.get(entry.entity_uuid or "", ("", None))
-            rows.append(AuditRow(
+            rows.append(AuditRow(  # field, values and detail put in words by make_readable below
                 at=entry.at, username=entry.username, action=entry.action, action_label=action_label(entry.action),
                 entity=entry.entity or "", entity_label=ENTITY_LABELS.get(entry.entity or "", entry.entity or ""),
                 member_name=name, member_uuid=member_uuid, field=field_label(entry.field or ""),

@@ -150,21 +150,50 @@ def test_apply_writes_accepted_rows_and_a_second_import_changes_nothing(db, secr
     assert body[7][-2] == "Không đổi"
 
 
+def test_an_import_writes_one_audit_line_per_record_with_its_fields_inside(db, secretary, quirky):
+    """Issue 18 §3: a 20,000-row import wrote ~509,000 audit rows (one per field); now one per record."""
+    from sqlalchemy import select
+
+    from handbook_desktop.services import audit
+    from handbook_desktop.store.models import AuditLog, Member
+
+    with db.read() as session:
+        before = session.scalar(select(AuditLog.id).order_by(AuditLog.id.desc()).limit(1))
+    apply_import(db, secretary, quirky, today=TODAY)
+    with db.read() as session:
+        lines = session.scalars(select(AuditLog).where(AuditLog.id > before).order_by(AuditLog.id)).all()
+        created = {m.uuid: m for m in session.scalars(select(Member).where(Member.full_name != "Bùi Văn Cũ"))}
+        by_action = {}
+        for line in lines:
+            by_action.setdefault(line.action, []).append(line)
+        assert sorted(by_action) == ["create", "import", "update"]
+        assert len(by_action["create"]) == 7 and len(by_action["update"]) == 1 and len(by_action["import"]) == 1
+        for line in by_action["create"]:
+            member = created[line.entity_uuid]
+            changes = {field: new for field, _, new in audit.read_changes(line)}
+            assert changes["full_name"] == member.full_name
+            assert changes.get("birth_year") == (str(member.birth_year) if member.birth_year else None)
+        duc = next(line for line in by_action["create"] if created[line.entity_uuid].national_id == "001080012345")
+        assert "001080012345" not in duc.changes  # masked inside the line too
+        (update,) = by_action["update"]
+        assert [(f, old, new) for f, old, new in audit.read_changes(update)] == [("phone", "0988****00", "0988****11")]
+
+
 def test_importing_changes_all_or_nothing(db, secretary, quirky, monkeypatch):
     from handbook_desktop.services.excel import importer
 
-    calls = {"n": 0}
-    real = importer.create_member
+    real = importer.create_rows
+    written = {}
 
-    def failing(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise RuntimeError("disk full")
-        return real(*args, **kwargs)
+    def failing(session, actor, rows):
+        real(session, actor, rows)  # the new members are in the open transaction …
+        written["members"] = count_members(session, MemberFilter(on=TODAY))
+        raise RuntimeError("disk full")  # … when the disk fills
 
-    monkeypatch.setattr(importer, "create_member", failing)
+    monkeypatch.setattr(importer, "create_rows", failing)
     with pytest.raises(RuntimeError):
         apply_import(db, secretary, quirky, today=TODAY)
+    assert written["members"] > 2
     with db.read() as session:
         assert count_members(session, MemberFilter(on=TODAY)) == 2
 

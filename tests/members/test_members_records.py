@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from handbook_desktop.services import audit
 from handbook_desktop.services.errors import PermissionDenied
 from handbook_desktop.services.members import (
     DuplicateMember, MemberFilter, MemberInvalid, count_members, create_member, delete_member, fetch_page,
@@ -45,11 +46,32 @@ def test_a_complete_record_is_stored_with_its_audit_entries(db, secretary):
         assert member.name_fold == "nguyen van duc"
         assert member.national_id == "001080012345"
         entries = session.scalars(select(AuditLog).where(AuditLog.entity_uuid == uuid)).all()
-    actions = {(e.action, e.field) for e in entries}
-    assert ("create", None) in actions and ("update", "full_name") in actions
-    cccd = next(e for e in entries if e.field == "national_id")
-    assert cccd.new_value == "0010******45"  # never in clear in the log
+    # One line for the new record, every field set inside it (issue 18 §3: not one line per field).
+    (line,) = entries
+    assert line.action == "create" and line.field is None
+    changes = {field: (old, new) for field, old, new in audit.read_changes(line)}
+    assert changes["full_name"] == (None, "Nguyễn Văn Đức")
+    assert changes["national_id"] == (None, "0010******45")  # never in clear in the log
+    assert "001080012345" not in line.changes
     assert all(e.username == "admin" for e in entries)
+
+
+def test_a_change_of_several_fields_is_one_audit_line_with_the_fields_inside(db, secretary):
+    uuid, _ = _create(db, secretary, BASE)
+    with db.session() as session:
+        _, _, changed = update_member(session, secretary, uuid, {"occupation": "Kỹ sư", "phone": "0987654321",
+                                                                 "notes": "đã sửa"})
+    assert changed == 3
+    with db.read() as session:
+        lines = session.scalars(select(AuditLog).where(AuditLog.entity_uuid == uuid, AuditLog.action == "update")).all()
+        (line,) = lines
+        changes = {field: (old, new) for field, old, new in audit.read_changes(line)}
+        history = member_history(session, uuid)
+    assert set(changes) == {"occupation", "phone", "notes"}
+    assert changes["phone"] == ("0912****78", "0987****21")
+    # The record's history still shows a row per field, with its label.
+    shown = {row["field_label"]: row["new"] for row in history if row["action"] == "update"}
+    assert shown["Nghề nghiệp"] == "Kỹ sư" and shown["Ghi chú"] == "đã sửa"
 
 
 @pytest.mark.parametrize("change, field", [

@@ -73,20 +73,15 @@ from handbook_desktop.services.excel import importer
 from handbook_desktop.store.database import Database
 
 path, sheet, marker = sys.argv[1], sys.argv[2], Path(sys.argv[3])
-original = importer.create_member
-calls = 0
+original = importer.create_rows
 
-def create_then_pause(*args, **kwargs):
-    global calls
-    calls += 1
-    result = original(*args, **kwargs)
-    if calls == 150:  # half the rows are in the open transaction: now the plug is pulled
-        args[0].flush()
-        marker.write_text("150")
-        time.sleep(120)
-    return result
+def create_then_pause(session, actor, rows):
+    original(session, actor, rows)
+    session.flush()  # every row is in the open transaction: now the plug is pulled
+    marker.write_text(str(len(rows)))
+    time.sleep(120)
 
-importer.create_member = create_then_pause
+importer.create_rows = create_then_pause
 with Database.open(path) as database:
     importer.apply_import(database, Actor("admin", "secretary"), sheet)
 """

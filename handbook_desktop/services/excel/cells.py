@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from handbook_desktop.domain.text import clean
 
@@ -46,6 +47,17 @@ def _build(day: int, month: int, year: int, text: str) -> date:
 
 def parse_date_cell(value, today: date) -> date | None:
     """A date from a cell: a real date, an Excel serial number, or text written day first."""
+    if isinstance(value, str):
+        return _text_date(value, today)  # a sheet repeats its dates: each text read once
+    return _date_cell(value, today)
+
+
+@lru_cache(maxsize=16384)
+def _text_date(value: str, today: date) -> date | None:
+    return _date_cell(value, today)
+
+
+def _date_cell(value, today: date) -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -115,8 +127,8 @@ _TCVN3_CAPITALS = re.compile(r"[a-z][\u00c0-\u00df]")
 
 def legacy_encoding(text: str | None) -> str | None:
     """'TCVN3' or 'VNI' when the text looks typed in a legacy font, else None."""
-    if not text:
-        return None
+    if not text or text.isascii() or _LEGACY.isdisjoint(text):
+        return None  # the usual case, decided without a loop in Python
     suspicious = [ch for ch in text if ch in _LEGACY]
     if not suspicious:
         return None

@@ -214,12 +214,14 @@ def read_body(layout: Layout) -> None:
     group = group_status = None
     layout.body, layout.groups, layout.skipped, layout.end = [], [], [], None
     name_columns = [c for c, k in layout.columns.items() if k == "full_name"]
+    merged_rows = {r for r, _ in sheet.merged_origin}
     for index in range(layout.header_row + 1, len(sheet.rows)):
         cells = list(sheet.rows[index])
-        filled = [(c, v) for c, v in enumerate(cells) if v is not None and not (isinstance(v, str) and not v.strip())]
+        filled = [(c, v) for c, v in enumerate(cells) if v is not None and (v.__class__ is not str or v.strip())]
         if not filled:
             continue
-        if any(sheet.merged_origin.get((index, c), (index, c))[0] <= layout.header_row for c in layout.columns):
+        if index in merged_rows and any(sheet.merged_origin.get((index, c), (index, c))[0] <= layout.header_row
+                                        for c in layout.columns):
             continue  # still part of a heading merged down from above
         if index <= layout.header_row + 2 and is_column_numbers(cells):
             layout.skipped.append((index, "dòng đánh số cột"))

@@ -98,12 +98,12 @@ def _agreement(member, values: dict, birth_year: int | None) -> tuple[int, bool]
     return agree, clash
 
 
-def find_match(index: MemberIndex, values: dict, birth_year: int | None) -> Match:
+def find_match(index: MemberIndex, values: dict, birth_year: int | None, name_fold: str | None = None) -> Match:
     for key, table, how in (("party_card_number", index.by_card, "số thẻ"), ("national_id", index.by_cccd, "số CCCD")):
         if values.get(key) and table.get(values[key]):
             return Match(table[values[key]][0], how)
     name = values.get("full_name")
-    same = index.by_name.get(fold(name), []) if name else []
+    same = index.by_name.get(name_fold if name_fold is not None else fold(name), []) if name else []
     if not same:
         return Match()
     has_dates = any(values.get(k) for k in ("date_of_birth", "decision_date")) or birth_year is not None

@@ -10,6 +10,7 @@ calamine 0.17 s and xlrd 0.56 s. It also reads .ods, which neither does. openpyx
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from handbook_desktop.services.errors import UserError
@@ -30,8 +31,8 @@ class Sheet:
             return self.rows[row][column]
         return None
 
-    @property
-    def width(self) -> int:
+    @cached_property
+    def width(self) -> int:  # computed once the sheet is read (merged cells filled)
         return max((len(row) for row in self.rows), default=0)
 
 
@@ -99,3 +100,4 @@ def _fill_merged(sheet: Sheet, ranges) -> None:
             for c in range(c1, c2 + 1):
                 row[c] = top
                 sheet.merged_origin[(r, c)] = (r1, c1)
+    sheet.__dict__.pop("width", None)

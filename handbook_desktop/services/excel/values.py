@@ -15,7 +15,9 @@ from functools import lru_cache
 from handbook_desktop.services.excel.cells import CellProblem, from_tcvn3, legacy_encoding, parse_date_cell, text_cell
 from handbook_desktop.services.excel.gaps import GAP_COLUMNS
 from handbook_desktop.services.excel.headings import UNIT_KEY
+from handbook_desktop.domain.text import clean
 from handbook_desktop.services.members.fields import FIELD_BY_KEY, enum_code
+from handbook_desktop.services.members.records import finish_text
 
 _YEAR = re.compile(r"^\s*(\d{4})\s*$")
 _DIGITS = re.compile(r"[\s.\-]")
@@ -90,59 +92,79 @@ def _national_id(raw, text: str, heading: str, row: RowValues) -> str:
     return text
 
 
+class RowReader:
+    """Reads the rows of one layout: what each column is (its field, kind and heading) is worked out
+    once, not again for each of 20,000 rows."""
+
+    def __init__(self, columns: dict[int, str], headings: dict[int, str], today: date):
+        self.today = today
+        self.unit_columns: list[int] = []
+        self.plan: list[tuple[int, str, object, str, str]] = []  # (column, key, spec, heading, gender)
+        for column, key in columns.items():
+            if key == UNIT_KEY:
+                self.unit_columns.append(column)
+                continue
+            if key in GAP_COLUMNS:  # leaving the Party and re-admission: read by gaps.read_gap
+                continue
+            key, _, gender = key.partition("@")
+            self.plan.append((column, key, FIELD_BY_KEY[key], headings.get(column, f"Cột {column + 1}"), gender))
+
+    def read(self, cells: list) -> RowValues:
+        row = RowValues()
+        width = len(cells)
+        for column in self.unit_columns:
+            row.unit_text = text_cell(cells[column] if column < width else None)
+        values = row.values
+        for column, key, spec, heading, gender in self.plan:
+            raw = cells[column] if column < width else None
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue
+            if gender:
+                # The birth date (or year) written under "Nam" or "Nữ": the column says the gender.
+                values["gender"] = gender
+            if spec.kind == "date":
+                year = year_only(raw) if key == "date_of_birth" else None
+                if year is not None:
+                    row.birth_year = year
+                    row.notes.append(f"Cột '{heading}': chỉ có năm sinh {year}, ghi là …/…/{year} — cần bổ sung ngày, tháng.")
+                    continue
+                try:
+                    value = parse_date_cell(raw, self.today)
+                except CellProblem as problem:
+                    row.problems.append(f"Cột '{heading}': {problem}")
+                    continue
+                if value is not None:
+                    values[key] = value
+                continue
+            text = text_cell(raw)
+            if text is None:
+                continue
+            if not text.isascii():
+                converted = _legacy(text, key, heading, row)
+                if converted is None:
+                    continue
+                text = clean(converted) if converted is not text else text
+            if key == "phone":
+                text = _phone(raw, text, heading, row)
+            elif key == "national_id":
+                text = _national_id(raw, text, heading, row)
+            if key == "notes":
+                status = _code("status", text)
+                if status is not None:
+                    row.status_from_notes = status  # "Dự bị", "Miễn sinh hoạt": the status, not a note
+                    continue
+            if spec.kind == "enum":
+                code = _code(key, text)
+                if code is None:
+                    choices = ", ".join(label for _, label in spec.choices)
+                    row.problems.append(f"Cột '{heading}': '{text}' không có trong danh mục ({choices}).")
+                    continue
+                values[key] = code
+                continue
+            values[key] = finish_text(key, text)
+        return row
+
+
 def read_row(cells: list, columns: dict[int, str], headings: dict[int, str], today: date) -> RowValues:
-    row = RowValues()
-    for column, key in columns.items():
-        raw = cells[column] if column < len(cells) else None
-        heading = headings.get(column, f"Cột {column + 1}")
-        if key == UNIT_KEY:
-            row.unit_text = text_cell(raw)
-            continue
-        if key in GAP_COLUMNS:  # leaving the Party and re-admission: read by gaps.read_gap
-            continue
-        key, _, gender = key.partition("@")
-        spec = FIELD_BY_KEY[key]
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            continue
-        if gender:
-            # The birth date (or year) written under "Nam" or "Nữ": the column says the gender.
-            row.values["gender"] = gender
-        if spec.kind == "date":
-            year = year_only(raw) if key == "date_of_birth" else None
-            if year is not None:
-                row.birth_year = year
-                row.notes.append(f"Cột '{heading}': chỉ có năm sinh {year}, ghi là …/…/{year} — cần bổ sung ngày, tháng.")
-                continue
-            try:
-                value = parse_date_cell(raw, today)
-            except CellProblem as problem:
-                row.problems.append(f"Cột '{heading}': {problem}")
-                continue
-            if value is not None:
-                row.values[key] = value
-            continue
-        text = text_cell(raw)
-        if text is None:
-            continue
-        text = _legacy(text, key, heading, row)
-        if text is None:
-            continue
-        if key == "phone":
-            text = _phone(raw, text, heading, row)
-        elif key == "national_id":
-            text = _national_id(raw, text, heading, row)
-        if key == "notes":
-            status = _code("status", text)
-            if status is not None:
-                row.status_from_notes = status  # "Dự bị", "Miễn sinh hoạt": the status, not a note
-                continue
-        if spec.kind == "enum":
-            code = _code(key, text)
-            if code is None:
-                choices = ", ".join(label for _, label in spec.choices)
-                row.problems.append(f"Cột '{heading}': '{text}' không có trong danh mục ({choices}).")
-                continue
-            row.values[key] = code
-            continue
-        row.values[key] = text
-    return row
+    """One row read into record values ready to store (as ``prepare_values`` leaves them)."""
+    return RowReader(columns, headings, today).read(cells)

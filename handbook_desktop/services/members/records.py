@@ -60,6 +60,18 @@ class Duplicate:
         return f"{self.full_name} ({format_date(self.date_of_birth) or 'không rõ ngày sinh'}) — {self.reason}{where}"
 
 
+def finish_text(key: str, text: str | None) -> str | None:
+    """What a field keeps of text already cleaned (``clean``): numbers without separators, the
+    record number in capitals."""
+    if text is None:
+        return None
+    if key == "national_id" or key == "phone":
+        return _SPACES_AND_DOTS.sub("", text)
+    if key == "record_number":
+        return text.replace(" ", "").upper()
+    return text
+
+
 def prepare_values(raw: dict) -> dict:
     """Clean what a form or a sheet gave: NFC, trimmed, empty → None, numbers without separators."""
     values: dict = {}
@@ -69,14 +81,7 @@ def prepare_values(raw: dict) -> dict:
         if key in DATE_FIELDS or not isinstance(value, str):
             values[key] = value
             continue
-        text = clean(value)
-        if text is not None and key == "national_id":
-            text = _SPACES_AND_DOTS.sub("", text)
-        elif text is not None and key == "phone":
-            text = _SPACES_AND_DOTS.sub("", text)
-        elif text is not None and key == "record_number":
-            text = text.replace(" ", "").upper()
-        values[key] = text
+        values[key] = finish_text(key, clean(value))
     return values
 
 
@@ -172,8 +177,7 @@ def create_member(
         raise UserError("Không tìm thấy chi bộ đã chọn.")
     member = Member(uuid=new_uuid(), unit_id=unit.id, origin_unit=unit.code, **values)
     session.add(member)
-    audit.record(session, actor, "create", entity=ENTITY, entity_uuid=member.uuid, detail={"unit": unit.code})
-    audit.record_changes(session, actor, member, entity=ENTITY)
+    audit.record_changes(session, actor, member, entity=ENTITY, action="create", detail={"unit": unit.code})
     session.flush()
     return member, [issue for issue in issues if not issue.blocking]
 
@@ -271,7 +275,8 @@ def _history_value(field: str | None, value: str | None) -> str:
 
 
 def member_history(session: Session, member_uuid: str) -> list[dict]:
-    """The audit entries of one record, newest first, ready to show."""
+    """The audit entries of one record, newest first, ready to show: one row per changed field
+    (a line holds every field one change touched), one for a line without fields (delete, restore)."""
     statement = (
         select(AuditLog)
         .where(AuditLog.entity == ENTITY, AuditLog.entity_uuid == member_uuid)
@@ -279,18 +284,20 @@ def member_history(session: Session, member_uuid: str) -> list[dict]:
     )
     rows = []
     for entry in session.scalars(statement):
-        spec = FIELD_BY_KEY.get(entry.field or "")
-        rows.append({
+        base = {
             "at": entry.at,
             "username": entry.username,
             "action": entry.action,
             "action_label": ACTION_LABELS.get(entry.action, entry.action),
-            "field": entry.field,
-            "field_label": spec.label if spec else (entry.field or ""),
-            "old": _history_value(entry.field, entry.old_value) if entry.field else "",
-            "new": _history_value(entry.field, entry.new_value) if entry.field else "",
             "detail": entry.detail or "",
-        })
+        }
+        changes = audit.read_changes(entry)
+        if not changes:
+            rows.append({**base, "field": None, "field_label": "", "old": "", "new": ""})
+        for field, old, new in changes:
+            spec = FIELD_BY_KEY.get(field)
+            rows.append({**base, "field": field, "field_label": spec.label if spec else field,
+                         "old": _history_value(field, old), "new": _history_value(field, new)})
     return rows
 
 

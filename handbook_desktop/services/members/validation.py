@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from handbook_desktop.domain.dates import add_months, age_on, format_date
 from handbook_desktop.domain.rules import RuleBook, RuleNotFound
@@ -42,8 +43,18 @@ def _rule(book: RuleBook, key: str, on: date):
     try:
         return book.value(key, on)
     except RuleNotFound:
-        versions = [rule for rule in book.all() if rule.key == key]
-        return versions[0].value if versions else None
+        first = book.first(key)
+        return book.value(key, first) if first is not None else None
+
+
+_OFFICIAL, _PROBATIONARY = MemberStatus.OFFICIAL.value, MemberStatus.PROBATIONARY.value
+_CANDIDATE = MemberStatus.CANDIDATE.value
+_ADMITTED = frozenset({_OFFICIAL, _PROBATIONARY, MemberStatus.EXEMPT.value})
+
+
+@lru_cache(maxsize=1)
+def _choices() -> dict[str, frozenset[str]]:
+    return {key: frozenset(code for code, _ in FIELD_BY_KEY[key].choices) for key in ("status", "gender", "party_position")}
 
 
 def _label(key: str) -> str:
@@ -66,9 +77,9 @@ def validate_member(values: dict, book: RuleBook, today: date) -> list[Issue]:
         value = values.get(key)
         if value is not None and value > today:
             error(key, f"{_label(key)} {format_date(value)} ở sau ngày hôm nay: hãy kiểm tra lại.")
-    for key in ("status", "gender", "party_position"):
+    for key, codes in _choices().items():
         value = values.get(key)
-        if value is not None and value not in {code for code, _ in FIELD_BY_KEY[key].choices}:
+        if value is not None and value not in codes:
             error(key, f"{_label(key)} '{value}' không có trong danh mục.")
 
     birth = values.get("date_of_birth")
@@ -121,13 +132,13 @@ def validate_member(values: dict, book: RuleBook, today: date) -> list[Issue]:
                       + (": Excel có thể đã bỏ số 0 ở đầu." if phone.isdigit() and len(phone) == 9 else "."))
 
     status = values.get("status")
-    if status in (MemberStatus.OFFICIAL.value, MemberStatus.PROBATIONARY.value, MemberStatus.EXEMPT.value) and not admission:
+    if status in _ADMITTED and not admission:
         warn("decision_date", "Đảng viên chưa có ngày kết nạp.")
-    if status == MemberStatus.PROBATIONARY.value and official:
+    if status == _PROBATIONARY and official:
         warn("status", "Đã có ngày chính thức nhưng trạng thái vẫn là dự bị.")
-    if status == MemberStatus.OFFICIAL.value and admission and not official:
+    if status == _OFFICIAL and admission and not official:
         warn("official_date", "Đảng viên chính thức chưa có ngày chính thức.")
-    if status == MemberStatus.CANDIDATE.value and decision:
+    if status == _CANDIDATE and decision:
         warn("status", "Đã có ngày quyết định kết nạp nhưng trạng thái vẫn là quần chúng.")
     return issues
 

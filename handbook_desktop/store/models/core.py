@@ -155,7 +155,11 @@ class User(Base):
 
 
 class AuditLog(Base):
-    """Who did what and when: every change (field, old → new), export, import, restore, login."""
+    """Who did what and when: every change, export, import, restore, login.
+
+    A change of a record is one line whose ``changes`` holds its fields as JSON,
+    ``{"field": [old, new], …}`` (migration 0018); older lines, and single values such as a
+    setting, use ``field``, ``old_value`` and ``new_value``."""
 
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_uuid"),)
@@ -170,6 +174,7 @@ class AuditLog(Base):
     old_value: Mapped[str | None] = mapped_column(Text, default=None)
     new_value: Mapped[str | None] = mapped_column(Text, default=None)
     detail: Mapped[str | None] = mapped_column(Text, default=None)
+    changes: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class RuleRow(Synced, Base):
