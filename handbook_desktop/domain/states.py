@@ -102,6 +102,13 @@ class UnitLevel(str, Enum):
     def receives_packages(self) -> bool:
         return self is not UnitLevel.BRANCH
 
+    @property
+    def issues_decisions(self) -> bool:
+        """A committee that decides for the branches under it (admission, official recognition, cards,
+        transfers, discipline): đảng ủy cơ sở, xã/phường, tỉnh/thành ủy. A đảng bộ bộ phận passes the
+        decisions of the đảng ủy above it on but does not make them (DOMAIN.md §1)."""
+        return self in (UnitLevel.GRASSROOTS_COMMITTEE, UnitLevel.COMMUNE_COMMITTEE, UnitLevel.PROVINCE)
+
 
 LEVEL_LABELS = {
     UnitLevel.BRANCH: "Chi bộ",

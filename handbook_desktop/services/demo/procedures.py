@@ -18,7 +18,7 @@ from handbook_desktop.services.auth import SYSTEM
 from handbook_desktop.services.demo import EXTENSIONS
 from handbook_desktop.services.procedures import admission, dues, ratings, status
 from handbook_desktop.services.progress import Progress
-from handbook_desktop.store.models import Member
+from handbook_desktop.store.models import Member, Unit
 
 SALARIES = [4_680_000, 5_850_000, 7_020_000, 8_424_000, 10_530_000, 12_636_000]
 PENSIONS = [3_200_000, 4_500_000, 5_800_000, 7_100_000, 9_400_000]
@@ -65,6 +65,8 @@ def _admissions(session, rng, today, unit_id, officials, taken):
                                    "Lê Hoàng Nam", "Phạm Ngọc Ánh"]), identified_on=today - timedelta(days=200),
                                    date_of_birth=date(today.year - rng.randint(22, 35), rng.randint(1, 12), 15),
                                    gender=rng.choice(["male", "female"]), general_education="12/12")
+        branch = session.get(Unit, unit_id)  # at a committee, a candidate belongs to the branch, not to it
+        case.member.unit_id, case.member.origin_unit, case.origin_unit = unit_id, branch.code, branch.code
         candidates.append(case.member)
     introducers = [m for m in officials if m.official_date and m.official_date < today - timedelta(days=800)][:4]
     for index, person in enumerate(candidates[:3]):

@@ -137,11 +137,13 @@ def capture(session: Session, peer: SyncPeer, *, full: bool) -> tuple[list[dict]
         SyncConflict.peer_code == peer.unit_code, SyncConflict.resolved_at.is_(None))))
     maps = UuidMaps(session)
     going_down = peer.relation == "child"
+    home = session.scalars(select(Unit).where(Unit.is_home.is_(True))).first()
     if going_down:
         scope = _scope_ids(session, peer.unit_uuid, states)
+        issuers_above: set[str] = {peer.unit_code}
     else:
-        home = session.scalars(select(Unit.uuid).where(Unit.is_home.is_(True))).first()
-        scope = _scope_ids(session, home, None)
+        scope = _scope_ids(session, home.uuid, None)
+        issuers_above = _codes_above(session, home)
     records: list[dict] = []
     needed_units: set[int] = set()
     for item in synced_tables():
@@ -163,8 +165,8 @@ def capture(session: Session, peer: SyncPeer, *, full: bool) -> tuple[list[dict]
             values = row._mapping
             if values["uuid"] in held:
                 continue
-            if issued_above and values["origin_unit"] == peer.unit_code:
-                continue  # the committee's own record (a decision it issued): never sent back up
+            if issued_above and values["origin_unit"] in issuers_above:
+                continue  # a decision a committee above issued: never sent back up (it stays theirs)
             state = states.get(values["uuid"])
             if not full and state is not None and state.version == values["version"]:
                 continue
@@ -174,6 +176,8 @@ def capture(session: Session, peer: SyncPeer, *, full: bool) -> tuple[list[dict]
                     needed_units.add(values[name])
     if going_down:
         records = _units_for(session, peer, needed_units, states, maps, full) + records
+    else:
+        records = _units_below(session, home, states, maps, full) + records
     for record in records:
         state = states.get(record["u"])
         record["b"] = state.version if state is not None else None
@@ -209,6 +213,45 @@ def _units_for(session, peer, needed: set[int], states, maps, full: bool) -> lis
         if not full and state is not None and state.version == row._mapping["version"]:
             continue
         records.append(serialise(item, row, maps))
+    return records
+
+
+def _codes_above(session: Session, home: Unit) -> set[str]:
+    """Codes of the units above ours (a loop stops at the first repeat)."""
+    parent_of = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
+    codes = dict(session.execute(select(Unit.id, Unit.code)).all())
+    found: set[str] = set()
+    unit_id, seen = parent_of.get(home.id), {home.id}
+    while unit_id is not None and unit_id not in seen:
+        seen.add(unit_id)
+        found.add(codes[unit_id])
+        unit_id = parent_of.get(unit_id)
+    return found
+
+
+def _units_below(session: Session, home: Unit, states, maps, full: bool) -> list[dict]:
+    """Going up: the units under ours (the branches a committee placed), parents first, so that the
+    level above sees every branch the records point at. Our own unit stays: the level above placed it."""
+    item = {entry.name: entry for entry in synced_tables()}["unit"]
+    table = item.table
+    rows = {row._mapping["id"]: row for row in session.execute(select(table))}
+    children: dict[int, list[int]] = {}
+    for row in rows.values():
+        if row._mapping["parent_id"] is not None:
+            children.setdefault(row._mapping["parent_id"], []).append(row._mapping["id"])
+    records, seen, level = [], {home.id}, sorted(children.get(home.id, []))
+    while level:  # breadth first: a parent always comes before the units under it
+        following = []
+        for unit_id in level:
+            if unit_id in seen:
+                continue
+            seen.add(unit_id)
+            row = rows[unit_id]
+            state = states.get(row._mapping["uuid"])
+            if full or state is None or state.version != row._mapping["version"]:
+                records.append(serialise(item, row, maps))
+            following.extend(sorted(children.get(unit_id, [])))
+        level = following
     return records
 
 

@@ -26,15 +26,38 @@ def _quarter(on: date) -> tuple[date, date]:
     return start, end
 
 
+def _tree_below(session, home: Unit) -> list[tuple[Unit, int, Unit]]:
+    """(unit, depth, parent) for every unit under ours, each followed by the units under it."""
+    units = list(session.scalars(select(Unit).where(Unit.deleted_at.is_(None)).order_by(Unit.code)))
+    by_id = {unit.id: unit for unit in units}
+    children: dict[int, list[Unit]] = {}
+    for unit in units:
+        if unit.parent_id is not None:
+            children.setdefault(unit.parent_id, []).append(unit)
+    result, seen = [], {home.id}
+
+    def walk(parent: Unit, depth: int) -> None:
+        for unit in children.get(parent.id, []):
+            if unit.id not in seen:  # a loop stops at the first repeat
+                seen.add(unit.id)
+                result.append((unit, depth, by_id[parent.id]))
+                walk(unit, depth + 1)
+
+    walk(home, 1)
+    return result
+
+
 def units_overview(database, on: date) -> list[dict]:
-    """Per child branch: last package received, held packages, members by state, meetings this
-    quarter (thematic ones apart) and open conflicts."""
+    """Per unit under ours (the branches, and at a city each committee with the branches under it):
+    last package received, held packages, members by state, meetings this quarter (thematic ones
+    apart) and open conflicts. A unit whose records come through the committee above it names that
+    committee (``via``); a committee's ``members_total`` counts its whole tree."""
     tables = table_by_name()
     start, end = _quarter(on)
     with database.read() as session:
         home = session.scalars(select(Unit).where(Unit.is_home.is_(True))).one()
-        children = list(session.scalars(select(Unit).where(Unit.parent_id == home.id, Unit.deleted_at.is_(None))
-                                        .order_by(Unit.code)))
+        tree = _tree_below(session, home)
+        children = [unit for unit, _depth, _parent in tree]
         by_status = {}
         for unit_id, status, count in session.execute(
                 select(Member.unit_id, Member.status, func.count()).where(Member.deleted_at.is_(None))
@@ -51,7 +74,10 @@ def units_overview(database, on: date) -> list[dict]:
                 meetings.setdefault(unit_id, {})[kind] = count
         peers = {peer.unit_code: peer for peer in session.scalars(select(SyncPeer))}
         rows = []
-        for unit in children:
+        peer_of: dict[int, str] = {}
+        for unit, depth, parent in tree:  # whose packages bring a unit's records: the nearest trusted one
+            peer_of[unit.id] = unit.code if unit.code in peers else peer_of.get(parent.id, unit.code)
+        for unit, depth, parent in tree:
             last = session.scalars(select(SyncInbox).where(
                 SyncInbox.peer_code == unit.code, SyncInbox.status == "applied", SyncInbox.kind != "receipt")
                 .order_by(SyncInbox.sequence.desc())).first()
@@ -70,7 +96,14 @@ def units_overview(database, on: date) -> list[dict]:
                 "meetings": sum(count for kind, count in kinds.items() if kind != "thematic"),
                 "thematic_meetings": kinds.get("thematic", 0) + kinds.get("combined", 0),
                 "open_conflicts": conflicts or 0,
+                "level": unit.level, "depth": depth, "parent_code": parent.code, "via": peer_of[unit.id],
             })
+        totals: dict[str, int] = {row["code"]: row["members"] for row in rows}
+        for row in reversed(rows):  # children come after their parent: add them up from the bottom
+            if row["depth"] > 1:
+                totals[row["parent_code"]] = totals.get(row["parent_code"], 0) + totals[row["code"]]
+        for row in rows:
+            row["members_total"] = totals[row["code"]]
         return rows
 
 

@@ -28,7 +28,7 @@ from handbook_desktop.services.sync.exchange import (
 )
 from handbook_desktop.services.sync.keys import Keyring, peer_keys
 from handbook_desktop.services.sync.merge import Planner, RecordPlan, Writer, totals
-from handbook_desktop.services.sync.tables import BRANCH, COMMITTEE, TABLE_LABELS
+from handbook_desktop.services.sync.tables import TABLE_LABELS, sender_side
 from handbook_desktop.services.sync.trust import usable_for
 from handbook_desktop.store.base import utcnow
 from handbook_desktop.store.migrate import known_revisions
@@ -232,7 +232,7 @@ def _sequence_state(session: Session, opened: Opened, *, releasing: bool = False
 
 def _planner(session: Session, sender: str) -> Planner:
     peer = peer_or_refuse(session, sender)
-    return Planner(session, sender, BRANCH if peer.relation == "child" else COMMITTEE)
+    return Planner(session, sender, sender_side(peer))
 
 
 def preview(database, keyring: Keyring, data: bytes) -> ImportResult:
@@ -258,12 +258,23 @@ def _outside_scope(session: Session, sender: str, plans: list[RecordPlan]) -> li
     """The records of a package from a branch that reach outside what that branch owns (scope.py);
     a package from anyone that would make the tree of units a loop is refused outright."""
     from handbook_desktop.services.sync.scope import branch_scope, unit_loop
+    from handbook_desktop.services.sync.scope_down import parent_scope
 
     loop = unit_loop(session, plans)
     if loop:
         raise package.PackageRefused(loop)
-    scope = branch_scope(session, sender)
-    return [] if scope is None else [violation.plan() for violation in scope.check(plans)]
+    scope = branch_scope(session, sender) or parent_scope(session, sender)
+    if scope is None:
+        return []
+    outside = [violation.plan() for violation in scope.check(plans)]
+    if not outside:  # from above: another unit's records are not kept here, each refused on its own
+        reasons = {(item.table, item.uuid): item.reason for item in getattr(scope, "not_entitled", [])}
+        for plan in plans:
+            reason = reasons.get((plan.table, plan.uuid))
+            if reason:
+                plan.outcome, plan.reason, plan.merged, plan.bumped = "rejected", reason, None, False
+                plan.changes, plan.conflicts = [], []
+    return outside
 
 
 def _refusal(manifest: dict, outside: list[RecordPlan], *, preview: bool = False) -> ImportResult:

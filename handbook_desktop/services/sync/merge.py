@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from handbook_desktop.services.sync.capture import UuidMaps, _chunks, serialise
 from handbook_desktop.services.sync.tables import (
-    BRANCH, COMMITTEE, FIELD_LABELS, SENSITIVE, SHARED, BadValue, display_value, SyncedTable, from_json, table_by_name,
-    to_json,
+    BRANCH, COMMITTEE, FIELD_LABELS, RELAY, SENSITIVE, SHARED, BadValue, display_value, SyncedTable, from_json,
+    table_by_name, to_json,
 )
 from handbook_desktop.store.events import SHADOW_SOURCES, member_shadow_columns
 from handbook_desktop.services.sync.records import OUTCOMES, _shape_problem, totals  # noqa: F401 (re-exported)
@@ -126,10 +126,14 @@ class Planner:
         owner = item.ownership.owner if name == "deleted_at" else item.ownership.owner_of(name)
         if self.sender_side == BRANCH and ours in dict(item.ownership.committee_values).get(name, ()):
             return False  # a decision only the committee lifts (expulsion, removal, official transfer out)
+        if self.sender_side == RELAY or (item.ownership.tree and self.sender_side != COMMITTEE):
+            return True  # scope.py has checked that the row is under the sender
         return owner == SHARED or owner == self.sender_side
 
     def owned_by_sender(self, item: SyncedTable, name: str) -> bool:
         owner = item.ownership.owner if name == "deleted_at" else item.ownership.owner_of(name)
+        if self.sender_side == RELAY:
+            return owner == BRANCH  # forwarded from the branch that owns it; its decisions meet ours
         return owner == self.sender_side
 
     def plan(self, records: list[dict]) -> list[RecordPlan]:
@@ -243,7 +247,7 @@ class Planner:
             return plan
         plan.theirs = theirs
         plan.label = _label(theirs, item, uuid, self.member_names)
-        if item.ownership.down_only and self.sender_side == BRANCH:
+        if item.ownership.down_only and not item.ownership.tree and self.sender_side != COMMITTEE:
             plan.outcome, plan.reason = "rejected", f"Chỉ cấp ủy cấp trên mới gửi được {item.label.lower()}."
             return plan
         missing = self._missing_references(item, theirs)

@@ -37,6 +37,18 @@ class Violation:
         return RecordPlan(self.table, self.uuid, 0, "rejected", label=self.label, reason=self.reason)
 
 
+def _subtree_ids(top: int | None, children: dict[int, list[int]]) -> set[int]:
+    """A unit and the units under it (a loop cannot run forever: seen ids stop)."""
+    found: set[int] = set()
+    stack = [top] if top is not None else []
+    while stack:
+        unit_id = stack.pop()
+        if unit_id not in found:
+            found.add(unit_id)
+            stack.extend(children.get(unit_id, []))
+    return found
+
+
 class BranchScope:
     """The rows a child branch owns at this committee, asked row by row (answers are cached)."""
 
@@ -52,16 +64,16 @@ class BranchScope:
         for row in units:
             if row.parent_id is not None:
                 children.setdefault(row.parent_id, []).append(row.id)
-        top = self.unit_id_of.get(peer.unit_uuid)
-        self.own_units: set[int] = set()
-        stack = [top] if top is not None else []
-        while stack:  # the branch's unit and the units under it (a loop cannot run forever: seen ids stop)
-            unit_id = stack.pop()
-            if unit_id in self.own_units:
-                continue
-            self.own_units.add(unit_id)
-            stack.extend(children.get(unit_id, []))
+        self._children = children
+        self.own_units = _subtree_ids(self.unit_id_of.get(peer.unit_uuid), children)
         self.own_codes = {self.unit_code[unit_id] for unit_id in self.own_units}
+        self.unit_uuid_of = {row.id: row.uuid for row in units}
+        self.parent_uuid_of = {row.uuid: self.unit_uuid_of.get(row.parent_id) for row in units}
+        above, unit_id = set(), home.id
+        while unit_id is not None and unit_id not in above:  # our unit and the units above it
+            above.add(unit_id)
+            unit_id = next((row.parent_id for row in units if row.id == unit_id), None)
+        self.issuers_above = {self.unit_code[unit_id] for unit_id in above}
         self.maps = UuidMaps(session)
         self.incoming: dict[tuple[str, str], dict] = {}
         self._local: dict[tuple[str, str], dict | None] = {}
@@ -104,6 +116,24 @@ class BranchScope:
             self._local[key] = None if row is None else self._as_fields(item, row)
         return self._local[key]
 
+    def plan_local(self, plan: RecordPlan) -> dict | None:
+        """Our row a record lands on: by uuid, or the twin found by natural key (a unit's code)."""
+        local = self._local_row(plan.table, plan.uuid)
+        if local is None and plan.local_id is not None:
+            item = self.tables[plan.table]
+            row = self.session.execute(select(*self._columns(item)).where(item.table.c.id == plan.local_id)).first()
+            local = None if row is None else self._as_fields(item, row)
+        return local
+
+    def unit_chain(self, uuid: str | None) -> list[str]:
+        """A unit's uuid and the uuids above it as they will be after this package (stops at a loop)."""
+        chain: list[str] = []
+        while uuid is not None and uuid not in chain and len(chain) < 64:
+            chain.append(uuid)
+            incoming = self.incoming.get(("unit", uuid))
+            uuid = incoming.get("parent_id") if incoming is not None else self.parent_uuid_of.get(uuid)
+        return chain
+
     def owner(self, table: str, fields: dict | None, depth: int = 0) -> str | None:
         """Code of the unit owning a row with these travelling fields (None: nobody / unknown)."""
         if fields is None or depth > 20:
@@ -120,7 +150,10 @@ class BranchScope:
             return None
         if target == "unit":
             unit_id = self.unit_id_of.get(value)
-            return self.unit_code.get(unit_id) if unit_id is not None else None
+            if unit_id is not None:
+                return self.unit_code.get(unit_id)
+            incoming = self.incoming.get(("unit", value))  # a unit arriving with the rows under it
+            return incoming.get("code") if incoming is not None else None
         return self.owner(target, self.fields_of(target, value), depth + 1)
 
     def fields_of(self, table: str, uuid: str) -> dict | None:
@@ -140,13 +173,17 @@ class BranchScope:
         for plan in plans:
             if plan.table in self.tables and plan.merged is not None:
                 self.incoming[(plan.table, plan.uuid)] = {**plan.merged, "uuid": plan.uuid}
+        for (table, uuid), fields in self.incoming.items():  # units the sender places under itself
+            if table == "unit" and uuid != self.peer.unit_uuid and self.peer.unit_uuid in self.unit_chain(uuid):
+                if uuid not in self.unit_id_of and isinstance(fields.get("code"), str):
+                    self.own_codes.add(fields["code"])
         found = []
         for plan in plans:
             if plan.table not in self.tables or plan.theirs is None:
                 continue  # refused on its own already (shape, unknown table)
             reason = self._reason(plan)
             if reason:
-                local = self._local_row(plan.table, plan.uuid)
+                local = self.plan_local(plan)
                 label = plan.label if local is None else _label(local, self.tables[plan.table], plan.uuid)
                 found.append(Violation(plan.table, plan.uuid, label, reason))
         return found
@@ -154,33 +191,56 @@ class BranchScope:
     def _sender(self) -> str:
         return f"chi bộ {self.peer.unit_code}" if self.peer.level == "chi-bo" else f"đơn vị {self.peer.unit_code}"
 
+    def touching(self, plan: RecordPlan, local: dict | None) -> bool:
+        # An "unchanged" record still writes when it carries a higher version: that is a touch too.
+        touching = plan.outcome in _TOUCHING or (local is not None and plan.new_version != local.get("version"))
+        return touching and plan.merged is not None  # else unchanged, or refused on its own
+
+    def _unit_reason(self, plan: RecordPlan, label: str, sender: str) -> str | None:
+        """Units go up only from a committee, and only those under it: it may add a branch under
+        itself and rename or move one within its own tree, never touch its own place or anyone else's."""
+        if self.peer.level == "chi-bo":
+            return f"{label}: chỉ cấp ủy cấp trên gửi được, {sender} không được gửi lên"
+        local = self.plan_local(plan)
+        if not self.touching(plan, local):
+            return None
+        if local is not None:
+            label = f"{TABLE_LABELS['unit']} {_label(local, self.tables['unit'], plan.uuid)}"
+            local_id = self.unit_id_of.get(local.get("uuid"))
+            if local_id not in self.own_units or local.get("uuid") == self.peer.unit_uuid:
+                return f"{label}: do cấp trên đặt và quản lý, {sender} không được sửa"
+        chain = self.unit_chain(plan.uuid)
+        if plan.uuid == self.peer.unit_uuid or self.peer.unit_uuid not in chain[1:]:
+            return f"{label}: {sender} chỉ được đặt đơn vị vào dưới chính mình"
+        return None
+
     def _reason(self, plan: RecordPlan) -> str | None:
         item = self.tables[plan.table]
         label = f"{TABLE_LABELS.get(plan.table, plan.table)} {plan.label}".strip()
         sender = self._sender()
+        if item.ownership.tree:
+            return self._unit_reason(plan, label, sender)
         if item.ownership.down_only:
             return f"{label}: chỉ cấp ủy cấp trên gửi được, {sender} không được gửi lên"
         local = self._local_row(plan.table, plan.uuid)
-        # An "unchanged" record still writes when it carries a higher version: that is a touch too.
-        touching = plan.outcome in _TOUCHING or (local is not None and plan.new_version != local.get("version"))
-        if not touching or plan.merged is None:
-            return None  # unchanged, or refused on its own (missing references, a duplicate)
+        if not self.touching(plan, local):
+            return None
         if local is not None:  # named as we know it, not as the package renames it
             label = f"{TABLE_LABELS.get(plan.table, plan.table)} {_label(local, item, plan.uuid)}".strip()
             was = self.owner(plan.table, local)
             if not self.owns(was):
                 verb = "xóa" if plan.outcome == "deleted" else "sửa"
                 return f"{label} ({was or 'cấp ủy'}): {sender} không được {verb}"
-            if local.get("origin_unit") == self.home.code and item.ownership.issuer_owns_row:
-                return f"{label} (do {self.home.code} ban hành): {sender} không được sửa hay xóa"
+            if local.get("origin_unit") in self.issuers_above and item.ownership.issuer_owns_row:
+                return f"{label} (do {local['origin_unit']} ban hành): {sender} không được sửa hay xóa"
         after = self.owner(plan.table, self.fields_of(plan.table, plan.uuid))
         if not self.owns(after):
             where = after or "không thuộc đơn vị nào"
             if local is None:
                 return f"{label} ({where}): {sender} không được thêm vào đơn vị khác"
             return f"{label} ({where}): {sender} không được chuyển sang đơn vị khác"
-        if local is None and plan.theirs.get("origin_unit") == self.home.code:
-            return f"{label}: {sender} không được tạo bản ghi mang tên {self.home.code} ban hành"
+        if local is None and plan.theirs.get("origin_unit") in self.issuers_above:
+            return f"{label}: {sender} không được tạo bản ghi mang tên {plan.theirs['origin_unit']} ban hành"
         merged = self.fields_of(plan.table, plan.uuid) or {}
         for name, target in item.fks.items():
             value = merged.get(name)

@@ -21,6 +21,9 @@ from handbook_desktop.store.base import Synced
 from handbook_desktop.store.models import Base
 
 BRANCH, COMMITTEE, SHARED = "branch", "committee", "shared"
+# A committee sending up to the level above it: it carries its branches' records (their fields) and
+# its own decisions about them (the committee's fields), both for the units under it only.
+RELAY = "relay"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Ownership:
     branch_fields: frozenset[str] = frozenset()
     shared_fields: frozenset[str] = frozenset()
     down_only: bool = False  # travels only from a committee to its branches
+    tree: bool = False  # the tree of units: also travels up, the units under the sender only
     local_fields: frozenset[str] = frozenset()  # never travel (this installation only)
     natural_key: tuple[str, ...] = ()  # matches a row born twice (shipped rules, a unit set up twice)
     # Ownership per unit (scope.py): a table not tied to a unit by foreign keys is owned by the unit
@@ -54,7 +58,8 @@ class Ownership:
 # numbers, transfers between branches) and rules.
 OWNERSHIP: dict[str, Ownership] = {
     # A unit's place name, term start and header text are kept by the installation that prints with them.
-    "unit": Ownership(owner=COMMITTEE, down_only=True, natural_key=("code",),
+    # A unit is placed by the unit above it: a committee sends up the branches it placed under itself.
+    "unit": Ownership(owner=COMMITTEE, down_only=True, tree=True, natural_key=("code",),
                       local_fields=frozenset({"is_home", "place_name", "term_start", "higher_body_name"})),
     "rule": Ownership(owner=COMMITTEE, down_only=True, natural_key=("key", "effective_from")),
     "member": Ownership(
@@ -95,6 +100,20 @@ FIELD_LABELS = {
     "member_id": "Đảng viên", "photo": "Ảnh", "awards": "Khen thưởng", "discipline": "Kỷ luật",
 }
 SENSITIVE = {"national_id", "phone", "permanent_address", "temporary_address"}
+
+
+def sender_side(peer) -> str:
+    """Which fields a package from this peer may carry: a parent sends the committee's, a branch (or a
+    đảng bộ bộ phận, which decides nothing) its own, a committee sending up both for its branches."""
+    from handbook_desktop.domain.states import UnitLevel
+
+    if peer.relation != "child":
+        return COMMITTEE
+    try:
+        decides = UnitLevel(peer.level).issues_decisions
+    except ValueError:
+        decides = False
+    return RELAY if decides else BRANCH
 
 
 def ownership(table_name: str) -> Ownership:
