@@ -229,3 +229,24 @@ def test_least_data_down_at_every_level(world):
     assert plan.outcome == "rejected" and "không thuộc" in plan.reason
     with du.database.read() as session:
         assert session.scalars(select(Member).where(Member.uuid == uuid)).first() is None
+
+
+def test_the_city_sees_every_branch_under_each_committee_on_the_units_page(qtbot, world):
+    from test_sync_gui import context_for
+    from handbook_desktop.ui.pages.units import UnitsPage
+
+    city, du = world[CITY], world[DU]
+    page = UnitsPage(context_for(city), today=date(2026, 11, 15))
+    qtbot.addWidget(page)
+    page.resize(1200, 600)
+    qtbot.waitUntil(lambda: page.table.rowCount() >= 5, timeout=20_000)
+    shown = [[page.table.item(row, column).text() for column in (0, 1, 2, 4)] for row in range(page.table.rowCount())]
+    codes = [row[0] for row in shown]
+    branches = sorted(code for code, parent in _unit_tree(du).items() if parent == DU)
+    assert codes == [DU2, CB2, DU, *branches]  # each committee (by code), then the branches under it
+    by_code = {row[0]: row for row in shown}
+    assert by_code[DU][3] == str(sum(_members_by_unit(du).values()))
+    assert by_code[CB][1].startswith("    ") and by_code[CB][2] == f"qua {DU}"
+    assert "2 đơn vị trực thuộc" in page.summary.text()
+    page.grab().save("/tmp/three_levels_units.png")
+    page.context.runner.shutdown()

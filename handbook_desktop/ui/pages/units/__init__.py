@@ -92,7 +92,10 @@ class UnitsPage(QWidget):
             last = (tr("số {n}, {at}").format(n=row["last_sequence"], at=_when(row["last_received"]))
                     if row["last_sequence"] else tr("chưa nhận gói nào"))
             held = ", ".join(str(n) for n in row["held"])
-            values = (row["code"], row["name"], last, held, row["members"], row["meetings"],
+            if row.get("via", row["code"]) != row["code"] and not row["last_sequence"]:
+                last = tr("qua {code}").format(code=row["via"])  # its records come in the committee's packages
+            name = "    " * (row.get("depth", 1) - 1) + row["name"]  # a committee's branches under it
+            values = (row["code"], name, last, held, row.get("members_total", row["members"]), row["meetings"],
                       row["thematic_meetings"], row["open_conflicts"] or "")
             for column, value in enumerate(values):
                 item = QTableWidgetItem()
@@ -104,18 +107,29 @@ class UnitsPage(QWidget):
                 if column == 4:
                     item.setToolTip(_by_state(row["members_by_status"]).replace(" · ", "\n"))
                 self.table.setItem(index, column, item)
-        self.table.setSortingEnabled(True)
-        self.table.sortItems(0, Qt.SortOrder.AscendingOrder)
+        nested = any(row.get("depth", 1) > 1 for row in rows)
+        self.table.setHorizontalHeaderItem(1, QTableWidgetItem(tr("Đơn vị") if nested else tr(COLUMNS[1])))
+        self.table.setSortingEnabled(not nested)  # a tree keeps its order: each committee above its branches
+        if not nested:
+            self.table.sortItems(0, Qt.SortOrder.AscendingOrder)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
         if getattr(self, "_wanted", None):
             self.select_code(self._wanted)
         self._show_detail()
         waiting = sum(1 for row in rows if row["held"])
-        silent = sum(1 for row in rows if not row["last_sequence"])
+        direct = [row for row in rows if row.get("depth", 1) == 1]
+        silent = sum(1 for row in direct if not row["last_sequence"])
+        members = sum(row["members"] for row in rows)
+        if nested:
+            self.summary.setText(tr("{n} đơn vị trực thuộc, {below} chi bộ và đơn vị bên dưới; {silent} đơn vị "
+                                    "chưa gửi gói nào; {waiting} đơn vị có gói đang giữ chờ gói trước; {members} "
+                                    "đảng viên và quần chúng.").format(
+                n=len(direct), below=len(rows) - len(direct), silent=silent, waiting=waiting, members=members))
+            return
         self.summary.setText(tr("{n} chi bộ trực thuộc; {silent} chi bộ chưa gửi gói nào; {waiting} chi bộ có gói "
                                 "đang giữ chờ gói trước; {members} đảng viên và quần chúng.").format(
-            n=len(rows), silent=silent, waiting=waiting, members=sum(row["members"] for row in rows)))
+            n=len(rows), silent=silent, waiting=waiting, members=members))
 
 
 PAGE = PageSpec(key="units", title="Đơn vị", order=85, factory=UnitsPage, committee_only=True)
