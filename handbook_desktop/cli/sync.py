@@ -35,6 +35,12 @@ def register(sub) -> None:
     revoke.add_argument("--json", action="store_true")
     revoke.set_defaults(handler=cmd_revoke)
 
+    repair = commands.add_parser("repair", help="tìm và sửa vòng lặp trong cây đơn vị, thẻ định danh mạo danh "
+                                               "(xem trước với --dry-run; sửa tất cả hoặc không sửa gì)")
+    repair.add_argument("--dry-run", action="store_true", help="chỉ liệt kê, không sửa gì")
+    repair.add_argument("--json", action="store_true")
+    repair.set_defaults(handler=cmd_repair)
+
     export = commands.add_parser("export", help="tạo gói gửi cho một đơn vị")
     export.add_argument("--to", required=True, metavar="UNIT_CODE", help="mã đơn vị nhận")
     export.add_argument("--out", required=True, help="tệp gói (.hbsync); là thư mục thì dùng tên tự đặt")
@@ -108,6 +114,29 @@ def cmd_revoke(args) -> int:
         print_json({"unit_code": args.unit, "revoked": keys})
     else:
         print(f"Đã thu hồi {len(keys)} khóa của đơn vị {args.unit}: không nhận gói nào ký bằng khóa đó nữa.")
+    return 0
+
+
+def cmd_repair(args) -> int:
+    from handbook_desktop.services.sync.repair import repair_tree, tree_problems
+
+    with open_db(args, need="read" if args.dry_run else "keys") as database:
+        if args.dry_run:
+            problems = tree_problems(database)
+        else:
+            _keyring(database, args)  # revoking a card needs the administrator's password, like signing
+            problems = repair_tree(database, args.actor)
+    if args.json:
+        print_json({"dry_run": bool(args.dry_run), "problems": problems})
+        return 0
+    if not problems:
+        print("Cây đơn vị và các thẻ định danh đã tin cậy không có vấn đề gì; không cần sửa.")
+        return 0
+    print(("Sẽ sửa" if args.dry_run else "Đã sửa") + f" {len(problems)} vấn đề:")
+    for problem in problems:
+        print(f"  - {problem['message']} {problem['repair']}")
+    if args.dry_run:
+        print("Chưa sửa gì. Chạy lại không kèm --dry-run để sửa tất cả (có sao lưu trước).")
     return 0
 
 

@@ -16,7 +16,8 @@ def scope_unit_ids_query():
     """SELECT of the ids of the home unit and its descendants (a recursive CTE; SQLite and PostgreSQL)."""
     scope = select(Unit.id).where(Unit.is_home.is_(True)).cte("home_scope", recursive=True)
     child = aliased(Unit)
-    scope = scope.union_all(select(child.id).where(child.parent_id == scope.c.id))
+    # UNION, not UNION ALL: a loop left in an older database (issue 12) ends instead of running for ever.
+    scope = scope.union(select(child.id).where(child.parent_id == scope.c.id))
     return select(scope.c.id)
 
 

@@ -21,13 +21,14 @@ from handbook_desktop.services.sync.tables import (
     table_by_name, to_json,
 )
 from handbook_desktop.store.events import SHADOW_SOURCES, member_shadow_columns
-from handbook_desktop.services.sync.records import OUTCOMES, _shape_problem, totals  # noqa: F401 (re-exported)
+from handbook_desktop.services.sync.records import (  # noqa: F401 (re-exported)
+    _LABEL_FIELDS, OUTCOMES, _label, _shape_problem, totals,
+)
 from handbook_desktop.store.models import SyncConflict, SyncRow
 
 OUTCOME_LABELS = {"new": "Mới", "changed": "Thay đổi", "unchanged": "Không đổi", "deleted": "Xóa",
                   "conflict": "Xung đột", "rejected": "Từ chối"}
 _NOT_COMPARED = {"updated_at", "origin_unit"}
-_LABEL_FIELDS = ("full_name", "name", "topic", "title", "key", "code", "kind")
 
 
 @dataclass
@@ -64,37 +65,6 @@ class RecordPlan:
                            "theirs": shown(name, theirs)} for name, base, ours, theirs in self.conflicts],
             "sensitive": any(name in SENSITIVE for name, *_rest in (*self.changes, *self.conflicts)),
         }
-
-
-def _kind_labels() -> dict[str, str]:
-    try:  # the procedures area names the event kinds; without it the code is shown
-        from handbook_desktop.services.procedures.common import EVENT_LABELS
-    except ImportError:
-        return {}
-    return dict(EVENT_LABELS)
-
-
-def _label(record_fields: dict, item: SyncedTable, uuid: str, names: dict[str, str] | None = None) -> str:
-    """How a person recognises the record: a name, or whose it is, what and when."""
-    for name in _LABEL_FIELDS:
-        value = record_fields.get(name)
-        if name != "kind" and isinstance(value, str) and value:
-            return value
-    parts = []
-    for column, target in item.fks.items():
-        value = record_fields.get(column)
-        if target == "member" and names is not None and isinstance(value, str) and isinstance(names.get(value), str):
-            parts.append(names[value])
-            break
-    kind = record_fields.get("kind")
-    if isinstance(kind, str) and kind:
-        parts.append(_kind_labels().get(kind, kind))
-    for column in item.table.columns:
-        value = record_fields.get(column.name)
-        if column.name.endswith("date") and isinstance(value, str) and len(value) == 10:
-            parts.append(f"{value[8:10]}/{value[5:7]}/{value[0:4]}")
-            break
-    return " — ".join(parts) if parts else f"{item.label} {uuid[:8]}"
 
 
 def _unique_sets(item: SyncedTable) -> list[tuple[str, ...]]:

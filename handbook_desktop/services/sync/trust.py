@@ -45,7 +45,8 @@ def ancestors(session: Session, unit: Unit | None) -> list[Unit]:
     seen: set[int] = set()
     while unit is not None:
         if unit.id in seen or len(chain) > MAX_DEPTH:
-            raise UserError("Cây đơn vị đang có vòng lặp (một đơn vị nằm dưới chính nó); hãy liên hệ người hỗ trợ.")
+            raise UserError("Cây đơn vị đang có vòng lặp (một đơn vị nằm dưới chính nó). Hãy kiểm tra và sửa: trang "
+                            "Đồng bộ, nút 'Kiểm tra cây đơn vị…', hoặc lệnh 'sync repair --dry-run' rồi 'sync repair'.")
         seen.add(unit.id)
         chain.append(unit)
         unit = session.get(Unit, unit.parent_id) if unit.parent_id else None

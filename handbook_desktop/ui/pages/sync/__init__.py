@@ -86,6 +86,11 @@ class SyncPage(QWidget):
         row.addWidget(self.save_card)
         row.addWidget(self.trust_button)
         row.addWidget(self.revoke_button)
+        self.repair_button = QPushButton(tr("Kiểm tra cây đơn vị…"))
+        self.repair_button.setObjectName("repairButton")
+        self.repair_button.setToolTip(tr("Tìm vòng lặp trong cây đơn vị và thẻ định danh mạo danh mà phiên bản cũ "
+                                         "để lọt; xem trước rồi mới sửa"))
+        row.addWidget(self.repair_button)
         row.addStretch(1)
         layout.addLayout(row)
         self.identity_help = QLabel(tr(
@@ -106,6 +111,8 @@ class SyncPage(QWidget):
         self.trust_button.setEnabled(self.context.actor.can("keys"))
         self.revoke_button.clicked.connect(self.ask_revoke)
         self.revoke_button.setEnabled(self.context.actor.can("keys") and not self.context.readonly)
+        self.repair_button.clicked.connect(self.ask_repair)
+        self.repair_button.setEnabled(self.context.actor.can("keys") and not self.context.readonly)
         self.tabs.addTab(tab, tr("Đơn vị và khóa"))
 
     def _build_send(self) -> None:
@@ -301,6 +308,12 @@ class SyncPage(QWidget):
         self.re_enrol_box = box
         box.open()
         return box
+
+    def ask_repair(self) -> QMessageBox:
+        from handbook_desktop.ui.pages.sync.repair import ask_repair
+
+        self.repair_box = ask_repair(self)
+        return self.repair_box
 
     def ask_revoke(self) -> QMessageBox | None:
         """Stop trusting the selected unit's keys, after a confirmation (audited)."""
