@@ -195,7 +195,18 @@ def test_ownership_holds_between_committees_at_the_city(world):
                             "origin_unit": DU, "updated_at": "2026-11-01T00:00:00+00:00", "deleted_at": None}}
     stolen_code = dict(new_under_city, u="5a1f0000-0000-4000-8000-0000000000d2",
                        f=dict(new_under_city["f"], code=CB2, parent_id=unit_du))
+    own_member = world["member"]
+    forged_decision = {"t": "member_event", "u": "5a1f0000-0000-4000-8000-0000000000d3", "v": 1, "b": None,
+                       "f": {"member_id": own_member, "kind": "card_issued", "event_date": "2026-11-25",
+                             "decision_number": "100-QĐ/TU", "issuer": "Thành ủy Hà Nội", "origin_unit": CITY,
+                             "updated_at": "2026-11-01T00:00:00+00:00", "deleted_at": None}}
+    with city.database.read() as session:
+        city_event = session.scalars(select(MemberEvent.uuid).where(MemberEvent.decision_number == "99-QĐ/TU")).one()
+    changed_decision = committee_record(city, "member_event", city_event)
+    changed_decision["f"]["decision_number"] = "1-QĐ/ĐU"
     for name, record in {"sửa đảng viên của DU-2": renamed, "lấy chi bộ của DU-2": moved_unit,
+                         "giả quyết định của thành ủy": forged_decision,
+                         "sửa quyết định của thành ủy": changed_decision,
                          "tự đổi chỗ của mình": own_place, "đặt chi bộ dưới thành ủy": new_under_city,
                          "mượn mã chi bộ của DU-2": stolen_code}.items():
         before = checksum(city.path, skip=BOOKKEEPING)
@@ -250,3 +261,34 @@ def test_the_city_sees_every_branch_under_each_committee_on_the_units_page(qtbot
     assert "2 đơn vị trực thuộc" in page.summary.text()
     page.grab().save("/tmp/three_levels_units.png")
     page.context.runner.shutdown()
+
+
+def test_a_dang_bo_bo_phan_between_the_branch_and_the_committee(tmp_path, monkeypatch):
+    """chi bộ → đảng bộ bộ phận → đảng ủy: the branch's records reach the committee through the
+    đảng bộ bộ phận with the branch under it; a decision of the committee comes back down the same
+    way; the đảng bộ bộ phận passes decisions on but cannot make them."""
+    monkeypatch.setenv("HANDBOOK_HOME", str(tmp_path / "home"))
+    du = _init(tmp_path, "DU-X", "Đảng ủy xã X", "dang-uy-xa-phuong", CITY, "Thành ủy Hà Nội")
+    bp = _init(tmp_path, "BP-1", "Đảng bộ bộ phận thôn 1", "dang-bo-bo-phan", "DU-X", "Đảng ủy xã X")
+    cb = _init(tmp_path, "CB-T1", "Chi bộ xóm Trên", "chi-bo", "BP-1", "Đảng bộ bộ phận thôn 1")
+    try:
+        _introduce(bp, du, tmp_path)
+        _introduce(cb, bp, tmp_path)
+        (uuid,) = add_members(cb, ["Lò Văn Páo"])
+        deliver(cb, bp)
+        deliver(bp, du)
+        assert _unit_tree(du)["CB-T1"] == "BP-1" and _unit_tree(du)["BP-1"] == "DU-X"
+        assert member(du, uuid)["full_name"] == "Lò Văn Páo"
+        edit(du, uuid, party_card_number="02.777888")
+        deliver(du, bp)
+        deliver(bp, cb)
+        assert member(cb, uuid)["party_card_number"] == "02.777888"
+        # The đảng bộ bộ phận does not decide: its change to the card number is refused field by field.
+        edit(bp, uuid, party_card_number="02.000000", occupation="Nông dân")
+        up = deliver(bp, du)
+        (plan,) = [p for p in up.plans if p.uuid == uuid]
+        assert "Số thẻ đảng viên" in plan.reason and member(du, uuid)["party_card_number"] == "02.777888"
+        assert member(du, uuid)["occupation"] == "Nông dân"
+    finally:
+        for site in (du, bp, cb):
+            site.database.close()

@@ -79,7 +79,9 @@ def test_outside_the_committees_own_scope_is_refused_whole(branch_a, committee, 
     moved_out["f"]["parent_id"] = city  # CB-A taken out from under the committee
     moved_member = committee_record(committee, "member", a[0])
     moved_member["f"]["unit_id"] = stranger["u"]
-    attacks = {"đơn vị ngoài phạm vi": [stranger], "đảng viên ở đơn vị ngoài phạm vi": [stranger, stranger_member],
+    renamed = committee_record(committee, "unit", _uuid_of(committee, BRANCH_A))
+    renamed["f"]["code"] = "CB-A-MOI"  # packages and cards name the branch by its code
+    attacks = {"đổi mã của CB-A": [renamed], "đơn vị ngoài phạm vi": [stranger], "đảng viên ở đơn vị ngoài phạm vi": [stranger, stranger_member],
                "chuyển CB-A ra khỏi cấp ủy": [moved_out], "chuyển đảng viên ra ngoài": [stranger, moved_member]}
     for name, records in attacks.items():
         data = forge(committee, BRANCH_A, records)
@@ -246,3 +248,58 @@ def test_the_window_lists_then_repairs_and_a_branch_revokes_from_its_page(qtbot,
         assert COMMITTEE in session.scalars(select(AuditLog).where(AuditLog.action == "sync_revoke")).one().detail
     for each in pages:
         each.context.runner.shutdown()
+
+
+def test_a_branch_card_calling_itself_a_committee_decides_nothing(branch_a, committee, both_sent):
+    """A card names its own level: a branch that claims to be a đảng ủy is not trusted as one, and
+    a peer already trusted with such a level (an older database) still sends as a branch."""
+    from test_sync_trust import _unit, forged_card
+    from test_sync_roundtrip import edit
+    from handbook_desktop.services.sync.keys import trust_card
+    from handbook_desktop.store.models import SyncPeer
+
+    card = forged_card({"uuid": str(_uuid.uuid4()), "code": "CB-GIA", "name": "Đảng ủy giả",
+                        "level": "dang-uy-co-so", "parent_code": COMMITTEE})
+    with pytest.raises(UserError, match="không thể trực thuộc"):
+        trust_card(committee.database, ACTOR, card, card["fingerprint"])
+    a, _b = both_sent
+    with committee.database.session() as session:
+        session.scalars(select(SyncPeer).where(SyncPeer.unit_code == BRANCH_A)).one().level = "dang-uy-co-so"
+    edit(branch_a, a[0], party_card_number="09.999999", occupation="Thợ điện")
+    up = committee.receive(branch_a.send(COMMITTEE))
+    assert up.status == "applied"
+    (plan,) = [p for p in up.plans if p.uuid == a[0]]
+    assert "Số thẻ đảng viên" in plan.reason
+    assert member(committee, a[0])["party_card_number"] != "09.999999"
+    assert member(committee, a[0])["occupation"] == "Thợ điện"
+    assert _unit(committee, BRANCH_A)["level"] == "chi-bo"
+
+
+def test_a_committee_that_lost_its_key_is_re_enrolled_at_the_branch(branch_a, committee, both_sent, tmp_path):
+    from test_sync_roundtrip import edit
+    from test_sync_trust import _card
+    from handbook_desktop.services.sync.keys import create_keys, trust_card, unlock
+    from handbook_desktop.store.models import SyncKey
+    from sync_sites import PASSWORD
+
+    a, _b = both_sent
+    old_package = committee.send(BRANCH_A)
+    with committee.database.session() as session:
+        for row in session.scalars(select(SyncKey)):
+            session.delete(row)
+        session.flush()
+        create_keys(session, PASSWORD)
+    committee.keyring = unlock(committee.database, PASSWORD)
+    card = _card(committee, tmp_path, "du-moi.card")
+    with pytest.raises(UserError, match="khóa cũ ký chuyển giao"):
+        trust_card(branch_a.database, ACTOR, card, card["fingerprint"])
+    assert trust_card(branch_a.database, ACTOR, card, card["fingerprint"], re_enrol=True)["how"] == "re_enrol"
+    with pytest.raises(PackageRefused, match="thu hồi"):
+        branch_a.receive(old_package)
+    # The branch sends its card again; the committee's next package, under the new key, goes through.
+    branch_card = _card(branch_a, tmp_path, "cb-a.card")
+    trust_card(committee.database, ACTOR, branch_card, branch_card["fingerprint"])
+    edit(committee, a[0], party_card_number="01.888999")
+    result = branch_a.receive(committee.send(BRANCH_A))
+    assert result.status == "applied", result.public()
+    assert member(branch_a, a[0])["party_card_number"] == "01.888999"

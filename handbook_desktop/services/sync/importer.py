@@ -232,7 +232,7 @@ def _sequence_state(session: Session, opened: Opened, *, releasing: bool = False
 
 def _planner(session: Session, sender: str) -> Planner:
     peer = peer_or_refuse(session, sender)
-    return Planner(session, sender, sender_side(peer))
+    return Planner(session, sender, sender_side(peer, _home(session).level))
 
 
 def preview(database, keyring: Keyring, data: bytes) -> ImportResult:

@@ -89,6 +89,10 @@ class ParentScope(BranchScope):
         chain = self.unit_chain(plan.uuid)
         if self.peer.unit_uuid not in chain and plan.uuid not in path:
             return f"{label}: {sender} không được đặt đơn vị ra ngoài phạm vi của mình"
+        named = (local or {}).get("uuid") in (self.home.uuid, self.peer.unit_uuid)
+        if named and local.get("code") != (plan.merged or {}).get("code", local.get("code")):
+            return (f"{label}: {sender} không được đổi mã của {local.get('code')} (gói và thẻ định danh gọi đơn vị "
+                    "theo mã)")
         ours = (local or {}).get("uuid") == self.home.uuid or plan.uuid == self.home.uuid
         if ours and (plan.uuid == self.peer.unit_uuid or self.peer.unit_uuid not in chain[1:]):
             return f"{label}: {sender} không được chuyển đơn vị này ra khỏi phạm vi của mình"

@@ -102,18 +102,34 @@ FIELD_LABELS = {
 SENSITIVE = {"national_id", "phone", "permanent_address", "temporary_address"}
 
 
-def sender_side(peer) -> str:
+def may_decide_under(level: str, home_level: str) -> bool:
+    """A unit of ``level`` is a committee that decides for its branches, and may sit under a unit of
+    ``home_level``: home is on its way up in the rule ``unit.levels`` (a card names its own level, so
+    a branch's card calling itself a committee must not make it one)."""
+    from handbook_desktop.domain.states import UnitLevel
+    from handbook_desktop.services.setup import unit_levels
+
+    try:
+        if not UnitLevel(level).issues_decisions:
+            return False
+    except ValueError:
+        return False
+    above = {row["code"]: row.get("above") or None for row in unit_levels()}
+    seen, current = set(), above.get(level)
+    while current is not None and current not in seen:
+        if current == home_level:
+            return True
+        seen.add(current)
+        current = above.get(current)
+    return False
+
+
+def sender_side(peer, home_level: str) -> str:
     """Which fields a package from this peer may carry: a parent sends the committee's, a branch (or a
     đảng bộ bộ phận, which decides nothing) its own, a committee sending up both for its branches."""
-    from handbook_desktop.domain.states import UnitLevel
-
     if peer.relation != "child":
         return COMMITTEE
-    try:
-        decides = UnitLevel(peer.level).issues_decisions
-    except ValueError:
-        decides = False
-    return RELAY if decides else BRANCH
+    return RELAY if may_decide_under(peer.level, home_level) else BRANCH
 
 
 def ownership(table_name: str) -> Ownership:
