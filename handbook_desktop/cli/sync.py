@@ -97,7 +97,9 @@ def cmd_trust(args) -> int:
     if args.json:
         print_json(result)
     else:
-        relation = "cấp ủy cấp trên" if result["relation"] == "parent" else "chi bộ trực thuộc"
+        from handbook_desktop.services.sync.status import relation_label
+
+        relation = relation_label(result["relation"], card["unit"].get("level"))
         how = {"rotation": " (khóa mới do khóa cũ chuyển giao; khóa cũ thôi dùng)",
                "re_enrol": " (đăng ký lại: các khóa cũ đã bị thu hồi)"}.get(result.get("how"), "")
         print(f"Đã tin cậy {result['unit_name']} ({result['unit_code']}) là {relation}{how}.")

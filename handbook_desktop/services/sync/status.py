@@ -12,6 +12,13 @@ from handbook_desktop.store.models import SyncConflict, SyncInbox, SyncOutbox, S
 RELATION_LABELS = {"parent": "cấp ủy cấp trên", "child": "chi bộ trực thuộc"}
 
 
+def relation_label(relation: str, level: str | None) -> str:
+    """'chi bộ trực thuộc' for a branch; a committee under a city is 'đơn vị trực thuộc'."""
+    if relation == "child" and level not in (None, "chi-bo"):
+        return "đơn vị trực thuộc"
+    return RELATION_LABELS.get(relation, relation)
+
+
 def sync_status(database) -> dict:
     with database.read() as session:
         home = session.scalars(select(Unit).where(Unit.is_home.is_(True))).one()
@@ -30,7 +37,7 @@ def sync_status(database) -> dict:
             last_received = max(applied, key=lambda row: row.sequence, default=None)
             peers.append({
                 "unit_code": peer.unit_code, "unit_name": peer.unit_name, "relation": peer.relation,
-                "relation_label": RELATION_LABELS.get(peer.relation, peer.relation),
+                "relation_label": relation_label(peer.relation, peer.level),
                 # Computed from the key, the same function the peer shows its own with.
                 "fingerprint": fingerprint(trusted[-1].sign_public, trusted[-1].box_public) if trusted else None,
                 "keys": [{"key_id": key.key_id, "fingerprint": fingerprint(key.sign_public, key.box_public),
