@@ -170,6 +170,9 @@ def cmd_import(args) -> int:
     from handbook_desktop.services.progress import drain
     from handbook_desktop.domain.text import number
     from handbook_desktop.services.sync.importer import LIST_LIMIT, import_package, preview
+    from handbook_desktop.services.sync.tables import TABLE_LABELS
+
+    table_label = lambda name: TABLE_LABELS.get(name, name)  # noqa: E731 (Vietnamese, never the table's name)
 
     source = Path(args.file)
     try:
@@ -223,7 +226,7 @@ def cmd_import(args) -> int:
                 print("  … và các bản ghi khác (xem tất cả: --details).")
                 break
             shown = plan.public(reveal=args.reveal)
-            line = f"  [{shown['outcome_label']}] {plan.table}: {plan.label}"
+            line = f"  [{shown['outcome_label']}] {table_label(plan.table)}: {plan.label}"
             if plan.changes:
                 line += " — " + "; ".join(f"{c['field_label']}: {c['old']} → {c['new']}" for c in shown["changes"])
             if plan.reason:
@@ -246,7 +249,8 @@ def cmd_status(args) -> int:
     print(f"Đơn vị: {status['unit_code']} — dấu vân tay: {status['fingerprint'] or '(chưa có khóa)'}")
     for peer in status["peers"]:
         print(f"- {peer['unit_name']} ({peer['unit_code']}, {peer['relation_label']}): đã gửi {peer['sent']} gói "
-              f"(chưa có biên nhận: {peer['unacknowledged']}), đã nhận đến gói số {peer['last_received']}"
+              f"(chưa có biên nhận: {', '.join(map(str, peer['unacknowledged'])) or 'không'}), "
+              f"đã nhận đến gói số {peer['last_received']}"
               + (f", đang giữ: {', '.join(map(str, peer['held']))}" if peer["held"] else ""))
     print(f"Xung đột đang chờ: {status['open_conflicts']}")
     return 0

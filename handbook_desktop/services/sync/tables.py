@@ -85,7 +85,9 @@ TABLE_LABELS = {
     "unit": "Đơn vị", "member": "Đảng viên", "member_event": "Quá trình (sự kiện)", "rule": "Quy định",
     "meeting": "Sinh hoạt", "attendance": "Điểm danh", "agenda_item": "Nội dung sinh hoạt", "speech": "Phát biểu",
     "vote": "Biểu quyết", "candidate": "Quần chúng ưu tú", "dues_month": "Đảng phí", "rating": "Xếp loại",
-    "issued_document": "Văn bản", "thematic_meeting": "Sinh hoạt chuyên đề",
+    "issued_document": "Văn bản", "thematic_meeting": "Sinh hoạt chuyên đề", "dues_basis": "Mức đóng đảng phí",
+    "calendar_day": "Ngày nghỉ, ngày làm bù", "meeting_amendment": "Đính chính biên bản",
+    "meeting_attachment": "Tài liệu kèm biên bản",
 }
 FIELD_LABELS = {
     "full_name": "Họ và tên", "status": "Tình trạng", "unit_id": "Đơn vị", "gender": "Giới tính",
