@@ -108,23 +108,45 @@ def _settled(person: BadgeInput) -> frozenset[int]:
     return person.awarded_years | person.dismissed_years
 
 
+def _since(rules: RuleBook, records_from: date | None) -> date | None:
+    since = rules.first("badge.milestones_years")
+    if records_from is not None and (since is None or records_from > since):
+        since = records_from
+    return since
+
+
+def _decision_windows(milestones, low: date | None, high: date) -> dict[int, tuple[date, date]]:
+    """Per milestone, the decision dates whose plain milestone day (decision + years) can fall in
+    [low, high] — a month wider each side, so that a day clamped at a month's end is never lost;
+    the exact test follows for those inside."""
+    return {years: (date.min if low is None else add_months(low, -12 * years - 1), add_months(high, -12 * years + 1))
+            for years in milestones}
+
+
 def pending_badges(rules: RuleBook, person: BadgeInput, on: date, finder=None,
-                   records_from: date | None = None) -> list[BadgeDue]:
+                   records_from: date | None = None, _windows=None) -> list[BadgeDue]:
     """Milestones whose round came before ``on`` with no award and no dismissal ("chưa xét").
     Rounds before ``records_from`` (the day the program started keeping the records; earlier ones
     are on paper) or before the oldest badge rule known are not asked about."""
     if person.decision_date is None:
         return []
-    since = rules.first("badge.milestones_years")
-    if records_from is not None and (since is None or records_from > since):
-        since = records_from
+    since = _since(rules, records_from)
     simple = not (person.gaps or person.death_date or person.disciplines)
+    if _windows is None:
+        milestones = rules.value("badge.milestones_years", on)
+        windows = _decision_windows(milestones, None if since is None else add_months(since, -25),
+                                    add_months(on, 25)) if simple and finder is not None else None
+    else:
+        milestones, windows = _windows
     found = []
-    for years in rules.value("badge.milestones_years", on):
+    for years in milestones:
         if years in _settled(person):
             continue
-        if simple and finder is not None:
+        if simple and windows is not None:
             # Without gaps, death or discipline the round is within two years around the milestone.
+            low, high = windows[years]
+            if not low <= person.decision_date <= high:
+                continue
             plain = add_months(person.decision_date, years * 12)
             if plain > add_months(on, 25) or (since is not None and plain < add_months(since, -25)):
                 continue
@@ -136,12 +158,25 @@ def pending_badges(rules: RuleBook, person: BadgeInput, on: date, finder=None,
     return found
 
 
+def pending_windows(rules: RuleBook, on: date, records_from: date | None = None) -> list[tuple[date, date]]:
+    """The decision dates of members without gaps, death or discipline who can have a milestone
+    "chưa xét" on ``on`` (as ``pending_for_all`` judges them), one range per milestone."""
+    first = _since(rules, records_from)
+    windows = _decision_windows(rules.value("badge.milestones_years", on),
+                                None if first is None else add_months(first, -25), add_months(on, 25))
+    return sorted(windows.values())
+
+
 def pending_for_all(rules: RuleBook, people: Iterable[BadgeInput], on: date,
                     records_from: date | None = None) -> list[BadgeDue]:
-    """``pending_badges`` for many members, award days computed once."""
+    """``pending_badges`` for many members, award days, milestones and their windows computed once."""
     since = rules.first("badge.milestones_years") or on
     finder = _AwardFinder(rules, add_months(min(since, on), -48), add_months(on, 24))
-    return [due for person in people for due in pending_badges(rules, person, on, finder, records_from)]
+    first = _since(rules, records_from)
+    milestones = rules.value("badge.milestones_years", on)
+    windows = (milestones, _decision_windows(milestones, None if first is None else add_months(first, -25),
+                                             add_months(on, 25)))
+    return [due for person in people for due in pending_badges(rules, person, on, finder, records_from, windows)]
 
 
 def next_milestone(rules: RuleBook, person: BadgeInput, on: date) -> BadgeDue | None:
@@ -190,6 +225,17 @@ def _due_for_unchecked(rules: RuleBook, person: BadgeInput, years: int, finder=N
                     early=eligible < reach, posthumous=posthumous, deferred_until=until)
 
 
+def round_windows(rules: RuleBook, start: date, months_ahead: int = 12) -> list[tuple[date, date]]:
+    """The decision dates of members without gaps, death or discipline who can be proposed in the
+    rounds of ``badge_rounds(start, months_ahead)`` — one range per milestone, for the database to
+    choose them (every other member is outside every range)."""
+    end = add_months(start, months_ahead)
+    lead = max([int(band["months"]) for band in rules.value("badge.early_months.ill", start)] or [0])
+    windows = _decision_windows(rules.value("badge.milestones_years", start), add_months(start, -12),
+                                add_months(end, lead + 1))
+    return sorted(windows.values())
+
+
 def badge_rounds(rules: RuleBook, people: Iterable[BadgeInput], start: date,
                  months_ahead: int = 12) -> dict[date, list[BadgeDue]]:
     """Who is proposed on each award day from ``start`` for the next ``months_ahead`` months."""
@@ -204,6 +250,7 @@ def badge_rounds(rules: RuleBook, people: Iterable[BadgeInput], start: date,
     # come at least once a year.
     lead = max([int(band["months"]) for band in rules.value("badge.early_months.ill", start)] or [0])
     earliest, latest = add_months(start, -12), add_months(end, lead + 1)
+    windows = _decision_windows(milestones, earliest, latest)
     for person in people:
         if person.decision_date is None:
             continue
@@ -212,6 +259,9 @@ def badge_rounds(rules: RuleBook, people: Iterable[BadgeInput], start: date,
             if years in _settled(person):
                 continue
             if simple:
+                low, high = windows[years]
+                if not low <= person.decision_date <= high:
+                    continue
                 plain = add_months(person.decision_date, years * 12)
                 if plain > latest or plain < earliest:
                     continue

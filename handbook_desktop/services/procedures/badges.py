@@ -53,9 +53,12 @@ def rounds(session: Session, start: date, months_ahead: int = 12,
     with their events) saves reading them again; they are returned as given."""
     given = members is not None
     if not given:
-        members = light_members(session)
+        members = light_members(session, where=(_may_be_proposed(session, start, months_ahead),))
+    from handbook_desktop.domain.badges import round_windows
+
+    windows = round_windows(rules(session), start, months_ahead)
     eligible = {m.uuid: m for m in members if m.deleted_at is None and m.decision_date is not None
-                and m.status not in _NOT_PROPOSED}
+                and m.status not in _NOT_PROPOSED and _may_concern(m, windows)}
     found = badge_rounds(rules(session), [badge_input(m) for m in eligible.values()], start, months_ahead)
     if given:
         chosen = eligible
@@ -67,17 +70,57 @@ def rounds(session: Session, start: date, months_ahead: int = 12,
     return {day: [(chosen[d.key], d) for d in dues] for day, dues in found.items()}
 
 
+_MOVING = None
+
+
+def _moving_kinds() -> frozenset[str]:
+    """Events that move a member's milestone or round: gaps in party age, death, discipline."""
+    global _MOVING
+    if _MOVING is None:
+        from handbook_desktop.domain.party_age import GAP_END_KINDS, GAP_KIND, GAP_START_KINDS
+
+        _MOVING = frozenset(GAP_START_KINDS | GAP_END_KINDS | {GAP_KIND, "death", "discipline"})
+    return _MOVING
+
+
+def _may_concern(member, windows: list[tuple[date, date]]) -> bool:
+    """The same choice as ``_may_be_proposed``, for members already read: a decision date in a
+    range, or an event that moves the milestone. Everyone else is left out before any work."""
+    decided = member.decision_date
+    if any(low <= decided <= high for low, high in windows):
+        return True
+    moving = _moving_kinds()
+    return any(e.kind in moving for e in live_events(member))
+
+
+def _may_be_proposed(session: Session, start: date, months_ahead: int):
+    """Chosen by the database: members whose decision date lies in a milestone's range for these
+    rounds (``round_windows``), or whose party age or round a gap, death or discipline can move."""
+    from sqlalchemy import and_, or_
+
+    from handbook_desktop.domain.badges import round_windows
+    from handbook_desktop.store.models import MemberEvent
+
+    moving = _moving_kinds()
+    return and_(Member.decision_date.is_not(None), or_(
+        *(Member.decision_date.between(low, high) for low, high in round_windows(rules(session), start, months_ahead)),
+        Member.id.in_(select(MemberEvent.member_id).where(MemberEvent.kind.in_(sorted(moving)),
+                                                          MemberEvent.deleted_at.is_(None)))))
+
+
 def pending(session: Session, members: list | None = None, on: date | None = None) -> list[tuple[object, BadgeDue]]:
     """Every milestone "chưa xét" on ``on``: its round passed with no award and no dismissal.
     ``members``: light rows or records with their events (as ``rounds``); returned as given."""
     on = on or date.today()
     members = light_members(session) if members is None else members
-    eligible = {m.uuid: m for m in members if m.deleted_at is None and m.decision_date is not None
-                and m.status not in _NOT_PROPOSED}
+    from handbook_desktop.domain.badges import pending_windows
     from handbook_desktop.services.start import records_start
 
-    found = pending_for_all(rules(session), [badge_input(m) for m in eligible.values()], on,
-                            records_start(session))
+    since = records_start(session)
+    windows = pending_windows(rules(session), on, since)
+    eligible = {m.uuid: m for m in members if m.deleted_at is None and m.decision_date is not None
+                and m.status not in _NOT_PROPOSED and _may_concern(m, windows)}
+    found = pending_for_all(rules(session), [badge_input(m) for m in eligible.values()], on, since)
     return [(eligible[due.key], due) for due in found]
 
 
