@@ -15,7 +15,6 @@ import uuid as _uuid
 from datetime import date
 
 from hypothesis import HealthCheck, given, settings
-from sqlalchemy import select
 
 from sync_sites import ACTOR, BRANCH_A, BRANCH_B, COMMITTEE, open_site
 from test_sync_roundtrip import add_members

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from sync_sites import ACTOR, BRANCH_A, BRANCH_B, COMMITTEE, checksum
 from test_sync_roundtrip import add_members, member
-from test_sync_trust import BOOKKEEPING, committee_record, data_checksum, forge
+from test_sync_trust import committee_record, data_checksum, forge
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.sync.package import PackageRefused
 from handbook_desktop.store.models import AuditLog, Member, MemberEvent, Unit
