@@ -11,6 +11,7 @@ window (paints, mouse moves) to catch a few dialogs.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractSpinBox, QComboBox, QDialog, QDialogButtonBox, QLineEdit, QPlainTextEdit,
@@ -82,8 +83,27 @@ def settle(dialog: QDialog) -> None:
             field.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
+def retire(dialog: QDialog) -> None:
+    """A closed dialog with a parent lives as long as its parent (a page: the whole session), so each
+    record opened on a committee's Đảng viên page stayed in memory (the soak test, issue 11 §2). The
+    page keeps only the dialog of each kind it closed last — the code that opened it may still read
+    its fields after ``exec()`` — and the one closed before it is deleted now."""
+    parent = dialog.parent()
+    if parent is None:
+        return  # Python owns it: freed with its last reference
+    closed = parent.__dict__.setdefault("_closed_dialogs", {})
+    previous = closed.get(type(dialog))
+    closed[type(dialog)] = dialog
+    if previous is not None and previous is not dialog and shiboken6.isValid(previous) and not previous.isVisible():
+        previous.deleteLater()
+
+
 class KeyedDialog:
     """Mixin before QDialog: ``class MemberDialog(KeyedDialog, QDialog)``."""
+
+    def done(self, result: int) -> None:
+        super().done(result)
+        retire(self)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)

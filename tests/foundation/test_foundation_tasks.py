@@ -27,6 +27,7 @@ def test_result_comes_back_on_the_gui_thread(qtbot):
     assert "result" not in seen  # never inside run(): the caller finishes its own bookkeeping first
     qtbot.waitUntil(lambda: "result" in seen, timeout=5000)
     assert seen["result"] == 42 and seen["gui"] is True
+    assert seen["worker"] != threading.get_ident()  # the work itself ran off the GUI thread
     runner.shutdown()
 
 
@@ -123,3 +124,65 @@ def test_progress_dialog_shows_steps_and_cancels(qtbot):
     qtbot.waitUntil(lambda: bool(errors), timeout=5000)
     assert flag.cancelled and isinstance(errors[0], Cancelled)
     runner.shutdown()
+
+
+def test_the_window_keeps_running_while_a_task_works(qtbot):
+    """The task waits for something only the GUI thread's event loop does: on the event loop itself
+    (the old runner) it could never finish."""
+    from PySide6.QtCore import QTimer
+
+    runner = TaskRunner()
+    ticked = threading.Event()
+    results = []
+
+    def work(_flag):
+        return ticked.wait(10)
+
+    runner.run(work, on_result=results.append)
+    QTimer.singleShot(50, ticked.set)
+    qtbot.waitUntil(lambda: bool(results), timeout=15000)
+    assert results == [True]
+    runner.shutdown()
+
+
+def test_the_collector_waits_while_a_task_runs(qtbot):
+    import gc
+
+    runner = TaskRunner()
+    seen = []
+    gate = threading.Event()
+
+    def work(_flag):
+        gate.wait(5)
+        return gc.isenabled()
+
+    assert gc.isenabled()
+    runner.run(work, on_result=seen.append)
+    assert not gc.isenabled()  # no collection may start on the worker and free a Qt wrapper there
+    gate.set()
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen == [False] and gc.isenabled()
+    runner.shutdown()
+
+
+def test_shutdown_stops_a_running_generator_and_drops_the_rest(qtbot):
+    runner = TaskRunner()
+    closed, calls = [], []
+    started = threading.Event()
+
+    def slow(_flag):
+        started.set()
+        try:
+            for i in range(10_000):
+                threading.Event().wait(0.001)
+                yield Progress(i, 10_000)
+        finally:
+            closed.append(True)
+
+    runner.run(slow, on_result=calls.append, on_error=calls.append)
+    runner.run(lambda _f: "never", on_result=calls.append, on_error=calls.append)
+    assert started.wait(5)
+    runner.shutdown()
+    assert closed == [True]  # rolled back before shutdown returned: the database may be closed now
+    qtbot.wait(50)
+    assert calls == [] and not runner.busy()

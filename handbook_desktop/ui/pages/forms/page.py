@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QMessageBox, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget,
+    QListWidgetItem, QMessageBox, QPushButton, QSplitter, QTabWidget,
     QVBoxLayout, QWidget,
 )
 
@@ -25,6 +25,7 @@ from handbook_desktop.services.forms.catalog import SCOPE_LABELS, SUBJECT_LABELS
 from handbook_desktop.ui.branch_box import branch_box_for
 from handbook_desktop.ui.errors import show_error
 from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.rows_table import ListModel, RowsList, RowsTable
 
 UUID_ROLE = Qt.ItemDataRole.UserRole
 MEETING_KINDS = {"regular": "thường kỳ", "thematic": "chuyên đề", "combined": "thường kỳ và chuyên đề",
@@ -36,8 +37,10 @@ def _file_part(text: str) -> str:
 
 
 def load_page_data(database):
-    """Members of the headcount, the register and the meetings (runs on the database worker), each
-    with its unit: at a committee they come from many branches (``(unit id, unit name)``)."""
+    """Members of the headcount, the register and the meetings (runs on the worker thread), each
+    with its unit: at a committee they come from many branches (``(unit id, unit name)``); each
+    member's name comes folded too, so the filter compares (a committee's 50,000 names are folded
+    here, not on the GUI thread at every keystroke)."""
     from sqlalchemy import select
 
     from handbook_desktop.domain.states import MemberStatus
@@ -49,7 +52,8 @@ def load_page_data(database):
             select(Unit.id, Unit.code, Unit.name))}
         by_code = {code: (unit_id, name) for unit_id, (code, name) in units.items()}
         members = [(m.uuid, m.full_name, MemberStatus(m.status).label if m.status in MemberStatus._value2member_map_
-                    else m.status, m.unit_id, units.get(m.unit_id, ("", ""))[1]) for m in current_members(session)]
+                    else m.status, m.unit_id, units.get(m.unit_id, ("", ""))[1], fold(m.full_name))
+                   for m in current_members(session)]
         register = [dict(entry, unit=by_code.get(entry["issuer_unit"], (None, entry["issuer_unit"])))
                     for entry in forms.register(session)]
         meetings = []
@@ -70,7 +74,7 @@ class FormsPage(QWidget):
         self.context = context
         self.output_dir = paths.data_dir() / "Văn bản đã xuất"
         self.last_file: Path | None = None
-        self.members: list[tuple] = []  # (uuid, name, status label, unit id, branch name)
+        self.members: list[tuple] = []  # (uuid, name, status label, unit id, branch name, folded name)
         self.meetings: list[tuple] = []  # (uuid, label, (unit id, branch name))
         self.register: list[dict] = []
         self.setObjectName("formsPage")
@@ -127,13 +131,15 @@ class FormsPage(QWidget):
         self.search.setPlaceholderText(tr("Lọc theo tên (không cần dấu)"))
         self.search.textChanged.connect(self._on_search)
         member_layout.addWidget(self.search)
-        self.member_list = QListWidget()
+        self.member_list = RowsList()  # a committee's 50,000 names: a model, not an item each
         self.member_list.setObjectName("memberList")
         member_layout.addWidget(self.member_list)
         box.addWidget(self.member_box)
 
         self.meeting_box = QComboBox()
         self.meeting_box.setObjectName("meetingBox")
+        self.meeting_model = ListModel(self.meeting_box)  # a committee's meetings: thousands
+        self.meeting_box.setModel(self.meeting_model)
         box.addWidget(self.meeting_box)
 
         options = QHBoxLayout()
@@ -197,14 +203,10 @@ class FormsPage(QWidget):
         headers = [tr("Số"), tr("Ngày"), tr("Mẫu"), tr("Tên văn bản"), tr("Về"), tr("Nhiệm kỳ từ"), tr("Người cấp số")]
         if self.branch_box is not None:
             headers.insert(1, tr("Đơn vị ban hành"))
-        self.register_table = QTableWidget(0, len(headers))
+        self.register_table = RowsTable(headers)
         self.register_table.setObjectName("registerTable")
-        self.register_table.setHorizontalHeaderLabels(headers)
-        header = self.register_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(headers.index(tr("Tên văn bản")), QHeaderView.ResizeMode.Stretch)
-        self.register_table.verticalHeader().setVisible(False)
-        self.register_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.register_table.horizontalHeader().setSectionResizeMode(headers.index(tr("Tên văn bản")),
+                                                                    QHeaderView.ResizeMode.Stretch)
         box.addWidget(self.register_table)
         return tab
 
@@ -234,21 +236,22 @@ class FormsPage(QWidget):
         """The member list, the meetings and the register of the chosen branch (or all)."""
         self._fill_members()
         committee = self.branch_box is not None
-        self.meeting_box.clear()
-        for uuid, label, (unit_id, branch) in self.meetings:
-            if self._keeps(unit_id):
-                # meetings of two branches on the same day must not look identical
-                self.meeting_box.addItem(f"{label} — {branch}" if committee else label, uuid)
-        register = [entry for entry in self.register if self._keeps(entry["unit"][0])]  # by the issuing unit
-        self.register_table.setRowCount(len(register))
-        for row, entry in enumerate(register):
+        # meetings of two branches on the same day must not look identical
+        self.meeting_model.set_rows([(uuid, f"{label} — {branch}" if committee else label)
+                                     for uuid, label, (unit_id, branch) in self.meetings if self._keeps(unit_id)])
+        if self.meeting_box.count() and self.meeting_box.currentIndex() < 0:
+            self.meeting_box.setCurrentIndex(0)
+        rows = []
+        for entry in self.register:
+            if not self._keeps(entry["unit"][0]):  # by the issuing unit
+                continue
             values = [entry["number_text"], format_date(entry["issued_on"]), entry["form_code"] or "",
                       entry["title"] or "", entry["concerns_label"] or "", format_date(entry["term_start"]),
                       entry["issued_by"]]
             if committee:
                 values.insert(1, entry["unit"][1])
-            for col, value in enumerate(values):
-                self.register_table.setItem(row, col, QTableWidgetItem(value))
+            rows.append((None, values, False))
+        self.register_table.set_rows(rows)
 
     @Slot(str)
     def _on_search(self, _text: str) -> None:
@@ -256,14 +259,11 @@ class FormsPage(QWidget):
 
     def _fill_members(self) -> None:
         wanted = fold(self.search.text())
-        self.member_list.clear()
         committee = self.branch_box is not None
-        for uuid, name, status, unit_id, branch in self.members:
-            if (wanted and wanted not in fold(name)) or not self._keeps(unit_id):
-                continue
-            item = QListWidgetItem(f"{name} — {status} — {branch}" if committee else f"{name} — {status}")
-            item.setData(UUID_ROLE, uuid)
-            self.member_list.addItem(item)
+        self.member_list.set_rows([
+            (uuid, f"{name} — {status} — {branch}" if committee else f"{name} — {status}")
+            for uuid, name, status, unit_id, branch, folded in self.members
+            if (not wanted or wanted in folded) and self._keeps(unit_id)])
         if self.member_list.count():
             self.member_list.setCurrentRow(0)
 

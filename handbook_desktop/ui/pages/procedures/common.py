@@ -5,54 +5,34 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from sqlalchemy import select
 
 from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.widgets import document_path, run_change
+from handbook_desktop.ui.rows_table import OVERDUE, RowsTable  # noqa: F401  (OVERDUE: the tabs' colour)
 
-OVERDUE = QColor("#fde2e1")
 
-
-def make_table(name: str, headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
+def make_table(name: str, headers: list[str]) -> RowsTable:
+    table = RowsTable([tr(h) for h in headers])
     table.setObjectName(name)
-    table.setHorizontalHeaderLabels([tr(h) for h in headers])
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.setAlternatingRowColors(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
     return table
 
 
-def fill_table(table: QTableWidget, rows: list[tuple[str, list[str], bool]]) -> None:
-    """rows: (uuid kept on the first cell, cell texts, highlight as overdue)."""
-    table.setRowCount(len(rows))
-    for r, (uuid, cells, overdue) in enumerate(rows):
-        for c, text in enumerate(cells):
-            item = QTableWidgetItem(text)
-            if c == 0:
-                item.setData(Qt.ItemDataRole.UserRole, uuid)
-            if overdue:
-                item.setBackground(QBrush(OVERDUE))
-            table.setItem(r, c, item)
+def fill_table(table: RowsTable, rows: list[tuple[str, list[str], bool]]) -> None:
+    """rows: (uuid kept on the first cell, cell texts, highlight as overdue) — one model reset."""
+    table.set_rows(rows)
 
 
-def selected_uuid(table: QTableWidget) -> str | None:
+def selected_uuid(table: RowsTable) -> str | None:
     row = table.currentRow()
     if row < 0 or table.item(row, 0) is None:
         return None
     return table.item(row, 0).data(Qt.ItemDataRole.UserRole)
 
 
-def selected_name(table: QTableWidget) -> str:
+def selected_name(table: RowsTable) -> str:
     row = table.currentRow()
     return table.item(row, 0).text() if row >= 0 and table.item(row, 0) else ""
 

@@ -12,6 +12,15 @@ from handbook_desktop.ui.pages.procedures.common import fill_table, make_table, 
 from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, LazyRefresh, run_change, run_read
 
 
+def rating_rows(rows: list[dict], not_rated: str, disciplined: str) -> list[tuple[str, list[str], bool]]:
+    """The table's rows from the summary: plain values, built on the worker thread (the texts come
+    translated from the GUI thread)."""
+    return [(row["member_uuid"], [row["name"], "" if row["score"] is None else str(row["score"]),
+                                  row["level_label"] or not_rated,
+                                  row["automatic_reason"] or (disciplined if row["disciplined"] and not row["level"] else "")],
+             False) for row in rows]
+
+
 class RatingsPage(QWidget):
     def __init__(self, context, *, today: date | None = None):
         super().__init__()
@@ -100,26 +109,23 @@ class RatingsPage(QWidget):
         year, unit_id = self.year_box.value(), self.branch_id()
         self._ticket += 1
         ticket = self._ticket
+        texts = tr("Chưa xếp loại"), tr("Bị kỷ luật trong năm: tự động không hoàn thành")
 
         def load(session):
+            # On the worker: the summary and the table's rows, so the window only swaps the list in.
             from handbook_desktop.services.procedures.ratings import summary
 
-            return ticket, summary(session, year, unit_id)
+            data = summary(session, year, unit_id)
+            return ticket, data, rating_rows(data["rows"], *texts)
 
         run_read(self.context, load, self._show)
 
     def _show(self, loaded) -> None:
-        ticket, data = loaded
+        ticket, data, rows = loaded
         if ticket != self._ticket:
             return  # an older request (another year, or before a change)
         self._shown = ticket
         self.summary = data
-        rows = []
-        for row in data["rows"]:
-            note = row["automatic_reason"] or ("Bị kỷ luật trong năm: tự động không hoàn thành" if row["disciplined"]
-                                               and not row["level"] else "")
-            rows.append((row["member_uuid"], [row["name"], "" if row["score"] is None else str(row["score"]),
-                                              row["level_label"] or tr("Chưa xếp loại"), note], False))
         fill_table(self.table, rows)
         parts = [f"{tr(LEVEL_LABELS[level])}: {data['counts'].get(level, 0)}" for level in LEVEL_ORDER]
         parts.append(tr("chưa xếp loại: {n}").format(n=len(data["missing"])))

@@ -1,0 +1,254 @@
+"""A list of rows shown through a model: 50,000 rows are one reset, not 200,000 items (issue 11 §3).
+
+``RowsTable`` is the table the Nghiệp vụ tabs and Đánh giá xếp loại show. It keeps the few calls of
+``QTableWidget`` that the pages and their tests use (``rowCount``, ``item(r, c).text()``,
+``currentRow``, ``setCurrentCell``, ``itemSelectionChanged`` …), but the cells live in one Python list
+read by the view only for the rows on screen. Columns are sized once per fill from the first rows
+(a header that resizes to contents measured every row of the committee on every change).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QListView, QTableView
+
+OVERDUE = QColor("#fde2e1")
+SIZE_FROM_ROWS = 200  # rows looked at when the columns are sized
+
+
+class RowsModel(QAbstractTableModel):
+    """rows: (key kept on the first cell's UserRole, cell texts, highlight as overdue)."""
+
+    def __init__(self, headers: list[str], parent=None):
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.rows: list[tuple] = []
+        self.tooltips: dict[tuple[int, int], str] = {}
+        self.extra: dict[tuple[int, int, int], object] = {}  # data a page set on a few cells, by role
+        self.header_tips: dict[int, str] = {}
+        self._brush = QBrush(OVERDUE)
+
+    def set_rows(self, rows: list[tuple]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.tooltips, self.extra = {}, {}
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self.headers)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        key, cells, highlight = self.rows[index.row()]
+        column = index.column()
+        if self.extra:
+            value = self.extra.get((index.row(), column, int(role)))
+            if value is not None:
+                return value
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cells[column] if column < len(cells) else ""
+        if role == Qt.ItemDataRole.UserRole:
+            return key if column == 0 else None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._brush if highlight else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltips.get((index.row(), column))
+        return None
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt's name
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.headers):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.header_tips.get(section)
+        return None
+
+
+class Cell:
+    """What ``QTableWidget.item(r, c)`` gave: the cell's text and data, read from the model."""
+
+    def __init__(self, table: "RowsTable", row: int, column: int):
+        self.table, self.row, self.column = table, row, column
+
+    def _index(self):
+        return self.table.rows_model.index(self.row, self.column)
+
+    def text(self) -> str:
+        return self._index().data() or ""
+
+    def data(self, role) -> object:
+        return self._index().data(role)
+
+    def toolTip(self) -> str:  # noqa: N802 - Qt's name
+        return self._index().data(Qt.ItemDataRole.ToolTipRole) or ""
+
+    def setToolTip(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self.table.rows_model.tooltips[(self.row, self.column)] = text
+
+    def setData(self, role, value) -> None:  # noqa: N802 - Qt's name
+        self.table.rows_model.extra[(self.row, self.column, int(role))] = value
+
+    def background(self) -> QBrush:
+        return self._index().data(Qt.ItemDataRole.BackgroundRole) or QBrush()
+
+
+class HeaderCell:
+    def __init__(self, model: RowsModel, section: int):
+        self.model, self.section = model, section
+
+    def text(self) -> str:
+        return self.model.headers[self.section]
+
+    def setToolTip(self, text: str) -> None:  # noqa: N802 - Qt's name
+        self.model.header_tips[self.section] = text
+
+    def toolTip(self) -> str:  # noqa: N802 - Qt's name
+        return self.model.header_tips.get(self.section, "")
+
+
+class RowsTable(QTableView):
+    itemSelectionChanged = Signal()  # noqa: N815 - QTableWidget's name, kept for the pages
+
+    def __init__(self, headers: list[str], parent=None):
+        super().__init__(parent)
+        self.rows_model = RowsModel(headers, self)
+        self._kept: set[int] = set()
+        self.setModel(self.rows_model)
+        self.selectionModel().selectionChanged.connect(lambda *_: self.itemSelectionChanged.emit())
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.verticalHeader().setVisible(False)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setResizeContentsPrecision(SIZE_FROM_ROWS)
+        header.setStretchLastSection(True)
+
+    # --- filling
+    def set_rows(self, rows: list[tuple]) -> None:
+        self.rows_model.set_rows(rows)
+        self.size_columns()
+
+    def size_columns(self) -> None:
+        """Each column as wide as its heading and its first rows (not the last: it stretches)."""
+        header = self.horizontalHeader()
+        for column in range(self.rows_model.columnCount() - 1):
+            if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Interactive and column not in self._kept:
+                self.resizeColumnToContents(column)
+
+    def setColumnWidth(self, column: int, width: int) -> None:  # noqa: N802 - a width the page chose stays
+        self._kept.add(column)
+        super().setColumnWidth(column, width)
+
+    def setRowCount(self, count: int) -> None:  # noqa: N802 - QTableWidget's name: only clearing is used
+        if count != 0:
+            raise ValueError("RowsTable is filled with set_rows")
+        self.set_rows([])
+
+    # --- reading, as QTableWidget
+    def rowCount(self) -> int:  # noqa: N802
+        return self.rows_model.rowCount()
+
+    def columnCount(self) -> int:  # noqa: N802
+        return self.rows_model.columnCount()
+
+    def item(self, row: int, column: int) -> Cell | None:
+        if 0 <= row < self.rowCount() and 0 <= column < self.columnCount():
+            return Cell(self, row, column)
+        return None
+
+    def horizontalHeaderItem(self, section: int) -> HeaderCell | None:  # noqa: N802
+        return HeaderCell(self.rows_model, section) if 0 <= section < self.columnCount() else None
+
+    def currentRow(self) -> int:  # noqa: N802
+        index = self.currentIndex()
+        return index.row() if index.isValid() else -1
+
+    def setCurrentCell(self, row: int, column: int) -> None:  # noqa: N802
+        self.setCurrentIndex(self.rows_model.index(row, column))
+
+    def visualItemRect(self, cell: Cell) -> QRect:  # noqa: N802
+        return self.visualRect(cell._index())
+
+    def scrollToItem(self, cell: Cell, hint=QAbstractItemView.ScrollHint.EnsureVisible) -> None:  # noqa: N802
+        self.scrollTo(cell._index(), hint)
+
+    def key_at(self, row: int):
+        return self.rows_model.rows[row][0] if 0 <= row < self.rowCount() else None
+
+
+class ListModel(QAbstractListModel):
+    """rows: (key kept on UserRole, text); for a list or a combo box of thousands of entries."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows: list[tuple] = []
+
+    def set_rows(self, rows: list[tuple]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.rows[index.row()][1]
+        if role == Qt.ItemDataRole.UserRole:
+            return self.rows[index.row()][0]
+        return None
+
+
+class ListEntry:
+    """What ``QListWidget.item(i)`` gave: the entry's text and data."""
+
+    def __init__(self, model: ListModel, row: int):
+        self.model, self.row = model, row
+
+    def text(self) -> str:
+        return self.model.rows[self.row][1]
+
+    def data(self, role) -> object:
+        return self.model.index(self.row, 0).data(role)
+
+
+class RowsList(QListView):
+    """A list through a model, with the calls of ``QListWidget`` the pages use (count, item,
+    currentRow, setCurrentRow, currentItem)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.rows_model = ListModel(self)
+        self.setModel(self.rows_model)
+        self.setUniformItemSizes(True)  # 50,000 names: no height asked of each
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+
+    def set_rows(self, rows: list[tuple]) -> None:
+        self.rows_model.set_rows(rows)
+
+    def count(self) -> int:
+        return self.rows_model.rowCount()
+
+    def item(self, row: int) -> ListEntry | None:
+        return ListEntry(self.rows_model, row) if 0 <= row < self.count() else None
+
+    def currentRow(self) -> int:  # noqa: N802
+        index = self.currentIndex()
+        return index.row() if index.isValid() else -1
+
+    def setCurrentRow(self, row: int) -> None:  # noqa: N802
+        self.setCurrentIndex(self.rows_model.index(row, 0))
+
+    def currentItem(self) -> ListEntry | None:  # noqa: N802
+        return self.item(self.currentRow())
