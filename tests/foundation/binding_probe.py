@@ -15,6 +15,7 @@ Usage: python binding_probe.py [ROUNDS]
 from __future__ import annotations
 
 import ctypes
+import gc
 import json
 import os
 import sys
@@ -96,10 +97,17 @@ def main(rounds: int) -> dict:
         drift: dict[str, int] = {}
         updates = 0
         for name, call in setters:
-            before = sys.getrefcount(None)
-            for _ in range(rounds):
-                call()
-            drift[name] = sys.getrefcount(None) - before
+            # A collection inside the loop may free an unrelated cycle holding None (a drift of -1 seen
+            # once in a loaded full run): collect first and keep the collector off while counting.
+            gc.collect()
+            gc.disable()
+            try:
+                before = sys.getrefcount(None)
+                for _ in range(rounds):
+                    call()
+                drift[name] = sys.getrefcount(None) - before
+            finally:
+                gc.enable()
             updates += rounds
     finally:
         if original is not None:

@@ -38,5 +38,7 @@ def test_item_setters_keep_none_alive():
     if not result["observable"]:
         pytest.skip(f"Python {result['python']}: None's reference count cannot be followed here")
     assert result["updates"] >= 20_000
-    leaking = {name: drift for name, drift in result["drift"].items() if drift != 0}
+    # The broken binding loses one reference per call (-1,200 a setter); a stray count of one or two
+    # from the interpreter's own bookkeeping is not that, but anything past 1 % of the calls is.
+    leaking = {name: drift for name, drift in result["drift"].items() if abs(drift) > ROUNDS // 100}
     assert not leaking, f"PySide6 {result['binding']} on Python {result['python']} moves None's count: {leaking}"

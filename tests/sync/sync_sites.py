@@ -50,17 +50,27 @@ class Site:
         return preview(self.database, self.keyring, data)
 
 
-def checksum(path: Path, *, skip=("audit_log",)) -> str:
-    """The contents of every table, in a stable order."""
-    digest = hashlib.sha256()
+def table_digests(path: Path, *, skip=("audit_log",)) -> dict[str, str]:
+    """Each table's contents as a digest, so a failing comparison names the tables that changed."""
+    digests = {}
     with sqlite3.connect(path) as connection:
         names = [row[0] for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
         for name in names:
             if name in skip:
                 continue
+            digest = hashlib.sha256()
             for row in sorted(map(repr, connection.execute(f'SELECT * FROM "{name}"'))):
-                digest.update(name.encode() + row.encode())
+                digest.update(row.encode())
+            digests[name] = digest.hexdigest()
+    return digests
+
+
+def checksum(path: Path, *, skip=("audit_log",)) -> str:
+    """The contents of every table, in a stable order."""
+    digest = hashlib.sha256()
+    for name, table in table_digests(path, skip=skip).items():
+        digest.update(name.encode() + table.encode())
     return digest.hexdigest()
 
 
