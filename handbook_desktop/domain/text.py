@@ -97,21 +97,22 @@ def split_name(full_name: str) -> tuple[str, str, str]:
 
 def _letters(word: str) -> list[tuple[str, int]]:
     """Each letter of a word as (Vietnamese letter, tone 0–5)."""
-    result: list[tuple[str, int]] = []
-    for ch in unicodedata.normalize("NFC", word.lower()):
-        if ch == "đ":
-            result.append(("đ", 0))
-            continue
-        parts = unicodedata.normalize("NFD", ch)
-        base, marks = parts[0], parts[1:]
-        letter, tone = base, 0
-        for mark in marks:
-            if mark in _LETTER_MARKS:
-                letter = _BASE_WITH_MARK.get((base, _LETTER_MARKS[mark]), base)
-            elif mark in _TONES:
-                tone = _TONES[mark]
-        result.append((letter, tone))
-    return result
+    return [_letter(ch) for ch in unicodedata.normalize("NFC", word.lower())]
+
+
+@lru_cache(maxsize=4096)
+def _letter(ch: str) -> tuple[str, int]:
+    if ch == "đ":
+        return "đ", 0
+    parts = unicodedata.normalize("NFD", ch)
+    base, marks = parts[0], parts[1:]
+    letter, tone = base, 0
+    for mark in marks:
+        if mark in _LETTER_MARKS:
+            letter = _BASE_WITH_MARK.get((base, _LETTER_MARKS[mark]), base)
+        elif mark in _TONES:
+            tone = _TONES[mark]
+    return letter, tone
 
 
 def _code(letter: str) -> str:
@@ -132,15 +133,20 @@ def name_sort_key(full_name: str | None) -> str:
     Stored in ``member.name_sort`` so that the database sorts with an index.
     """
     family, middle, given = split_name(full_name or "")
-    words: list[str] = []
-    for word in (given, middle, family):
-        letters = _letters(word)
-        words.append(
-            "".join(_code(letter) for letter, _ in letters)
-            + _TONES_START
-            + "".join(str(tone) for _, tone in letters)
-        )
-    return _WORD_SEPARATOR.join(words)
+    return _WORD_SEPARATOR.join((_word_key(given), _word_key(middle), _word_key(family)))
+
+
+@lru_cache(maxsize=16384)
+def _word_key(word: str) -> str:
+    """A word's (or the middle name's) letters then its tones: names repeat their words (Nguyễn,
+    Văn, Thị), each worked out once."""
+    letters = _letters(word)
+    return "".join(_code_of(letter) for letter, _ in letters) + _TONES_START + "".join(str(tone) for _, tone in letters)
+
+
+@lru_cache(maxsize=4096)
+def _code_of(letter: str) -> str:
+    return _code(letter)
 
 
 def mask_digits(value: str | None, keep_start: int = 4, keep_end: int = 2) -> str:
