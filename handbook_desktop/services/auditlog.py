@@ -45,7 +45,7 @@ FIELD_LABELS = {
     "status": "Trạng thái", "role": "Vai trò", "paid": "Đã nộp", "paid_on": "Ngày nộp", "method": "Hình thức nộp",
     "amount": "Số tiền", "attendance": "Điểm danh", "score": "Xếp loại", "stage": "Giai đoạn",
     "idle_lock_minutes": "Khóa màn hình sau (phút)", "backup_second_folder": "Thư mục sao lưu thứ hai",
-    "large_font": "Chữ lớn",
+    "large_font": "Chữ lớn", "birth_year": "Năm sinh",
 }
 DETAIL_KEYS = {
     "file": "tệp", "reason": "lý do", "backup": "bản sao", "before": "bản trước khi khôi phục", "rows": "số dòng",

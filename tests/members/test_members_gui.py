@@ -374,3 +374,44 @@ def test_a_warning_clears_when_the_field_is_fixed(qtbot, db, page_for, type_text
     qtbot.keyClicks(cccd, "5")  # now 12 digits: fixed, no click on Lưu
     qtbot.waitUntil(lambda: "CCCD" not in dialog.errors.text(), timeout=5_000)
     assert dialog.isVisible()
+
+
+def test_a_birth_year_alone_is_shown_and_edited_in_the_record(qtbot, db, page_for, add_member, type_text):
+    """Issue 16 §3: a member known by the year of birth alone (migration 0014) reads …/…/1958 in the
+    record; typing a year keeps a year (flagged to complete), typing the whole date replaces it."""
+    from handbook_desktop.services.members import get_member
+    from handbook_desktop.ui.pages.members.dialog import MemberDialog
+
+    uuid = add_member("Lò Văn Sáu", birth_year=1958, status="candidate")
+    page = page_for(db)
+
+    def edit(text: str) -> MemberDialog:
+        page.table.selectRow(0)
+        qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)
+        dialog = page.findChildren(MemberDialog)[-1]
+        born = dialog.widgets["date_of_birth"]
+        shown = born.text()
+        born.clear()
+        type_text(born, text)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        if dialog.saved_uuid is None and dialog.save_button.text() == "Vẫn lưu":
+            assert "cần bổ sung ngày, tháng" in dialog.warnings.text()
+            qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.saved_uuid is not None, timeout=5000)
+        dialog.deleteLater()
+        return shown
+
+    assert edit("1960") == "…/…/1958"
+    with db.read() as session:
+        member = get_member(session, uuid)
+        assert (member.birth_year, member.date_of_birth) == (1960, None)
+    assert edit("05/03/1960") == "…/…/1960"
+    with db.read() as session:
+        member = get_member(session, uuid)
+        assert (member.birth_year, member.date_of_birth) == (None, date(1960, 3, 5))
+    page.table.selectRow(0)
+    dialog = page.edit_current()
+    assert dialog.widgets["date_of_birth"].text() == "05/03/1960"
+    history = dialog.history
+    rows = [[history.item(r, c).text() for c in range(history.columnCount())] for r in range(history.rowCount())]
+    assert any(row[3] == "Năm sinh" and (row[4], row[5]) == ("1958", "1960") for row in rows), rows

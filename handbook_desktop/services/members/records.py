@@ -60,6 +60,15 @@ class Duplicate:
         return f"{self.full_name} ({format_date(self.date_of_birth) or 'không rõ ngày sinh'}) — {self.reason}{where}"
 
 
+BIRTH_YEAR = "birth_year"  # a member known by the year of birth alone (migration 0014): shown …/…/1958
+
+
+def _year_or_date(values: dict) -> None:
+    """A full birth date replaces the year alone."""
+    if values.get("date_of_birth") is not None and BIRTH_YEAR in values:
+        values[BIRTH_YEAR] = None
+
+
 def finish_text(key: str, text: str | None) -> str | None:
     """What a field keeps of text already cleaned (``clean``): numbers without separators, the
     record number in capitals."""
@@ -76,6 +85,9 @@ def prepare_values(raw: dict) -> dict:
     """Clean what a form or a sheet gave: NFC, trimmed, empty → None, numbers without separators."""
     values: dict = {}
     for key, value in raw.items():
+        if key == BIRTH_YEAR:  # the year alone (not a field of the form's list: shown in the birth date's box)
+            values[key] = value
+            continue
         if key not in FIELD_BY_KEY:
             continue
         if key in DATE_FIELDS or not isinstance(value, str):
@@ -165,6 +177,7 @@ def create_member(
     values = prepare_values(raw)
     values.setdefault("status", "official")
     values.setdefault("party_position", "member")
+    _year_or_date(values)
     issues = check(session, values, today=today, book=book)
     if blocking(issues):
         raise MemberInvalid(issues)
@@ -205,7 +218,10 @@ def update_member(
     if locked:
         labels = ", ".join(FIELD_BY_KEY[key].label if key in FIELD_BY_KEY else key for key in locked)
         raise UserError(f"{labels}: do chi bộ quản lý hồ sơ này; hãy sửa ở chi bộ, thay đổi sẽ lên qua gói đồng bộ.")
-    merged = {key: getattr(member, key) for key in EDITABLE_KEYS}
+    if values.get("date_of_birth") is not None and member.birth_year is not None:
+        values.setdefault(BIRTH_YEAR, None)
+    _year_or_date(values)
+    merged = {key: getattr(member, key) for key in (*EDITABLE_KEYS, BIRTH_YEAR)}
     merged.update(values)
     issues = check(session, merged, today=today, book=book)
     if blocking(issues):
@@ -296,7 +312,8 @@ def member_history(session: Session, member_uuid: str) -> list[dict]:
             rows.append({**base, "field": None, "field_label": "", "old": "", "new": ""})
         for field, old, new in changes:
             spec = FIELD_BY_KEY.get(field)
-            rows.append({**base, "field": field, "field_label": spec.label if spec else field,
+            label = spec.label if spec else ("Năm sinh" if field == BIRTH_YEAR else field)
+            rows.append({**base, "field": field, "field_label": label,
                          "old": _history_value(field, old), "new": _history_value(field, new)})
     return rows
 

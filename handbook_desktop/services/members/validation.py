@@ -82,6 +82,12 @@ def validate_member(values: dict, book: RuleBook, today: date) -> list[Issue]:
         if value is not None and value not in codes:
             error(key, f"{_label(key)} '{value}' không có trong danh mục.")
 
+    year = values.get("birth_year")
+    if year is not None and values.get("date_of_birth") is None:
+        if not 1900 <= year <= today.year:
+            error("date_of_birth", f"Năm sinh {year} không hợp lệ: hãy ghi bốn chữ số, ví dụ 1958.")
+        else:
+            warn("date_of_birth", f"Chỉ có năm sinh (…/…/{year}): cần bổ sung ngày, tháng.")
     birth = values.get("date_of_birth")
     decision = values.get("decision_date")
     ceremony = values.get("ceremony_date")

@@ -6,6 +6,8 @@ and need a second, deliberate "Vẫn lưu" — nothing is accepted without the s
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
@@ -38,6 +40,15 @@ def _ask(parent, title: str, text: str) -> bool:
                                   QMessageBox.StandardButton.No)
     return answer == QMessageBox.StandardButton.Yes
 
+
+
+_YEAR_ALONE = re.compile(r"^(?:(?:…|\.\.\.?|_+|\?\??)\s*/\s*){0,2}(\d{4})$")
+
+
+def _year_alone(text: str) -> int | None:
+    """1958 from "1958", "…/…/1958" or "../../1958": a birth year known without day and month."""
+    found = _YEAR_ALONE.match(text.replace(" ", ""))
+    return int(found.group(1)) if found else None
 
 class MemberDialog(AsksBeforeClosing, KeyedDialog, QDialog):
     """``member_uuid=None`` creates a record. ``saved_uuid`` holds the record after a save."""
@@ -150,6 +161,9 @@ class MemberDialog(AsksBeforeClosing, KeyedDialog, QDialog):
         if spec.kind == "date":
             edit.setPlaceholderText(DATE_PLACEHOLDER)
             edit.setMaximumWidth(140)
+            if spec.key == "date_of_birth":
+                edit.setToolTip(tr("Nếu chỉ biết năm sinh, ghi năm (ví dụ 1958): hồ sơ hiện …/…/1958 và được nhắc "
+                                   "bổ sung ngày, tháng."))
         elif spec.key == "national_id":
             edit.setPlaceholderText(tr("12 chữ số"))
             edit.setMaximumWidth(180)
@@ -191,6 +205,7 @@ class MemberDialog(AsksBeforeClosing, KeyedDialog, QDialog):
         with self.context.database.read() as session:
             member = get_member(session, self.member_uuid)
             values = member_values(member)
+            birth_year = member.birth_year
             self.version = member.version
             unit_id = member.unit_id
             photo = member.photo
@@ -199,6 +214,8 @@ class MemberDialog(AsksBeforeClosing, KeyedDialog, QDialog):
         self.heading.setText(values["full_name"])
         for key, value in values.items():
             self.set_value(key, value)
+        if values.get("date_of_birth") is None and birth_year:
+            self.widgets["date_of_birth"].setText(f"…/…/{birth_year}")  # the year alone, to complete
         if self.unit_box is not None:
             self.unit_box.setCurrentIndex(max(0, self.unit_box.findData(unit_id)))
         self.set_photo(photo, changed=False)
@@ -248,6 +265,12 @@ class MemberDialog(AsksBeforeClosing, KeyedDialog, QDialog):
                 values[key] = widget.currentText()
             elif spec.kind == "date":
                 text = widget.text().strip()
+                if key == "date_of_birth":
+                    year = _year_alone(text)
+                    values["birth_year"] = year
+                    if year is not None:  # "1958" or "…/…/1958": the year is known, day and month not yet
+                        values[key] = None
+                        continue
                 try:
                     values[key] = parse_date_cell(text, date.today())
                 except CellProblem as problem:
