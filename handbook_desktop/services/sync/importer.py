@@ -379,6 +379,7 @@ def _apply(database, actor, keyring: Keyring, opened: Opened, data: bytes) -> Pr
         for done in writer.apply(plans):
             yield Progress(done, total, "Đang ghi dữ liệu")
         results = [{"t": p.table, "u": p.uuid, "v": p.version, "o": p.outcome, "r": p.reason} for p in plans]
+        _audit_arrived_rules(session, actor, plans, manifest)
         counts = totals(plans)
         if held is not None:
             held.status, held.data, held.applied_at = "applied", None, utcnow()
@@ -395,6 +396,27 @@ def _apply(database, actor, keyring: Keyring, opened: Opened, data: bytes) -> Pr
                f"{counts['changed']} thay đổi, {counts['unchanged']} không đổi, {counts['deleted']} xóa, "
                f"{counts['conflict']} xung đột, {counts['rejected']} từ chối.")
     return ImportResult("applied", message, manifest, plans, receipts=[receipt])
+
+
+AUDITED_ON_ARRIVAL = ("rule", "calendar_day")  # what the committee writes for every branch (issue 15 §6)
+_ARRIVAL_ACTIONS = {"new": "create", "changed": "update", "deleted": "delete"}
+_NOT_SHOWN = {"updated_at", "origin_unit", "version", "deleted_at"}
+
+
+def _audit_arrived_rules(session: Session, actor, plans, manifest: dict) -> None:
+    """One audit line per rule version or calendar day a package brought, naming the sender: a branch
+    sees in its Nhật ký when and from whom a rule it computes with changed."""
+    for plan in plans:
+        action = _ARRIVAL_ACTIONS.get(plan.outcome)
+        if plan.table not in AUDITED_ON_ARRIVAL or action is None:
+            continue
+        if plan.outcome == "new":
+            changes = {name: (None, value) for name, value in (plan.merged or plan.theirs or {}).items()
+                       if name not in _NOT_SHOWN and value is not None}
+        else:
+            changes = {name: (old, new) for name, old, new in plan.changes if name not in _NOT_SHOWN}
+        audit(session, actor, action, entity=plan.table, entity_uuid=plan.uuid, changes=changes or None,
+              detail={"from": manifest["sender"], "sequence": manifest["sequence"], "code": plan.label or None})
 
 
 def _refuse_whole(session: Session, actor, keyring: Keyring, opened: Opened, held, plans, outside) -> ImportResult:
