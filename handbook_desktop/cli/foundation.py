@@ -9,16 +9,18 @@ from pathlib import Path
 from handbook_desktop.cli.common import CommandError, database_arg, open_db, print_json, read_password
 from handbook_desktop.domain.dates import parse_date
 from handbook_desktop.domain.states import UnitLevel
+from handbook_desktop.services.levels import level_codes
 
 
 def register(sub) -> None:
     init = sub.add_parser("init", help="thiết lập đơn vị và tài khoản quản trị cho một cơ sở dữ liệu mới")
     init.add_argument("--unit-code", required=True, help="mã đơn vị, ví dụ CB-KDC3")
     init.add_argument("--unit-name", required=True, help="tên đơn vị, ví dụ 'Chi bộ Khu dân cư số 3'")
-    init.add_argument("--level", default=UnitLevel.BRANCH.value, choices=[level.value for level in UnitLevel])
+    levels = level_codes()  # the levels are data (rule unit.levels): a level added there is offered here
+    init.add_argument("--level", default=UnitLevel.BRANCH.value, choices=levels)
     init.add_argument("--parent-code", help="mã cấp ủy cấp trên")
     init.add_argument("--parent-name", help="tên cấp ủy cấp trên, in ở đầu văn bản")
-    init.add_argument("--parent-level", choices=[level.value for level in UnitLevel],
+    init.add_argument("--parent-level", choices=levels,
                       help="cấp của cấp ủy cấp trên (mặc định: cấp thường gặp; đảng ủy xã, phường: tinh-thanh-uy)")
     init.add_argument("--place", help="địa danh ghi trên văn bản, ví dụ 'Hà Nội'")
     init.add_argument("--term-start", help="ngày bắt đầu nhiệm kỳ cấp ủy (dd/mm/yyyy), để đánh số văn bản")

@@ -76,11 +76,13 @@ def field_label(field: str) -> str:
 
 def _code_labels() -> dict[str, str]:
     from handbook_desktop.domain.dues import BASIS_LABELS, METHOD_LABELS
-    from handbook_desktop.domain.states import LEVEL_LABELS, STATUS_LABELS, Gender, PartyPosition
+    from handbook_desktop.domain.states import STATUS_LABELS, Gender, PartyPosition
 
     labels = {**METHOD_LABELS, **BASIS_LABELS}
     labels.update({status.value: label for status, label in STATUS_LABELS.items()})
-    labels.update({level.value: label for level, label in LEVEL_LABELS.items()})
+    from handbook_desktop.services.levels import level_labels
+
+    labels.update(level_labels())
     labels.update({kind.value: kind.label for kind in (*Gender, *PartyPosition)})
     return labels
 

@@ -45,10 +45,9 @@ class HomeUnitSpec:
 
 def unit_levels(on: date | None = None) -> list[dict]:
     """The levels of the organisation as data (rule ``unit.levels``): code, label, usual level above."""
-    from handbook_desktop.domain.rules import RuleBook
-    from handbook_desktop.services.rules import shipped_rules
+    from handbook_desktop.services.levels import unit_levels as levels
 
-    return list(RuleBook.of(shipped_rules()).value("unit.levels", on or date.today()))
+    return levels(on)
 
 
 @dataclass
@@ -100,7 +99,7 @@ def initialise(database, spec: HomeUnitSpec, admin_username: str, admin_password
             parent = Unit(
                 code=spec.parent_code or f"{spec.code}-CAP-TREN",
                 name=spec.parent_name or "",
-                level=spec.parent_level or _parent_level(spec.level),
+                level=spec.parent_level or spec.level,  # the top level's parent: the same level
                 origin_unit=spec.parent_code or "",
             )
             session.add(parent)
@@ -133,8 +132,3 @@ def initialise(database, spec: HomeUnitSpec, admin_username: str, admin_password
                detail={"code": spec.code, "level": spec.level})
     return SetupResult(spec.code, username, recovery)
 
-
-def _parent_level(level: str) -> str:
-    order = [UnitLevel.BRANCH, UnitLevel.SUB_COMMITTEE, UnitLevel.GRASSROOTS_COMMITTEE, UnitLevel.PROVINCE]
-    index = order.index(UnitLevel(level))
-    return order[min(index + 1, len(order) - 1)].value

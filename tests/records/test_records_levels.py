@@ -72,3 +72,44 @@ def test_setup_dialog_asks_the_parent_level(qtbot, tmp_path, monkeypatch, type_t
     finally:
         database.close()
     assert _units(path) == {"DU-CUANAM": ("dang-uy-xa-phuong", "TU-HN"), "TU-HN": ("tinh-thanh-uy", None)}
+
+
+def test_a_level_added_only_as_data_is_a_level_everywhere(tmp_path, monkeypatch, capsys):
+    """Issue 15 §7: a level written into the rule table (here a new version of unit.levels in the
+    shipped TOML, as a release would ship it) needs no code: init takes it, the documents' header and
+    the Nhật ký name it."""
+    import shutil
+
+    from handbook_desktop import paths
+    from handbook_desktop.services import levels, rules
+    from handbook_desktop.services.auditlog import display_value
+    from handbook_desktop.services.forms.context import unit_header_context
+
+    folder = tmp_path / "rules"
+    shutil.copytree(paths.resource("rules"), folder)
+    (folder / "zz_levels.toml").write_text(
+        '[[rule]]\nkey = "unit.levels"\nvalue = [{ code = "chi-bo", label = "Chi bộ", above = "dang-uy-khoi" }, '
+        '{ code = "dang-uy-khoi", label = "Đảng ủy Khối cơ quan", above = "tinh-thanh-uy" }, '
+        '{ code = "tinh-thanh-uy", label = "Tỉnh ủy / Thành ủy", above = "" }]\n'
+        'effective_from = 2026-01-01\nsource = "thử: một cấp chỉ có trong bảng quy định"\n', encoding="utf-8")
+    real = rules.shipped_rules
+    monkeypatch.setattr(rules, "shipped_rules", lambda folder_=None: real(folder_ or folder))
+    levels._shipped_book.cache_clear()
+    levels._shipped_labels.cache_clear()
+    try:
+        monkeypatch.setenv("HANDBOOK_PASSWORD", "matkhau123")
+        path = tmp_path / "khoi.sqlite3"
+        code = main(["--db", str(path), "init", "--unit-code", "DUK-HN", "--unit-name", "Đảng ủy Khối các cơ quan",
+                     "--level", "dang-uy-khoi", "--parent-code", "TU-HN", "--parent-name", "Thành ủy Hà Nội"])
+        assert code == 0, capsys.readouterr().err
+        assert _units(path) == {"DUK-HN": ("dang-uy-khoi", "TU-HN"), "TU-HN": ("tinh-thanh-uy", None)}
+        branch = tmp_path / "cb.sqlite3"
+        assert main(["--db", str(branch), "init", "--unit-code", "CB-K1", "--unit-name", "Chi bộ Văn phòng",
+                     "--parent-code", "DUK-HN", "--parent-name", "Đảng ủy Khối các cơ quan"]) == 0
+        assert _units(branch)["DUK-HN"] == ("dang-uy-khoi", None)  # the usual level above, from the data
+        with Database.open(path) as database, database.read() as session:
+            assert unit_header_context(session)["level_label"] == "Đảng ủy Khối cơ quan"
+        assert display_value("dang-uy-khoi") == "Đảng ủy Khối cơ quan"
+    finally:
+        levels._shipped_book.cache_clear()
+        levels._shipped_labels.cache_clear()

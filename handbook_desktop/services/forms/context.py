@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handbook_desktop.domain.states import Gender, MemberStatus, PartyPosition, UnitLevel
+from handbook_desktop.domain.states import Gender, MemberStatus, PartyPosition
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.forms.catalog import FormEntry, find_form, issuer_abbreviation
 from handbook_desktop.services.forms.filters import upper_vn
@@ -42,10 +42,10 @@ def unit_header_context(session: Session, unit: Unit | None = None) -> dict:
     """The §11 header values: higher body and issuing body in capitals, place, issuer abbreviation."""
     unit = unit or home_unit(session)
     higher = unit.parent.name if unit.parent is not None else (unit.higher_body_name or "")
-    try:
-        level_label = UnitLevel(unit.level).label
-    except ValueError:
-        level_label = unit.level
+    from handbook_desktop.services.levels import level_label as name_of_level
+    from handbook_desktop.services.rules import rule_book
+
+    level_label = name_of_level(unit.level, rule_book(session))
     return {
         "code": unit.code,
         "name": unit.name,

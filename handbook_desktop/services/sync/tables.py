@@ -283,7 +283,9 @@ def _code_labels(field: str) -> dict[str, str]:
     if field == "party_position":
         return {key.value if hasattr(key, "value") else key: value for key, value in states.POSITION_LABELS.items()}
     if field == "level":
-        return {key.value if hasattr(key, "value") else key: value for key, value in states.LEVEL_LABELS.items()}
+        from handbook_desktop.services.levels import level_labels
+
+        return level_labels()
     if field == "gender":
         return {"male": "Nam", "female": "Nữ"}
     if field == "kind":

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from handbook_desktop.domain.text import number
-from handbook_desktop.domain.states import LEVEL_LABELS, UnitLevel
+from handbook_desktop.services.levels import level_label
 from handbook_desktop.services.sync.merge import OUTCOME_LABELS
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.dialog_keys import KeyedDialog
@@ -20,10 +20,7 @@ OUTCOME_COLOURS = {"new": "#1b5e20", "changed": "#0d47a1", "deleted": "#6d4c41",
 
 
 def _level(code: str) -> str:
-    try:
-        return LEVEL_LABELS[UnitLevel(code)]
-    except (ValueError, KeyError):
-        return code
+    return level_label(code)
 
 
 def _show(value) -> str:
