@@ -35,7 +35,8 @@ def tables(path: Path) -> dict[str, list]:
     with sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True) as connection:
         names = [r[0] for r in connection.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        return {n: connection.execute(f'SELECT * FROM "{n}" ORDER BY rowid').fetchall() for n in names}
+        # Sorted in Python: the search index's FTS5 shadow tables are WITHOUT ROWID (no "ORDER BY rowid").
+        return {n: sorted(connection.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr) for n in names}
 
 
 def fresh_copy(template: Path, folder: Path) -> Path:
