@@ -56,7 +56,7 @@ def rounds(session: Session, start: date, months_ahead: int = 12,
         members = light_members(session, where=(_may_be_proposed(session, start, months_ahead),))
     from handbook_desktop.domain.badges import round_windows
 
-    windows = round_windows(rules(session), start, months_ahead)
+    windows = _merged(round_windows(rules(session), start, months_ahead))
     eligible = {m.uuid: m for m in members if m.deleted_at is None and m.decision_date is not None
                 and m.status not in _NOT_PROPOSED and _may_concern(m, windows)}
     found = badge_rounds(rules(session), [badge_input(m) for m in eligible.values()], start, months_ahead)
@@ -83,14 +83,30 @@ def _moving_kinds() -> frozenset[str]:
     return _MOVING
 
 
-def _may_concern(member, windows: list[tuple[date, date]]) -> bool:
+def _merged(windows: list[tuple[date, date]]) -> tuple[list[date], list[date]]:
+    """Overlapping ranges joined, as (starts, ends) for a binary search."""
+    starts: list[date] = []
+    ends: list[date] = []
+    for low, high in sorted(windows):
+        if ends and low <= ends[-1]:
+            ends[-1] = max(ends[-1], high)
+        else:
+            starts.append(low)
+            ends.append(high)
+    return starts, ends
+
+
+def _may_concern(member, ranges: tuple[list[date], list[date]]) -> bool:
     """The same choice as ``_may_be_proposed``, for members already read: a decision date in a
     range, or an event that moves the milestone. Everyone else is left out before any work."""
-    decided = member.decision_date
-    if any(low <= decided <= high for low, high in windows):
+    from bisect import bisect_right
+
+    starts, ends = ranges
+    index = bisect_right(starts, member.decision_date) - 1
+    if index >= 0 and member.decision_date <= ends[index]:
         return True
     moving = _moving_kinds()
-    return any(e.kind in moving for e in live_events(member))
+    return any(e.kind in moving and e.deleted_at is None for e in member.events)
 
 
 def _may_be_proposed(session: Session, start: date, months_ahead: int):
@@ -117,7 +133,7 @@ def pending(session: Session, members: list | None = None, on: date | None = Non
     from handbook_desktop.services.start import records_start
 
     since = records_start(session)
-    windows = pending_windows(rules(session), on, since)
+    windows = _merged(pending_windows(rules(session), on, since))
     eligible = {m.uuid: m for m in members if m.deleted_at is None and m.decision_date is not None
                 and m.status not in _NOT_PROPOSED and _may_concern(m, windows)}
     found = pending_for_all(rules(session), [badge_input(m) for m in eligible.values()], on, since)
