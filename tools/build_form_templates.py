@@ -17,7 +17,8 @@ from docx.shared import Mm
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from docx_blocks import (  # noqa: E402
-    CENTER, LEFT, RIGHT, bullets, cell_para, photo_box_table, grid_table, header_block, heading, new_document, para, signature, tag, title,
+    CENTER, LEFT, RIGHT, bullets, cell_para, photo_box_table, grid_table, group_heading_rows, header_block, heading,
+    new_document, para, signature, tag, title,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,11 +170,14 @@ def member_list():
     d = new_document()
     header_block(d)
     title(d, "DANH SÁCH ĐẢNG VIÊN", "{{ unit.name }}", "{{ filter_label }}")
-    grid_table(d, [("STT", 10), ("Họ và tên", 38), ("Ngày sinh", 21), ("Quê quán", 33), ("Ngày vào Đảng", 21),
-                   ("Ngày chính thức", 21), ("Ghi chú", 16)],
-               ["{{ loop.index }}", "<{{ m.full_name }}", "{{ m.date_of_birth|d }}", "<{{ m.hometown }}",
-                "{{ m.decision_date|d }}", "{{ m.official_date|d }}", "<{{ m.position_label if m.position != 'member' else '' }}"],
-               "m in members", size=11)
+    table = grid_table(d, [("STT", 10), ("Họ và tên", 38), ("Ngày sinh", 21), ("Quê quán", 33),
+                           ("Ngày vào Đảng", 21), ("Ngày chính thức", 21), ("Ghi chú", 16)],
+                       ["{{ loop.index }}", "<{{ m.full_name }}", "{{ m.date_of_birth|d }}", "<{{ m.hometown }}",
+                        "{{ m.decision_date|d }}", "{{ m.official_date|d }}",
+                        "<{{ m.position_label if m.position != 'member' else '' }}"],
+                       "m in members", size=11)
+    # At a committee the list is grouped by branch: a heading row where a branch begins.
+    group_heading_rows(table, "m.group_heading", size=11)
     para(d, "Tổng số: {{ members|length }} đồng chí.", before=6, after=12)
     signature(d, left=None)
     return d
@@ -234,7 +238,7 @@ def member_sheet():
 
 def _member_intro(d, what: str) -> None:
     para(d, "Họ và tên: {{ member.full_name }}; sinh ngày {{ member.date_of_birth|d }}; "
-            "quê quán: {{ member.hometown }}.")
+            "quê quán: {{ member.hometown|dots }}.")
     para(d, "Nghề nghiệp: {{ member.occupation|dots }}; đơn vị công tác: {{ member.workplace|dots }}.")
     if what:
         para(d, what)
@@ -273,11 +277,11 @@ def admission():
     _branch_case(
         d, summary="Đề nghị kết nạp đảng viên",
         opening="Ngày {{ case.meeting_date|d }}, {{ unit.name }} đã họp xét đề nghị kết nạp quần chúng "
-                "{{ member.full_name }} vào Đảng Cộng sản Việt Nam.",
+                "{{ member.display_name }} vào Đảng Cộng sản Việt Nam.",
         extra_intro="Trình độ: giáo dục phổ thông {{ member.general_education|dots }}; chuyên môn "
                     "{{ member.professional_level|dots }}; lý luận chính trị {{ member.political_theory|dots }}.",
         decision="Chi bộ đề nghị {{ unit.higher_committee }} xem xét, quyết định kết nạp quần chúng "
-                 "{{ member.full_name }} vào Đảng Cộng sản Việt Nam.")
+                 "{{ member.display_name }} vào Đảng Cộng sản Việt Nam.")
     return d
 
 
@@ -287,12 +291,12 @@ def official_recognition():
     _branch_case(
         d, summary="Đề nghị công nhận đảng viên chính thức",
         opening="Ngày {{ case.meeting_date|d }}, {{ unit.name }} đã họp xét đề nghị công nhận đảng viên chính thức "
-                "cho đồng chí {{ member.full_name }}, đảng viên dự bị.",
+                "cho đồng chí {{ member.display_name }}, đảng viên dự bị.",
         extra_intro="Ngày vào Đảng (quyết định kết nạp): {{ member.decision_date|d }}; ngày lễ kết nạp: "
                     "{{ member.ceremony_date|d }}; thời gian dự bị từ {{ case.probation_start|d }} đến "
                     "{{ case.probation_end|d }}.",
         decision="Chi bộ đề nghị {{ unit.higher_committee }} xem xét, quyết định công nhận đồng chí "
-                 "{{ member.full_name }} là đảng viên chính thức kể từ ngày {{ case.probation_end|d }}.")
+                 "{{ member.display_name }} là đảng viên chính thức kể từ ngày {{ case.probation_end|d }}.")
     return d
 
 
@@ -301,11 +305,11 @@ def removal():
     _branch_case(
         d, summary="Đề nghị xóa tên đảng viên",
         opening="Ngày {{ case.meeting_date|d }}, {{ unit.name }} đã họp xem xét việc xóa tên đảng viên đối với "
-                "đồng chí {{ member.full_name }} (Điều 8 Điều lệ Đảng).",
+                "đồng chí {{ member.display_name }} (Điều 8 Điều lệ Đảng).",
         extra_intro="Ngày vào Đảng: {{ member.decision_date|d }}; ngày chính thức: {{ member.official_date|d }}; "
                     "số thẻ đảng viên: {{ member.party_card_number|dots }}.",
         decision="Chi bộ đề nghị {{ unit.higher_committee }} xem xét, quyết định xóa tên đồng chí "
-                 "{{ member.full_name }} khỏi danh sách đảng viên.")
+                 "{{ member.display_name }} khỏi danh sách đảng viên.")
     return d
 
 
@@ -313,10 +317,10 @@ def exemption():
     d = new_document()
     _branch_case(
         d, summary="Về việc miễn công tác và sinh hoạt đảng",
-        opening="Xét đơn đề nghị ngày {{ case.application_date|d }} của đồng chí {{ member.full_name }}; ngày "
+        opening="Xét đơn đề nghị ngày {{ case.application_date|d }} của đồng chí {{ member.display_name }}; ngày "
                 "{{ case.meeting_date|d }}, {{ unit.name }} đã họp xem xét việc miễn công tác và sinh hoạt đảng.",
         extra_intro="",
-        decision="Chi bộ đồng ý cho đồng chí {{ member.full_name }} được miễn công tác và sinh hoạt đảng kể từ ngày "
+        decision="Chi bộ đồng ý cho đồng chí {{ member.display_name }} được miễn công tác và sinh hoạt đảng kể từ ngày "
                  "{{ case.exemption_from|d }} và báo cáo {{ unit.higher_committee }}. Đồng chí thực hiện các nhiệm vụ "
                  "của đảng viên được miễn công tác và sinh hoạt đảng theo quy định.")
     return d
@@ -360,8 +364,8 @@ def helper_assessment():
     d = new_document()
     _personal_header(d, "Mẫu 11-KNĐ", ("BẢN NHẬN XÉT ĐẢNG VIÊN DỰ BỊ", "(Của đảng viên chính thức được phân công giúp đỡ)"))
     para(d, "Tôi là: {{ helper.name|dots }}{% if helper.position %}, {{ helper.position }}{% endif %}; được chi bộ phân công giúp đỡ đồng chí "
-            "{{ member.full_name }}, đảng viên dự bị, kết nạp ngày {{ member.ceremony_date|d }}.")
-    para(d, "Qua thời gian giúp đỡ, tôi nhận xét đồng chí {{ member.full_name }} như sau:")
+            "{{ member.display_name }}, đảng viên dự bị, kết nạp ngày {{ member.ceremony_date|d }}.")
+    para(d, "Qua thời gian giúp đỡ, tôi nhận xét đồng chí {{ member.display_name }} như sau:")
     heading(d, "1. Ưu điểm")
     para(d, "{{ assessment.strengths|dots }}")
     heading(d, "2. Khuyết điểm")
@@ -377,7 +381,7 @@ def opinions_summary():
     d = new_document()
     para(d, "Mẫu 12-KNĐ", size=12, italic=True, align=RIGHT, indent=None, after=0)
     header_block(d)
-    title(d, "BÁO CÁO", "Tổng hợp ý kiến nhận xét đối với đảng viên dự bị {{ member.full_name }}")
+    title(d, "BÁO CÁO", "Tổng hợp ý kiến nhận xét đối với đảng viên dự bị {{ member.display_name }}")
     para(d, "Thực hiện quy định về xét công nhận đảng viên chính thức, chi ủy {{ unit.name }} đã lấy ý kiến nhận xét "
             "của tổ chức đoàn thể nơi làm việc và chi ủy nơi cư trú đối với đồng chí {{ member.full_name }}, sinh ngày "
             "{{ member.date_of_birth|d }}, kết nạp ngày {{ member.ceremony_date|d }}. Kết quả như sau:", after=6)
@@ -407,11 +411,13 @@ def badge_list():
 def monthly_report():
     d = new_document()
     header_block(d)
-    title(d, "BÁO CÁO", "Kết quả hoạt động của chi bộ {{ report.period_label }}")
+    title(d, "BÁO CÁO", "Kết quả hoạt động của {{ report.body_label }} {{ report.period_label }}")
     para(d, "Kính gửi: {{ unit.higher_committee }}", bold=True, align=CENTER, indent=None, after=6)
     heading(d, "I. TÌNH HÌNH CHUNG")
     para(d, "- Tổng số đảng viên: {{ report.headcount.total }} đồng chí (chính thức: {{ report.headcount.official }}; "
-            "dự bị: {{ report.headcount.probationary }}).")
+            "dự bị: {{ report.headcount.probationary }}); trong đó miễn công tác và sinh hoạt đảng: "
+            "{{ report.headcount.exempt }}; chuyển sinh hoạt tạm thời đi: {{ report.headcount.away }}"
+            "{% if report.headcount.branches %}; {{ report.headcount.branches }} chi bộ trực thuộc{% endif %}.")
     bullets(d, "report.changes")
     bullets(d, "report.situation")
     heading(d, "II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ")
@@ -438,7 +444,7 @@ def transfer_letter(temporary: bool):
         ("Đồng chí: ", "{{ member.full_name }}", True),
         ("Sinh ngày: ", "{{ member.date_of_birth|d }}", False),
         ("Quê quán: ", "{{ member.hometown }}", False),
-        ("Là đảng viên: ", "{{ member.status_label|lower }}", False),
+        ("Là đảng viên: ", "{{ transfer.standing }}", False),
         ("Ngày vào Đảng: ", "{{ member.decision_date|d }}; ngày chính thức: {{ member.official_date|d }}", False),
         ("Số thẻ đảng viên: ", "{{ member.party_card_number|dots }}; số lý lịch: {{ member.record_number|dots }}", False),
         ("Số sổ đăng ký: ", "{{ transfer.register_number|dots }}", False),

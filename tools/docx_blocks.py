@@ -330,6 +330,36 @@ def grid_table(document, columns: list[tuple[str, float]], cells: list[str], loo
 cell_para = _cell_para
 
 
+def group_heading_rows(table, field: str, *, size: int = 12) -> None:
+    """Inside ``grid_table``'s loop, before the data row: a bold row across the table, printed only
+    when ``field`` is set (``{%tr if %}`` … ``{%tr endif %}``)."""
+    import copy
+
+    head, open_row, data = table.rows[0], table.rows[1], table.rows[2]
+    for text in ("{%tr if " + field + " %}", None, "{%tr endif %}"):
+        source = open_row if text else data
+        new = copy.deepcopy(source._tr)
+        data._tr.addprevious(new)
+    rows = table.rows
+    if_row, heading, endif_row = rows[2], rows[3], rows[4]
+    for row, text in ((if_row, "{%tr if " + field + " %}"), (endif_row, "{%tr endif %}")):
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.text = ""
+        row.cells[0].paragraphs[0].runs[0].text = text
+    merged = heading.cells[0].merge(heading.cells[-1])
+    for paragraph in merged.paragraphs[1:]:
+        paragraph._p.getparent().remove(paragraph._p)
+    first = merged.paragraphs[0]
+    for run in first.runs:
+        run._r.getparent().remove(run._r)
+    first.alignment = LEFT
+    run = first.add_run("{{ " + field + " }}")
+    run.bold = True
+    run.font.size = Pt(size)
+
+
 def photo_box_table(document):
     """A borderless two-column row whose left cell is a framed 30 × 40 mm box for the photo."""
     table = document.add_table(rows=1, cols=2)

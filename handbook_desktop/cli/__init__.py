@@ -16,7 +16,7 @@ import sys
 from handbook_desktop import __version__
 from handbook_desktop.cli.common import CommandError, print_error
 
-COMMAND_MODULES = ["handbook_desktop.cli.foundation", "handbook_desktop.cli.members", "handbook_desktop.cli.backup", "handbook_desktop.cli.meetings", "handbook_desktop.cli.procedures", "handbook_desktop.cli.forms", "handbook_desktop.cli.sync", "handbook_desktop.cli.reports", "handbook_desktop.cli.rules"]
+COMMAND_MODULES = ["handbook_desktop.cli.foundation", "handbook_desktop.cli.members", "handbook_desktop.cli.backup", "handbook_desktop.cli.meetings", "handbook_desktop.cli.procedures", "handbook_desktop.cli.forms", "handbook_desktop.cli.sync", "handbook_desktop.cli.reports", "handbook_desktop.cli.rules", "handbook_desktop.cli.signers"]
 
 log = logging.getLogger(__name__)
 

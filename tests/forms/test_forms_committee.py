@@ -22,14 +22,25 @@ def test_committee_card_list_and_header(tmp_path, secretary):
             branch = Unit(code="CB-1", name="Chi bộ Khu dân cư số 1", level="chi-bo", parent_id=home.id)
             session.add(branch)
             session.flush()
-            session.add(Member(unit_id=branch.id, full_name="Trần Văn Bảo", status="official",
-                               date_of_birth=date(1980, 1, 2), decision_date=date(2010, 5, 1),
-                               official_date=date(2011, 5, 1)))
-        # a committee with nobody in the secretary's post: refused with the reason, not signed blank
+            lost = Member(unit_id=branch.id, full_name="Trần Văn Bảo", status="official",
+                          date_of_birth=date(1980, 1, 2), decision_date=date(2010, 5, 1),
+                          official_date=date(2011, 5, 1))
+            session.add(lost)
+            session.flush()
+            lost_uuid = lost.uuid
         import pytest
 
         from handbook_desktop.services.errors import UserError
 
+        # nobody waits for a card: an empty list is refused, not numbered
+        with pytest.raises(UserError, match="Không có đảng viên nào mất hoặc hỏng thẻ"):
+            export_form(database, secretary, "1-TĐV", tmp_path / "empty.docx", on=date(2026, 3, 5))
+        from handbook_desktop.services.auth import SYSTEM
+        from handbook_desktop.services.procedures import status
+
+        with database.session() as session:
+            status.card_event(session, SYSTEM, lost_uuid, "card_lost", date(2026, 2, 1))
+        # a committee with nobody in the secretary's post: refused with the reason, not signed blank
         with pytest.raises(UserError, match="chưa có bí thư"):
             export_form(database, secretary, "1-TĐV", tmp_path / "blank.docx", on=date(2026, 3, 5))
         assert not (tmp_path / "blank.docx").exists()

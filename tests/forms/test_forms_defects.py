@@ -79,6 +79,34 @@ def test_minutes_leave_out_empty_agenda_items_and_tell_namesakes_apart(demo_db, 
     assert f"{name} (sinh năm {years[0]})" in text and f"{name} (sinh năm {years[1]})" in text
 
 
+def test_member_forms_tell_namesakes_apart_by_birth_year(demo_db, secretary, tmp_path):
+    """A resolution about "Nguyễn Văn An" when the branch has two: its sentences add the birth year."""
+    from handbook_desktop.services.procedures import status
+    from handbook_desktop.services.procedures.documents import procedure_document
+
+    with demo_db.immediate() as s:
+        people = current_members(s)
+        subject, twin, alone = people[2], people[7], people[9]
+        twin.full_name = subject.full_name
+        year, name = subject.date_of_birth.year, subject.full_name
+        subject_uuid, alone_uuid, alone_name = subject.uuid, alone.uuid, alone.full_name
+        status.set_exemption(s, secretary, subject_uuid, date(2026, 10, 1), reason="Tuổi cao, sức yếu")
+        status.set_exemption(s, secretary, alone_uuid, date(2026, 10, 1), reason="Tuổi cao, sức yếu")
+    for how in ("window", "forms"):
+        out = tmp_path / f"{how}.docx"
+        if how == "window":  # Nghiệp vụ's one-click document
+            with demo_db.immediate() as s:
+                procedure_document(s, secretary, "NQ-MCT", out, member_uuid=subject_uuid, on=date(2026, 11, 15))
+        else:  # Biểu mẫu and the command line
+            export_form(demo_db, secretary, "NQ-MCT", out, member_uuid=subject_uuid, on=date(2026, 11, 15))
+        text = docx_text(out)
+        assert f"Chi bộ đồng ý cho đồng chí {name} (sinh năm {year}) được miễn" in text, how
+        assert f"Họ và tên: {name}; sinh ngày" in text, how  # the identity line keeps the plain name
+    text = docx_text(export_form(demo_db, secretary, "NQ-MCT", tmp_path / "alone.docx", member_uuid=alone_uuid,
+                                 on=date(2026, 11, 15)))
+    assert f"đồng chí {alone_name} được miễn" in text and "(sinh năm" not in text  # no namesake, no year
+
+
 def test_signature_block_keeps_with_the_text_above(tmp_path):
     out = forms.render_form("BB-SHCB", sample_context("BB-SHCB"), tmp_path / "bb.docx")
     body = Document(str(out)).element.body

@@ -129,6 +129,9 @@ def _reconcile(database, secretary, tmp_path, seed: int, committee: bool) -> lis
         headcount = s.scalar(select(func.count()).select_from(Member).where(
             Member.deleted_at.is_(None), Member.status.in_([st.value for st in HEADCOUNT_STATES]),
             *(() if committee else (Member.unit_id == home.id,))))
+        by_status = dict(s.execute(select(Member.status, func.count()).where(
+            Member.deleted_at.is_(None), *(() if committee else (Member.unit_id == home.id,)))
+            .group_by(Member.status)).all())
         # one held meeting per seed, taken in turn from the three latest (kinds vary across the run)
         meetings = [meetings[seed % min(len(meetings), 3)]] if meetings else []
         figures = {m.uuid: _roll_counts(s, m.id) for m in meetings}
@@ -157,14 +160,20 @@ def _reconcile(database, secretary, tmp_path, seed: int, committee: bool) -> lis
             context = build_context(s, code, actor=secretary, on=TODAY, issue=False)
         printed = len(context["members"]) if code == "DS-ĐV" else context["report"]["headcount"]["total"]
         assert printed == headcount, (code, where)  # the committee counts its branches' members (was 0)
-        try:
-            text = docx_text(export_form(database, secretary, code, tmp_path / f"{seed}-{code}.docx", on=TODAY))
-        except UserError as refused:
-            assert committee and "chưa có bí thư" in str(refused), (code, where, str(refused))
-        else:
-            pattern = r"Tổng số: (\d+) đồng chí" if code == "DS-ĐV" else r"Tổng số đảng viên: (\d+) đồng chí"
-            assert _int(pattern, text, where) == (headcount,), (code, where)
-            done.append(code)
+        path = export_form(database, secretary, code, tmp_path / f"{seed}-{code}.docx", on=TODAY)
+        text = docx_text(path)
+        pattern = r"Tổng số: (\d+) đồng chí" if code == "DS-ĐV" else r"Tổng số đảng viên: (\d+) đồng chí"
+        assert _int(pattern, text, where) == (headcount,), (code, where)
+        if code == "BC-THÁNG":  # the split the minutes print, each figure the records'
+            got = _int(r"\(chính thức: (\d+); dự bị: (\d+)\); trong đó miễn công tác và sinh hoạt đảng: (\d+); "
+                       r"chuyển sinh hoạt tạm thời đi: (\d+)", text, where)
+            n = by_status.get
+            assert got == (n("official", 0) + n("exempt", 0) + n("temporarily_away", 0), n("probationary", 0),
+                           n("exempt", 0), n("temporarily_away", 0)), where
+            assert got[0] + got[1] == headcount, where
+        # signed by the unit's bí thư: at a committee the one it named (the demo names a branch secretary)
+        assert _signed_by(path) == _secretary_in_sql(database, committee), (code, where)
+        done.append(code)
     code = ROTATING[seed % len(ROTATING)]
     from handbook_desktop.services.forms import find_form
 
@@ -180,8 +189,34 @@ def _reconcile(database, secretary, tmp_path, seed: int, committee: bool) -> lis
         done.append(code)
     except UserError as refused:  # refused with its reason, never printed blank
         assert str(refused).endswith((".", ")")) and len(str(refused)) > 20, (code, where)
+        assert "chưa có bí thư" not in str(refused), (code, where)  # the committee named its own
         done.append(f"({code})")
     return done
+
+
+def _signed_by(path) -> str:
+    from docx import Document
+
+    cell = Document(str(path)).tables[-1].rows[0].cells[1]
+    return [p.text.strip() for p in cell.paragraphs if p.text.strip()][-1]
+
+
+def _secretary_in_sql(database, committee: bool) -> str:
+    """The second path: the setting's stored member (committee) or the member holding the post (branch)."""
+    import json
+
+    from sqlalchemy import text
+
+    with database.read() as s:
+        if committee:
+            stored = json.loads(s.execute(text(
+                "SELECT value_json FROM setting WHERE key = (SELECT 'signers.' || code FROM unit WHERE is_home)"))
+                .scalar_one())["secretary"]
+            return s.execute(text("SELECT full_name FROM member WHERE uuid = :u"), {"u": stored["member_uuid"]}).scalar_one()
+        return s.execute(text(
+            "SELECT m.full_name FROM member m JOIN unit u ON u.id = m.unit_id WHERE u.is_home AND "
+            "m.party_position = 'secretary' AND m.status IN ('official', 'probationary', 'exempt') "
+            "AND m.deleted_at IS NULL ORDER BY m.name_sort LIMIT 1")).scalar_one()
 
 
 def _subject_for(session, code: str, fallback: str) -> dict:

@@ -329,3 +329,56 @@ def test_demo_strip_and_screening_dialog(qtbot, demo_db, page_for, shown_errors,
     qtbot.waitUntil(out.exists, timeout=10_000)
     assert load_workbook(out)["Vắng không lý do"]["B5"].value == result.unexcused[0].name
     assert shown_errors == []
+
+
+def test_a_planned_meeting_prints_a_draft_from_the_window(qtbot, branch, page_for, secretary, shown_errors,
+                                                          handbook_home):
+    """Before the meeting: no minutes and no number, but a "DỰ THẢO" copy one click away, outside the
+    register; once the roll call starts the real document returns."""
+    from sqlalchemy import func, select
+
+    from handbook_desktop.services import meetings as svc
+    from handbook_desktop.store.models import IssuedDocument
+
+    database, people = branch
+    with database.session() as session:
+        uuid = svc.create_meeting(session, secretary, kind="regular", meeting_date=date(2026, 3, 5),
+                                  chair_uuid=people["Nguyễn Văn An"], recorder_uuid=people["Trần Thị Bình"])
+    page = page_for(database)
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10_000)
+    page.table.setFocus()
+    page.table.setCurrentCell(0, 0)
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    editor = page.editor
+    qtbot.waitUntil(lambda: editor.detail is not None, timeout=10_000)
+    idle(qtbot, editor, shown_errors)
+    editor.tabs.setCurrentWidget(editor.documents_tab)
+    docs = editor.documents_tab
+    docs.dont_open = True
+    assert set(docs.draft_buttons) == {"BB-SHCB", "NQ-CB"}  # the sign sheet needs no draft
+    assert not docs.doc_buttons["BB-SHCB"].isEnabled() and docs.doc_buttons["DS-KY"].isEnabled()
+    button = docs.draft_buttons["BB-SHCB"]
+    qtbot.waitUntil(lambda: button.isVisible() and docs.draft_hint.isVisible(), timeout=5_000)
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: docs.last_file is not None or bool(shown_errors), timeout=30_000)
+    assert shown_errors == []
+    assert docs.last_file.name.startswith("Dự thảo biên bản")
+    document = Document(str(docs.last_file))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "DỰ THẢO" in text + cells
+    import re
+
+    assert re.search(r"^Số\s+-BB/CB$", cells, re.M) and not re.search(r"Số \d", cells)  # no number given
+    with database.read() as session:
+        assert session.scalar(select(func.count()).select_from(IssuedDocument)) == 0  # outside the register
+
+    # the roll call starts: the meeting is held, the real minutes come back and the drafts go
+    with database.session() as session:
+        svc.mark_all_present(session, secretary, uuid)
+    editor.load(uuid)
+    qtbot.waitUntil(lambda: editor.detail is not None and editor.detail.summary.state == "held", timeout=10_000)
+    idle(qtbot, editor, shown_errors)
+    assert docs.doc_buttons["BB-SHCB"].isEnabled()
+    assert not docs.draft_buttons["BB-SHCB"].isVisible() and not docs.draft_hint.isVisible()

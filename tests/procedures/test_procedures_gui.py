@@ -31,6 +31,26 @@ def _add_officials(database) -> list[str]:
         return people
 
 
+def _candidate_uuid(database, name: str) -> str:
+    with database.read() as session:
+        return session.scalars(select(Member.uuid).where(Member.full_name == name)).one()
+
+
+def _meeting_with_vote(database, actor, day, kind, subject_uuid, *, votes_for) -> str:
+    """A held meeting of the branch on ``day`` (everyone summoned present) and its vote about the person."""
+    from handbook_desktop.services import meetings as msvc
+
+    with database.session() as session:
+        uuid = msvc.create_meeting(session, actor, kind="regular", meeting_date=day)
+        msvc.mark_all_present(session, actor, uuid)
+        what = "Đề nghị kết nạp" if kind == "admission" else "Đề nghị công nhận chính thức"
+        name = session.scalars(select(Member.full_name).where(Member.uuid == subject_uuid)).one()
+        vote = msvc.record_vote(session, actor, uuid, subject=f"{what} {name}", kind=kind, votes_for=votes_for,
+                                votes_against=3 - votes_for if kind == "admission" else 0,
+                                subject_member_uuid=subject_uuid)
+    return vote
+
+
 def _dialog(qtbot, tab) -> FieldDialog:
     qtbot.waitUntil(lambda: any(d.isVisible() for d in tab.findChildren(FieldDialog)), timeout=5_000)
     return [d for d in tab.findChildren(FieldDialog) if d.isVisible()][-1]
@@ -80,6 +100,7 @@ def _refused(qtbot, bar, code: str, reason: str):
 
 
 def _produce(qtbot, bar, code: str, name: str):
+    bar.result.clear()  # not the previous refusal's text
     qtbot.mouseClick(bar.buttons[code], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bar.result.text().startswith(f"Đã lập {code}") or "không" in bar.result.text().lower(),
                     timeout=20_000)
@@ -126,23 +147,42 @@ def test_candidate_from_identified_to_official_with_each_document(qtbot, db, sec
     _click_row(qtbot, tab.table, "Lê Thị Thu Trang")
     qtbot.waitUntil(lambda: tab.buttons["branchVote"].isEnabled(), timeout=10_000)
 
-    # 6. branch vote: too few votes is refused inside the dialog, then 3 of 3
+    # 6. branch vote: nothing to type — only a vote recorded in a held meeting's minutes can be picked
     qtbot.mouseClick(tab.buttons["branchVote"], Qt.MouseButton.LeftButton)
     dialog = _dialog(qtbot, tab)
-    _type(qtbot, dialog, "considered_on", "05/01/2026")
-    _type(qtbot, dialog, "denominator", "3")
-    _type(qtbot, dialog, "votes_for", "1")
+    assert set(dialog.widgets) == {"vote_uuid"}  # no typed date, denominator or count
+    assert dialog.widgets["vote_uuid"].currentData() is None  # no meeting has voted yet
     from PySide6.QtWidgets import QDialogButtonBox
 
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Cần chọn biểu quyết kết nạp" in dialog.error.text(), timeout=10_000)
+    dialog.reject()
+    candidate = _candidate_uuid(db, "Lê Thị Thu Trang")
+    _meeting_with_vote(db, secretary, date(2026, 1, 5), "admission", candidate, votes_for=1)
+    _meeting_with_vote(db, secretary, date(2026, 1, 6), "admission", candidate, votes_for=3)
+    page.refresh()
+    qtbot.waitUntil(lambda: len(tab.votes) == 2, timeout=10_000)
+    _click_row(qtbot, tab.table, "Lê Thị Thu Trang")
+    qtbot.mouseClick(tab.buttons["branchVote"], Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, tab)
+    box = dialog.widgets["vote_uuid"]
+    labels = [box.itemText(i) for i in range(box.count())]
+    assert labels == ["06/01/2026: Đề nghị kết nạp Lê Thị Thu Trang (3/3 tán thành)",
+                      "05/01/2026: Đề nghị kết nạp Lê Thị Thu Trang (1/3 tán thành, không đạt)"]
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Down)  # the meeting of 05/01, where 1 of 3 agreed
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Chưa đủ số phiếu" in dialog.error.text(), timeout=10_000)
-    _type(qtbot, dialog, "votes_for", "3")
+    qtbot.keyClick(box, Qt.Key.Key_Up)
     _ok(qtbot, dialog)
     qtbot.waitUntil(lambda: tab.table.rowCount() == 1 and tab.table.item(0, 2).text().startswith("Chi bộ xét"),
                     timeout=10_000)
     _click_row(qtbot, tab.table, "Lê Thị Thu Trang")
-    # a typed vote is not a meeting's roll call: 6-KNĐ prints only a vote recorded in a held meeting
-    _refused(qtbot, tab.documents, "6-KNĐ", "cuộc họp đã diễn ra")
+    # 6-KNĐ prints that meeting's vote and roll call: 3 official members, all present, 3 for
+    text = docx_text(_produce(qtbot, tab.documents, "6-KNĐ", "Lê Thị Thu Trang"))
+    assert ("Tổng số đảng viên chính thức của chi bộ: 3 đồng chí; có mặt: 3 đồng chí; vắng mặt: 0 đồng chí. "
+            "Số đảng viên chính thức dùng để tính biểu quyết: 3 đồng chí.") in text
+    assert "Số đảng viên chính thức tán thành 3/3 đồng chí, đạt 100" in text
 
     # 7. committee decision; 8. ceremony within 30 working days (Tết 2026 counted out)
     qtbot.waitUntil(lambda: tab.buttons["decision"].isEnabled(), timeout=10_000)
@@ -179,9 +219,21 @@ def test_candidate_from_identified_to_official_with_each_document(qtbot, db, sec
     _refused(qtbot, probation.documents, "13-KNĐ", "cuộc họp đã diễn ra")  # no vote in a meeting yet
     qtbot.mouseClick(probation.recognise_button, Qt.MouseButton.LeftButton)
     dialog = _dialog(qtbot, probation)
-    _type(qtbot, dialog, "vote_date", "26/03/2027")  # late vote: the official date stays 24/02/2027
-    _type(qtbot, dialog, "denominator", "3")
-    _type(qtbot, dialog, "votes_for", "3")
+    assert set(dialog.widgets) == {"vote_uuid", "decision_number", "decision_date"}
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Cần chọn biểu quyết công nhận chính thức" in dialog.error.text(), timeout=10_000)
+    dialog.reject()
+    # a late vote (26/03/2027): the official date stays 24/02/2027
+    _meeting_with_vote(db, secretary, date(2027, 3, 26), "official_recognition", candidate, votes_for=3)
+    page.refresh()
+    qtbot.waitUntil(lambda: len(probation.votes) == 1, timeout=10_000)
+    _click_row(qtbot, probation.table, "Lê Thị Thu Trang")
+    text = docx_text(_produce(qtbot, probation.documents, "13-KNĐ", "Lê Thị Thu Trang"))
+    assert "Số đảng viên chính thức tán thành 3/3 đồng chí" in text
+    assert "26/03/2027" in text or "ngày 26 tháng 3 năm 2027" in text or "ngày 26 tháng 03 năm 2027" in text, text
+    qtbot.mouseClick(probation.recognise_button, Qt.MouseButton.LeftButton)
+    dialog = _dialog(qtbot, probation)
+    assert dialog.widgets["vote_uuid"].currentText().startswith("26/03/2027:")
     _ok(qtbot, dialog)
     qtbot.waitUntil(lambda: probation.table.rowCount() == 0, timeout=10_000)
 

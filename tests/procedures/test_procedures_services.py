@@ -27,6 +27,23 @@ def _member(session, name, status_="official", born=date(1970, 1, 1), decision=d
     return member
 
 
+def _held_vote(session, kind, member, day, votes_for, denominator, *, state="finalised", passed=True) -> str:
+    """A vote as a held meeting's minutes recorded it (the meetings service's arithmetic is tested apart)."""
+    from handbook_desktop.store.models import Meeting, Vote
+
+    unit = session.scalars(select(Unit).where(Unit.is_home.is_(True))).one()
+    meeting = Meeting(unit_id=unit.id, kind="regular", state=state, meeting_date=day, origin_unit=unit.code)
+    session.add(meeting)
+    session.flush()
+    vote = Vote(meeting_id=meeting.id, position=1, subject=f"Biểu quyết về {member.full_name}", kind=kind,
+                subject_member_id=member.id, votes_for=votes_for, votes_against=denominator - votes_for, abstain=0,
+                denominator=denominator, eligible_present=denominator, required=1, passed=passed,
+                origin_unit=unit.code)
+    session.add(vote)
+    session.flush()
+    return vote.uuid
+
+
 def test_transfers_keep_status_and_headcount(db, secretary):
     from handbook_desktop.domain.states import MemberStatus
 
@@ -120,12 +137,13 @@ def test_admission_refuses_an_ineligible_case_and_changes_nothing(db, secretary)
         admission.update_case(s, secretary, case, course_certificate_date=date(2025, 11, 1),
                               introducer_1_uuid=intro, introducer_1_known_since=date(2023, 1, 1),
                               youth_union_resolution=True, opinions_date=date(2026, 2, 1))
+        early = _held_vote(s, "admission", young, date(2026, 3, 1), 5, 5)
+        later = _held_vote(s, "admission", young, date(2026, 3, 2), 4, 6)
     with pytest.raises(UserError, match="Chưa đủ 18 tuổi"):
         with db.session() as s:
-            admission.record_branch_vote(s, secretary, case, considered_on=date(2026, 3, 1), votes_for=5,
-                                         denominator=5)
+            admission.record_branch_vote(s, secretary, case, vote_uuid=early)
     with db.session() as s:  # the next day the candidate is 18 (counted in months)
-        admission.record_branch_vote(s, secretary, case, considered_on=date(2026, 3, 2), votes_for=4, denominator=6)
+        admission.record_branch_vote(s, secretary, case, vote_uuid=later)
     with db.read() as s:
         assert admission.candidate_by_uuid(s, case).stage == "branch_vote"
 
@@ -134,12 +152,17 @@ def test_probation_official_date_whatever_the_vote_date(db, secretary):
     with db.session() as s:
         uuid = _member(s, "Vũ Thị Hạnh", status_="probationary", decision=date(2024, 2, 20)).uuid
         s.scalars(select(Member).where(Member.uuid == uuid)).one().ceremony_date = date(2024, 2, 29)
+    with db.session() as s:
+        member = s.scalars(select(Member).where(Member.uuid == uuid)).one()
+        early = _held_vote(s, "official_recognition", member, date(2025, 2, 27), 3, 3)
+        late = _held_vote(s, "official_recognition", member, date(2025, 6, 3), 3, 4)
     with pytest.raises(UserError, match="Chưa hết thời gian dự bị"):
         with db.session() as s:
-            probation.recognise_official(s, secretary, uuid, vote_date=date(2025, 2, 27), votes_for=3, denominator=3)
+            probation.recognise_official(s, secretary, uuid, vote_uuid=early)
     with db.session() as s:
         assert probation.vote_deadline(s, s.scalars(select(Member).where(Member.uuid == uuid)).one()) == date(2025, 4, 14)
-        probation.recognise_official(s, secretary, uuid, vote_date=date(2025, 6, 3), votes_for=3, denominator=4)
+        assert [v["uuid"] for v in probation.recognition_votes(s, uuid)] == [late, early]
+        probation.recognise_official(s, secretary, uuid, vote_uuid=late)
     with db.read() as s:
         member = s.scalars(select(Member).where(Member.uuid == uuid)).one()
         assert member.status == "official" and member.official_date == date(2025, 2, 28)
@@ -221,7 +244,7 @@ def test_committee_days_change_the_deadlines(db, secretary):
         case = admission.open_case(s, secretary, member_uuid=cand.uuid, identified_on=date(2026, 1, 1)).uuid
         admission.update_case(s, secretary, case, course_certificate_date=date(2026, 2, 1), introducer_1_uuid=intro,
                               introducer_1_known_since=date(2020, 1, 1), youth_union_resolution=True)
-        admission.record_branch_vote(s, secretary, case, considered_on=date(2026, 10, 1), votes_for=2, denominator=2)
+        admission.record_branch_vote(s, secretary, case, vote_uuid=_held_vote(s, "admission", cand, date(2026, 10, 1), 2, 2))
         admission.record_decision(s, secretary, case, decision_number="1-QĐ/ĐU", decision_date=date(2026, 10, 26))
     from handbook_desktop.services.procedures.todo import todo
 
@@ -320,6 +343,49 @@ def test_branch_vote_taken_from_a_meeting_vote(db, secretary):
         found = admission.candidate_by_uuid(s, case)
         assert (found.considered_on, found.votes_for, found.denominator) == (date(2026, 9, 8), 6, 7)
         assert found.meeting_uuid is not None
+
+
+def test_typed_votes_and_votes_of_meetings_not_held_are_refused(db, secretary):
+    """Admission and recognition take their vote only from a held meeting's minutes (issue 14, point 4)."""
+    with db.session() as s:
+        intro = _member(s, "Nguyễn Văn Bình")
+        cand = _member(s, "Đinh Thị Quyên", status_="candidate", born=date(1996, 6, 1), decision=None,
+                       general_education="12/12")
+        other = _member(s, "Lưu Văn Tài", status_="candidate", born=date(1995, 6, 1), decision=None,
+                        general_education="12/12")
+        probationer = _member(s, "Vũ Thị Hạnh", status_="probationary", decision=date(2024, 2, 20))
+        probationer.ceremony_date = date(2024, 2, 29)
+        planned = _held_vote(s, "admission", cand, date(2026, 9, 8), 7, 7, state="planned")
+        about_other = _held_vote(s, "admission", other, date(2026, 9, 9), 7, 7)
+        resolution = _held_vote(s, "resolution", cand, date(2026, 9, 10), 7, 7)
+        recognition_planned = _held_vote(s, "official_recognition", probationer, date(2025, 6, 3), 3, 3,
+                                         state="planned")
+        case = admission.open_case(s, secretary, member_uuid=cand.uuid, identified_on=date(2026, 1, 1)).uuid
+        admission.update_case(s, secretary, case, course_certificate_date=date(2026, 2, 1),
+                              introducer_1_uuid=intro.uuid, introducer_1_known_since=date(2020, 1, 1),
+                              youth_union_resolution=True)
+        member_uuid = probationer.uuid
+        assert [v["uuid"] for v in admission.admission_votes(s)] == [about_other]  # the planned meeting's is not offered
+        assert probation.recognition_votes(s, member_uuid) == []
+    refusals = [
+        (lambda s: admission.record_branch_vote(s, secretary, case, considered_on=date(2026, 9, 8), votes_for=7,
+                                                denominator=7), "không nhập tay"),
+        (lambda s: admission.record_branch_vote(s, secretary, case), "Cần chọn biểu quyết kết nạp"),
+        (lambda s: admission.record_branch_vote(s, secretary, case, vote_uuid=planned), "chưa họp"),
+        (lambda s: admission.record_branch_vote(s, secretary, case, vote_uuid=about_other), "người khác"),
+        (lambda s: admission.record_branch_vote(s, secretary, case, vote_uuid=resolution), "Không tìm thấy"),
+        (lambda s: probation.recognise_official(s, secretary, member_uuid, vote_date=date(2025, 6, 3), votes_for=3,
+                                                denominator=3), "không nhập tay"),
+        (lambda s: probation.recognise_official(s, secretary, member_uuid), "Cần chọn biểu quyết công nhận"),
+        (lambda s: probation.recognise_official(s, secretary, member_uuid, vote_uuid=recognition_planned), "chưa họp"),
+    ]
+    for call, reason in refusals:
+        with pytest.raises(UserError, match=reason):
+            with db.session() as s:
+                call(s)
+    with db.read() as s:  # nothing changed
+        assert admission.candidate_by_uuid(s, case).considered_on is None
+        assert s.scalars(select(Member).where(Member.uuid == member_uuid)).one().status == "probationary"
 
 
 def test_a_committee_rates_branch_by_branch(tmp_path, secretary):

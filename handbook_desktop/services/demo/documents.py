@@ -62,4 +62,25 @@ def make_documents(context):
     return created
 
 
+def name_committee_signers(context):
+    """A committee names its bí thư (the secretary of its first branch, found in the records) and a
+    phó bí thư thường trực registered elsewhere (typed): its own documents then sign (issue 14)."""
+    from handbook_desktop.services.auth import SYSTEM
+    from handbook_desktop.services.signers import set_signer
+    from handbook_desktop.store.models import Member
+
+    with context.database.immediate() as session:
+        home = session.scalars(select(Unit).where(Unit.is_home.is_(True))).one()
+        if home.level == "chi-bo" or not context.branch_ids:
+            return None
+        secretary = session.scalars(select(Member).where(
+            Member.unit_id.in_(context.branch_ids), Member.party_position == "secretary",
+            Member.status == "official", Member.deleted_at.is_(None)).order_by(Member.unit_id, Member.id)).first()
+        if secretary is not None:
+            set_signer(session, SYSTEM, "secretary", member_uuid=secretary.uuid, title="Bí thư")
+        set_signer(session, SYSTEM, "deputy", name="Trần Minh Quang", title="Phó Bí thư Thường trực")
+    return None
+
+
 EXTENSIONS.append(make_documents)
+EXTENSIONS.append(name_committee_signers)

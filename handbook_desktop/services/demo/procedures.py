@@ -61,8 +61,10 @@ def _meeting_vote(session, unit_id: int, person: Member, after: date, before: da
 def _admissions(session, rng, today, unit_id, officials, taken):
     candidates = _members(session, unit_id, MemberStatus.CANDIDATE.value)
     while len(candidates) < 3:
+        branch = session.get(Unit, unit_id)  # the candidate belongs to the branch, also at a committee
         case = admission.open_case(session, SYSTEM, full_name=rng.choice(["Nguyễn Thị Thu Hà", "Trần Minh Đức",
                                    "Lê Hoàng Nam", "Phạm Ngọc Ánh"]), identified_on=today - timedelta(days=200),
+                                   unit_code=branch.code,
                                    date_of_birth=date(today.year - rng.randint(22, 35), rng.randint(1, 12), 15),
                                    gender=rng.choice(["male", "female"]), general_education="12/12")
         branch = session.get(Unit, unit_id)  # at a committee, a candidate belongs to the branch, not to it
@@ -87,13 +89,10 @@ def _admissions(session, rng, today, unit_id, officials, taken):
         admission.update_case(session, SYSTEM, case.uuid, **fields)
         if index >= 2 and len(introducers) >= 2:
             vote_uuid = _meeting_vote(session, unit_id, person, today - timedelta(days=70), today - timedelta(days=21))
-            if vote_uuid:  # the branch's vote is one recorded in a held meeting's roll call
+            if vote_uuid:  # the branch's vote is one recorded in a held meeting's roll call, never typed
                 admission.record_branch_vote(session, SYSTEM, case.uuid, vote_uuid=vote_uuid)
-            else:
-                admission.record_branch_vote(session, SYSTEM, case.uuid, considered_on=today - timedelta(days=60),
-                                             votes_for=40, denominator=45)
-            admission.record_decision(session, SYSTEM, case.uuid, decision_number="215-QĐ/ĐU",
-                                      decision_date=today - timedelta(days=20))
+                admission.record_decision(session, SYSTEM, case.uuid, decision_number="215-QĐ/ĐU",
+                                          decision_date=today - timedelta(days=20))
         taken.add(person.id)
 
 

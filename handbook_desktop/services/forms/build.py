@@ -133,16 +133,30 @@ def build_context(session: Session, code: str, *, actor, member_uuid: str | None
         if entry.code in member_forms:
             specific = member_part(session, entry.code, member, on)
         else:
-            specific = {"member": member_context(member, on)}
+            from handbook_desktop.services.forms.context import with_display_name
+
+            specific = {"member": with_display_name(session, member, member_context(member, on),
+                                                    across_tree=entry.scope == "committee")}
         concerns_uuid, concerns_label = member.uuid, member.full_name
     elif entry.subject == "list" and entry.code != "DS-ĐV" and list_part is not None and member_uuids is None:
         specific = list_part(session, entry.code, on)
     elif entry.subject == "list":
         people = current_members(session, member_uuids)
-        rows = []
+        grouped = home_unit(session).level != "chi-bo"
+        if grouped:  # a committee's list goes branch by branch, each under its heading with its count
+            people.sort(key=lambda p: ((p.unit.name if p.unit else ""), p.name_sort or ""))
+        sizes: dict[str, int] = {}
+        for person in people:
+            branch = person.unit.name if person.unit else ""
+            sizes[branch] = sizes.get(branch, 0) + 1
+        rows, previous = [], None
         for person in people:
             row = member_context(person, on)
             row["branch_name"] = person.unit.name if person.unit else ""
+            row["group_heading"] = ""
+            if grouped and row["branch_name"] != previous:
+                row["group_heading"] = f"{row['branch_name']} ({sizes[row['branch_name']]} đồng chí)"
+                previous = row["branch_name"]
             rows.append(row)
         specific = {"members": rows, "filter_label": "Đảng viên đang sinh hoạt" if member_uuids is None
                     else "Theo danh sách đang lọc"}
@@ -153,7 +167,9 @@ def build_context(session: Session, code: str, *, actor, member_uuid: str | None
     committee = home_unit(session).level != "chi-bo"
     # A branch's minutes printed at the committee carry the branch's header; their number belongs to
     # the branch's own register, so the committee leaves the number line to be filled there.
-    if issue and entry.doc_type and actor.can("write") and (entry.scope == "committee") == committee \
+    # The committee numbers what it issues itself (its list, its report, its letters); a branch never
+    # numbers a committee's letter (it prepares the proposal, the committee issues it).
+    if issue and entry.doc_type and actor.can("write") and (committee or entry.scope != "committee") \
             and issuing_unit is None:
         number, number_text = issue_number(
             session, doc_type=entry.doc_type, concerns_uuid=concerns_uuid, issued_on=on, actor=actor,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from handbook_desktop.domain.states import Gender, MemberStatus, PartyPosition
@@ -46,6 +46,15 @@ def unit_header_context(session: Session, unit: Unit | None = None) -> dict:
     from handbook_desktop.services.rules import rule_book
 
     level_label = name_of_level(unit.level, rule_book(session))
+    from handbook_desktop.services.signers import ROLES, named_signers
+
+    # Named in the unit's settings first (a committee has no members of its own), else the records.
+    named = named_signers(session, unit)
+    signers = {}
+    for role in ROLES:
+        found = named.get(role)
+        signers[role] = (found.name, found.title, found.problem) if found else (
+            _holder(session, unit, role), ROLES[role], None)
     return {
         "code": unit.code,
         "name": unit.name,
@@ -58,8 +67,11 @@ def unit_header_context(session: Session, unit: Unit | None = None) -> dict:
         "level": unit.level,
         "level_label": level_label,
         "org_upper": _ORG_UPPER.get(unit.level, "CHI BỘ"),
-        "secretary": _holder(session, unit, PartyPosition.SECRETARY.value),
-        "deputy_secretary": _holder(session, unit, PartyPosition.DEPUTY_SECRETARY.value),
+        "secretary": signers["secretary"][0],
+        "deputy_secretary": signers["deputy_secretary"][0],
+        "secretary_title": signers["secretary"][1],
+        "deputy_secretary_title": signers["deputy_secretary"][1],
+        "signer_problems": {role: problem for role, (_n, _t, problem) in signers.items() if problem},
         "term_start": unit.term_start,
     }
 
@@ -68,8 +80,10 @@ def signer_context(unit_ctx: dict, *, deputy: bool = False) -> dict:
     """``T/M CHI BỘ`` / ``BÍ THƯ``; a deputy signs ``K/T BÍ THƯ`` / ``PHÓ BÍ THƯ`` (Hướng dẫn 36-HD/VPTW)."""
     org = f"T/M {unit_ctx['org_upper']}"
     if deputy:
-        return {"lines": [org, "K/T BÍ THƯ", "PHÓ BÍ THƯ"], "name": unit_ctx.get("deputy_secretary", "")}
-    return {"lines": [org, "BÍ THƯ"], "name": unit_ctx.get("secretary", "")}
+        title = upper_vn(unit_ctx.get("deputy_secretary_title") or "Phó Bí thư")
+        return {"lines": [org, "K/T BÍ THƯ", title], "name": unit_ctx.get("deputy_secretary", ""), "deputy": True}
+    title = upper_vn(unit_ctx.get("secretary_title") or "Bí thư")
+    return {"lines": [org, title], "name": unit_ctx.get("secretary", ""), "deputy": False}
 
 
 def committee_of(body: str) -> str:
@@ -117,6 +131,21 @@ def _label(enum, value) -> str:
         return value or ""
 
 
+def with_display_name(session: Session, member: Member, person: dict, *, across_tree: bool) -> dict:
+    """Add the birth year to the name where another member shares it, as the minutes do: in the branch for
+    a branch's resolution, across the whole tree for a committee's letter (``across_tree``)."""
+    from handbook_desktop.domain.text import fold
+    from handbook_desktop.services.units import in_scope
+
+    where = in_scope(Member.unit_id) if across_tree else (Member.unit_id == member.unit_id)
+    others = session.scalar(select(func.count()).select_from(Member).where(
+        Member.name_fold == fold(member.full_name), Member.id != member.id, Member.deleted_at.is_(None), where))
+    year = member.date_of_birth.year if member.date_of_birth else member.birth_year
+    if others and year:
+        person["display_name"] = f"{member.full_name} (sinh năm {year})"
+    return person
+
+
 def party_age_years(member: Member, on: date) -> int | None:
     if member.decision_date is None:
         return None
@@ -132,6 +161,7 @@ def member_context(member: Member, on: date | None = None) -> dict:
     return {
         "uuid": member.uuid,
         "full_name": member.full_name,
+        "display_name": member.full_name,  # see with_display_name: the birth year for a namesake
         "full_name_upper": upper_vn(member.full_name),
         "birth_name": text(member.birth_name) or member.full_name,
         "alias": text(member.alias),

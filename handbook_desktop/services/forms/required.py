@@ -35,6 +35,24 @@ LABELS = {
 }
 
 
+WHERE_SIGNERS = "Cài đặt → Người ký văn bản, hoặc lệnh signers set"
+
+
+def signer_reason(context: dict) -> str:
+    """Why nobody signs: no bí thư / phó bí thư, or the one named has left; and where to name one."""
+    signer, unit = context.get("signer") or {}, context.get("unit") or {}
+    deputy = bool(signer.get("deputy")) or "PHÓ BÍ THƯ" in signer.get("lines", [])
+    problem = (unit.get("signer_problems") or {}).get("deputy_secretary" if deputy else "secretary")
+    if problem:
+        return f"{problem} (hãy chọn lại ở {WHERE_SIGNERS})"
+    if unit.get("level", "chi-bo") != "chi-bo":  # a committee has no members of its own to hold the post
+        who = "phó bí thư để ký thay" if deputy else "bí thư"
+        return f"đơn vị chưa có {who} (hãy chọn ở {WHERE_SIGNERS})"
+    if deputy:
+        return "đơn vị chưa có phó bí thư để ký thay"
+    return REASONS["signer.name"]
+
+
 def label(field: str) -> str:
     return LABELS.get(field, field)
 
@@ -61,8 +79,8 @@ def missing_values(entry, context: dict) -> list[str]:
         if isinstance(value, str):
             value = value.strip()
         if value in BLANKS:
-            if field == "signer.name" and "PHÓ BÍ THƯ" in (context.get("signer") or {}).get("lines", []):
-                reason = "đơn vị chưa có phó bí thư để ký thay"
+            if field == "signer.name":
+                reason = signer_reason(context)
             else:
                 reason = REASONS.get(field, f"chưa có {label(field)}")
             if reason not in reasons:

@@ -38,7 +38,8 @@ sheet) get ``meeting``:
   roster [{name, position_label, status_label}] (sign sheet: everyone summoned, Vietnamese name order)
   resolution (NQ-CB) {period_label, next_period_label, bases [..], achievements [..],
           shortcomings [..], tasks [..], implementation}
-Member forms get ``member`` (see ``context.member_context``: full_name, full_name_upper,
+Member forms get ``member`` (see ``context.member_context``: full_name, display_name (the full name, with
+"(sinh năm 1958)" added where another member of the issuing unit shares it), full_name_upper,
 gender_label, date_of_birth, hometown, … every field of DOMAIN §3) and, by form:
   6-KNĐ / 13-KNĐ / NQ-XT / NQ-MCT  case {meeting_date, official_total, present_official,
           absent_official, denominator, strengths, weaknesses, reason, vote {as in votes}}
@@ -47,11 +48,13 @@ gender_label, date_of_birth, hometown, … every field of DOMAIN §3) and, by fo
           weaknesses, direction, branch_opinion}
   11-KNĐ  helper {name, position}, assessment {strengths, weaknesses, conclusion}
   12-KNĐ  opinions [{organisation, summary}], summary
-  1-SHĐ / 2-SHĐ  transfer {from_branch, to_body, to_branch, reason, dues_paid_to, present_within_days,
+  1-SHĐ / 2-SHĐ  transfer {from_branch, to_body, to_branch, standing ("chính thức" / "dự bị"), reason,
+          dues_paid_to, present_within_days,
           valid_from, valid_until, register_number}
-List forms: DS-ĐV ``filter_label``, ``members`` [member …]; 4-HHĐ ``occasion``, ``members`` [member + badge_years];
-1-TĐV ``members`` [member + branch_name]. BC-THÁNG ``report`` {period_label, headcount {total, official,
-probationary}, changes [..], meetings [..], situation [..], results [..], limitations [..], next_tasks [..],
+List forms: DS-ĐV ``filter_label``, ``members`` [member + branch_name, group_heading (at a committee, on the
+first member of each branch: "Chi bộ … (12 đồng chí)")]; 4-HHĐ ``occasion``, ``members`` [member + badge_years];
+1-TĐV ``members`` [member + branch_name]. BC-THÁNG ``report`` {period_label, body_label ("chi bộ" / "Đảng bộ"),
+headcount {total, official, probationary, exempt, away, branches (at a committee)}, changes [..], meetings [..], situation [..], results [..], limitations [..], next_tasks [..],
 proposals [..]}.
 """
 
@@ -141,6 +144,7 @@ def sample_member(**overrides) -> dict:
         "party_age_years": 13,
     }
     member.update(overrides)
+    member.setdefault("display_name", member["full_name"])  # the name with the birth year for a namesake
     return member
 
 
@@ -253,7 +257,7 @@ def _list_members() -> list[dict]:
         rows.append(sample_member(full_name=name, full_name_upper=name.upper(), position_label=position,
                                   status_label=status, date_of_birth=date(1950 + 3 * i, 1 + i, 10 + i),
                                   party_card_number=f"01.23{i:04d}", badge_years=[30, 40, 45, 50, 55, 60, 30, 40][i],
-                                  branch_name="Chi bộ Khu dân cư số 5", badge_note=""))
+                                  branch_name="Chi bộ Khu dân cư số 5", badge_note="", group_heading=""))
     return rows
 
 
@@ -337,7 +341,8 @@ _BUILDERS = {
     "4-HHĐ": lambda: {"occasion": "dịp kỷ niệm 96 năm Ngày thành lập Đảng (03/02/2026)", "members": _list_members()},
     "BC-THÁNG": lambda: {"report": {
         "period_label": "tháng 2 năm 2026",
-        "headcount": {"total": 11, "official": 9, "probationary": 2},
+        "body_label": "chi bộ",
+        "headcount": {"total": 11, "official": 9, "probationary": 2, "exempt": 1, "away": 0, "branches": 0},
         "changes": ["Tiếp nhận 01 đảng viên sinh hoạt tạm thời đến (đồng chí Phan Thị Ngọc)."],
         "meetings": ["Sinh hoạt thường kỳ ngày 05/02/2026: có mặt 10/11 đảng viên (90,9%); xếp loại Tốt."],
         "situation": ["Tình hình chính trị, an ninh trật tự trên địa bàn ổn định; nhân dân phấn khởi đón Tết."],
@@ -349,12 +354,12 @@ _BUILDERS = {
     }},
     "1-SHĐ": lambda: {"member": sample_member(),
                       "transfer": {"from_branch": "Chi bộ Khu dân cư số 5", "to_body": "Đảng ủy phường Cầu Giấy",
-                                   "to_branch": "", "reason": "Chuyển nơi cư trú", "dues_paid_to": "tháng 02/2026",
+                                   "to_branch": "", "standing": "chính thức", "reason": "Chuyển nơi cư trú", "dues_paid_to": "tháng 02/2026",
                                    "present_within_days": 30, "valid_from": None, "valid_until": None,
                                    "register_number": "125"}},
     "2-SHĐ": lambda: {"member": sample_member(),
                       "transfer": {"from_branch": "Chi bộ Khu dân cư số 5", "to_body": "Đảng ủy Trường Đại học Sư phạm Hà Nội",
-                                   "to_branch": "", "reason": "Đi học tập trung", "dues_paid_to": "tháng 02/2026",
+                                   "to_branch": "", "standing": "chính thức", "reason": "Đi học tập trung", "dues_paid_to": "tháng 02/2026",
                                    "present_within_days": 30, "valid_from": date(2026, 3, 10), "valid_until": date(2027, 3, 10),
                                    "register_number": "126"}},
     "1-TĐV": lambda: {"members": _list_members()[:5]},

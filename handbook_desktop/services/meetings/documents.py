@@ -232,8 +232,11 @@ def meeting_document_context(session: Session, meeting_uuid: str, code: str) -> 
     return {"meeting": meeting_part(session, detail)}
 
 
-def export_meeting_document(database, actor, meeting_uuid: str, code: str, out_path: str | Path) -> Path:
-    """Render one document of a meeting through the forms engine (number issued once, kept after)."""
+def export_meeting_document(database, actor, meeting_uuid: str, code: str, out_path: str | Path, *,
+                            draft: bool = False) -> Path:
+    """Render one document of a meeting through the forms engine (number issued once, kept after).
+
+    ``draft``: a meeting not yet held printed "DỰ THẢO", unnumbered and outside the register."""
     from handbook_desktop.services.forms.build import export_form
 
-    return export_form(database, actor, code, out_path, meeting_uuid=meeting_uuid)
+    return export_form(database, actor, code, out_path, meeting_uuid=meeting_uuid, draft=draft)

@@ -83,9 +83,29 @@ def stage_of(case: Candidate) -> str:
     return reached
 
 
+def branch_for_new_candidate(session: Session, unit_code: str | None):
+    """The branch a new candidate belongs to: the home branch, or at a committee the branch chosen
+    (a committee has no members of its own; its resolution would say "Chi bộ thống nhất" under ĐẢNG ỦY)."""
+    from handbook_desktop.services.units import in_scope
+    from handbook_desktop.store.models import Unit
+
+    unit = home_unit(session)
+    if unit.level == "chi-bo" and unit_code in (None, unit.code):
+        return unit
+    if not unit_code:
+        raise UserError("Ở đảng ủy, hãy chọn chi bộ nơi người được giới thiệu sinh hoạt, công tác.")
+    branch = session.scalars(select(Unit).where(Unit.code == unit_code, Unit.deleted_at.is_(None),
+                                                in_scope(Unit.id))).one_or_none()
+    if branch is None or branch.level != "chi-bo":
+        raise UserError(f"Không có chi bộ mã {unit_code} trong đơn vị.")
+    return branch
+
+
 def open_case(session: Session, actor, *, full_name: str | None = None, member_uuid: str | None = None,
-              identified_on: date, proposed_by: str | None = None, **member_fields) -> Candidate:
-    """Start an admission case for an existing candidate record or for a new person."""
+              identified_on: date, proposed_by: str | None = None, unit_code: str | None = None,
+              **member_fields) -> Candidate:
+    """Start an admission case for an existing candidate record or for a new person (in ``unit_code``'s
+    branch at a committee)."""
     actor.require("write")
     if member_uuid:
         member = member_by_uuid(session, member_uuid)
@@ -97,7 +117,7 @@ def open_case(session: Session, actor, *, full_name: str | None = None, member_u
     else:
         if not full_name or not full_name.strip():
             raise UserError("Cần nhập họ và tên người được giới thiệu.")
-        unit = home_unit(session)
+        unit = branch_for_new_candidate(session, unit_code)
         member = Member(unit_id=unit.id, status=MemberStatus.CANDIDATE.value, full_name=full_name.strip(),
                         origin_unit=unit.code, party_position=None, **member_fields)
         session.add(member)
@@ -148,27 +168,40 @@ def check_case(session: Session, case: Candidate, on: date) -> list[Problem]:
     return eligibility_problems(rules(session), facts_of(session, case, on), on)
 
 
-def record_branch_vote(session: Session, actor, case_uuid: str, *, considered_on: date | None = None,
-                       votes_for: int | None = None, denominator: int | None = None,
-                       vote_uuid: str | None = None) -> Candidate:
-    """The branch's vote proposing admission (6-KNĐ), typed in or taken from a meeting's vote."""
-    actor.require("write")
-    case = candidate_by_uuid(session, case_uuid)
-    meeting_uuid = None
-    if vote_uuid:
-        from handbook_desktop.store.models.meetings import Vote
+TYPED_VOTE = ("Kết quả biểu quyết chỉ lấy từ biểu quyết đã ghi trong biên bản một buổi sinh hoạt đã họp, "
+              "không nhập tay: hãy ghi biểu quyết ở Sinh hoạt chi bộ (tab Biểu quyết) rồi chọn nó ở đây.")
 
-        vote = session.scalars(select(Vote).where(Vote.uuid == vote_uuid, Vote.deleted_at.is_(None))).one_or_none()
-        if vote is None or vote.kind != "admission":
-            raise UserError("Không tìm thấy biểu quyết kết nạp này trong biên bản họp.")
-        if vote.subject_member_id not in (None, case.member_id):
-            raise UserError("Biểu quyết này là về người khác.")
-        considered_on, votes_for, denominator = vote.meeting.meeting_date, vote.votes_for, vote.denominator
-        meeting_uuid = vote.meeting.uuid
-    if considered_on is None or votes_for is None or not denominator:
-        raise UserError("Cần ngày chi bộ xét, số phiếu tán thành và số đảng viên được tính biểu quyết.")
-    if votes_for > denominator or votes_for < 0:
-        raise UserError("Số phiếu tán thành không thể lớn hơn số đảng viên được tính biểu quyết.")
+
+def held_vote(session: Session, vote_uuid: str | None, kind: str, member: Member, *, what: str):
+    """A vote of ``kind`` about ``member`` recorded in a held meeting; refused with the reason otherwise.
+
+    The vote, its denominator and its attendance are those of the meeting's roll call (issue 14,
+    point 4): the number of votes is never typed into a procedure."""
+    from handbook_desktop.store.models.meetings import Vote
+
+    if not vote_uuid:
+        raise UserError(f"Cần chọn biểu quyết {what} đã ghi trong biên bản buổi sinh hoạt.")
+    vote = session.scalars(select(Vote).where(Vote.uuid == vote_uuid, Vote.deleted_at.is_(None))).one_or_none()
+    if vote is None or vote.kind != kind or vote.meeting.deleted_at is not None:
+        raise UserError(f"Không tìm thấy biểu quyết {what} này trong biên bản họp.")
+    if vote.meeting.state == "planned":
+        raise UserError("Buổi sinh hoạt có biểu quyết này chưa họp: chỉ dùng biểu quyết của buổi đã họp.")
+    if vote.subject_member_id not in (None, member.id):
+        raise UserError("Biểu quyết này là về người khác.")
+    return vote
+
+
+def record_branch_vote(session: Session, actor, case_uuid: str, *, vote_uuid: str | None = None,
+                       **typed) -> Candidate:
+    """The branch's vote proposing admission (6-KNĐ): the one recorded in a held meeting's minutes."""
+    actor.require("write")
+    if typed:
+        raise UserError(TYPED_VOTE)
+    case = candidate_by_uuid(session, case_uuid)
+    vote = held_vote(session, vote_uuid, "admission", case.member, what="kết nạp")
+    considered_on, votes_for, denominator = vote.meeting.meeting_date, vote.votes_for, vote.denominator
+    if not denominator:
+        raise UserError("Biểu quyết này chưa có số đảng viên được tính biểu quyết: hãy điểm danh buổi họp trước.")
     problems = check_case(session, case, considered_on)
     if problems:
         raise UserError(" ".join(p.message for p in problems))
@@ -177,7 +210,7 @@ def record_branch_vote(session: Session, actor, case_uuid: str, *, considered_on
     if not passed:
         raise UserError(f"Chưa đủ số phiếu: cần ít nhất {needed}/{denominator} đảng viên tán thành để đề nghị kết nạp.")
     case.considered_on, case.votes_for, case.denominator, case.meeting_uuid = (
-        considered_on, votes_for, denominator, meeting_uuid)
+        considered_on, votes_for, denominator, vote.meeting.uuid)
     case.stage = stage_of(case)
     audit.record_changes(session, actor, case, entity="candidate")
     return case
@@ -240,21 +273,27 @@ def record_ceremony(session: Session, actor, case_uuid: str, *, ceremony_date: d
     return case
 
 
-def admission_votes(session: Session) -> list[dict]:
-    """Admission votes recorded in meeting minutes, for taking the branch's vote from them."""
-    try:
-        from handbook_desktop.store.models.meetings import Meeting, Vote
-    except ImportError:
-        return []
+def held_votes(session: Session, kind: str) -> list[dict]:
+    """Votes of ``kind`` recorded in held meetings, newest first, for a procedure to take its vote from."""
+    from handbook_desktop.store.models.meetings import Meeting, Vote
+
     rows = session.execute(
         select(Vote.uuid, Vote.subject, Vote.votes_for, Vote.denominator, Vote.passed, Meeting.meeting_date,
-               Member.uuid.label("subject_uuid"))
+               Meeting.uuid.label("meeting_uuid"), Member.uuid.label("subject_uuid"))
         .join(Meeting, Meeting.id == Vote.meeting_id).outerjoin(Member, Member.id == Vote.subject_member_id)
-        .where(Vote.kind == "admission", Vote.deleted_at.is_(None), Meeting.deleted_at.is_(None))
-        .order_by(Meeting.meeting_date.desc())).all()
-    return [{"uuid": r.uuid, "subject_uuid": r.subject_uuid, "passed": r.passed,
-             "label": f"{r.meeting_date:%d/%m/%Y}: {r.subject} ({r.votes_for}/{r.denominator} tán thành)"}
+        .where(Vote.kind == kind, Vote.deleted_at.is_(None), Meeting.deleted_at.is_(None),
+               Meeting.state != "planned")
+        .order_by(Meeting.meeting_date.desc(), Vote.position)).all()
+    return [{"uuid": r.uuid, "subject_uuid": r.subject_uuid, "passed": r.passed, "meeting_uuid": r.meeting_uuid,
+             "meeting_date": r.meeting_date, "votes_for": r.votes_for, "denominator": r.denominator,
+             "label": f"{r.meeting_date:%d/%m/%Y}: {r.subject} ({r.votes_for}/{r.denominator} tán thành"
+                      f"{'' if r.passed else ', không đạt'})"}
             for r in rows]
+
+
+def admission_votes(session: Session) -> list[dict]:
+    """Admission votes recorded in held meetings' minutes, for taking the branch's vote from them."""
+    return held_votes(session, "admission")
 
 
 def drop_case(session: Session, actor, case_uuid: str, reason: str) -> None:

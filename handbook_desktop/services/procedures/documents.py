@@ -18,7 +18,9 @@ from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.procedures.admission import case_for_member, vote_passes
-from handbook_desktop.services.procedures.common import event_detail, live_events, member_by_uuid, member_party_age, rules
+from handbook_desktop.services.procedures.common import (
+    event_detail, home_unit, live_events, member_by_uuid, member_party_age, rules,
+)
 from handbook_desktop.store.models import Member
 
 # Forms per procedure (what the pages offer one click away).
@@ -110,10 +112,12 @@ def _latest(member: Member, kind: str):
 
 
 def member_form_context(session: Session, code: str, member: Member, on: date) -> dict:
-    from handbook_desktop.services.forms import member_context
+    from handbook_desktop.services.forms import find_form, member_context
+    from handbook_desktop.services.forms.context import with_display_name
 
     book = rules(session)
-    person = member_context(member, on)
+    person = with_display_name(session, member, member_context(member, on),
+                               across_tree=find_form(code).scope == "committee")
     person["party_age_years"] = member_party_age(member, on) // 12 if member.decision_date else ""
     context: dict = {"member": person}
     if code == "6-KNĐ":
@@ -165,12 +169,19 @@ def member_form_context(session: Session, code: str, member: Member, on: date) -
         person["status_label"] = (MemberStatus.OFFICIAL if member.official_date else MemberStatus.PROBATIONARY).label
         paid = detail.get("dues_paid_to")
         paid_text = f"tháng {date.fromisoformat(paid):%m/%Y}" if paid else ""
+        destination = detail.get("destination", "")
+        reason = event.note or ("Đi học tập" if detail.get("study") else "")
         context["transfer"] = {
-            "from_branch": member.unit.name, "to_body": detail.get("destination", ""), "to_branch": "",
-            "reason": event.note or "", "dues_paid_to": paid_text,
+            "from_branch": member.unit.name, "to_body": destination, "to_branch": "",
+            "standing": "chính thức" if member.official_date else "dự bị",
+            "reason": reason, "dues_paid_to": paid_text,
             "present_within_days": int(book.value("transfer.official.present_within_working_days", event.event_date)),
             "valid_from": event.event_date if code == "2-SHĐ" else None,
             "valid_until": event.end_date if code == "2-SHĐ" else None, "register_number": ""}
+        # the letter goes to the receiving committee and the branch the member leaves, not "để báo cáo"
+        context["recipients"] = [f"{destination} (cấp ủy nơi đến)," if destination else "Cấp ủy nơi đến,",
+                                 f"{member.unit.name},",
+                                 "Lưu chi bộ." if home_unit(session).level == "chi-bo" else "Lưu văn phòng."]
     else:
         raise UserError(f"Mẫu {code} không thuộc nghiệp vụ đảng viên.")
     return context
@@ -192,6 +203,9 @@ def list_form_context(session: Session, code: str, on: date, award_day: date | N
             row.update(badge_years=due.years, branch_name=member.unit.name,
                        badge_note="Truy tặng" if due.posthumous else ("Trao sớm" if due.early else ""))
             members.append(row)
+        if not members:  # an empty list is not issued: no number, nothing to sign
+            raise UserError(f"Không có đảng viên nào đến mốc Huy hiệu Đảng trong đợt {format_date(day)}: "
+                            "chưa lập danh sách (và không cấp số).")
         return {"occasion": f"đợt {format_date(day)}", "members": members}
     if code == "1-TĐV":
         people = session.scalars(select(Member).where(Member.deleted_at.is_(None)).order_by(Member.name_sort)).all()
@@ -201,6 +215,9 @@ def list_form_context(session: Session, code: str, on: date, award_day: date | N
                 row = member_context(member, on)
                 row["branch_name"] = member.unit.name
                 rows.append(row)
+        if not rows:
+            raise UserError("Không có đảng viên nào mất hoặc hỏng thẻ đang chờ cấp lại: chưa lập danh sách "
+                            "(và không cấp số).")
         return {"members": rows}
     raise UserError(f"Mẫu {code} không phải danh sách của nghiệp vụ.")
 

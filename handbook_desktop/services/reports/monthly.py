@@ -28,7 +28,8 @@ def report_month(on: date) -> tuple[date, date]:
 
 def monthly_sections(session, start: date, end: date) -> dict:
     """BC-THÁNG's ``report`` part for the period ``start``–``end`` (one month), with ``figures``."""
-    people = membership(session, start, end).figures
+    counted = membership(session, start, end)
+    people, whole = counted.figures, counted.tables[0].total
     moved = movements(session, start, end).figures
     met = activity(session, start, end)
     paid = dues(session, start, end).figures
@@ -73,10 +74,19 @@ def monthly_sections(session, start: date, end: date) -> dict:
                            f"{number(paid['threshold_months'])} tháng trở lên trong năm.")
     if admitting["ceremony_overdue"]:
         limitations.append(f"{number(admitting['ceremony_overdue'])} hồ sơ kết nạp quá hạn tổ chức lễ kết nạp.")
+    # Under ĐẢNG ỦY the report is the party organisation's, and says how many branches it holds (issue 14:
+    # "Kết quả hoạt động của chi bộ" was printed under a committee's header); exempt and away members are
+    # shown apart, as the minutes print them.
+    from handbook_desktop.services.forms.context import home_unit
+
+    committee = home_unit(session).level != "chi-bo"
+    figures.update(exempt=whole["exempt"], away=whole["temporarily_away"])
     return {
         "period_label": f"tháng {start.month} năm {start.year}",
+        "body_label": "Đảng bộ" if committee else "chi bộ",
         "headcount": {"total": people["headcount"], "official": people["official"],
-                      "probationary": people["probationary"]},
+                      "probationary": people["probationary"], "exempt": whole["exempt"],
+                      "away": whole["temporarily_away"], "branches": people["branches"] if committee else 0},
         "changes": changes, "meetings": meetings, "situation": [], "results": results,
         "limitations": limitations, "next_tasks": [], "proposals": [], "figures": figures,
     }

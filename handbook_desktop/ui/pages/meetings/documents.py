@@ -45,8 +45,17 @@ class DocumentsTab(QWidget):
         self.last_file: Path | None = None
         layout = QVBoxLayout(self)
         docs = QGroupBox(tr("Văn bản của buổi sinh hoạt (Word)"))
-        self.doc_row = QHBoxLayout(docs)
+        rows = QVBoxLayout(docs)
+        self.doc_row = QHBoxLayout()
+        self.draft_row = QHBoxLayout()
+        rows.addLayout(self.doc_row)
+        rows.addLayout(self.draft_row)
         self.doc_buttons: dict[str, QPushButton] = {}
+        self.draft_buttons: dict[str, QPushButton] = {}
+        self.draft_hint = QLabel(tr("Buổi sinh hoạt chưa diễn ra: chưa có biên bản, nghị quyết và chưa cấp số. "
+                                    "Có thể in bản dự thảo (có chữ DỰ THẢO, không số, không vào sổ văn bản) "
+                                    "để chuẩn bị."), objectName="draftHint", wordWrap=True)
+        rows.addWidget(self.draft_hint)
         layout.addWidget(docs)
         self.status = QLabel()
         self.status.setObjectName("documentStatus")
@@ -92,6 +101,24 @@ class DocumentsTab(QWidget):
                 button.clicked.connect(lambda _=False, c=code: self.export(c))
                 self.doc_row.addWidget(button)
                 self.doc_buttons[code] = button
+            for button in self.draft_buttons.values():
+                button.setParent(None)
+            self.draft_buttons = {}
+            from handbook_desktop.services.forms import find_form
+
+            for code in codes:
+                if not find_form(code).doc_type:
+                    continue  # the sign sheet is printed beforehand as it is: no draft of it
+                button = QPushButton(tr("In dự thảo {what}").format(what=tr(MEETING_FORMS[code]).lower()))
+                button.setObjectName(f"draft_{code}")
+                button.clicked.connect(lambda _=False, c=code: self.export(c, draft=True))
+                self.draft_row.addWidget(button)
+                self.draft_buttons[code] = button
+        planned = detail.summary.state == "planned"
+        for code, button in self.draft_buttons.items():
+            button.setVisible(planned)
+            self.doc_buttons[code].setEnabled(not planned)  # no minutes, no number before the meeting
+        self.draft_hint.setVisible(planned)
         self.attachments.clear()
         for attachment in detail.attachments:
             item = QListWidgetItem(f"{attachment.file_name} ({file_size(attachment.size)})")
@@ -105,7 +132,7 @@ class DocumentsTab(QWidget):
             for column, value in enumerate(values):
                 self.amendments.setItem(row, column, QTableWidgetItem(value))
 
-    def export(self, code: str) -> None:
+    def export(self, code: str, draft: bool = False) -> None:
         detail = self.editor.detail
         if detail is None:
             return
@@ -117,11 +144,12 @@ class DocumentsTab(QWidget):
         when = summary.meeting_date.strftime("%d-%m-%Y")
         if summary.start_time:
             when += " lúc " + summary.start_time.replace(":", "h")
-        out = output_dir() / f"{_file_part(MEETING_FORMS[code])} ngày {when}.docx"
+        what = _file_part(MEETING_FORMS[code])
+        out = output_dir() / (f"Dự thảo {what.lower()} ngày {when}.docx" if draft else f"{what} ngày {when}.docx")
         database, actor, uuid = self.editor.context.database, self.editor.context.actor, detail.uuid
 
         def work(_flag):
-            return export_meeting_document(database, actor, uuid, code, out)
+            return export_meeting_document(database, actor, uuid, code, out, draft=draft)
 
         def done(path):
             self.last_file = Path(path)

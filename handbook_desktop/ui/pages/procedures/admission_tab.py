@@ -29,6 +29,7 @@ class AdmissionTab(QWidget):
         self.introducers: list = []
         self.candidates: list = []
         self.votes: list = []
+        self.unit_choices: list = []  # a committee's branches, for a new candidate
         layout = QVBoxLayout(self)
         intro = QLabel(tr("Hồ sơ kết nạp đang làm. Chọn một người rồi ghi bước tiếp theo; chương trình kiểm tra "
                           "tuổi, trình độ, người giới thiệu, giấy chứng nhận lớp nhận thức và hạn tổ chức lễ kết nạp."))
@@ -79,6 +80,7 @@ class AdmissionTab(QWidget):
                                "born": case.member.date_of_birth, "stage": case.stage,
                                "fields": {key: getattr(case, key) for key in UPDATE_KEYS},
                                "due": ceremony_deadline(session, case), "problems": [p.message for p in problems]})
+            from handbook_desktop.services.meetings.queries import meeting_units
             from handbook_desktop.services.procedures.admission import admission_votes
 
             branches = {}
@@ -86,9 +88,10 @@ class AdmissionTab(QWidget):
                 from handbook_desktop.services.units import member_branches
 
                 branches = member_branches(session, [c["member"] for c in result])
+            units = [(f"{u.name} ({u.code})", u.code) for u in meeting_units(session) if u.level == "chi-bo"]
             return (result, member_choices(session, (MemberStatus.OFFICIAL.value,), branches=committee),
                     member_choices(session, (MemberStatus.CANDIDATE.value,), branches=committee),
-                    admission_votes(session), branches)
+                    admission_votes(session), branches, units)
 
         run_read(self.context, load, self._show)
 
@@ -98,7 +101,7 @@ class AdmissionTab(QWidget):
 
     def _show(self, loaded) -> None:
         self.loaded = loaded
-        cases, self.introducers, self.candidates, self.votes, branches = loaded
+        cases, self.introducers, self.candidates, self.votes, branches, self.unit_choices = loaded
         self.cases = {c["uuid"]: c for c in cases}
         rows = []
         for case in sorted(cases, key=lambda c: c["name"]):
@@ -150,13 +153,17 @@ class AdmissionTab(QWidget):
                   Field("general_education", "Giáo dục phổ thông", "choice", "12/12", [(e, e) for e in EDUCATION]),
                   Field("identified_on", "Ngày được giới thiệu", "date", self.page.today),
                   Field("proposed_by", "Tổ chức giới thiệu (Đoàn, Công đoàn…)")]
+        if self.context.is_committee:  # a committee's candidate belongs to one of its branches
+            fields.insert(1, Field("unit_code", "Chi bộ (người mới)", "choice", None,
+                                   [(tr("— chọn chi bộ —"), None)] + self.unit_choices))
 
         def call(session, v):
             if v["member_uuid"]:
                 return open_case(session, actor, member_uuid=v["member_uuid"], identified_on=v["identified_on"],
                                  proposed_by=v["proposed_by"])
             return open_case(session, actor, full_name=v["full_name"], identified_on=v["identified_on"],
-                             proposed_by=v["proposed_by"], date_of_birth=v["date_of_birth"], gender=v["gender"],
+                             proposed_by=v["proposed_by"], unit_code=v.get("unit_code"),
+                             date_of_birth=v["date_of_birth"], gender=v["gender"],
                              general_education=v["general_education"])
 
         return self._dialog("Thêm quần chúng ưu tú vào hồ sơ kết nạp", fields, call)
@@ -195,6 +202,7 @@ class AdmissionTab(QWidget):
                             tr("Chỉ các ô đã điền được ghi; ô để trống giữ nguyên."))
 
     def branch_vote(self) -> FieldDialog | None:
+        """The branch's vote is one recorded in a held meeting's minutes: picked, never typed."""
         from handbook_desktop.services.procedures.admission import record_branch_vote
 
         case = self.current_case()
@@ -202,21 +210,15 @@ class AdmissionTab(QWidget):
             return None
         actor = self.context.actor
         votes = [(v["label"], v["uuid"]) for v in self.votes if v["subject_uuid"] in (None, case["member"])]
-        fields = [Field("vote_uuid", "Lấy từ biểu quyết trong biên bản họp", "choice", None,
-                        [(tr("— không, nhập số liệu bên dưới —"), None)] + votes),
-                  Field("considered_on", "Ngày chi bộ họp xét", "date", self.page.today),
-                  Field("denominator", "Số đảng viên được tính biểu quyết", "int"),
-                  Field("votes_for", "Số đồng chí tán thành", "int")]
-
-        def call(session, v):
-            if v["vote_uuid"]:
-                return record_branch_vote(session, actor, case["uuid"], vote_uuid=v["vote_uuid"])
-            v.pop("vote_uuid")
-            return record_branch_vote(session, actor, case["uuid"], **v)
-
-        return self._dialog(f"Chi bộ biểu quyết đề nghị kết nạp — {case['name']}", fields, call,
-                            tr("Số phiếu tán thành được so với số đảng viên được tính biểu quyết, theo ngưỡng của quy định đang áp dụng. "
-                               "Nếu biên bản họp đã ghi biểu quyết này, hãy chọn nó để số liệu khớp biên bản."))
+        if not votes:
+            votes = [(tr("— chưa có biểu quyết kết nạp nào trong biên bản các buổi đã họp —"), None)]
+        fields = [Field("vote_uuid", "Biểu quyết trong biên bản họp", "choice", None, votes)]
+        return self._dialog(f"Chi bộ biểu quyết đề nghị kết nạp — {case['name']}", fields,
+                            lambda session, v: record_branch_vote(session, actor, case["uuid"],
+                                                                  vote_uuid=v["vote_uuid"]),
+                            tr("Ngày chi bộ xét, số đảng viên được tính biểu quyết và số tán thành lấy đúng từ "
+                               "biểu quyết đã ghi trong biên bản buổi sinh hoạt (theo điểm danh của buổi đó), "
+                               "không nhập tay. Chưa có thì ghi biểu quyết ở Sinh hoạt chi bộ → Biểu quyết."))
 
     def decision(self) -> FieldDialog | None:
         from handbook_desktop.services.procedures.admission import record_decision

@@ -16,13 +16,14 @@ class ProbationTab(QWidget):
         super().__init__()
         self.page = page
         self.context = page.context
+        self.votes: list[dict] = []
         layout = QVBoxLayout(self)
         intro = QLabel(tr("Đảng viên dự bị: thời gian dự bị tính từ lễ kết nạp; chi bộ xét công nhận chính thức "
                           "trong số ngày làm việc quy định sau khi hết dự bị (theo quy định đang áp dụng). "
                           "Dòng tô đỏ là đã quá hạn."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.loaded = ([], {})
+        self.loaded = ([], {}, [])
         self.table = make_table("probationTable", with_branch_header(
             ["Họ và tên", "Ngày lễ kết nạp", "Hết dự bị (ngày chính thức)", "Hạn chi bộ xét", "Tình trạng"],
             page.branch_box))
@@ -46,11 +47,13 @@ class ProbationTab(QWidget):
         today, committee = self.page.today, self.page.branch_box is not None
 
         def load(session):
+            from handbook_desktop.services.procedures.admission import held_votes
             from handbook_desktop.services.procedures.probation import probation_cases
             from handbook_desktop.services.units import member_branches
 
             cases = probation_cases(session, today)
-            return cases, member_branches(session, [c.member_uuid for c in cases]) if committee else {}
+            return (cases, member_branches(session, [c.member_uuid for c in cases]) if committee else {},
+                    held_votes(session, "official_recognition"))
 
         run_read(self.context, load, self._show)
 
@@ -59,7 +62,7 @@ class ProbationTab(QWidget):
 
     def _show(self, loaded) -> None:
         self.loaded = loaded
-        cases, branches = loaded
+        cases, branches, self.votes = loaded
         today = self.page.today
         rows = []
         for case in cases:
@@ -91,14 +94,17 @@ class ProbationTab(QWidget):
         if uuid is None:
             return None
         actor = self.context.actor
-        fields = [Field("vote_date", "Ngày chi bộ xét", "date", self.page.today),
-                  Field("denominator", "Số đảng viên được tính biểu quyết", "int"),
-                  Field("votes_for", "Số đồng chí tán thành", "int"),
+        votes = [(v["label"], v["uuid"]) for v in self.votes if v["subject_uuid"] in (None, uuid)]
+        if not votes:
+            votes = [(tr("— chưa có biểu quyết công nhận chính thức nào trong biên bản các buổi đã họp —"), None)]
+        fields = [Field("vote_uuid", "Biểu quyết trong biên bản họp", "choice", None, votes),
                   Field("decision_number", "Số quyết định của cấp ủy (nếu đã có)"),
                   Field("decision_date", "Ngày quyết định", "optional_date")]
         dialog = FieldDialog(self, tr("Công nhận đảng viên chính thức — {name}").format(name=selected_name(self.table)),
                              fields, lambda v: None,
-                             tr("Ngày chính thức là ngày hết dự bị, dù chi bộ xét hay cấp ủy quyết định muộn hơn."))
+                             tr("Ngày chi bộ xét và số phiếu lấy từ biểu quyết đã ghi trong biên bản buổi sinh hoạt, "
+                                "không nhập tay. Ngày chính thức là ngày hết dự bị, dù chi bộ xét hay cấp ủy "
+                                "quyết định muộn hơn."))
 
         def submit(values):
             run_change(self.context, lambda session: recognise_official(session, actor, uuid, **values),

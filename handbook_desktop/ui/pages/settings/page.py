@@ -111,6 +111,11 @@ class SettingsPage(QScrollArea):
             self.safety_message.setText(second_folder_warning(second) or "")
         layout.addWidget(safety)
 
+        from handbook_desktop.ui.pages.settings.signers_box import SignersBox
+
+        self.signers_box = SignersBox(context, editable=can_settings)
+        layout.addWidget(self.signers_box)
+
         self.users_box = None
         if context.actor.can("users") and not database.readonly:
             from handbook_desktop.ui.pages.settings.users_box import UsersBox
