@@ -234,6 +234,9 @@ def test_plan_roll_call_minutes_votes_finalise_amend_export(qtbot, branch, page_
     assert editor.detail.summary.end_time == "21:30"
 
     # --- the minutes in Word, read back ------------------------------------------------------------
+    # before the meeting: who is summoned, no rate of nobody and no warnings about the empty roll call
+    assert "Phải dự 9 · chưa họp" in editor.block.text() and "0 %" not in editor.block.text()
+    assert editor.warnings.text() == ""
     editor.tabs.setCurrentWidget(editor.documents_tab)
     docs = editor.documents_tab
     docs.dont_open = True
@@ -352,6 +355,9 @@ def test_a_planned_meeting_prints_a_draft_from_the_window(qtbot, branch, page_fo
     editor = page.editor
     qtbot.waitUntil(lambda: editor.detail is not None, timeout=10_000)
     idle(qtbot, editor, shown_errors)
+    # before the meeting: who is summoned, no rate of nobody and no warnings about the empty roll call
+    assert "Phải dự 9 · chưa họp" in editor.block.text() and "0 %" not in editor.block.text()
+    assert editor.warnings.text() == ""
     editor.tabs.setCurrentWidget(editor.documents_tab)
     docs = editor.documents_tab
     docs.dont_open = True
@@ -382,3 +388,4 @@ def test_a_planned_meeting_prints_a_draft_from_the_window(qtbot, branch, page_fo
     idle(qtbot, editor, shown_errors)
     assert docs.doc_buttons["BB-SHCB"].isEnabled()
     assert not docs.draft_buttons["BB-SHCB"].isVisible() and not docs.draft_hint.isVisible()
+    assert "Phải dự 9 · có mặt 9 (100" in editor.block.text()

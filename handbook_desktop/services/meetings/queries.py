@@ -220,7 +220,9 @@ def meeting_detail(session: Session, meeting_uuid: str) -> MeetingDetail:
         key=lambda line: line.name_sort,
     )
     block = attendance_block([RollEntry(r.name, r.status, r.attendance, r.reason or "", r.suspended) for r in roll])
-    warnings = quality_warnings(block, meeting.kind, meeting.start_time, meeting.end_time, book, on)
+    # Before the meeting nobody is marked yet: "chưa điểm danh 42", "có mặt 0 dưới 2/3" are not warnings.
+    warnings = [] if meeting.state == "planned" else quality_warnings(
+        block, meeting.kind, meeting.start_time, meeting.end_time, book, on)
     agenda = []
     for item in session.scalars(select(AgendaItem).options(selectinload(AgendaItem.speeches))
                                 .where(AgendaItem.meeting_id == meeting.id, AgendaItem.deleted_at.is_(None))

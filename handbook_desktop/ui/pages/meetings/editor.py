@@ -26,6 +26,13 @@ from handbook_desktop.ui.pages.meetings.dialogs import PlanForm, ReasonDialog
 def block_text(detail) -> str:
     """The attendance block in the words and figures the minutes print (one AttendanceBlock)."""
     b = detail.block
+    if detail.summary.state == "planned":  # nothing to count yet but who is summoned
+        return tr(
+            "Đảng số {total} (chính thức {official}, dự bị {probationary}; trong đó miễn sinh hoạt {exempt}, "
+            "chuyển sinh hoạt tạm thời đi {away}) · sinh hoạt tạm thời đến {visiting}\n"
+            "Phải dự {summoned} · chưa họp: điểm danh khi buổi sinh hoạt bắt đầu"
+        ).format(total=b.total, official=b.official, probationary=b.probationary, exempt=b.exempt, away=b.away,
+                 visiting=b.visiting, summoned=b.summoned)
     text = tr(
         "Đảng số {total} (chính thức {official}, dự bị {probationary}; trong đó miễn sinh hoạt {exempt}, "
         "chuyển sinh hoạt tạm thời đi {away}) · sinh hoạt tạm thời đến {visiting}\n"
