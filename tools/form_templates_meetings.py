@@ -34,7 +34,9 @@ def _attendance(d) -> None:
     para(d, f"- Chưa điểm danh: {{{{ {A}.unmarked|length }}}} đồng chí: {{{{ {A}.unmarked|join(', ') }}}}.")
     tag(d, "endif")
     para(d, f"- Đảng viên được miễn công tác và sinh hoạt đảng có mặt: {{{{ {A}.exempt_present }}}} đồng chí.")
+    tag(d, f"if {A}.visiting")  # no line "0/0 đồng chí" where nobody attends here from elsewhere
     para(d, f"- Đảng viên sinh hoạt tạm thời đến dự: {{{{ {A}.present_visiting }}}}/{{{{ {A}.visiting }}}} đồng chí.")
+    tag(d, "endif")
     para(d, f"- Khách mời: {{% if not {A}.guests %}}không có.{{% endif %}}")
     tag(d, f"for item in {A}.guests")
     para(d, "+ {{ item.name }}{% if item.position %}, {{ item.position }}{% endif %}.", indent=1.5)

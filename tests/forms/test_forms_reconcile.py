@@ -93,7 +93,10 @@ def _check_minutes(text: str, want: dict, where: str) -> None:
     (unexcused,) = _int(r"Vắng không có lý do: (\d+) đồng chí", text, where)
     unmarked = _int(r"Chưa điểm danh: (\d+)", text, where)[0] if "Chưa điểm danh" in text else 0
     (exempt_present,) = _int(r"miễn công tác và sinh hoạt đảng có mặt: (\d+)", text, where)
-    visiting_present, visiting = _int(r"sinh hoạt tạm thời đến dự: (\d+)/(\d+)", text, where)
+    # the visitors' line is left out where nobody attends from elsewhere (it printed "0/0 đồng chí")
+    visiting_present, visiting = _int(r"sinh hoạt tạm thời đến dự: (\d+)/(\d+)", text, where) \
+        if "sinh hoạt tạm thời đến dự" in text else (0, 0)
+    assert visiting or "sinh hoạt tạm thời đến dự" not in text, where
     # the identities, on the page
     assert total == official + probationary, where
     assert summoned == present + excused + unexcused + unmarked, where
