@@ -234,9 +234,6 @@ def test_plan_roll_call_minutes_votes_finalise_amend_export(qtbot, branch, page_
     assert editor.detail.summary.end_time == "21:30"
 
     # --- the minutes in Word, read back ------------------------------------------------------------
-    # before the meeting: who is summoned, no rate of nobody and no warnings about the empty roll call
-    assert "Phải dự 9 · chưa họp" in editor.block.text() and "0 %" not in editor.block.text()
-    assert editor.warnings.text() == ""
     editor.tabs.setCurrentWidget(editor.documents_tab)
     docs = editor.documents_tab
     docs.dont_open = True
