@@ -10,6 +10,14 @@ from handbook_desktop.cli.common import CommandError, open_db, print_json
 from handbook_desktop.domain.dates import format_date, parse_date
 
 
+
+def _presence(block) -> str:
+    """The rate the minutes print: present of the summoned (official and probationary)."""
+    from handbook_desktop.domain.text import percent_of
+
+    return (f"có mặt {block.present_summoned}/{block.summoned} đảng viên phải dự "
+            f"({percent_of(block.present_summoned, block.summoned)})")
+
 def register(sub) -> None:
     meetings = sub.add_parser("meetings", help="sinh hoạt chi bộ: danh sách, biên bản, rà soát")
     commands = meetings.add_subparsers(dest="meetings_command", metavar="LỆNH")
@@ -90,8 +98,8 @@ def _write_meeting(args, work):
         print_json(detail_json(d))
     else:
         s = d.summary
-        print(f"Buổi sinh hoạt ngày {format_date(s.meeting_date)} ({s.uuid}): có mặt {d.block.present}/"
-              f"{d.block.expected}; mẫu số biểu quyết {d.block.denominator}.")
+        print(f"Buổi sinh hoạt ngày {format_date(s.meeting_date)} ({s.uuid}): {_presence(d.block)}; "
+              f"mẫu số biểu quyết {d.block.denominator}.")
         for w in d.warnings:
             print(f"Lưu ý: {w.text}")
     return 0
@@ -267,7 +275,7 @@ def cmd_show(args) -> int:
     print(f"Thời gian: {s.start_time or '?'} – {s.end_time or '?'}; địa điểm: {d.place or ''}")
     print(f"Đảng số {b.total} (chính thức {b.official}, dự bị {b.probationary}); miễn sinh hoạt {b.exempt}; "
           f"chuyển sinh hoạt tạm thời đi {b.away}; sinh hoạt tạm thời đến {b.visiting}")
-    print(f"Có mặt {b.present}/{b.expected}; mẫu số biểu quyết {b.denominator}")
+    print(f"{_presence(b).capitalize()}; mẫu số biểu quyết {b.denominator}")
     for r in d.roll:
         mark = ATTENDANCE_LABELS[Attendance(r.attendance)] if r.attendance else "—"
         print(f"  {r.name:<30} {MemberStatus(r.status).label:<30} {mark}{' (' + r.reason + ')' if r.reason else ''}")

@@ -42,7 +42,7 @@ def _second_count(database) -> dict:
                        for a in meeting.attendances if a.deleted_at is None]
             if entries:
                 block = attendance_block(entries)
-                present, expected = present + block.present, expected + block.expected
+                present, expected = present + block.present_summoned, expected + block.summoned
         admitted = sum(1 for e in session.scalars(select(MemberEvent)) if e.deleted_at is None
                        and e.kind == "admitted" and start <= e.event_date <= end and e.member_id in ids)
         lines = [d for d in session.scalars(select(DuesMonth)) if d.deleted_at is None and d.member_id in ids

@@ -2,7 +2,8 @@
 
 For each branch over the period: months that needed a regular meeting and how many had one,
 quarters that needed a thematic meeting and how many had one, meetings held, the attendance rate
-(present own members over those expected, as the minutes' attendance block counts them), minutes
+(present of the summoned — official and probationary members — the rate the minutes, the meetings
+window and BC-THÁNG print, from ``domain.meetings.summoned_tally``'s definition), minutes
 finalised and minutes complete; then a ranking, best first, and the grid of meetings per month.
 
 A month counts when it lies wholly inside the period and has ended by the period's end (or is the
@@ -18,10 +19,9 @@ from datetime import date, timedelta
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, not_, select
+from sqlalchemy import and_, case, func, select
 
-from handbook_desktop.domain.meetings import HeldMeeting, MeetingState, compliance
-from handbook_desktop.domain.states import MemberStatus
+from handbook_desktop.domain.meetings import SUMMONED_STATES, HeldMeeting, MeetingState, compliance
 from handbook_desktop.domain.votes import Attendance
 from handbook_desktop.services.procedures.common import rules
 from handbook_desktop.services.reports.branches import branches
@@ -31,7 +31,9 @@ from handbook_desktop.store.models import AgendaItem, Meeting, MeetingAttendance
 
 @dataclass(frozen=True)
 class RollCounts:
-    """The attendance block's own-member figures of one meeting (``domain.meetings.attendance_block``)."""
+    """One meeting's roll call as the minutes count it (``domain.meetings.attendance_block``):
+    ``expected`` is the summoned (``block.summoned``), ``present`` those of them present
+    (``block.present_summoned``), ``unmarked`` the summoned with no mark yet."""
 
     expected: int
     present: int
@@ -42,29 +44,26 @@ EMPTY = RollCounts(0, 0, 0)
 
 
 def roll_call_counts(session, meeting_ids) -> dict[int, RollCounts]:
-    """Counted in the database, with the attendance block's definitions: expected = the head count
-    less members temporarily away and exempt members who stayed away; present = own members present
-    (official, probationary, exempt); unmarked = official or probationary members with no mark.
-    A test checks these against ``attendance_block`` meeting by meeting.
+    """Counted in the database, with the minutes' definitions (``SUMMONED_STATES``): expected = the
+    summoned (official and probationary; exempt members and those temporarily away are not summoned),
+    present = the summoned who came, unmarked = the summoned with no mark. One rate for every place
+    that shows or prints attendance (issue 14, point 1); a test checks these against
+    ``attendance_block`` meeting by meeting.
 
     ``meeting_ids``: a list, or a SELECT of the ids — one statement then, served by the covering
     index ``ix_attendance_roll`` (a period of a 50,000-member committee is 600,000 roll-call rows)."""
     status, mark = MeetingAttendance.member_status, MeetingAttendance.attendance
-    own = (MemberStatus.OFFICIAL.value, MemberStatus.PROBATIONARY.value, MemberStatus.EXEMPT.value)
-    headcount = own + (MemberStatus.TEMPORARILY_AWAY.value,)
-    present = Attendance.PRESENT.value
-    is_present = and_(mark.is_not(None), mark == present)
-    expected = (func.sum(case((status.in_(headcount), 1), else_=0))
-                - func.sum(case((status == MemberStatus.TEMPORARILY_AWAY.value, 1), else_=0))
-                - func.sum(case((and_(status == MemberStatus.EXEMPT.value, not_(is_present)), 1), else_=0)))
+    summoned = tuple(sorted(SUMMONED_STATES))
+    is_present = and_(mark.is_not(None), mark == Attendance.PRESENT.value)
+    expected = func.sum(case((status.in_(summoned), 1), else_=0))
     result: dict[int, RollCounts] = {}
     parts = [meeting_ids] if not isinstance(meeting_ids, list) else [
         meeting_ids[chunk:chunk + 900] for chunk in range(0, len(meeting_ids), 900)]
     for ids in parts:
         for meeting_id, exp, pres, unmarked in session.execute(
             select(MeetingAttendance.meeting_id, expected,
-                   func.sum(case((and_(status.in_(own), is_present), 1), else_=0)),
-                   func.sum(case((and_(status.in_(own[:2]), mark.is_(None)), 1), else_=0)))
+                   func.sum(case((and_(status.in_(summoned), is_present), 1), else_=0)),
+                   func.sum(case((and_(status.in_(summoned), mark.is_(None)), 1), else_=0)))
             .where(MeetingAttendance.meeting_id.in_(ids), MeetingAttendance.deleted_at.is_(None))
             .group_by(MeetingAttendance.meeting_id)
         ):
