@@ -92,7 +92,10 @@ def test_outside_the_committees_own_scope_is_refused_whole(branch_a, committee, 
         assert result.status == "refused", (name, result.public())
         assert data_checksum(branch_a) == before, name
         assert any(f"cấp ủy {COMMITTEE}" in plan.reason for plan in result.plans), (name, result.public())
-        committee.receive(result.receipts[0].data)
+        receipt = committee.receive(result.receipts[0].data)  # the committee learns each row and why
+        assert receipt.receipt_summary["totals"]["rejected"] == len(records), name
+        named = {row["uuid"]: row["reason"] for row in receipt.receipt_summary["rejected"]}
+        assert all(named[plan.uuid] == plan.reason for plan in result.plans), name
     assert member(branch_a, a[0])["unit"] == _uuid_of(branch_a, BRANCH_A)
     # Genuine work still goes down afterwards.
     from test_sync_roundtrip import edit
