@@ -12,6 +12,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from handbook_desktop.domain.rules import RuleBook
+from handbook_desktop.domain.text import fold, money, number
+from handbook_desktop.domain.text import percent as percent_text
 
 # Basis kinds (stable codes) and their labels.
 BASIS_LABELS = {
@@ -23,6 +25,15 @@ BASIS_LABELS = {
     "exempt": "Miễn (theo đơn)",
 }
 METHOD_LABELS = {"cash": "Tiền mặt", "portal": "Cổng dịch vụ công"}
+# What a member record or a sheet writes in «Đối tượng đảng phí» (folded, without diacritics), and the
+# basis it names; the labels themselves match too. Order matters: "lương hưu" before "lương".
+_CATEGORY_WORDS = (
+    ("huu", "pension"), ("sinh vien", "student"), ("hoc sinh", "student"), ("nuoc ngoai", "abroad"),
+    ("mien", "exempt"), ("bhxh", "insured_salary"), ("bao hiem", "insured_salary"), ("luong", "insured_salary"),
+    ("co dinh", "flat"), ("khoan", "flat"),
+)
+# Where a member's basis comes from (``basis_text``).
+ENTERED, FROM_RECORD, FROM_OCCUPATION = "entered", "record", "occupation"
 
 
 @dataclass(frozen=True)
@@ -63,11 +74,11 @@ def monthly_dues(rules: RuleBook, basis: DuesBasisValue, month: date, party_age_
     if basis.kind == "insured_salary":
         key = "dues.rate.insured_salary"
         raw = Decimal(basis.base_amount or 0) * Decimal(str(rules.value(key, on)))
-        text = f"{Decimal(str(rules.value(key, on))) * 100:g}% tiền lương"
+        text = f"{percent_text(rules.value(key, on), 2)} tiền lương"
     elif basis.kind == "pension":
         key = "dues.rate.pension"
         raw = Decimal(basis.base_amount or 0) * Decimal(str(rules.value(key, on)))
-        text = f"{Decimal(str(rules.value(key, on))) * 100:g}% lương hưu"
+        text = f"{percent_text(rules.value(key, on), 2)} lương hưu"
     elif basis.kind == "student":
         key = "dues.amount.student"
         raw = Decimal(rules.value(key, on))
@@ -92,7 +103,7 @@ def monthly_dues(rules: RuleBook, basis: DuesBasisValue, month: date, party_age_
         if percent not in allowed:
             raise ValueError(f"reduction {percent} not in {allowed}")
         raw = raw * (Decimal(100 - percent) / Decimal(100))
-        text += f", giảm {percent}%"
+        text += f", giảm {number(percent)} %"
         keys.append("dues.reduction_percents")
     return DuesAmount(_round(raw), False, text, tuple(keys))
 
@@ -105,10 +116,45 @@ def check_reduction(rules: RuleBook, percent: int, start: date, until: date) -> 
     if not allowed:
         return "Quy định đảng phí áp dụng vào ngày này không có mức giảm."
     if percent not in allowed:
-        return f"Mức giảm chỉ được là {', '.join(f'{p}%' for p in allowed)}."
+        return f"Mức giảm chỉ được là {', '.join(f'{number(p)} %' for p in allowed)}."
     limit = int(rules.value("dues.reduction_max_months", start))
     if whole_months_between(start, until) >= limit:
         return f"Mỗi lần chỉ được giảm tối đa {limit} tháng."
     if until < start:
         return "Ngày kết thúc giảm phải sau ngày bắt đầu."
     return None
+
+
+def category_kind(text: str | None) -> str | None:
+    """The basis a record's «Đối tượng đảng phí» names («Hưu trí» → pension), or None if it names none."""
+    folded = fold(text)
+    if not folded:
+        return None
+    for kind, label in BASIS_LABELS.items():
+        if folded == fold(label):
+            return kind
+    return next((kind for word, kind in _CATEGORY_WORDS if word in folded), None)
+
+
+def basis_text(basis: DuesBasisValue, source: str = ENTERED) -> str:
+    """The one text of a member's dues basis, for the member record and Đảng phí alike: the label of the
+    basis, then what it rests on («Tiền lương đóng BHXH: 7.020.000 đ, giảm 50 % đến 31/12/2026»), and, when
+    nobody entered it on Đảng phí, what it was taken from."""
+    from handbook_desktop.domain.dates import format_date
+
+    parts = []
+    if basis.kind in ("insured_salary", "pension"):
+        parts.append(money(basis.base_amount) if basis.base_amount else "chưa có mức lương")
+    elif basis.kind in ("flat", "abroad") and basis.flat_amount is not None:
+        parts.append(money(basis.flat_amount))
+    elif basis.kind == "exempt" and basis.exempt_reason:
+        parts.append(basis.exempt_reason)
+    if basis.reduction_percent:
+        until = f" đến {format_date(basis.reduction_until)}" if basis.reduction_until else ""
+        parts.append(f"giảm {number(basis.reduction_percent)} %{until}")
+    text = BASIS_LABELS.get(basis.kind, basis.kind) + (": " + ", ".join(parts) if parts else "")
+    if source == FROM_RECORD:
+        text += " (theo «Đối tượng đảng phí» của hồ sơ; chưa khai ở trang Đảng phí)"
+    elif source == FROM_OCCUPATION:
+        text += " (tạm tính theo nghề nghiệp; chưa khai ở trang Đảng phí)"
+    return text

@@ -10,7 +10,7 @@ import tomllib
 from functools import lru_cache
 
 from handbook_desktop import paths
-from handbook_desktop.domain.text import number, percent
+from handbook_desktop.domain.text import file_size, number, percent
 
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
@@ -80,6 +80,8 @@ def value_text(key: str, value) -> str:
             value = json.loads(value)
         except ValueError:
             pass
+    if key.endswith("_bytes") and isinstance(value, int) and not isinstance(value, bool):
+        return file_size(value)  # 52428800 → 50 MB
     labels = {}
     if isinstance(value, list) and all(isinstance(v, dict) and "label" in v for v in value):
         labels = {v.get("code", ""): v["label"] for v in value}  # «cấp trên» named, not coded

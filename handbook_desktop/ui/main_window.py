@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel, QListWidget, QListWidgetItem, QMainWindow, QScrollArea, QSplitter, QStackedWidget,
+    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QScrollArea, QStackedWidget, QWidget,
 )
 
 from handbook_desktop import APP_NAME, __version__
@@ -28,6 +28,18 @@ class CurrentPageStack(QStackedWidget):
     def sizeHint(self):  # noqa: N802 - Qt's name
         page = self.currentWidget()
         return page.sizeHint() if page is not None else super().sizeHint()
+
+
+def sidebar_width(titles: list[str]) -> int:
+    """As wide as the longest page name in the sidebar's font (one size above the text, style.qss) and
+    its padding: 210 px cut «Đánh giá xếp loại» in large text and took room from the pages at 125 %."""
+    from PySide6.QtGui import QFont, QFontMetrics
+    from PySide6.QtWidgets import QApplication
+
+    font = QFont(QApplication.font())
+    font.setPointSizeF(font.pointSizeF() + 1)
+    padding = 2 * 14 + 16  # the items' padding (style.qss) and the list's frame and margins
+    return max(QFontMetrics(font).horizontalAdvance(title) for title in titles) + padding
 
 
 def fit_to_screen(window, width: int, height: int) -> None:
@@ -59,10 +71,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
-        self.sidebar.setFixedWidth(210)
         self.stack = CurrentPageStack()
         self.pages: dict[str, object] = {}
         self.specs = available_pages(context)
+        self.sidebar.setFixedWidth(sidebar_width([tr(spec.title) for spec in self.specs]))
         for index, spec in enumerate(self.specs):
             item = QListWidgetItem(tr(spec.title))
             item.setData(256, spec.key)
@@ -77,8 +89,13 @@ class MainWindow(QMainWindow):
                 self.addAction(action)
         self.sidebar.currentRowChanged.connect(self._page_chosen)
         self.sidebar.setCurrentRow(0)
-        splitter = QSplitter()
-        splitter.addWidget(self.sidebar)
+        # The sidebar beside the pages, nothing between: a splitter kept a grey band of ~60 px past the
+        # sidebar's fixed width, room a laptop at 125 % does not have.
+        splitter = QWidget()
+        row = QHBoxLayout(splitter)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.sidebar)
         # The stack scrolls rather than pushing the window past the screen: a meeting's editor needs
         # ~800 px of height, a 1366×768 laptop gives ~700 (issue 11 §5).
         holder = QScrollArea()
@@ -86,12 +103,14 @@ class MainWindow(QMainWindow):
         holder.setWidgetResizable(True)
         holder.setFrameShape(QScrollArea.Shape.NoFrame)
         holder.setWidget(self.stack)
-        splitter.addWidget(holder)
-        splitter.setStretchFactor(1, 1)
+        row.addWidget(holder, 1)
         self.setCentralWidget(splitter)
         database = context.database
         where = database.file.as_posix() if database.file else database.engine.url.render_as_string(hide_password=True)
-        self.status_db = QLabel(tr("CSDL: {where}").format(where=where))
+        # The file's name in the status bar, its whole path on hover: a long path was cut at the right.
+        shown = database.file.name if database.file else where
+        self.status_db = QLabel(tr("CSDL: {where}").format(where=shown))
+        self.status_db.setToolTip(tr("CSDL: {where}").format(where=where))
         self.status_unit = QLabel(tr("Đơn vị: {name} ({code})").format(name=context.home_name, code=context.home_code))
         self.status_user = QLabel(tr("Người dùng: {user}").format(user=context.actor.username))
         for label in (self.status_unit, self.status_user, self.status_db):

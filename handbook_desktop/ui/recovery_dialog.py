@@ -37,6 +37,17 @@ class RecoveryDialog(KeyedDialog, QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        from handbook_desktop.ui.stale import clears_when_fixed
+
+        clears_when_fixed(self, self.message, self._recheck)
+
+    def _recheck(self) -> str | None:
+        if self.new_code is not None:
+            return self.message.text()  # the new code stays on screen
+        mismatch = tr("Hai lần nhập mật khẩu mới không khớp.")
+        if self.password.text() != self.again.text():
+            return mismatch
+        return "" if self.message.text() == mismatch else None
 
     def submit(self) -> None:
         if self.new_code is not None:

@@ -77,6 +77,10 @@ class SetupDialog(KeyedDialog, QDialog):
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        from handbook_desktop.ui.stale import clears_when_fixed, passwords_recheck
+
+        clears_when_fixed(self, self.error, passwords_recheck(self.error, self.password, self.password2,
+                                                              tr("Hai lần nhập mật khẩu không khớp.")))
 
     def _suggest_parent_level(self, *_args) -> None:
         from handbook_desktop.services.setup import unit_levels

@@ -17,6 +17,7 @@ def test_every_shipped_rule_has_a_vietnamese_name():
 def test_values_read_as_a_secretary_writes_them():
     assert value_text("dues.rate.pension", 0.005) == "0,5 %"
     assert value_text("excel.import.max_rows", 120000) == "120.000"
+    assert value_text("excel.import.max_file_bytes", 52428800) == "50 MB"
     assert value_text("meeting.attendance.warn_fraction", [2, 3]) == "2/3"
     assert value_text("vote.threshold.admission", {"fraction": [2, 3], "strictly_more": False}) == \
         "tỷ lệ: 2/3; phải hơn hẳn: không"

@@ -1,11 +1,13 @@
-"""The window fits a 1366×768 laptop (issue 11 §5): at 125 % scaling and in large text it opens within
-the screen's free area, never taller, and the member record fits with its «Lưu» on screen. Each case runs
-in a fresh process (the scale factor is read when Qt starts) on a 1366×768 offscreen screen; the pages'
-screenshots are kept under tests/artifacts/window-fit/ (ignored by git) to be looked at.
+"""The window fits a 1366×768 laptop (issue 11 §5): at 100 % and 125 % scaling and in large text it opens
+within the screen's free area, never taller, and the member record fits with its «Lưu» on screen. Each case
+runs in a fresh process (the scale factor is read when Qt starts) on a 1366×768 offscreen screen; the
+screenshots of every page, tab and dialog are kept under tests/artifacts/window-fit/ (ignored by git) to be
+looked at.
 
-Clipping: on every page as it first opens and in the member record, no button, one-line label or column
-heading shows its text cut (font metrics against the width given), unless its tooltip holds the whole text.
-Not yet covered: table cells, the other tabs of each page, and the other dialogs."""
+Clipping: on every page, every tab of it (and the meeting editor's), and every dialog (window_walk), no
+button, one-line label, column heading or cell in sight shows its text cut (font metrics against the width
+given), unless its tooltip holds the whole text; every dialog opens inside the screen's free area and is
+not squeezed below the width its layout needs."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ import pytest
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "window-fit"
 
 
-@pytest.mark.parametrize("scale,text", [("1.25", "normal"), ("1", "large")])
+@pytest.mark.parametrize("scale,text", [("1", "normal"), ("1.25", "normal"), ("1", "large")])
 def test_window_fits_a_laptop_screen(demo_db, tmp_path, scale, text):
     screen = tmp_path / "screen.json"
     screen.write_text(json.dumps({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768,
@@ -34,7 +36,7 @@ def test_window_fits_a_laptop_screen(demo_db, tmp_path, scale, text):
            "HANDBOOK_HOME": str(tmp_path / "home")}
     probe = Path(__file__).with_name("window_fit_probe.py")
     done = subprocess.run([sys.executable, str(probe), str(copy), str(out), text], env=env, capture_output=True,
-                          text=True, timeout=180)
+                          text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     found = json.loads(done.stdout.strip().splitlines()[-1])
     ax, ay, aw, ah = found["area"]
@@ -45,7 +47,10 @@ def test_window_fits_a_laptop_screen(demo_db, tmp_path, scale, text):
     dx, dy, dw, dh = found["member_dialog"]
     assert ax <= dx and ay <= dy and dx + dw <= ax + aw + 1 and dy + dh <= ay + ah + 1, found
     assert found["save_button_inside"]
-    assert (out / "meetings.png").exists() and (out / "member-dialog.png").exists()
+    assert (out / "meetings.png").exists() and (out / "dialog-member-new.png").exists()
+    assert "meetings-editor-3-bien-ban" in found["pages"] and "procedures-6-quy-tac" in found["pages"]
+    assert {"member-record", "meeting-plan", "procedures-add_rule", "dues-basis", "login"} <= set(found["dialogs"])
+    assert found["outside"] == {}, found["outside"]
     print(f"screenshots: {out}")
     # A page wider than the window scrolls sideways (each page asks only its own width); Tổng quan must
     # not. Others still do at 125 % (figures printed; issue 11 §5 follow-up).

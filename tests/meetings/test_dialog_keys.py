@@ -186,3 +186,72 @@ def test_introducer_picker_finds_names_without_diacritics(qtbot):
     picker.setFocus()
     qtbot.keyClick(picker.lineEdit(), Qt.Key.Key_Return)  # Enter = «Ghi»
     assert got == [{"introducer_1_uuid": "u-binh"}]
+
+
+def test_every_dialog_of_the_window_starts_in_its_first_field_and_answers_enter_and_esc(qtbot, demo_db, tmp_path):
+    """Each dialog the window opens (tests/foundation/window_walk): the focus is in its first field (or the
+    first empty one: the sign-in has the name filled in, the password is what is typed), only its primary
+    button takes Enter, Esc closes it unchanged (the unlock screen excepted: Esc must not unlock)."""
+    import sys
+    from pathlib import Path
+
+    from handbook_desktop.services.auth import Actor
+    from handbook_desktop.ui.app import application, open_window
+    from handbook_desktop.ui.dialog_keys import first_field, primary_button
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "foundation"))
+    from window_walk import dialogs, no_questions
+
+    application([])
+    no_questions()
+    window = open_window(demo_db, Actor("admin", "secretary"))
+    qtbot.addWidget(window)
+    window.show()
+    seen, problems = [], []
+    for name, dialog in dialogs(window, tmp_path):
+        seen.append(name)
+        dialog.activateWindow()
+        QApplication.processEvents()
+        field = first_field(dialog)
+        if name == "login":
+            field = dialog.password  # the name is filled in
+        if field is not None and dialog.focusWidget() not in (field, getattr(field, "lineEdit", lambda: None)()):
+            problems.append(f"{name}: focus on {dialog.focusWidget()!r}, first field {field.objectName()!r}")
+        primary = primary_button(dialog)
+        if primary is None:
+            problems.append(f"{name}: no primary button")
+        else:
+            others = [b.text() for b in dialog.findChildren(QPushButton)
+                      if b is not primary and b.isVisible() and (b.autoDefault() or b.isDefault())]
+            if not primary.isDefault() or others:
+                problems.append(f"{name}: Enter goes to {others or 'nothing'}, not «{primary.text()}»")
+        if name != "unlock":
+            qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Escape)
+            if dialog.isVisible():
+                problems.append(f"{name}: Esc did not close it")
+    window.close()
+    assert {"member-record", "meeting-plan", "procedures-change-discipline", "dues-basis", "settings-add-user",
+            "backup-restore", "login", "setup"} <= set(seen), seen
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_changes_tab_picker_finds_names_without_diacritics_and_tells_namesakes_apart(qtbot, namesakes,
+                                                                                           secretary):
+    from handbook_desktop.ui.app import open_window
+
+    window = open_window(namesakes, secretary)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("procedures")
+    page.tabs.setCurrentWidget(page.changes)
+    box = page.changes.member_box
+    qtbot.waitUntil(lambda: box.count() >= 4, timeout=10_000)
+    labels = [box.itemText(i) for i in range(box.count())]
+    assert any(label.startswith("Nguyễn Văn An (sinh 1958, Bí thư) — ") for label in labels), labels
+    assert any(label.startswith("Nguyễn Văn An (sinh 1990) — ") for label in labels), labels
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "nguyen van an")
+    assert box.finder.popup().isVisible() and box.finder.completionCount() == 2
+    box.finder.popup().hide()
+    window.close()

@@ -291,8 +291,8 @@ def compliance_for(session: Session, year: int, on: date, unit_code: str | None 
 def member_choices(session: Session, unit_code: str | None = None) -> list[tuple[str, str, str, str]]:
     """(uuid, name, status, tag) of members who can chair, record or speak: the branch's current members.
     ``tag`` ("sinh 1958, Bí thư") tells namesakes apart in the pickers (issue 11 §7)."""
-    from handbook_desktop.domain.states import PartyPosition
     from handbook_desktop.services.meetings.common import ROSTER_STATES
+    from handbook_desktop.services.members.query import namesake_tag
 
     query = select(Member.uuid, Member.full_name, Member.status, Member.date_of_birth, Member.party_position).where(
         Member.status.in_(ROSTER_STATES), Member.deleted_at.is_(None))
@@ -300,13 +300,7 @@ def member_choices(session: Session, unit_code: str | None = None) -> list[tuple
         query = query.join(Unit, Unit.id == Member.unit_id).where(Unit.code == unit_code)
     found = []
     for uuid, name, status, born, position in session.execute(query.order_by(Member.name_sort)).all():
-        parts = [f"sinh {born.year}"] if born else []
-        if position and position != PartyPosition.MEMBER.value:
-            try:
-                parts.append(PartyPosition(position).label)
-            except ValueError:
-                pass
-        found.append((uuid, name, status, ", ".join(parts)))
+        found.append((uuid, name, status, namesake_tag(born, position)))
     return found
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from handbook_desktop.domain.dues import BASIS_LABELS
 from handbook_desktop.domain.states import Gender, MemberStatus, PartyPosition
 
 IDENTITY, PARTY, WORK, SOCIAL, NOTES = "identity", "party", "work", "social", "notes"
@@ -112,7 +113,9 @@ FIELDS: list[Field] = [
     Field("it_skill", "Tin học", WORK),
     Field("social_policy", "Thương binh, gia đình chính sách", SOCIAL, "choice", _same(SOCIAL_POLICY),
           synonyms=("Chính sách", "Gia đình chính sách", "Đối tượng chính sách")),
-    Field("dues_category", "Đối tượng đảng phí", SOCIAL),
+    # The bases Đảng phí computes by, as suggestions (free text from old sheets is kept and read by
+    # domain.dues.category_kind); once a basis is entered on Đảng phí, it writes its label here.
+    Field("dues_category", "Đối tượng đảng phí", SOCIAL, "choice", _same(BASIS_LABELS.values())),
     Field("notes", "Ghi chú", NOTES, "long"),
 ]
 FIELD_BY_KEY = {f.key: f for f in FIELDS}

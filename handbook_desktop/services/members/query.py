@@ -298,3 +298,16 @@ def branches(session: Session) -> list[tuple[int, str, str]]:
         .order_by(Unit.code)
     )
     return [tuple(row) for row in session.execute(statement)]
+
+
+def namesake_tag(born, position: str | None) -> str:
+    """«sinh 1958, Bí thư»: what tells two members of the same name apart in a picker (issue 11 §7)."""
+    from handbook_desktop.domain.states import PartyPosition
+
+    parts = [f"sinh {born.year}"] if born else []
+    if position and position != PartyPosition.MEMBER.value:
+        try:
+            parts.append(PartyPosition(position).label)
+        except ValueError:
+            pass
+    return ", ".join(parts)

@@ -13,7 +13,10 @@ from pathlib import Path
 from sqlalchemy import and_, case, func, insert, select
 from sqlalchemy.orm import Session
 
-from handbook_desktop.domain.dues import BASIS_LABELS, METHOD_LABELS, DuesBasisValue, check_reduction, month_start, monthly_dues
+from handbook_desktop.domain.dues import (
+    BASIS_LABELS, ENTERED, FROM_OCCUPATION, FROM_RECORD, METHOD_LABELS, DuesBasisValue, basis_text, category_kind,
+    check_reduction, month_start, monthly_dues,
+)
 from handbook_desktop.domain.states import HEADCOUNT_STATES
 from handbook_desktop.services import audit
 from handbook_desktop.services.errors import UserError
@@ -25,24 +28,47 @@ from handbook_desktop.store.models import DuesBasis, DuesMonth, Member
 PAYING_STATES = tuple(s.value for s in HEADCOUNT_STATES)
 
 
-def default_basis(member: Member) -> DuesBasisValue:
-    """When no basis was entered: guessed from the member's occupation, to be confirmed."""
+def guessed_basis(member) -> tuple[DuesBasisValue, str]:
+    """When no basis was entered on Đảng phí: what the record's «Đối tượng đảng phí» names, else a guess
+    from the occupation, to be confirmed; with where it came from."""
+    kind = category_kind(getattr(member, "dues_category", None))
+    if kind is not None and kind != "exempt":  # an exemption needs its letter: entered on Đảng phí
+        return DuesBasisValue(kind), FROM_RECORD
     occupation = (member.occupation or "").lower()
     if "hưu" in occupation:
-        return DuesBasisValue("pension", base_amount=None)
+        return DuesBasisValue("pension", base_amount=None), FROM_OCCUPATION
     if "sinh viên" in occupation or "học sinh" in occupation:
-        return DuesBasisValue("student")
-    return DuesBasisValue("flat")
+        return DuesBasisValue("student"), FROM_OCCUPATION
+    return DuesBasisValue("flat"), FROM_OCCUPATION
+
+
+def default_basis(member) -> DuesBasisValue:
+    return guessed_basis(member)[0]
+
+
+def member_basis(session: Session, member: Member, month: date) -> tuple[DuesBasisValue, str]:
+    """The basis in force for ``month`` and where it comes from (entered, the record, the occupation)."""
+    row = session.scalars(select(DuesBasis).where(DuesBasis.member_id == member.id, DuesBasis.deleted_at.is_(None),
+                                                  DuesBasis.effective_from <= month_start(month))
+                          .order_by(DuesBasis.effective_from.desc(), DuesBasis.id.desc())).first()
+    if row is None:
+        return guessed_basis(member)
+    return DuesBasisValue(row.kind, row.base_amount, row.flat_amount, row.reduction_percent, row.reduction_until,
+                          row.exempt_reason), ENTERED
 
 
 def basis_on(session: Session, member: Member, month: date) -> DuesBasisValue:
-    row = session.scalars(select(DuesBasis).where(DuesBasis.member_id == member.id, DuesBasis.deleted_at.is_(None),
-                                                  DuesBasis.effective_from <= month_start(month))
-                          .order_by(DuesBasis.effective_from.desc())).first()
-    if row is None:
-        return default_basis(member)
-    return DuesBasisValue(row.kind, row.base_amount, row.flat_amount, row.reduction_percent, row.reduction_until,
-                          row.exempt_reason)
+    return member_basis(session, member, month)[0]
+
+
+def basis_summary(session: Session, member: Member, month: date) -> str:
+    """What the member record and Đảng phí both say of the member's dues (``domain.dues.basis_text``)."""
+    return basis_text(*member_basis(session, member, month))
+
+
+def has_entered_basis(session: Session, member: Member) -> bool:
+    return session.scalars(select(DuesBasis.id).where(DuesBasis.member_id == member.id,
+                                                      DuesBasis.deleted_at.is_(None))).first() is not None
 
 
 def set_basis(session: Session, actor, member_uuid: str, *, effective_from: date, kind: str,
@@ -66,7 +92,14 @@ def set_basis(session: Session, actor, member_uuid: str, *, effective_from: date
     row = DuesBasis(member_id=member.id, effective_from=month_start(effective_from), kind=kind,
                     base_amount=base_amount, flat_amount=flat_amount, reduction_percent=reduction_percent or 0,
                     reduction_until=reduction_until, exempt_reason=exempt_reason, origin_unit=member.origin_unit)
+    latest = session.scalars(select(DuesBasis.effective_from).where(
+        DuesBasis.member_id == member.id, DuesBasis.deleted_at.is_(None)).order_by(
+        DuesBasis.effective_from.desc())).first()
     session.add(row)
+    if latest is None or row.effective_from >= latest:
+        # the record's «Đối tượng đảng phí» says what Đảng phí computes by (and what the forms print)
+        member.dues_category = BASIS_LABELS[kind]
+        audit.record_changes(session, actor, member, entity="member")
     session.flush()
     audit.record(session, actor, "create", entity="dues_basis", entity_uuid=row.uuid,
                  detail={"member": member.uuid, "kind": kind, "from": row.effective_from})
@@ -80,8 +113,8 @@ def generate_month(session: Session, actor, month: date, *, unit_ids: list[int] 
     month = month_start(month)
     book = rules(session)
     have = set(session.scalars(select(DuesMonth.member_id).where(DuesMonth.month == month)))
-    members = light_members(session, Member.occupation, Member.origin_unit, statuses=PAYING_STATES,
-                            unit_ids=unit_ids)
+    members = light_members(session, Member.occupation, Member.dues_category, Member.origin_unit,
+                            statuses=PAYING_STATES, unit_ids=unit_ids)
     bases: dict[int, DuesBasis] = {}
     for row in session.scalars(select(DuesBasis).where(DuesBasis.deleted_at.is_(None),
                                                        DuesBasis.effective_from <= month)

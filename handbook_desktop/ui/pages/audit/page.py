@@ -26,6 +26,7 @@ from handbook_desktop.services.auditlog import (
     AuditFilter, action_label, audit_choices, audit_entities, export_audit, query_audit,
 )
 from handbook_desktop.ui.branch_box import branch_box_for
+from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.audit.model import RowsModel
 
@@ -77,7 +78,7 @@ class AuditPage(QWidget):
         dates.addWidget(self.date_to)
         dates.addStretch(1)
         filters.addLayout(dates, 1, 1)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps on a narrow window (issue 11 §5)
         self.filter_button = QPushButton(tr("Lọc"), objectName="applyFilter")
         self.clear_button = QPushButton(tr("Bỏ lọc"), objectName="clearFilter")
         self.export_button = QPushButton(tr("Xuất Excel…"), objectName="exportAudit")
@@ -102,8 +103,11 @@ class AuditPage(QWidget):
         header.setResizeContentsPrecision(200)
         for column in (0, 1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        from handbook_desktop.ui.cells import full_text_tips, scaled
+
         for column, width in ((3, 170), (4, 220), (5, 100), (6, 100)):
-            self.table.setColumnWidth(column, width)
+            self.table.setColumnWidth(column, scaled(self.table, width))  # grows with large text
+        full_text_tips(self.table)  # a long detail: «…» and the whole of it on hover
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         self.filter_button.clicked.connect(self.refresh)

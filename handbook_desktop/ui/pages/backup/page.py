@@ -9,7 +9,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from handbook_desktop import paths
 from handbook_desktop.services import backup as backups
 from handbook_desktop.services.location import location_warnings
+from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.audit.model import RowsModel
 from handbook_desktop.ui.pages.backup.check_tab import DataCheckTab
@@ -49,7 +49,7 @@ class BackupsTab(QWidget):
         self.folder = QLabel(objectName="folder")
         self.folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.folder)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps on a narrow window (issue 11 §5)
         self.create_button = QPushButton(tr("Sao lưu ngay"), objectName="createBackup")
         self.encrypt = QCheckBox(tr("Mã hóa bằng mật khẩu"), objectName="encrypt")
         self.verify_button = QPushButton(tr("Kiểm tra lại bản đã chọn"), objectName="verifyBackup")
@@ -68,7 +68,13 @@ class BackupsTab(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        # «Nội dung» (the counts) takes what is left, «Kiểm tra» keeps its result whole: as the last,
+        # stretched column it was squeezed to 32 px at 125 %.
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        from handbook_desktop.ui.cells import full_text_tips
+
+        full_text_tips(self.table)  # a check's result cut on a narrow window: whole on hover
         layout.addWidget(self.table, 1)
         self.status = QLabel(objectName="status")
         self.status.setWordWrap(True)

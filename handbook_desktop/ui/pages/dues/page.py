@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.dues import BASIS_LABELS, METHOD_LABELS
 from handbook_desktop.ui.branch_box import branch_box_for, branch_rows, with_branch_header
+from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import fill_table, make_table, selected_name, selected_uuid
 from handbook_desktop.ui.pages.procedures.widgets import (
@@ -56,7 +57,7 @@ class DuesPage(QWidget):
             ["Họ và tên", "Đối tượng", "Căn cứ tính (đ)", "Phải đóng (đ)", "Đã nộp", "Ngày nộp", "Hình thức", "Ghi chú"],
             self.branch_box))
         layout.addWidget(self.table, 1)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps on a narrow window (issue 11 §5)
         self.buttons = {}
         for key, text, slot in (("generate", "Lập sổ tháng này", self.generate),
                                 ("paid", "Ghi đã nộp", self.mark_paid),
@@ -217,12 +218,17 @@ class DuesPage(QWidget):
             self.message.setText(tr("Hãy chọn một đảng viên trong bảng."))
             return None
         actor = self.context.actor
+        from handbook_desktop.domain.text import number
+        from handbook_desktop.services.procedures.common import rules
+
+        with self.context.database.read() as session:  # the reductions the regulation of that month allows
+            percents = rules(session).value("dues.reduction_percents", self.month()) or []
+        reductions = [(tr("Không giảm"), 0)] + [(f"{number(p)} %", p) for p in percents]
         fields = [Field("effective_from", "Áp dụng từ tháng (ngày đầu tháng)", "date", self.month()),
                   Field("kind", "Đối tượng", "choice", "insured_salary", [(tr(v), k) for k, v in BASIS_LABELS.items()]),
                   Field("base_amount", "Tiền lương/lương hưu làm căn cứ (đ)", "int"),
                   Field("flat_amount", "Mức cố định do cấp ủy quy định (đ, để 0 = mức chung)", "int"),
-                  Field("reduction_percent", "Giảm (%)", "choice", 0, [(tr("Không giảm"), 0), ("30%", 30),
-                                                                      ("50%", 50), ("70%", 70)]),
+                  Field("reduction_percent", "Giảm (%)", "choice", 0, reductions),
                   Field("reduction_until", "Giảm đến ngày", "optional_date"),
                   Field("exempt_reason", "Lý do miễn (nếu miễn theo đơn)")]
         dialog = FieldDialog(self, tr("Đối tượng và mức đóng đảng phí — {name}").format(name=selected_name(self.table)),

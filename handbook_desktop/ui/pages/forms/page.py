@@ -24,6 +24,8 @@ from handbook_desktop.services import forms
 from handbook_desktop.services.forms.catalog import SCOPE_LABELS, SUBJECT_LABELS
 from handbook_desktop.ui.branch_box import branch_box_for
 from handbook_desktop.ui.errors import show_error
+from handbook_desktop.ui.cells import full_text_tips, heading_tips, scaled
+from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.rows_table import ListModel, RowsList, RowsTable
 
@@ -114,6 +116,8 @@ class FormsPage(QWidget):
         outer.addWidget(split)
         self.form_list = QListWidget()
         self.form_list.setObjectName("formList")
+        full_text_tips(self.form_list)  # «11-KNĐ — Bản nhận xét đảng viên dự bị (của …» whole on hover
+        self.form_list.setMinimumWidth(scaled(self.form_list, 260))
         self.form_list.currentRowChanged.connect(self._on_form_selected)
         split.addWidget(self.form_list)
 
@@ -142,7 +146,7 @@ class FormsPage(QWidget):
         self.meeting_box.setModel(self.meeting_model)
         box.addWidget(self.meeting_box)
 
-        options = QHBoxLayout()
+        options = FlowLayout()  # three ticks wrap on a narrow window (issue 11 §5)
         self.deputy = QCheckBox(tr("Phó Bí thư ký (K/T BÍ THƯ)"))
         self.pdf = QCheckBox(tr("Xuất thêm PDF"))
         self.pdf.setEnabled(forms.find_soffice() is not None)
@@ -153,7 +157,7 @@ class FormsPage(QWidget):
         options.addStretch(1)
         box.addLayout(options)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps on a narrow window (issue 11 §5)
         self.export_button = QPushButton(tr("Xuất Word"))
         self.export_button.setObjectName("exportButton")
         self.export_button.clicked.connect(self.export_selected)
@@ -169,7 +173,7 @@ class FormsPage(QWidget):
         buttons.addStretch(1)
         box.addLayout(buttons)
 
-        template_buttons = QHBoxLayout()
+        template_buttons = FlowLayout()  # wraps on a narrow window (issue 11 §5)
         self.copy_button = QPushButton(tr("Sửa bản sao"))
         self.copy_button.setToolTip(tr("Chép mẫu vào thư mục mẫu riêng và mở bằng Word; bản sao được dùng thay mẫu gốc."))
         self.copy_button.clicked.connect(self.edit_copy)
@@ -207,6 +211,8 @@ class FormsPage(QWidget):
         self.register_table.setObjectName("registerTable")
         self.register_table.horizontalHeader().setSectionResizeMode(headers.index(tr("Tên văn bản")),
                                                                     QHeaderView.ResizeMode.Stretch)
+        heading_tips(self.register_table)  # a narrow window cuts a heading
+        full_text_tips(self.register_table)
         box.addWidget(self.register_table)
         return tab
 

@@ -159,6 +159,16 @@ class PlanDialog(AsksBeforeClosing, KeyedDialog, QDialog):
         self.resize(780, 680)
         self.result_values: dict | None = None
         self.remember_state()
+        from handbook_desktop.ui.stale import clears_when_fixed
+
+        clears_when_fixed(self, self.error, self._recheck)
+
+    def _recheck(self) -> str:
+        try:
+            self.form.values()
+        except ValueError as error:
+            return str(error)
+        return ""
 
     def save_unsaved(self) -> None:
         self._accept()

@@ -27,6 +27,7 @@ from handbook_desktop.domain.text import file_size
 from handbook_desktop.services import meetings as svc
 from handbook_desktop.services.meetings.documents import MEETING_FORMS, forms_for
 from handbook_desktop.ui.errors import show_error
+from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
 
 
@@ -46,8 +47,9 @@ class DocumentsTab(QWidget):
         layout = QVBoxLayout(self)
         docs = QGroupBox(tr("Văn bản của buổi sinh hoạt (Word)"))
         rows = QVBoxLayout(docs)
-        self.doc_row = QHBoxLayout()
-        self.draft_row = QHBoxLayout()
+        # the «Lập …» buttons wrap on a laptop at 125 % (issue 11 §5)
+        self.doc_row = FlowLayout()
+        self.draft_row = FlowLayout()
         rows.addLayout(self.doc_row)
         rows.addLayout(self.draft_row)
         self.doc_buttons: dict[str, QPushButton] = {}

@@ -72,6 +72,7 @@ class MeetingEditor(QWidget):
         top.addWidget(self.back_button)
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
+        self.title.setWordWrap(True)  # «Sinh hoạt thường kỳ ngày … — Đã họp, đang hoàn thiện biên bản»: 900 px
         top.addWidget(self.title, 1)
         self.finalise_button = QPushButton(tr("Chốt biên bản"))
         self.finalise_button.setObjectName("finaliseButton")

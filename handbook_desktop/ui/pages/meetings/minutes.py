@@ -31,6 +31,7 @@ from handbook_desktop.domain.text import TIME_PLACEHOLDER, clean
 from handbook_desktop.domain.votes import VoteKind, VoteMethod
 from handbook_desktop.services import meetings as svc
 from handbook_desktop.ui.drafts import DraftStore
+from handbook_desktop.ui.cells import full_text_tips, heading_tips
 from handbook_desktop.ui.i18n import tr
 
 
@@ -70,6 +71,7 @@ class MinutesTab(QWidget):
         self.sections.setObjectName("sectionList")
         self.sections.setWordWrap(True)
         self.sections.setMinimumWidth(280)
+        full_text_tips(self.sections)  # a long agenda item: «…» and the whole title on hover
         self.sections.currentRowChanged.connect(self._row_changed)
         splitter.addWidget(self.sections)
         right = QWidget()
@@ -450,6 +452,8 @@ class VotesTab(QWidget):
             self.table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setWordWrap(True)
+        full_text_tips(self.table)  # a long motion: «…» and the whole of it on hover
+        heading_tips(self.table)
         layout.addWidget(self.table, 1)
 
     def show_detail(self, detail, first: bool) -> None:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -30,6 +29,7 @@ from handbook_desktop.domain.text import percent
 from handbook_desktop.services import meetings as svc
 from handbook_desktop.services.auth import Actor
 from handbook_desktop.ui.errors import show_error
+from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.meetings.dialogs import PlanDialog
 from handbook_desktop.ui.pages.meetings.editor import MeetingEditor
@@ -40,15 +40,17 @@ STRIP_WORDS = {"ok": "đã họp", "missing": "thiếu", "open": "chưa họp", 
 
 
 class ComplianceStrip(QFrame):
-    """Each month: a regular meeting held? Each quarter: a thematic one?"""
+    """Each month: a regular meeting held? Each quarter: a thematic one? Twelve months in one band when
+    the page is wide enough, else two bands of six (a laptop at 125 % or large text: the strip asked for
+    1,060 px of the 816 the page has, and the last months were behind a scroll bar)."""
 
     def __init__(self):
         super().__init__()
         self.setObjectName("complianceStrip")
-        grid = QGridLayout(self)
-        grid.setSpacing(3)
-        grid.addWidget(QLabel(tr("Thường kỳ")), 0, 0)
-        grid.addWidget(QLabel(tr("Chuyên đề")), 1, 0)
+        self.grid = QGridLayout(self)
+        self.grid.setSpacing(3)
+        self.grid.setSizeConstraint(QGridLayout.SizeConstraint.SetNoConstraint)  # minimumSizeHint below
+        self.row_labels = [QLabel(tr(text)) for text in ("Thường kỳ", "Chuyên đề", "Thường kỳ", "Chuyên đề")]
         self.months: list[QLabel] = []
         self.quarters: list[QLabel] = []
         for month in range(12):
@@ -57,14 +59,50 @@ class ComplianceStrip(QFrame):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             # the widest word ("chưa họp", "chưa đến") whole, in large text and at 125 % too (issue 11 §5)
             label.setMinimumWidth(max(label.fontMetrics().horizontalAdvance(tr(w)) for w in STRIP_WORDS.values()) + 8)
-            grid.addWidget(label, 0, month + 1)
             self.months.append(label)
         for quarter in range(4):
             label = QLabel()
             label.setObjectName(f"quarter_{quarter + 1}")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            grid.addWidget(label, 1, 3 * quarter + 1, 1, 3)
             self.quarters.append(label)
+        self.bands = 0
+        self._arrange(1)
+
+    def _need(self, bands: int) -> int:
+        margins = self.grid.contentsMargins()
+        cell = max(m.minimumSizeHint().width() for m in self.months) + 3
+        head = max(label.sizeHint().width() for label in self.row_labels) + 3
+        return head + cell * (12 // bands) + margins.left() + margins.right() + 2 * self.frameWidth()
+
+    def _arrange(self, bands: int) -> None:
+        if bands == self.bands:
+            return
+        self.bands = bands
+        for widget in self.row_labels + self.months + self.quarters:
+            self.grid.removeWidget(widget)
+        per = 12 // bands
+        for band in range(bands):
+            top = 2 * band
+            self.grid.addWidget(self.row_labels[2 * band], top, 0)
+            self.grid.addWidget(self.row_labels[2 * band + 1], top + 1, 0)
+            for i, label in enumerate(self.months[band * per:(band + 1) * per]):
+                self.grid.addWidget(label, top, i + 1)
+            for i, label in enumerate(self.quarters[band * per // 3:(band + 1) * per // 3]):
+                self.grid.addWidget(label, top + 1, 3 * i + 1, 1, 3)
+        for label in self.row_labels[2 * bands:]:
+            label.hide()
+        for label in self.row_labels[:2 * bands]:
+            label.show()
+        self.updateGeometry()
+
+    def minimumSizeHint(self):  # noqa: N802 - Qt's name
+        hint = super().minimumSizeHint()
+        hint.setWidth(self._need(2))
+        return hint
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._arrange(1 if event.size().width() >= self._need(1) else 2)
+        super().resizeEvent(event)
 
     def show(self, strip) -> None:  # noqa: A003 - a strip "shows" a compliance record
         super().show()
@@ -83,8 +121,9 @@ class ComplianceStrip(QFrame):
 
 
 class MeetingsPage(QWidget):
-    COLUMNS = ["Ngày", "Loại", "Chuyên đề / nội dung", "Trạng thái", "Có mặt / phải dự (tỷ lệ)", "Vắng có lý do",
-               "Vắng không lý do", "Biểu quyết"]
+    # The counts' headings on two lines: the topic keeps room on a laptop at 125 % (it had 99 px).
+    COLUMNS = ["Ngày", "Loại", "Chuyên đề /\nnội dung", "Trạng thái", "Có mặt /\nphải dự (tỷ lệ)", "Vắng\ncó lý do",
+               "Vắng\nkhông lý do", "Biểu\nquyết"]
 
     def __init__(self, context, today: date | None = None):
         super().__init__()
@@ -102,7 +141,7 @@ class MeetingsPage(QWidget):
         title = QLabel(tr("Sinh hoạt chi bộ"))
         title.setObjectName("pageTitle")
         layout.addWidget(title)
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps on a narrow window (issue 11 §5)
         bar.addWidget(QLabel(tr("Năm")))
         self.year = QSpinBox()
         self.year.setObjectName("yearBox")
@@ -135,6 +174,9 @@ class MeetingsPage(QWidget):
         self.table.setHorizontalHeaderLabels([tr(c) for c in self.COLUMNS])
         for column, title in enumerate(self.COLUMNS):  # a narrow screen cuts a heading: the tooltip has it
             self.table.horizontalHeaderItem(column).setToolTip(tr(title))
+        from handbook_desktop.ui.cells import full_text_tips
+
+        full_text_tips(self.table)  # a long topic: «…» and the whole of it on hover
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -142,6 +184,12 @@ class MeetingsPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # The kind and the state at the width of their usual words («Thường kỳ», «Đã chốt biên bản»), the
+        # longer ones «…» with the whole on hover: sized to their longest, the topic had 99 px on a laptop.
+        metrics = self.table.fontMetrics()
+        for column, usual in ((1, "Thường kỳ, chuyên"), (3, "Đã chốt biên bản")):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(tr(usual)) + 16)
         self.table.activated.connect(lambda index: self.open_row(index.row()))
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         layout.addWidget(self.table, 1)

@@ -22,6 +22,7 @@ from handbook_desktop.domain.meetings import parse_time
 from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.domain.votes import ATTENDANCE_LABELS, Attendance
 from handbook_desktop.services import meetings as svc
+from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
 
 KEYS = {
@@ -72,6 +73,10 @@ def _table(name: str, headers: list[str]) -> RollTable:
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+    from handbook_desktop.ui.cells import full_text_tips, heading_tips
+
+    full_text_tips(table)
+    heading_tips(table)  # a narrow window cuts the last heading: whole on hover
     return table
 
 
@@ -86,7 +91,7 @@ class RollCallTab(QWidget):
                               "K — vắng không lý do · M — có mặt, đến muộn (giờ đến, Enter). Con trỏ tự xuống dòng tiếp theo."))
         help_text.setWordWrap(True)
         layout.addWidget(help_text)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps on a narrow window (issue 11 §5)
         self.present_button = QPushButton(tr("Có mặt (C)"))
         self.excused_button = QPushButton(tr("Vắng có lý do (P)"))
         self.unexcused_button = QPushButton(tr("Vắng không lý do (K)"))

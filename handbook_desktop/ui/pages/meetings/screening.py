@@ -53,6 +53,7 @@ class ScreeningDialog(KeyedDialog, QDialog):
         self.export_button.clicked.connect(self.export)
         row.addWidget(self.export_button)
         close = QPushButton(tr("Đóng"))
+        close.setDefault(True)  # a report to read: Enter closes it (never the file picker of «Xuất Excel…»)
         close.clicked.connect(self.accept)
         row.addWidget(close)
         layout.addLayout(row)

@@ -135,6 +135,9 @@ class MemberDialog(AsksBeforeClosing, KeyedDialog, QDialog):
             self.widgets[spec.key] = widget
             label = tr(spec.label) + (" *" if spec.key == "full_name" else "") + ":"
             form.addRow(label, widget)
+            if spec.key == "dues_category":  # what Đảng phí computes by, in the words Đảng phí uses
+                self.dues_line = QLabel(objectName="duesBasis", wordWrap=True)
+                form.addRow(tr("Đảng phí tính theo:"), self.dues_line)
         if group == IDENTITY:
             outer.addLayout(self._photo_box())
         return page
@@ -196,12 +199,18 @@ class MemberDialog(AsksBeforeClosing, KeyedDialog, QDialog):
 
     # --- values --------------------------------------------------------------------------------
     def _load(self) -> None:
+        for key in ("dues_category", "occupation"):
+            box = self.widgets[key]
+            (box.currentTextChanged if isinstance(box, QComboBox) else box.textChanged).connect(self._show_dues)
         if self.member_uuid is None:
             self.heading.setText(tr("Đảng viên mới"))
             self.set_value("status", "official")
             self.set_value("party_position", "member")
             self.tabs.setTabEnabled(self.history_tab, False)
+            self._show_dues()
             return
+        from handbook_desktop.services.procedures.dues import basis_summary, has_entered_basis
+
         with self.context.database.read() as session:
             member = get_member(session, self.member_uuid)
             values = member_values(member)
@@ -211,11 +220,19 @@ class MemberDialog(AsksBeforeClosing, KeyedDialog, QDialog):
             photo = member.photo
             history = member_history(session, self.member_uuid)
             self.locked_fields = branch_owned_fields(session, member)
+            entered = has_entered_basis(session, member)
+            summary = basis_summary(session, member, date.today())
         self.heading.setText(values["full_name"])
         for key, value in values.items():
             self.set_value(key, value)
         if values.get("date_of_birth") is None and birth_year:
             self.widgets["date_of_birth"].setText(f"…/…/{birth_year}")  # the year alone, to complete
+        if entered:
+            # Entered on Đảng phí: one place to change it, and the record reads what Đảng phí computes by.
+            self.entered_dues = summary
+            self.widgets["dues_category"].setEnabled(False)
+            self.widgets["dues_category"].setToolTip(tr("Sửa ở trang Đảng phí → «Đối tượng, mức đóng…»."))
+        self._show_dues()
         if self.unit_box is not None:
             self.unit_box.setCurrentIndex(max(0, self.unit_box.findData(unit_id)))
         self.set_photo(photo, changed=False)
@@ -237,6 +254,22 @@ class MemberDialog(AsksBeforeClosing, KeyedDialog, QDialog):
         if keys:
             self.warnings.setText(hint)
 
+    entered_dues: str | None = None
+
+    def _show_dues(self, *_args) -> None:
+        """The basis text of domain.dues.basis_text: the one Đảng phí shows, live as the fields change."""
+        if self.entered_dues is not None:
+            self.dues_line.setText(self.entered_dues)
+            return
+        from types import SimpleNamespace
+
+        from handbook_desktop.domain.dues import basis_text
+        from handbook_desktop.services.procedures.dues import guessed_basis
+
+        person = SimpleNamespace(dues_category=self.widgets["dues_category"].currentText(),
+                                 occupation=self.widgets["occupation"].text())
+        self.dues_line.setText(basis_text(*guessed_basis(person)))
+
     def set_value(self, key: str, value) -> None:
         widget = self.widgets[key]
         spec = FIELD_BY_KEY[key]
@@ -257,6 +290,8 @@ class MemberDialog(AsksBeforeClosing, KeyedDialog, QDialog):
         problems: list[Issue] = []
         for key, widget in self.widgets.items():
             spec = FIELD_BY_KEY[key]
+            if key == "dues_category" and self.entered_dues is not None:
+                continue  # written by Đảng phí
             if isinstance(widget, QPlainTextEdit):
                 values[key] = widget.toPlainText()
             elif isinstance(widget, QComboBox) and spec.kind == "enum":

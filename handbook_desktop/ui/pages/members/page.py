@@ -15,6 +15,7 @@ from handbook_desktop.domain.states import HEADCOUNT_STATES, MemberStatus, Party
 from handbook_desktop.services.members import AGE_BANDS, MemberFilter, delete_member, restore_member
 from handbook_desktop.services.members.query import branches, iter_rows
 from handbook_desktop.services.settings import get_setting, set_setting
+from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.members.dialog import MemberDialog
 from handbook_desktop.domain.text import number
@@ -58,7 +59,7 @@ class MembersPage(QWidget):
         search_row.addWidget(self.search, 1)
         layout.addLayout(search_row)
 
-        filters = QHBoxLayout()
+        filters = FlowLayout()  # wraps on a narrow window (issue 11 §5)
         self.status_box = self._combo("statusFilter", [
             (tr("Đang sinh hoạt"), CURRENT), (tr("Trong đảng số"), HEADCOUNT), (tr("Mọi trạng thái"), None),
             *[(tr(s.label), s.value) for s in MemberStatus]])
@@ -81,7 +82,7 @@ class MembersPage(QWidget):
         filters.addStretch(1)
         layout.addLayout(filters)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps on a narrow window (issue 11 §5)
         self.add_button = self._button("add", tr("Thêm"), self.add_member)
         self.edit_button = self._button("edit", tr("Xem, sửa"), self.edit_current)
         self.delete_button = self._button("delete", tr("Xóa"), self.delete_current)
@@ -172,11 +173,13 @@ class MembersPage(QWidget):
         self._size_columns()
 
     def _size_columns(self) -> None:
+        from handbook_desktop.ui.cells import scaled
+
         metrics = self.table.horizontalHeader().fontMetrics()
         for index, column in enumerate(self.model.columns):
             # Headings are bold in the stylesheet: leave room so that none is cut.
             heading = int(metrics.horizontalAdvance(tr(column.label)) * 1.15) + 24
-            self.table.setColumnWidth(index, max(column.width, heading))
+            self.table.setColumnWidth(index, max(scaled(self.table, column.width), heading))  # large text too
 
     def _columns_changed(self) -> None:
         keys = [c.key for c in COLUMNS if self.column_actions[c.key].isChecked()]

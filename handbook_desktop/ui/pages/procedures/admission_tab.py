@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from handbook_desktop.domain.admission import STAGE_LABELS
 from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.ui.branch_box import branch_rows, with_branch_header
+from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import (
     DocumentBar, fill_table, make_table, member_choices, selected_name, selected_uuid,
@@ -40,7 +41,7 @@ class AdmissionTab(QWidget):
             ["Họ và tên", "Ngày sinh", "Bước hiện tại", "Hạn lễ kết nạp", "Cần lưu ý"], page.branch_box))
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
-        row = QHBoxLayout()
+        row = FlowLayout()  # wraps on a narrow window (issue 11 §5)
         self.buttons = {}
         for key, text, slot in (
             ("newCandidate", "Thêm quần chúng ưu tú", self.new_candidate),

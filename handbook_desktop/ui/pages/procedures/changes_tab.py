@@ -6,7 +6,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from handbook_desktop.domain.dates import format_date
 from handbook_desktop.services.procedures.common import DISCIPLINE_LABELS, EVENT_LABELS
+from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
+from handbook_desktop.ui.member_picker import MemberPicker
 from handbook_desktop.ui.pages.procedures.common import DocumentBar, fill_table, make_table, member_choices
 from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, open_change_dialog, run_read
 
@@ -45,25 +47,27 @@ class ChangesTab(QWidget):
         self.page = page
         self.context = page.context
         layout = QVBoxLayout(self)
-        pick = QHBoxLayout()
-        pick.addWidget(QLabel(tr("Đảng viên:")))
-        self.member_box = QComboBox()
+        pick = FlowLayout()  # who and what: on one line, or two on a narrow window
+        who, what = QHBoxLayout(), QHBoxLayout()
+        who.addWidget(QLabel(tr("Đảng viên:")))
+        # Any part of the name, with or without diacritics; namesakes told apart (issue 11 §7).
+        self.member_box = MemberPicker()
         self.member_box.setObjectName("memberBox")
-        self.member_box.setEditable(True)
-        self.member_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.member_box.setMinimumWidth(360)
         self.member_box.currentIndexChanged.connect(self.load_history)
-        pick.addWidget(self.member_box, 1)
-        pick.addWidget(QLabel(tr("Việc:")))
+        who.addWidget(self.member_box, 1)
+        what.addWidget(QLabel(tr("Việc:")))
         self.action_box = QComboBox()
         self.action_box.setObjectName("actionBox")
         for key, label in ACTIONS:
             self.action_box.addItem(tr(label), key)
-        pick.addWidget(self.action_box)
+        what.addWidget(self.action_box)
         self.go = QPushButton(tr("Ghi…"))
         self.go.setObjectName("recordChange")
         self.go.clicked.connect(self.start)
-        pick.addWidget(self.go)
+        what.addWidget(self.go)
+        pick.addLayout(who)
+        pick.addLayout(what)
         layout.addLayout(pick)
         self.table = make_table("historyTable", ["Việc", "Ngày", "Đến ngày", "Số quyết định", "Ghi chú"])
         layout.addWidget(self.table, 1)

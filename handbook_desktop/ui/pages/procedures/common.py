@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 from sqlalchemy import select
 
 from handbook_desktop.domain.states import MemberStatus
+from handbook_desktop.ui.cells import full_text_tips
+from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.widgets import document_path, run_change
 from handbook_desktop.ui.rows_table import OVERDUE, RowsTable  # noqa: F401  (OVERDUE: the tabs' colour)
@@ -17,6 +19,7 @@ from handbook_desktop.ui.rows_table import OVERDUE, RowsTable  # noqa: F401  (OV
 def make_table(name: str, headers: list[str]) -> RowsTable:
     table = RowsTable([tr(h) for h in headers])
     table.setObjectName(name)
+    full_text_tips(table)  # a long note or source cut with «…» shows whole on hover
     return table
 
 
@@ -39,21 +42,25 @@ def selected_name(table: RowsTable) -> str:
 
 def member_choices(session, states: tuple[str, ...] | None = None, *, branches: bool = False,
                    unit_id: int | None = None) -> list[tuple[str, str]]:
-    """(label, uuid) in name order: "Name (birth year) — status", and at a committee (``branches``)
+    """(label, uuid) in name order: "Name (sinh 1958, Bí thư) — status", and at a committee (``branches``)
     "— branch" too, so that namesakes of two branches are told apart; ``unit_id``: one branch only."""
+    from handbook_desktop.services.members.query import namesake_tag
     from handbook_desktop.store.models import Member, Unit
+    from handbook_desktop.ui.member_picker import member_label
 
-    query = select(Member.full_name, Member.uuid, Member.date_of_birth, Member.status, Unit.name).join(
-        Unit, Unit.id == Member.unit_id, isouter=True).where(Member.deleted_at.is_(None)).order_by(Member.name_sort)
+    query = select(Member.full_name, Member.uuid, Member.date_of_birth, Member.status, Member.party_position,
+                   Unit.name).join(Unit, Unit.id == Member.unit_id, isouter=True).where(
+        Member.deleted_at.is_(None)).order_by(Member.name_sort)
     if states:
         query = query.where(Member.status.in_(states))
     if unit_id is not None:
         query = query.where(Member.unit_id == unit_id)
     result = []
-    for name, uuid, birth, status, branch in session.execute(query):
-        born = f" ({birth.year})" if birth else ""
+    for name, uuid, birth, status, position, branch in session.execute(query):
+        # the same «sinh 1958, Bí thư» as the meetings' pickers, then the status the procedure cares about
         where = f" — {branch}" if branches and branch else ""
-        result.append((f"{name}{born} — {MemberStatus(status).label}{where}", uuid))
+        label = member_label(name, namesake_tag(birth, position))
+        result.append((f"{label} — {MemberStatus(status).label}{where}", uuid))
     return result
 
 
@@ -66,8 +73,11 @@ class DocumentBar(QWidget):
         self.subject = subject  # () -> (member uuid or None, name)
         self.today_of = today_of
         self.last_path = None
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        # The buttons wrap (a tab with seven forms asked for 1,970 px in one row); the result below them.
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        layout = FlowLayout()
+        outer.addLayout(layout)
         layout.addWidget(QLabel(tr("Lập văn bản:")))
         self.buttons: dict[str, QPushButton] = {}
         for code, title in forms.items():
@@ -77,15 +87,15 @@ class DocumentBar(QWidget):
             button.clicked.connect(lambda _=False, c=code: self.produce(c))
             layout.addWidget(button)
             self.buttons[code] = button
-        self.result = QLabel()
-        self.result.setObjectName("documentResult")
-        self.result.setWordWrap(True)
-        layout.addWidget(self.result, 1)
         self.open_button = QPushButton(tr("Mở tệp"))
         self.open_button.setObjectName("openDocument")
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self.open_last)
         layout.addWidget(self.open_button)
+        self.result = QLabel()
+        self.result.setObjectName("documentResult")
+        self.result.setWordWrap(True)
+        outer.addWidget(self.result)
 
     def produce(self, code: str, member_uuid: str | None = None, name: str | None = None, **extra) -> None:
         from handbook_desktop.services.procedures.documents import LIST_FORMS, procedure_document

@@ -43,7 +43,9 @@ class RulesTab(QWidget):
         self.table = make_table("rulesTable", ["Quy tắc", "Từ ngày", "Giá trị", "Căn cứ", "Nơi ban hành", "Ghi chú"])
         # A long value (a list of bands) must not push the source out of sight: fixed width, full text on hover.
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(2, 220)
+        from handbook_desktop.ui.cells import scaled
+
+        self.table.setColumnWidth(2, scaled(self.table, 260))
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.add_button = QPushButton(tr("Ghi phiên bản quy tắc mới…"))

@@ -79,6 +79,7 @@ class FieldDialog(AsksBeforeClosing, KeyedDialog, QDialog):
             note.setWordWrap(True)
             layout.addWidget(note)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a long label above its field, not cut
         for spec in fields:
             widget = self._make(spec)
             widget.setObjectName(spec.key)
@@ -96,6 +97,10 @@ class FieldDialog(AsksBeforeClosing, KeyedDialog, QDialog):
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        self._refused = False  # the message on screen came from the action (the database), not the fields
+        from handbook_desktop.ui.stale import clears_when_fixed
+
+        clears_when_fixed(self, self.error, self._recheck)
         if any(spec.kind == "member" for spec in fields):
             self.setMinimumWidth(760)  # labels and a member's full name side by side
         self.adjustSize()
@@ -131,6 +136,11 @@ class FieldDialog(AsksBeforeClosing, KeyedDialog, QDialog):
                 box.setCurrentIndex(max(index, 0) if spec.kind == "choice" else index)
             elif spec.kind == "member":
                 box.setCurrentIndex(-1)
+            # As wide as a usual choice, not as the longest (a rule's name, a namesake's tag): the dialog
+            # was squeezed past a 1366×768 laptop at 125 %; the list opens as wide as its items.
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(28)
+            box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + 24)
             if spec.kind == "member":
                 box.setMinimumWidth(340)
                 box.lineEdit().setCursorPosition(0)  # the name first, not the end of the line
@@ -157,7 +167,15 @@ class FieldDialog(AsksBeforeClosing, KeyedDialog, QDialog):
                 result[key] = widget.text().strip() or None
         return result
 
+    def _recheck(self) -> str | None:
+        try:
+            self.values()
+        except UserError as error:
+            return str(error)
+        return None if self._refused else ""
+
     def _accept(self) -> None:
+        self._refused = False
         try:
             values = self.values()
         except UserError as error:
@@ -169,6 +187,7 @@ class FieldDialog(AsksBeforeClosing, KeyedDialog, QDialog):
     def fail(self, error: BaseException) -> None:
         from handbook_desktop.ui.errors import user_text
 
+        self._refused = True
         self.error.setText(user_text(error))
 
     def succeed(self, result=None) -> None:

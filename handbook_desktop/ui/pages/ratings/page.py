@@ -7,6 +7,7 @@ from datetime import date
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from handbook_desktop.domain.rating import LEVEL_LABELS, LEVEL_ORDER
+from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import fill_table, make_table, selected_name, selected_uuid
 from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, LazyRefresh, run_change, run_read
@@ -67,7 +68,7 @@ class RatingsPage(QWidget):
         layout.addWidget(self.warning)
         self.table = make_table("ratingTable", ["Họ và tên", "Điểm", "Mức xếp loại", "Ghi chú"])
         layout.addWidget(self.table, 1)
-        row = QHBoxLayout()
+        row = FlowLayout()  # wraps on a narrow window (issue 11 §5)
         self.rate_button = QPushButton(tr("Chấm điểm, xếp loại…"))
         self.rate_button.setObjectName("rateMember")
         self.rate_button.clicked.connect(self.rate)

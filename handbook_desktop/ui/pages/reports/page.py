@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 
 from handbook_desktop.services.reports.model import format_figure
 from handbook_desktop.ui.charts import ChartView, chart_png
+from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.widgets import LazyRefresh
 from handbook_desktop.ui.pages.reports.model import ReportTableModel
@@ -104,7 +105,7 @@ class ReportsPage(QWidget):
         splitter.setSizes([320, 420])
         layout.addWidget(splitter, 1)
         self.chart_views: list[ChartView] = []
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps on a narrow window (issue 11 §5)
         self.buttons = {}
         for key, text, slot in (("excel", "Xuất Excel (có biểu đồ)…", lambda: self.choose_export(".xlsx")),
                                 ("word", "Xuất Word…", lambda: self.choose_export(".docx")),

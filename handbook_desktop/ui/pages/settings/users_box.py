@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -24,6 +23,7 @@ from handbook_desktop.domain.dates import format_date
 from handbook_desktop.services import users
 from handbook_desktop.services.auth import ROLES
 from handbook_desktop.services.errors import UserError
+from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.dialog_keys import KeyedDialog
 
@@ -61,6 +61,10 @@ class AddUserDialog(KeyedDialog, QDialog):
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        from handbook_desktop.ui.stale import clears_when_fixed, passwords_recheck
+
+        clears_when_fixed(self, self.error, passwords_recheck(self.error, self.password, self.again,
+                                                              tr("Hai lần nhập mật khẩu không khớp.")))
 
     def submit(self) -> None:
         if self.password.text() != self.again.text():
@@ -90,7 +94,7 @@ class UsersBox(QGroupBox):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumHeight(140)
         layout.addWidget(self.table)
-        row = QHBoxLayout()
+        row = FlowLayout()  # wraps on a narrow window (issue 11 §5)
         self.add_button = QPushButton(tr("Thêm tài khoản…"), objectName="addUser")
         self.role_button = QPushButton(tr("Đổi vai trò…"), objectName="changeRole")
         self.reset_button = QPushButton(tr("Đặt lại mật khẩu…"), objectName="resetPassword")

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from handbook_desktop.services.sync.status import inbox_rows, outbox_rows, sync_status
+from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages import PageSpec
 from handbook_desktop.ui.pages.sync.conflicts import ConflictsTab
@@ -77,7 +78,7 @@ class SyncPage(QWidget):
         self.identity.setObjectName("identityLabel")
         self.identity.setWordWrap(True)
         layout.addWidget(self.identity)
-        row = QHBoxLayout()
+        row = FlowLayout()  # wraps on a narrow window (issue 11 §5)
         self.save_card = QPushButton(tr("Lưu thẻ định danh của đơn vị mình…"))
         self.trust_button = QPushButton(tr("Tin cậy thẻ định danh của đơn vị khác…"))
         self.trust_button.setObjectName("trustButton")
@@ -118,7 +119,7 @@ class SyncPage(QWidget):
     def _build_send(self) -> None:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        row = QHBoxLayout()
+        row = FlowLayout()  # wraps on a narrow window (issue 11 §5)
         row.addWidget(QLabel(tr("Gửi cho:")))
         self.peer_combo = QComboBox()
         self.peer_combo.setObjectName("peerCombo")
