@@ -57,6 +57,13 @@ def main() -> int:
     from handbook_desktop.ui.tasks import TaskRunner
 
     app = application([])
+    from handbook_desktop.services import access
+
+    if access.needs_key(path):  # an encrypted database (issue 13): the demo's password opens its key
+        access.unlock(path, "admin", os.environ.get("HANDBOOK_PASSWORD", "demo1234"))
+    from handbook_desktop.store import datakey
+
+    print(f"database: {'encrypted' if datakey.is_encrypted(path) else 'plain'}")
     database = Database.open(path)
     home = database.home_unit()
     context = AppContext(database, Actor("admin", "secretary"), TaskRunner(), ChangeHub(), home.code, home.name,

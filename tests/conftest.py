@@ -100,8 +100,10 @@ def _demo_template(tmp_path_factory) -> Path:
 def _open_copy(template: Path, tmp_path: Path):
     from handbook_desktop.store.database import Database
 
+    from handbook_desktop.store.datakey import copy_database
+
     target = tmp_path / "handbook.sqlite3"
-    shutil.copyfile(template, target)
+    copy_database(template, target)  # with its keyring when encrypted (store.datakey)
     return Database.open(target)
 
 

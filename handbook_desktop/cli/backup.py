@@ -12,6 +12,7 @@ from handbook_desktop.cli.common import (
     print_json,
     read_new_password,
     read_password,
+    refuse_missing_database,
     sign_in_at,
 )
 
@@ -95,8 +96,15 @@ def _stem(args) -> str:
 
 
 def _password_for(info) -> str | None:
+    """The backup password of a sealed copy, or for a copy under another database's key (store.datakey)
+    the password of one of its accounts or its recovery code."""
+    from handbook_desktop.store import datakey
+
     if info.encrypted:
         return read_password("Mật khẩu sao lưu: ", env=BACKUP_PASSWORD_ENV, fallback="HANDBOOK_PASSWORD")
+    if info.key_id and not datakey.known(info.key_id):
+        return read_password("Bản sao của một cơ sở dữ liệu khác — mật khẩu của một tài khoản trong đó, "
+                             "hoặc mã khôi phục: ", env=BACKUP_PASSWORD_ENV, fallback="HANDBOOK_PASSWORD")
     return None
 
 
@@ -275,8 +283,15 @@ def cmd_users_recover(args) -> int:
         if not code:
             raise CommandError("Cần mã khôi phục: chạy trong cửa sổ dòng lệnh, hoặc đặt biến HANDBOOK_RECOVERY_CODE.")
     password = read_password("Mật khẩu mới: ", confirm=True, env="HANDBOOK_NEW_PASSWORD", fallback="HANDBOOK_PASSWORD")
-    with open_db(args) as database:
-        fresh = recover_with_code(database, args.username, code, password)
+    from handbook_desktop.services import access
+
+    target = database_arg(args)
+    if access.needs_key(target):  # encrypted: the code opens the key first (the password is lost)
+        refuse_missing_database(target)
+        fresh = access.recover(target, args.username, code, password)
+    else:
+        with open_db(args) as database:
+            fresh = recover_with_code(database, args.username, code, password)
     if args.json:
         print_json({"username": args.username, "recovery_code": fresh})
     else:

@@ -7,6 +7,10 @@ through services.auth.authenticate (wrong passwords counted and slowed with the 
 and the account's role, and leaves the signed-in actor in ``args.actor`` (its password in
 ``args.password``, for the sync keys). A new password (a new account, a reset) is asked separately:
 ``HANDBOOK_NEW_PASSWORD`` in scripts.
+
+An encrypted database (store.datakey) cannot be read before that: its account and password are
+asked first, at the door (services.access.unlock), and the same ones sign in once it is open. A
+plain database is encrypted when this version first opens it for writing (services.encryption).
 """
 
 from __future__ import annotations
@@ -37,10 +41,11 @@ def user_message(error: BaseException) -> str | None:
     from handbook_desktop.store.engine import DatabaseLocationError
     from handbook_desktop.store.lock import DatabaseLocked
     from handbook_desktop.store.migrate import MigrationFailed, SchemaTooNew
+    from handbook_desktop.store.datakey import KeyNeeded
     from handbook_desktop.store.snapshot import SnapshotError
 
     if isinstance(error, (UserError, DatabaseLocked, MigrationFailed, SchemaTooNew, DatabaseLocationError,
-                          SnapshotError, RuleNotFound)):
+                          SnapshotError, RuleNotFound, KeyNeeded)):
         return str(error)
     return None
 
@@ -92,12 +97,31 @@ def _account_name(database) -> str:
     return admin or ""
 
 
+def unlock_door(args, target) -> None:
+    """An encrypted database: the account and its password before the file opens (kept for ``sign_in``)."""
+    from handbook_desktop.services import access
+
+    if not access.needs_key(target):
+        return
+    access.require_keyring(target)
+    name = os.environ.get(USER_ENV, "").strip()
+    if not name:
+        default = access.default_account(target)
+        name = (input(f"Tên đăng nhập [{default}]: ").strip() or default) if _interactive() else default
+    password = read_password(f"Mật khẩu của tài khoản {name}: ")
+    access.unlock(target, name, password)
+    args.door = (name, password)
+
+
 def sign_in(args, database, need: str):
     """The account's password, checked against its role; sets ``args.actor`` and ``args.password``."""
     from handbook_desktop.services.auth import authenticate
 
-    name = _account_name(database)
-    password = read_password(f"Mật khẩu của tài khoản {name}: ")
+    if getattr(args, "door", None):
+        name, password = args.door  # asked at the door of the encrypted file
+    else:
+        name = _account_name(database)
+        password = read_password(f"Mật khẩu của tài khoản {name}: ")
     actor = authenticate(database, name, password, audit_success=False)  # counted even when read-only
     actor.require(need)
     args.actor, args.password = actor, password
@@ -114,6 +138,7 @@ def sign_in_at(args, need: str):
     path = sqlite_path(to_url(target))
     if path is not None and not path.exists():
         return None
+    unlock_door(args, target)  # an encrypted file, damaged or not, is read only with its key
     try:
         database = Database.open(target, readonly=True, migrate=False)
     except Exception:  # noqa: BLE001 - damaged: what it held is what the command is here to mend
@@ -138,8 +163,13 @@ def open_db(args, *, readonly: bool = False, require_home: bool = True, need: st
     target = database_arg(args)
     if getattr(args, "command", None) not in CREATING_COMMANDS:
         refuse_missing_database(target)
+    unlock_door(args, target)
     database = Database.open(target, readonly=readonly)
     try:
+        if not database.readonly:
+            from handbook_desktop.services.encryption import convert_if_plain
+
+            convert_if_plain(database)  # once: a plain file of an older version (a verified backup first)
         initialised = database.home_unit() is not None
         if require_home and not initialised:
             raise NotInitialised()

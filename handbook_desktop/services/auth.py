@@ -133,6 +133,7 @@ def _authenticate(database, username: str, password: str, *, audit_success: bool
     counter the window and the command line share."""
     from handbook_desktop.services import throttle
     from handbook_desktop.services.audit import record
+    from handbook_desktop.store import datakey
 
     name = (username or "").strip()
     # A failed attempt must be committed (count, time, audit entry) before the error is raised:
@@ -145,12 +146,17 @@ def _authenticate(database, username: str, password: str, *, audit_success: bool
             verify_password(password, _DUMMY_HASH)  # the same cost: timing does not tell which names exist
             throttle.record_failure(session, name, "login", detail="không có tài khoản")
             refusal = "Tên đăng nhập hoặc mật khẩu không đúng."
-        elif not verify_password(password, user.password_hash):
+        elif not (datakey.proven(database.file, name, password) or verify_password(password, user.password_hash)):
             throttle.record_failure(session, name, "login", actor=Actor(user.username, user.role))
             refusal = "Tên đăng nhập hoặc mật khẩu không đúng."
         else:
             throttle.record_success(session, name, "login")
+            throttle.flush_door_log(session)
             actor = Actor(user.username, user.role)
+            if datakey.is_legacy(database.file, "account:" + name) and not getattr(database, "readonly", False):
+                # Converted from a plain file whose copies hold this digest: hash anew, so that the
+                # keyring (store.datakey) no longer opens with what an old plain copy gives away.
+                user.password_hash = hash_password(password)
             if audit_success:
                 record(session, actor, "login")
     if refusal:

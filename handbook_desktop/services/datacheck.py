@@ -83,10 +83,15 @@ class CheckReport:
 
 
 def _integrity(connection: sqlite3.Connection, report: CheckReport) -> None:
+    from handbook_desktop.store.datakey import database_errors
+
+    from handbook_desktop.store.snapshot import CHECK_CACHE_KIB
+
     try:
+        connection.execute(f"PRAGMA cache_size=-{CHECK_CACHE_KIB}")  # see store.snapshot.integrity_ok
         rows = connection.execute("PRAGMA integrity_check").fetchall()
         message = "; ".join(str(row[0]) for row in rows)
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         message = str(error)
     report.integrity = message
     if message != "ok":
@@ -94,7 +99,7 @@ def _integrity(connection: sqlite3.Connection, report: CheckReport) -> None:
         return
     try:
         problems = connection.execute("PRAGMA foreign_key_check").fetchall()
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         report.add(ERROR, "foreign_key", f"Không kiểm tra được liên kết dữ liệu: {error}")
         return
     by_table: dict[tuple[str, str], int] = defaultdict(int)
@@ -106,12 +111,13 @@ def _integrity(connection: sqlite3.Connection, report: CheckReport) -> None:
 
 def check_file(path: Path, *, today: date | None = None) -> CheckReport:
     """Check a SQLite file without migrating or locking it (it may be damaged)."""
+    from handbook_desktop.store import datakey
+
     report = CheckReport(datetime.now(timezone.utc))
-    uri = f"file:{Path(path).as_posix()}?mode=ro"
     try:
-        with closing(sqlite3.connect(uri, uri=True)) as connection:
+        with closing(datakey.connect(path, readonly=True)) as connection:  # keyed when encrypted
             _integrity(connection, report)
-    except sqlite3.DatabaseError as error:
+    except datakey.database_errors() as error:
         report.integrity = str(error)
         report.add(ERROR, "integrity", f"Không mở được tệp cơ sở dữ liệu: {error}")
     if report.damaged:

@@ -130,5 +130,9 @@ def initialise(database, spec: HomeUnitSpec, admin_username: str, admin_password
         create_keys(session, admin_password)  # sync keys, sealed under the administrator's password
         record(session, Actor(username, "secretary"), "setup", entity="unit", entity_uuid=unit.uuid,
                detail={"code": spec.code, "level": spec.level})
+    if getattr(database, "encrypted", False) and database.file is not None:
+        from handbook_desktop.store import datakey
+
+        datakey.set_label(database.file, spec.name)  # the login names the unit before the data opens
     return SetupResult(spec.code, username, recovery)
 

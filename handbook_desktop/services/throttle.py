@@ -12,6 +12,12 @@ account (``SYNC_KEYS``: the password that seals the sync keys) keeps it in the `
 
 ``where`` names the door ("login", "sync_unlock", "backup" …): it goes into the audit action
 (``<where>_failed``) so the history shows where someone guessed.
+
+An encrypted database (store.datakey) cannot be read before the password is right, so there the
+count of every account is kept outside it, in its keyring, for the sign-in at the door
+(``door_check``/``door_failure``, before the file opens) and for every check once it is open
+(idle lock, recovery code): still one counter per account. The audit lines of failures at the
+door wait in the keyring until the next sign-in writes them to the log (``flush_door_log``).
 """
 
 from __future__ import annotations
@@ -53,7 +59,26 @@ def _user(session: Session, account: str):
     return session.scalars(select(User).where(User.username == account, User.active.is_(True))).first()
 
 
+def _door_file(session: Session):
+    """The database file when it is encrypted (its keyring keeps the counts), else ``None``."""
+    from handbook_desktop.store import datakey
+    from handbook_desktop.store.engine import sqlite_path
+
+    try:
+        file = sqlite_path(str(session.get_bind().url))
+    except Exception:  # noqa: BLE001 - no bind: nothing to look at
+        return None
+    if file is None or not datakey.is_encrypted(file) or datakey.load_keyring(file) is None:
+        return None
+    return file
+
+
 def _state(session: Session, account: str) -> tuple[int, datetime | None]:
+    door = _door_file(session) if account != SYNC_KEYS else None
+    if door is not None:
+        from handbook_desktop.store import datakey
+
+        return datakey.attempts(door, account)
     user = _user(session, account)
     if user is not None:
         return user.failed_attempts or 0, user.last_failed_at
@@ -65,6 +90,12 @@ def _state(session: Session, account: str) -> tuple[int, datetime | None]:
 
 
 def _store(session: Session, account: str, failed: int, last: datetime | None) -> None:
+    door = _door_file(session) if account != SYNC_KEYS else None
+    if door is not None:
+        from handbook_desktop.store import datakey
+
+        datakey.set_attempts(door, account, failed, last)
+        return
     user = _user(session, account)
     if user is not None:
         user.failed_attempts, user.last_failed_at = failed, last
@@ -76,11 +107,15 @@ def _store(session: Session, account: str, failed: int, last: datetime | None) -
 
 def wait_seconds(session_or_database, account: str, *, now: datetime | None = None) -> int:
     """Seconds before ``account`` may try again (0: now)."""
+    with _session(session_or_database) as session:
+        failed, last = _state(session, account)
+    return _remaining(failed, last, now)
+
+
+def _remaining(failed: int, last: datetime | None, now: datetime | None = None) -> int:
     from handbook_desktop.services.auth import login_delay
 
     now = now or datetime.now(timezone.utc)
-    with _session(session_or_database) as session:
-        failed, last = _state(session, account)
     if last is None:
         return 0
     if last.tzinfo is None:
@@ -119,6 +154,25 @@ def record_success(session_or_database, account: str, where: str) -> None:
             _store(session, account, 0, None)
 
 
+def failures(session_or_database, account: str) -> int:
+    """The wrong passwords counted for ``account`` so far (wherever they are kept)."""
+    with _session(session_or_database) as session:
+        return _state(session, account)[0]
+
+
+def reset(session_or_database, account: str) -> None:
+    """The count starts again (a password set by the administrator or by the recovery code)."""
+    with _session(session_or_database) as session:
+        _store(session, account, 0, None)
+
+
+def set_last_failure(session_or_database, account: str, when: datetime) -> None:
+    """Move the last failure back in time (tests: the wait has passed)."""
+    with _session(session_or_database) as session:
+        failed, _last = _state(session, account)
+        _store(session, account, failed, when)
+
+
 def guarded(database, account: str, where: str, attempt, *, actor=None):
     """``attempt()`` behind the throttle: returns its value, or counts its failure.
 
@@ -136,3 +190,41 @@ def guarded(database, account: str, where: str, attempt, *, actor=None):
 
 class WrongPassword(UserError):
     """The password typed does not open what it should (counted by ``guarded``)."""
+
+
+# --- at the door of an encrypted database, before it can be opened -----------------------------
+
+def door_check(database_file, account: str) -> None:
+    from handbook_desktop.store import datakey
+
+    seconds = _remaining(*datakey.attempts(database_file, account))
+    if seconds:
+        raise TooManyAttempts(seconds)
+
+
+def door_failure(database_file, account: str, where: str, detail: str | None = None) -> int:
+    from handbook_desktop.store import datakey
+
+    failed, _last = datakey.attempts(database_file, account)
+    failed += 1
+    datakey.set_attempts(database_file, account, failed, datetime.now(timezone.utc),
+                         {"account": account, "where": where, "attempts": failed, "detail": detail})
+    return failed
+
+
+def flush_door_log(session: Session) -> int:
+    """Write the failures counted at the door while the file was shut into the audit log."""
+    from handbook_desktop.services.audit import record
+    from handbook_desktop.services.auth import Actor
+    from handbook_desktop.store import datakey
+
+    door = _door_file(session)
+    if door is None:
+        return 0
+    lines = datakey.take_log(door)
+    for line in lines:
+        account = str(line.get("account") or "?")
+        record(session, Actor(account, "viewer"), f"{line.get('where') or 'login'}_failed", entity="account",
+               detail={"account": account, "attempts": line.get("attempts"), "at": line.get("at"),
+                       "door": True, **({"detail": line["detail"]} if line.get("detail") else {})})
+    return len(lines)

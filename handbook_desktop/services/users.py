@@ -142,6 +142,9 @@ def reset_password(database, actor: Actor, username: str, new_password: str) -> 
         user.password_hash = hash_password(new_password)
         user.failed_attempts = 0
         user.last_failed_at = None
+        from handbook_desktop.services import throttle
+
+        throttle.reset(session, username)
         record(session, actor, "password_reset", entity="user", detail={"username": username})
 
 
@@ -174,6 +177,7 @@ def recover_with_code(database, username: str, recovery_code: str, new_password:
                 user.recovery_hash = hash_password(fresh)
                 user.failed_attempts = 0
                 user.last_failed_at = None
+                throttle.reset(session, name)
                 user.active = True
                 # The sync keys were sealed under the lost password: the escrow gives them back,
                 # sealed now under the new password, and a new escrow follows the new code.

@@ -38,17 +38,53 @@ def _make_private(file: Path) -> None:
         os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
+def _database_key(file: Path | None, readonly: bool) -> bytes | None:
+    """The data key to open ``file`` with (store.datakey): the one this process holds for an
+    encrypted file (else KeyNeeded: sign in first), a new one for a new file, none for a plain file
+    (converted once its owner signs in: services.encryption) or when SQLCipher is not installed."""
+    from handbook_desktop.store import datakey
+
+    if file is None:
+        return None
+    state = datakey.file_state(file)
+    if state == "encrypted":
+        key = datakey.key_for_file(file)
+        if key is None:
+            if datakey.load_keyring(file) is None and not datakey.known_keys():
+                raise datakey.KeyringMissing(file)
+            raise datakey.KeyNeeded(file)
+        return key
+    if state in ("missing", "empty") and not readonly and datakey.cipher_available():
+        return datakey.new_database_key(file)
+    return None
+
+
 class Database:
-    def __init__(self, url: str, engine: Engine, *, readonly: bool, lock: InstanceLock | None):
+    def __init__(self, url: str, engine: Engine, *, readonly: bool, lock: InstanceLock | None,
+                 key: bytes | None = None):
         self.url = url
-        self.engine = engine
         self.readonly = readonly
         self.lock = lock
         self.migration: MigrationResult | None = None
+        self.use_engine(engine, key)
+
+    def use_engine(self, engine: Engine, key: bytes | None) -> None:
+        """(Re)bind to ``engine``: at open, and once a plain file has been converted (services.encryption)."""
+        self.engine = engine
+        self.key = key
         self._sessions = sessionmaker(bind=engine, expire_on_commit=False)
         self._immediate = sessionmaker(
             bind=engine.execution_options(begin_mode="IMMEDIATE"), expire_on_commit=False
         )
+        if key is not None and self.file is not None and not self.readonly:
+            from handbook_desktop.store import keyring_hooks
+
+            for factory in (self._sessions, self._immediate):
+                keyring_hooks.follow_accounts(factory, self.file, key)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     @property
     def file(self) -> Path | None:
@@ -81,8 +117,9 @@ class Database:
                 if instance_lock.took_over:
                     log.warning("took over a stale lock: %s", instance_lock.took_over.describe())
         try:
-            engine = make_engine(url, readonly=readonly)
-            database = cls(url, engine, readonly=readonly, lock=instance_lock)
+            key = _database_key(file, readonly)
+            engine = make_engine(url, readonly=readonly, key=key)
+            database = cls(url, engine, readonly=readonly, lock=instance_lock, key=key)
             if migrate and not readonly:
                 database.migration = upgrade(engine, database_file=file)
         except BaseException:

@@ -48,7 +48,10 @@ def sqlite_path(url: str) -> Path | None:
     return Path(database)
 
 
-def make_engine(path_or_url: str | os.PathLike, *, readonly: bool = False, echo: bool = False) -> Engine:
+def make_engine(path_or_url: str | os.PathLike, *, readonly: bool = False, echo: bool = False,
+                key: bytes | None = None) -> Engine:
+    """An engine for a SQLite file (encrypted by SQLCipher under ``key`` when one is given: see
+    store.datakey) or a PostgreSQL URL (``key`` is not used: encryption there is the server's)."""
     url = to_url(path_or_url)
     if not is_sqlite(url):
         return create_engine(url, echo=echo, pool_pre_ping=True)
@@ -64,8 +67,23 @@ def make_engine(path_or_url: str | os.PathLike, *, readonly: bool = False, echo:
     # A connection goes back to the pool with its transaction rolled back, so no read transaction
     # outlives its session; Database.close() and a restore dispose of the pool before the file is
     # touched. Connections may change threads (check_same_thread off, SQLAlchemy's default here).
+    options = {}
+    if key is not None:
+        from handbook_desktop.store import datakey
+
+        options["module"] = datakey.cipher_module()
+        if options["module"] is None:
+            raise datakey.KeyNeeded(path)
     engine = create_engine(url, echo=echo, poolclass=QueuePool, pool_size=2, max_overflow=8,
-                           pool_reset_on_return="rollback")
+                           pool_reset_on_return="rollback", **options)
+
+    if key is not None:
+        @event.listens_for(engine, "do_connect")
+        def _keyed(dialect, _record, cargs, cparams):
+            # The key must be the first statement, before SQLAlchemy's own first queries.
+            connection = dialect.dbapi.connect(*cargs, **cparams)
+            datakey.apply_key(connection, key)
+            return connection
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):

@@ -3,6 +3,8 @@
 Copying the file itself while the program runs can catch a half-written page or miss the WAL;
 the backup API copies a consistent state. A copy is only trusted after it opens read-only,
 passes ``integrity_check`` and holds the same number of rows in every table as the source.
+A copy of an encrypted database is encrypted under the same key (store.datakey): the backup API
+copies its pages as they are, and no clear page is ever written.
 """
 
 from __future__ import annotations
@@ -11,6 +13,11 @@ import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
+
+from handbook_desktop.store import datakey
+
+
+CHECK_CACHE_KIB = 64 * 1024
 
 
 class SnapshotError(Exception):
@@ -27,12 +34,15 @@ def table_counts(connection: sqlite3.Connection) -> dict[str, int]:
     return {name: connection.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in names}
 
 
-def integrity_ok(path: Path) -> tuple[bool, str]:
-    uri = f"file:{Path(path).as_posix()}?mode=ro"
+def integrity_ok(path: Path, *, key: bytes | None = None) -> tuple[bool, str]:
     try:
-        with closing(sqlite3.connect(uri, uri=True)) as connection:
+        with closing(datakey.connect(path, readonly=True, key=key)) as connection:
+            # The check visits index pages again and again: with SQLite's small default cache an
+            # encrypted page is decrypted and its HMAC checked each time (50,000 members: 108 s
+            # against 32 s with this cache, on the loaded shared machine).
+            connection.execute(f"PRAGMA cache_size=-{CHECK_CACHE_KIB}")
             result = connection.execute("PRAGMA integrity_check").fetchall()
-    except sqlite3.DatabaseError as error:
+    except datakey.database_errors() as error:
         return False, str(error)
     message = "; ".join(str(row[0]) for row in result)
     return message == "ok", message
@@ -44,9 +54,12 @@ def snapshot(source: Path, target: Path) -> dict[str, int]:
     partial = target.with_name(target.name + ".partial")
     if partial.exists():
         partial.unlink()
-    with closing(sqlite3.connect(str(source), timeout=30)) as src:
+    key = datakey.key_for_file(source) if datakey.is_encrypted(source) else None
+    if datakey.is_encrypted(source) and key is None:
+        raise datakey.KeyNeeded(source)
+    with closing(datakey.connect(source, timeout=30)) as src:
         src.execute("PRAGMA busy_timeout=30000")
-        with closing(sqlite3.connect(str(partial))) as dst:
+        with closing(datakey.connect(partial, key=key, create=True)) as dst:
             # One step: the copy is one consistent read transaction of the source.
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")
@@ -55,7 +68,7 @@ def snapshot(source: Path, target: Path) -> dict[str, int]:
     if counts_in_copy != counts_in_source:
         partial.unlink(missing_ok=True)
         raise SnapshotError("Bản sao không khớp số dòng với cơ sở dữ liệu gốc.")
-    ok, message = integrity_ok(partial)
+    ok, message = integrity_ok(partial, key=key)
     if not ok:
         partial.unlink(missing_ok=True)
         raise SnapshotError(f"Bản sao không qua kiểm tra toàn vẹn: {message}")

@@ -68,7 +68,11 @@ def _demo_database() -> Database:
     from handbook_desktop.services.demo import generate
     from handbook_desktop.services.progress import drain
 
+    from handbook_desktop.services import access
+    from handbook_desktop.services.auth import DEMO_PASSWORD
+
     path = paths.demo_database()
+    access.unlock(path, "admin", DEMO_PASSWORD)  # the demo's own password: --demo asks none
     database = Database.open(path)
     if database.home_unit() is None:
         drain(generate(database, members=120, seed=1))
@@ -87,6 +91,30 @@ def _open_database(path: str, readonly: bool) -> Database | None:
         if answer == QMessageBox.StandardButton.Yes:
             return Database.open(path, readonly=True)
         return None
+
+
+def _unlock_at_door(target: str):
+    """``None`` for a file that needs no key; the (account, password) that opened it; False: given up."""
+    from handbook_desktop.services import access
+
+    if not access.needs_key(target):
+        return None
+    access.require_keyring(target)  # damaged, or copied without it: said, not asked
+    from handbook_desktop.ui.login_dialog import LoginDialog
+
+    login = LoginDialog(None, access.label(target), path=target, username=access.default_account(target))
+    if login.exec() != LoginDialog.DialogCode.Accepted:
+        return False
+    return login.credentials
+
+
+def _convert(database: Database) -> None:
+    """A plain file of an older version is encrypted once (services.encryption), a verified backup first."""
+    if database.readonly:
+        return
+    from handbook_desktop.services.encryption import convert_if_plain
+
+    convert_if_plain(database)
 
 
 def parse_gui_args(argv: list[str]) -> argparse.Namespace:
@@ -109,9 +137,23 @@ def build_main_window(argv: list[str]) -> MainWindow | None:
         if args.demo:
             database = _demo_database()
             return open_window(database, Actor("admin", "secretary"))
-        database = _open_database(args.db or paths.default_database(), args.readonly)
+        target = args.db or paths.default_database()
+        door = _unlock_at_door(target)  # an encrypted file: the password opens its key first
+        if door is False:
+            return None
+        database = _open_database(target, args.readonly)
         if database is None:
             return None
+        if door:
+            from handbook_desktop.services.auth import authenticate
+
+            try:
+                actor = authenticate(database, *door)
+            except Exception:
+                database.close()
+                raise
+            _convert(database)
+            return open_window(database, actor)
         if database.home_unit() is None:
             if database.readonly:
                 QMessageBox.warning(None, APP_NAME, tr("Cơ sở dữ liệu chưa được thiết lập."))
@@ -131,6 +173,7 @@ def build_main_window(argv: list[str]) -> MainWindow | None:
                 database.close()
                 return None
             actor = login.actor
+        _convert(database)
         return open_window(database, actor)
     except Exception as error:  # noqa: BLE001 - the user gets a sentence, the log gets the trace
         import logging

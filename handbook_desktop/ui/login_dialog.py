@@ -1,4 +1,7 @@
-"""Login: username and password, with the growing delay enforced by the service."""
+"""Login: username and password, with the growing delay enforced by the service.
+
+At the door of an encrypted database (``database`` None, ``path`` given) the password first opens
+the data key (services.access.unlock); the window then opens the file and signs in as usual."""
 
 from __future__ import annotations
 
@@ -11,14 +14,16 @@ from handbook_desktop.ui.dialog_keys import KeyedDialog
 
 
 class LoginDialog(KeyedDialog, QDialog):
-    def __init__(self, database, unit_name: str, parent=None):
+    def __init__(self, database, unit_name: str, parent=None, *, path=None, username: str = "admin"):
         super().__init__(parent)
         self.database = database
+        self.path = path
         self.actor = None
+        self.credentials: tuple[str, str] | None = None
         self.setWindowTitle(tr("Đăng nhập — {unit}").format(unit=unit_name))
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.username = QLineEdit("admin", objectName="username")
+        self.username = QLineEdit(username or "admin", objectName="username")
         self.password = QLineEdit(objectName="password", echoMode=QLineEdit.EchoMode.Password)
         form.addRow(tr("Tên đăng nhập:"), self.username)
         form.addRow(tr("Mật khẩu:"), self.password)
@@ -39,16 +44,23 @@ class LoginDialog(KeyedDialog, QDialog):
     def forgot_password(self):
         from handbook_desktop.ui.recovery_dialog import RecoveryDialog
 
-        dialog = RecoveryDialog(self.database, self.username.text().strip() or "admin", self)
+        dialog = RecoveryDialog(self.database, self.username.text().strip() or "admin", self, path=self.path)
         dialog.accepted.connect(lambda: (self.password.clear(), self.password.setFocus()))
         dialog.open()
         return dialog
 
     def submit(self) -> None:
+        name, password = self.username.text().strip(), self.password.text()
         try:
-            self.actor = authenticate(self.database, self.username.text().strip(), self.password.text())
+            if self.database is None:
+                from handbook_desktop.services.access import unlock
+
+                unlock(self.path, name, password)  # the window opens the file, then signs in
+            else:
+                self.actor = authenticate(self.database, name, password)
         except UserError as error:
             self.error.setText(str(error))
             self.password.selectAll()
             return
+        self.credentials = (name, password)
         self.accept()

@@ -12,9 +12,10 @@ from handbook_desktop.ui.dialog_keys import KeyedDialog
 
 
 class RecoveryDialog(KeyedDialog, QDialog):
-    def __init__(self, database, username: str = "admin", parent=None):
+    def __init__(self, database, username: str = "admin", parent=None, *, path=None):
         super().__init__(parent)
         self.database = database
+        self.path = path  # an encrypted file not open yet: the code opens its key first
         self.new_code: str | None = None
         self.setWindowTitle(tr("Quên mật khẩu"))
         layout = QVBoxLayout(self)
@@ -59,8 +60,14 @@ class RecoveryDialog(KeyedDialog, QDialog):
         from handbook_desktop.services.users import recover_with_code
 
         try:
-            self.new_code = recover_with_code(self.database, self.username.text().strip(), self.code.text(),
-                                              self.password.text())
+            if self.database is None:
+                from handbook_desktop.services.access import recover
+
+                self.new_code = recover(self.path, self.username.text().strip(), self.code.text(),
+                                        self.password.text())
+            else:
+                self.new_code = recover_with_code(self.database, self.username.text().strip(), self.code.text(),
+                                                  self.password.text())
         except UserError as error:
             self.message.setText(str(error))
             return

@@ -47,7 +47,9 @@ def committee(_committee_template, tmp_path, monkeypatch):
     from handbook_desktop.store.database import Database
 
     target = tmp_path / "committee.sqlite3"
-    shutil.copyfile(_committee_template, target)
+    from handbook_desktop.store.datakey import copy_database
+
+    copy_database(_committee_template, target)  # with its keyring (encrypted, issue 13)
     monkeypatch.setenv("HANDBOOK_PASSWORD", "demo1234")
     database = Database.open(target)
     yield database

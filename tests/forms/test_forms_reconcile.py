@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from docx_reading import docx_text
 from handbook_desktop.services.errors import UserError
+from handbook_desktop.store.datakey import copy_database  # noqa: E402  (with its keyring)
 
 TODAY = date(2026, 11, 15)
 BRANCH_SEEDS = list(range(101, 115))  # 14 branches
@@ -49,7 +50,7 @@ def _demo(empty_db, tmp_path, monkeypatch, seed: int, committee: bool):
     if committee:
         monkeypatch.setattr(demo, "BRANCH_MAX", 14)
     path = tmp_path / f"demo-{seed}.sqlite3"
-    shutil.copyfile(empty_db, path)
+    copy_database(empty_db, path)
     database = Database.open(path)
     drain(demo.generate(database, members=40 if committee else 12 + seed % 5, seed=seed, today=TODAY))
     return database

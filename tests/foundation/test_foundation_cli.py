@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from handbook_desktop.store import datakey  # noqa: E402  (keyed when encrypted)
 
 
 def run_cli(*args: str, password: str | None = "matkhau123", home: Path | None = None):
@@ -87,7 +88,10 @@ def test_demo_is_deterministic_for_a_seed(tmp_path, handbook_home):
         path = tmp_path / f"{name}.sqlite3"
         result = run_cli("--db", str(path), "demo", "--members", "150", "--seed", "42", "--json", home=handbook_home)
         assert result.returncode == 0, result.stderr
-        with sqlite3.connect(path) as connection:
+        from handbook_desktop.services import access
+
+        access.unlock(path, "admin", "demo1234")  # made in another process: its key from its keyring
+        with datakey.connect(path) as connection:
             outputs.append(connection.execute(
                 "SELECT uuid, full_name, gender, date_of_birth, status, decision_date, official_date "
                 "FROM member ORDER BY uuid").fetchall())

@@ -23,17 +23,18 @@ from handbook_desktop.store.database import Database
 from handbook_desktop.store.migrate import MigrationFailed, SchemaTooNew, head_revision
 from handbook_desktop.store.models import Base
 from handbook_desktop.store.snapshot import integrity_ok
+from handbook_desktop.store import datakey  # noqa: E402  (keyed when encrypted)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "databases"
 
 
 def _revision(path: Path) -> str:
-    with sqlite3.connect(path) as connection:
+    with datakey.connect(path) as connection:
         return connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
 
 
 def _members(path: Path) -> list[tuple]:
-    with sqlite3.connect(path) as connection:
+    with datakey.connect(path) as connection:
         return connection.execute("SELECT uuid, full_name, date_of_birth FROM member ORDER BY uuid").fetchall()
 
 
@@ -122,7 +123,7 @@ def test_a_process_killed_during_migration_leaves_a_database_that_opens(old_data
 
 
 def test_a_database_from_a_newer_program_is_refused(old_database):
-    with sqlite3.connect(old_database) as connection:
+    with datakey.connect(old_database) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '9999'")
     with pytest.raises(SchemaTooNew) as refused:
         Database.open(old_database)

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from handbook_desktop.store.datakey import copy_database  # noqa: E402  (with its keyring)
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "window-fit"
 
@@ -30,7 +31,7 @@ def test_window_fits_a_laptop_screen(demo_db, tmp_path, scale, text):
                                                "logicalDpi": 96, "dpr": 1}]}))
     copy = tmp_path / "copy.sqlite3"
     demo_db.close()
-    shutil.copyfile(demo_db.file, copy)
+    copy_database(demo_db.file, copy)
     out = ARTIFACTS / f"{scale}-{text}"
     env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen}", "QT_SCALE_FACTOR": scale,
            "HANDBOOK_HOME": str(tmp_path / "home")}

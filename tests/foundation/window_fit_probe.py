@@ -125,6 +125,11 @@ def main(database_path: str, out: str, large: bool) -> None:
     no_questions()
     app = application([], large_font=large)
     unsaved.ASKING = False  # nobody answers «Lưu / Không lưu» here: every dialog is closed unchanged
+    import os
+
+    from handbook_desktop.services import access
+
+    access.unlock(database_path, "admin", os.environ.get("HANDBOOK_PASSWORD", "demo1234"))  # encrypted (issue 13)
     database = Database.open(database_path)
     window = open_window(database, Actor("admin", "secretary"))
     window.show()

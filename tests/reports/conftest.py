@@ -7,6 +7,7 @@ import shutil
 from datetime import date
 
 import pytest
+from handbook_desktop.store.datakey import copy_database  # noqa: E402  (with its keyring)
 
 DEMO_TODAY = date(2026, 11, 15)
 PERIOD = (date(2026, 1, 1), DEMO_TODAY)
@@ -40,7 +41,7 @@ def committee_db(_committee_template, tmp_path, monkeypatch):
     monkeypatch.setenv("HANDBOOK_PASSWORD", "demo1234")  # the demo administrator signs the command line in
 
     target = tmp_path / "committee.sqlite3"
-    shutil.copyfile(_committee_template, target)
+    copy_database(_committee_template, target)
     database = Database.open(target)
     yield database
     database.close()

@@ -22,21 +22,30 @@ from handbook_desktop.store.database import Database
 from handbook_desktop.store.lock import DatabaseLocked
 from handbook_desktop.store.migrate import head_revision
 from handbook_desktop.store.snapshot import integrity_ok
+from handbook_desktop.store import datakey  # noqa: E402  (keyed when encrypted)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "databases"
 
 
 def members_in(path: Path) -> int:
-    with sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True) as connection:
+    with datakey.connect(path, readonly=True) as connection:
         return connection.execute("SELECT COUNT(*) FROM member").fetchone()[0]
+
+
+def _rows(connection, table: str) -> list:
+    """In rowid order; sorted for a table without rowid (the FTS5 index's own tables)."""
+    try:
+        return connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+    except datakey.database_errors():
+        return sorted(connection.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
 
 
 def dump(path: Path, skip=("audit_log",)) -> dict[str, list]:
     """Every row of every table, for 'every row back' comparisons."""
-    with sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True) as connection:
+    with datakey.connect(path, readonly=True) as connection:
         tables = [row[0] for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        return {t: connection.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall()
+        return {t: _rows(connection, t)
                 for t in tables if t not in skip}
 
 
@@ -153,8 +162,8 @@ def test_daily_backup_once_per_day(db):
 
 
 def _damage(path: Path) -> None:
-    with sqlite3.connect(path) as connection:
-        page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    with datakey.connect(path) as connection:
+        page_size = int(connection.execute("PRAGMA page_size").fetchone()[0])  # text under SQLCipher
         root = connection.execute("SELECT rootpage FROM sqlite_master WHERE name='member'").fetchone()[0]
     with open(path, "r+b") as handle:
         handle.seek((root - 1) * page_size + 8)
@@ -242,7 +251,7 @@ def test_older_schema_backup_is_migrated_on_restore(db):
     # The fixture is an old demo (CB-DEMO) restored over CB-TEST: another unit's data, confirmed.
     result = backup.restore_backup(db.file, info, actor=SYSTEM, database=db, other_unit_ok=True)
     assert result.migrated_from == "0001"
-    with sqlite3.connect(db.file) as connection:
+    with datakey.connect(db.file) as connection:
         assert connection.execute("SELECT version_num FROM alembic_version").fetchone()[0] == head_revision()
         assert connection.execute("SELECT COUNT(*) FROM member").fetchone()[0] == 40
 
@@ -251,7 +260,7 @@ def test_newer_schema_backup_is_refused_and_nothing_changes(db, tmp_path):
     newer = paths.backups_dir() / "handbook-20990101-080000-thu-cong.sqlite3"
     made = backup.create_backup(db).info
     shutil.copyfile(made.path, newer)
-    with sqlite3.connect(newer) as connection:
+    with datakey.connect(newer) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '9999'")
     before = dump(db.file, skip=())
     info = backup.find_backup(newer.stem)

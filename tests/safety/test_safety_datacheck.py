@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from handbook_desktop.services.datacheck import check_file, run_check
 from handbook_desktop.store.models import Member, MemberEvent
+from handbook_desktop.store import datakey  # noqa: E402  (keyed when encrypted)
 
 TODAY = date(2026, 11, 15)
 
@@ -53,7 +54,7 @@ def test_every_rule_finds_its_problem_and_names_the_member(demo_db):
 def test_a_broken_link_is_found(demo_db):
     path = demo_db.file
     demo_db.close()
-    with sqlite3.connect(path) as connection:
+    with datakey.connect(path) as connection:
         connection.execute("PRAGMA foreign_keys=OFF")
         connection.execute("UPDATE member_event SET member_id = 999999 WHERE id = 1")
     report = check_file(path, today=TODAY)

@@ -22,6 +22,8 @@ from openpyxl import Workbook
 from handbook_desktop.services.auth import SYSTEM
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.store.database import Database
+from handbook_desktop.store.datakey import copy_database  # noqa: E402  (with its keyring)
+from handbook_desktop.store import datakey  # noqa: E402  (keyed when encrypted)
 
 pytestmark = pytest.mark.slow
 PASSWORD = "matkhau123"
@@ -32,7 +34,7 @@ FUZZ = settings(max_examples=int(os.environ.get("HANDBOOK_FUZZ_EXAMPLES", "60"))
 
 
 def tables(path: Path) -> dict[str, list]:
-    with sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True) as connection:
+    with datakey.connect(path, readonly=True) as connection:
         names = [r[0] for r in connection.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
         # Sorted in Python: the search index's FTS5 shadow tables are WITHOUT ROWID (no "ORDER BY rowid").
@@ -44,7 +46,7 @@ def fresh_copy(template: Path, folder: Path) -> Path:
     for old in folder.glob("*"):
         old.unlink()
     target = folder / "fuzz.sqlite3"
-    shutil.copyfile(template, target)
+    copy_database(template, target)
     return target
 
 
@@ -123,7 +125,7 @@ def _excel_once(template: Path, folder: Path, content: bytes, suffix: str) -> No
         assert after == before, "a refused workbook changed the database"
     else:
         assert len(after["member"]) - len(before["member"]) == creates
-    with sqlite3.connect(path) as connection:
+    with datakey.connect(path) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
@@ -275,7 +277,7 @@ def _package_once(pair, folder: Path, data: bytes) -> None:
     else:
         new = sum(1 for plan in (planned.plans if planned else []) if plan.outcome == "new" and plan.table == "member")
         assert len(after["member"]) - len(before["member"]) == new
-    with sqlite3.connect(path) as connection:
+    with datakey.connect(path) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 

@@ -31,7 +31,7 @@ def wait_for(predicate, timeout: float = 60.0) -> None:
 
 
 def rows(path: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(path) as connection:
+    with datakey.connect(path) as connection:
         return connection.execute(sql).fetchall()
 
 
@@ -52,6 +52,7 @@ from handbook_desktop.services.auth import Actor
 from handbook_desktop.services.members.records import update_member
 from handbook_desktop.store.database import Database
 from handbook_desktop.store.models import Member
+from handbook_desktop.store import datakey  # noqa: E402  (keyed when encrypted)
 
 path, progress = Path(sys.argv[1]), Path(sys.argv[2])
 actor = Actor("admin", "secretary")

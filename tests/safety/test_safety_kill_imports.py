@@ -36,7 +36,7 @@ def wait_for(path: Path, child: subprocess.Popen, timeout: float = 120.0) -> Non
 
 
 def table_rows(path: Path) -> dict[str, int]:
-    with sqlite3.connect(path) as connection:
+    with datakey.connect(path) as connection:
         names = [r[0] for r in connection.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
         return {name: connection.execute(f'SELECT COUNT(*) FROM "{name}"').fetchone()[0] for name in names}
@@ -98,7 +98,7 @@ def test_kill_during_excel_import(db, tmp_path):
     assert integrity_ok(path) == (True, "ok")
     after = table_rows(path)
     assert after["member"] == before["member"] == 0
-    with sqlite3.connect(path) as connection:
+    with datakey.connect(path) as connection:
         assert connection.execute("SELECT COUNT(*) FROM audit_log WHERE action IN ('import', 'create')").fetchone()[0] == 0
     # The same file imports whole afterwards.
     from handbook_desktop.services.auth import SYSTEM
@@ -117,6 +117,7 @@ from handbook_desktop.services.progress import drain
 from handbook_desktop.services.sync import importer
 from handbook_desktop.services.sync.keys import unlock
 from handbook_desktop.store.database import Database
+from handbook_desktop.store import datakey  # noqa: E402  (keyed when encrypted)
 
 path, package, marker = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 

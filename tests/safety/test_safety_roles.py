@@ -16,6 +16,7 @@ import pytest
 import handbook_desktop.services as services_package
 from handbook_desktop.services.auth import Actor
 from handbook_desktop.services.errors import PermissionDenied
+from handbook_desktop.store import datakey  # noqa: E402  (keyed when encrypted)
 
 # Helpers that services call after their own check, and what a viewer may legitimately do.
 NOT_SERVICES = {
@@ -63,18 +64,26 @@ def service_functions() -> list[tuple[str, object]]:
     return sorted(found, key=lambda item: item[0])
 
 
+def _rows(connection, table: str) -> list:
+    """In rowid order; sorted for a table without rowid (the FTS5 index's own tables)."""
+    try:
+        return connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+    except datakey.database_errors():
+        return sorted(connection.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
+
+
 def dump(path: Path) -> dict:
-    with sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True) as connection:
+    with datakey.connect(path, readonly=True) as connection:
         tables = [row[0] for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        return {t: connection.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
+        return {t: _rows(connection, t) for t in tables}
 
 
 def first_uuid(path: Path, table: str) -> str:
-    with sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True) as connection:
+    with datakey.connect(path, readonly=True) as connection:
         try:
             row = connection.execute(f'SELECT uuid FROM "{table}" ORDER BY id LIMIT 1').fetchone()
-        except sqlite3.OperationalError:
+        except datakey.database_errors():
             row = None
     return row[0] if row else "00000000-0000-0000-0000-000000000000"
 

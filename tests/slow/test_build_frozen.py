@@ -31,7 +31,8 @@ def test_one_folder_build_answers_info_json(tmp_path):
     assert (internal / "forms_templates").is_dir()
     assert (internal / "handbook_desktop" / "store" / "migrations" / "env.py").exists()
 
-    env = dict(os.environ, HANDBOOK_HOME=str(tmp_path / "home"))
+    # The demo's password: the database is encrypted (SQLCipher inside the build), read only with it.
+    env = dict(os.environ, HANDBOOK_HOME=str(tmp_path / "home"), HANDBOOK_PASSWORD="demo1234")
     database = tmp_path / "demo.sqlite3"
     demo = subprocess.run([str(cli), "--db", str(database), "demo", "--members", "40"],
                           capture_output=True, text=True, encoding="utf-8", env=env, timeout=300)
@@ -42,6 +43,7 @@ def test_one_folder_build_answers_info_json(tmp_path):
     data = json.loads(info.stdout)
     assert data["members"] >= 40  # the demo adds a few candidates and arrivals of its own
     assert data["unit"]["code"] == "CB-DEMO"
+    assert (tmp_path / "demo.sqlite3.khoa.json").exists()  # encrypted: the build carries SQLCipher
     assert data["schema_version"] == data["schema_head"]
     import tomllib
 

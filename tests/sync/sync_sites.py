@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from handbook_desktop.services.auth import Actor
+from handbook_desktop.store.datakey import copy_database  # noqa: E402  (with its keyring)
+from handbook_desktop.store import datakey  # noqa: E402  (keyed when encrypted)
 
 PASSWORD = "matkhau123"
 COMMITTEE, BRANCH_A, BRANCH_B = "DU-TEST", "CB-A", "CB-B"
@@ -53,7 +55,7 @@ class Site:
 def table_digests(path: Path, *, skip=("audit_log",)) -> dict[str, str]:
     """Each table's contents as a digest, so a failing comparison names the tables that changed."""
     digests = {}
-    with sqlite3.connect(path) as connection:
+    with datakey.connect(path) as connection:
         names = [row[0] for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
         for name in names:
@@ -131,7 +133,7 @@ def open_site(templates, code: str, folder: Path) -> Site:
     source, keyrings = templates
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{code}.sqlite3"
-    shutil.copyfile(source / f"{code}.sqlite3", target)
+    copy_database(source / f"{code}.sqlite3", target)
     return Site(code, Database.open(target), keyrings[code])
 
 

@@ -65,9 +65,10 @@ def test_incremental_packages_leave_the_committee_as_one_full_snapshot(_sync_tem
         fresh = folder / "fresh"
         fresh.mkdir()
         copy = fresh / f"{BRANCH_A}.sqlite3"
-        with sqlite3.connect(branch.path) as source, sqlite3.connect(copy) as target:
+        with datakey.connect(branch.path) as source, \
+                datakey.connect(copy, key=datakey.key_for_file(branch.path), create=True) as target:
             source.backup(target)
-        with sqlite3.connect(copy) as connection:
+        with datakey.connect(copy) as connection:
             connection.execute("DELETE FROM sync_outbox")
             connection.execute("DELETE FROM sync_inbox")
             connection.execute("DELETE FROM sync_row")
@@ -88,6 +89,7 @@ from handbook_desktop.services.auth import Actor
 from handbook_desktop.services.sync.importer import import_package
 from handbook_desktop.services.sync.keys import unlock
 from handbook_desktop.store.database import Database
+from handbook_desktop.store import datakey  # noqa: E402  (keyed when encrypted)
 
 database = Database.open(sys.argv[1])
 keyring = unlock(database, sys.argv[3])

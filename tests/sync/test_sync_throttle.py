@@ -62,7 +62,10 @@ def test_the_command_line_shares_the_count_with_the_window(committee, tmp_path):
 
     with Database.open(committee.path) as database:
         # The command line signs in first (issue 13): a wrong password is the account's failed login.
-        assert len(_audit_actions(database, "login_failed")) == 1
+        if database.encrypted:  # counted at the door, in the keyring; its audit line waits for a sign-in
+            assert throttle.failures(database, "admin") == 1
+        else:
+            assert len(_audit_actions(database, "login_failed")) == 1
         # The window's failures count with it (a new process takes longer than the first 2 s wait).
         throttle.record_failure(database, throttle.SYNC_KEYS, "sync_unlock")
         throttle.record_failure(database, throttle.SYNC_KEYS, "sync_unlock")

@@ -18,6 +18,7 @@ from test_sync_trust import committee_record, data_checksum, forge
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.sync.package import PackageRefused
 from handbook_desktop.store.models import AuditLog, Member, MemberEvent, Unit
+from handbook_desktop.store import datakey  # noqa: E402  (keyed when encrypted)
 
 
 @pytest.fixture
@@ -142,7 +143,7 @@ def _break(site) -> None:
     """What the old code let a card write: the committee its own parent, two branches under each
     other, and a trusted card CB03 that reuses CB-A's id."""
     site.database.close()
-    with sqlite3.connect(site.path) as connection:
+    with datakey.connect(site.path) as connection:
         connection.execute("UPDATE unit SET parent_id = id WHERE is_home = 1")
         ids = dict(connection.execute("SELECT code, id FROM unit WHERE code IN (?, ?)", (BRANCH_A, BRANCH_B)))
         connection.execute("UPDATE unit SET parent_id = ? WHERE id = ?", (ids[BRANCH_B], ids[BRANCH_A]))
@@ -174,7 +175,7 @@ def test_an_older_databases_loops_and_false_cards_are_listed_then_repaired(commi
     done = run("--db", str(committee.path), "sync", "repair", "--json")
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)["problems"]) == 3
-    with sqlite3.connect(committee.path) as connection:
+    with datakey.connect(committee.path) as connection:
         parents = dict(connection.execute(
             "SELECT u.code, p.code FROM unit u LEFT JOIN unit p ON p.id = u.parent_id").fetchall())
         actions = [row[0] for row in connection.execute("SELECT action FROM audit_log WHERE action IN "

@@ -3,7 +3,10 @@
 A backup is one data file (``.sqlite3``, ``.sqlite3.enc`` or ``.pgdump``) and beside it a
 manifest ``<id>.manifest.json``: when, why, size, SHA-256, schema version, row counts and the
 last verification. The manifest holds no personal data (counts only), so a list of backups can
-be shown without opening any of them. Copies made by ``store.migrate`` before an upgrade have
+be shown without opening any of them. The copy of an encrypted database is encrypted under the
+same data key (store.datakey): its manifest names the key (``key_id``) and carries the keyring's
+wraps (``keys``), so that it can be restored on another PC with the password of one of its
+accounts or its recovery code. Copies made by ``store.migrate`` before an upgrade have
 no manifest yet; they are listed too and get one when verified.
 """
 
@@ -13,7 +16,6 @@ import hashlib
 import json
 import os
 import re
-import sqlite3
 import tempfile
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from handbook_desktop import paths
 from handbook_desktop.services.errors import UserError
+from handbook_desktop.store import datakey
 from handbook_desktop.store.snapshot import integrity_ok, table_counts
 
 FORMAT = "handbook-backup/1"
@@ -34,6 +37,7 @@ REASONS = {
     "exit": ("khi-dong", "Tự động khi đóng chương trình"),
     "manual": ("thu-cong", "Tạo theo yêu cầu"),
     "migration": ("truoc-nang-cap", "Trước khi nâng cấp dữ liệu"),
+    "encryption": ("truoc-ma-hoa", "Trước khi mã hóa dữ liệu"),
     "excel_import": ("truoc-nhap-excel", "Trước khi nhập Excel"),
     "package_import": ("truoc-nhap-goi", "Trước khi nhập gói đồng bộ"),
     "restore": ("truoc-khoi-phuc", "Trước khi khôi phục"),
@@ -67,6 +71,8 @@ class BackupInfo:
     verified_ok: bool | None = None
     verify_message: str | None = None
     has_manifest: bool = True
+    key_id: str | None = None  # the data key of an encrypted database (store.datakey), by its id
+    keys: dict | None = None  # its wraps (accounts, recovery codes): restorable elsewhere
 
     @property
     def manifest_path(self) -> Path:
@@ -187,6 +193,7 @@ def read_backup(path: Path) -> BackupInfo:
             counts={str(k): int(v) for k, v in (data.get("counts") or {}).items()},
             sha256=data.get("sha256"), verified_at=_parse_time(data.get("verified_at")),
             verified_ok=data.get("verified_ok"), verify_message=data.get("verify_message"),
+            key_id=data.get("key_id"), keys=data.get("keys") if isinstance(data.get("keys"), dict) else None,
         )
     except (ValueError, TypeError, AttributeError):
         info = _guess(path)
@@ -228,19 +235,17 @@ def find_backup(reference: str, *, folder: Path | None = None) -> BackupInfo:
 
 
 def revision_of(sqlite_file: Path) -> str | None:
-    uri = f"file:{Path(sqlite_file).as_posix()}?mode=ro"
     try:
-        with closing(sqlite3.connect(uri, uri=True)) as connection:
+        with closing(datakey.connect(sqlite_file, readonly=True)) as connection:
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError:
+    except (datakey.KeyNeeded, *datakey.database_errors()):
         return None
     return row[0] if row else None
 
 
 def sqlite_contents(sqlite_file: Path) -> tuple[str | None, dict[str, int], str | None]:
-    """(schema revision, row counts, home unit code) of a plain SQLite backup."""
-    uri = f"file:{Path(sqlite_file).as_posix()}?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True)) as connection:
+    """(schema revision, row counts, home unit code) of a SQLite backup (keyed when encrypted)."""
+    with closing(datakey.connect(sqlite_file, readonly=True)) as connection:
         counts = table_counts(connection)
         revision = None
         unit = None
@@ -256,8 +261,10 @@ def sqlite_contents(sqlite_file: Path) -> tuple[str | None, dict[str, int], str 
 def plain_copy(info: BackupInfo, password: str | None, folder: Path) -> tuple[Path, bool]:
     """A plain SQLite file with the backup's content: the backup itself, or a decrypted temporary
     copy in ``folder`` (returned with True: the caller deletes it)."""
+    from handbook_desktop.services.access import backup_key
     from handbook_desktop.services.backup.crypto import decrypt_file, is_encrypted
 
+    backup_key(info, password)  # a backup of another database: its own key, opened with the password
     if not is_encrypted(info.path):
         return info.path, False
     if not password:
@@ -291,13 +298,14 @@ def verify_backup(info: BackupInfo, *, password: str | None = None, save: bool =
 def _verify_sqlite(info: BackupInfo, password: str | None) -> tuple[bool, str]:
     if info.sha256 and sha256_file(info.path) != info.sha256:
         return False, "Tệp đã bị thay đổi hoặc hỏng sau khi sao lưu (mã băm không khớp)."
+    from handbook_desktop.services.access import BackupKeyNeeded
     from handbook_desktop.services.backup.crypto import WrongPassword, is_encrypted
 
     if is_encrypted(info.path) and not password:
         raise UserError("Bản sao lưu này được mã hóa: cần mật khẩu sao lưu.")
     try:
         plain, temporary = plain_copy(info, password, paths.backups_dir())
-    except WrongPassword:
+    except (WrongPassword, BackupKeyNeeded, datakey.KeyNeeded):
         raise  # the user's mistake, not the backup's: the manifest keeps its last verdict
     except UserError as error:
         return False, str(error)
@@ -307,7 +315,7 @@ def _verify_sqlite(info: BackupInfo, password: str | None) -> tuple[bool, str]:
             return False, f"Không qua kiểm tra toàn vẹn: {message[:200]}"
         try:
             revision, counts, unit = sqlite_contents(plain)
-        except sqlite3.DatabaseError as error:
+        except datakey.database_errors() as error:
             return False, f"Không đọc được: {error}"
         if revision is None:
             return False, "Tệp không phải cơ sở dữ liệu của Sổ tay Chi bộ."

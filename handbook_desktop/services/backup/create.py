@@ -38,7 +38,7 @@ KEEP_MONTHLY = 12
 KEEP_BEFORE_OPERATION_DAYS = 30
 KEEP_BEFORE_OPERATION_MIN = 10
 ROTATED = {"daily", "exit"}
-BEFORE_OPERATION = {"migration", "excel_import", "package_import", "restore", "purge", "damaged"}
+BEFORE_OPERATION = {"migration", "encryption", "excel_import", "package_import", "restore", "purge", "damaged"}
 
 SECOND_FOLDER_SETTING = "backup_second_folder"
 SECOND_FOLDER_KEY_SETTING = "backup_second_folder_key"  # copies leaving the PC are encrypted with it
@@ -138,7 +138,7 @@ def _create_sqlite(database, folder: Path, reason: str, password: str | None, no
     info = BackupInfo(
         id=backup_id(target), path=target, reason=reason, created_at=now, size=target.stat().st_size,
         encrypted=bool(password), schema_version=revision, app_version=__version__, source_name=source.name,
-        unit_code=unit, counts=counts, sha256=sha256_file(target),
+        unit_code=unit, counts=counts, sha256=sha256_file(target), **key_fields(source),
     )
     if password:
         from handbook_desktop.services.backup.archive import verify_backup
@@ -153,6 +153,16 @@ def _create_sqlite(database, folder: Path, reason: str, password: str | None, no
         info.verified_ok = True
         info.verify_message = "Tốt: toàn vẹn, số dòng khớp."
     return info
+
+
+def key_fields(database_file: Path) -> dict:
+    """The manifest's ``key_id`` and ``keys`` for a copy of ``database_file`` (none when it is plain)."""
+    from handbook_desktop.store import datakey
+
+    if not datakey.is_encrypted(database_file):
+        return {}
+    ring = datakey.load_keyring(database_file)
+    return {"key_id": (ring or {}).get("key_id"), "keys": datakey.portable(ring)}
 
 
 def configured_second_folder(database) -> str | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import sqlite3
 import time
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from handbook_desktop.services.backup.archive import (
     write_manifest,
 )
 from handbook_desktop.services.errors import UserError
+from handbook_desktop.store import datakey
 from handbook_desktop.store.snapshot import integrity_ok, table_counts
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ def inspect_backup(info: BackupInfo, *, password: str | None = None) -> BackupCo
         if not ok:
             raise UserError(f"Bản sao lưu '{info.id}' bị hỏng ({message[:120]}); hãy chọn bản khác.")
         revision, counts, unit = sqlite_contents(plain)
-    except sqlite3.DatabaseError as error:
+    except datakey.database_errors() as error:
         raise UserError(f"Bản sao lưu '{info.id}' không đọc được: {error}.") from error
     finally:
         if temporary:
@@ -150,30 +150,88 @@ def _backup_current(target: Path, now: datetime) -> BackupInfo | None:
             raise SnapshotError("damaged")
         counts = snapshot(target, copy)
         revision, _, unit = sqlite_contents(copy)
-    except (SnapshotError, sqlite3.DatabaseError):
+    except (SnapshotError, datakey.KeyNeeded, *datakey.database_errors()):
         log.warning("current database is damaged; keeping a raw copy before restoring")
         return _copy_damaged(target, now)
     from handbook_desktop import __version__
 
+    from handbook_desktop.services.backup.create import key_fields
+
     info = BackupInfo(id=copy.name[: -len(".sqlite3")], path=copy, reason="restore", created_at=now,
                       size=copy.stat().st_size, encrypted=False, schema_version=revision, app_version=__version__,
                       source_name=target.name, unit_code=unit, counts=counts, sha256=sha256_file(copy),
-                      verified_at=now, verified_ok=True, verify_message="Tốt: toàn vẹn, số dòng khớp.")
+                      verified_at=now, verified_ok=True, verify_message="Tốt: toàn vẹn, số dòng khớp.",
+                      **key_fields(target))
     write_manifest(info)
     return info
 
 
-def _prepare(info: BackupInfo, password: str | None, work: Path, actor, before: BackupInfo | None) -> tuple[dict, str | None]:
+def _target_key(target: Path) -> bytes | None:
+    """The key the restored file gets: the live file's (the window's connections keep working), a new
+    one when the live file is plain or missing (restored files are encrypted too), none without SQLCipher."""
+    if datakey.is_encrypted(target):
+        key = datakey.key_for_file(target)
+        if key is None:
+            raise datakey.KeyNeeded(target)
+        return key
+    if not datakey.cipher_available():
+        return None
+    key = datakey.new_key()
+    datakey.remember(key)
+    return key
+
+
+def _encrypt_work(work: Path, key: bytes | None) -> bool:
+    """Put ``work`` under ``key``: a plain backup exported, another database's key changed (rekey).
+    Returns True when the backup was plain (its password digests were in clear: legacy)."""
+    if key is None:
+        return False
+    if datakey.file_state(work) == "plain":
+        from handbook_desktop.services.encryption import check_copy, export_encrypted
+
+        with closing(datakey.connect(work, readonly=True)) as connection:
+            counts = table_counts(connection)
+        staged = work.with_name(work.name + "-ma-hoa")
+        try:
+            export_encrypted(work, staged, key)
+            check_copy(staged, key, counts)
+            os.replace(staged, work)
+        finally:
+            staged.unlink(missing_ok=True)
+            Path(str(staged) + "-journal").unlink(missing_ok=True)
+        return True
+    if datakey.key_for_file(work) != key:
+        with closing(datakey.connect(work)) as connection:
+            connection.execute(f"PRAGMA rekey = \"x'{key.hex()}'\"")
+    return False
+
+
+def _users_of(file: Path, key: bytes):
+    from types import SimpleNamespace
+
+    with closing(datakey.connect(file, readonly=True, key=key)) as connection:
+        rows = connection.execute("SELECT username, role, active, password_hash, recovery_hash FROM app_user").fetchall()
+    return [SimpleNamespace(username=r[0], role=r[1], active=bool(r[2]), password_hash=r[3], recovery_hash=r[4])
+            for r in rows]
+
+
+def _prepare(info: BackupInfo, password: str | None, work: Path, actor, before: BackupInfo | None,
+             key: bytes | None = None, target: Path | None = None) -> tuple[dict, str | None]:
     """Build the restored database in ``work``: returns its row counts and the revision it was migrated from."""
+    from handbook_desktop.services.access import backup_key
     from handbook_desktop.services.backup.crypto import decrypt_file, is_encrypted
 
     work.unlink(missing_ok=True)
+    backup_key(info, password)
     if is_encrypted(info.path):
         if not password:
             raise UserError("Bản sao lưu này được mã hóa: cần mật khẩu sao lưu.")
         decrypt_file(info.path, work, password)
     else:
         shutil.copyfile(info.path, work)
+    if datakey.is_encrypted(work) and datakey.key_for_file(work) is None:
+        raise datakey.KeyNeeded(info.path)
+    legacy = _encrypt_work(work, key)
     ok, message = integrity_ok(work)
     if not ok:
         raise UserError(f"Bản sao lưu bị hỏng ({message[:120]}); không khôi phục, dữ liệu hiện tại giữ nguyên.")
@@ -202,7 +260,7 @@ def _prepare(info: BackupInfo, password: str | None, work: Path, actor, before: 
                            "before": before.id if before else None, "migrated_from": migrated_from})
     finally:
         staged.close()
-    with closing(sqlite3.connect(str(work))) as connection:
+    with closing(datakey.connect(work, key=key)) as connection:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         connection.execute("PRAGMA journal_mode=DELETE")
     work.with_name(work.name + "-wal").unlink(missing_ok=True)
@@ -210,8 +268,7 @@ def _prepare(info: BackupInfo, password: str | None, work: Path, actor, before: 
     ok, message = integrity_ok(work)
     if not ok:
         raise UserError(f"Dữ liệu khôi phục không qua kiểm tra toàn vẹn ({message[:120]}); dữ liệu hiện tại giữ nguyên.")
-    uri = f"file:{work.as_posix()}?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True)) as connection:
+    with closing(datakey.connect(work, readonly=True, key=key)) as connection:
         counts = table_counts(connection)
         problems = connection.execute("PRAGMA foreign_key_check").fetchall()
     if problems:
@@ -222,6 +279,12 @@ def _prepare(info: BackupInfo, password: str | None, work: Path, actor, before: 
             raise UserError("Dữ liệu khôi phục không khớp số dòng với bản sao lưu; dữ liệu hiện tại giữ nguyên.")
     with open(work, "rb+") as handle:
         os.fsync(handle.fileno())
+    if key is not None and target is not None:  # the backup's accounts open the restored file: keyring before the swap
+        marked = None
+        if legacy:
+            users = _users_of(work, key)
+            marked = {*("account:" + u.username for u in users), *("recovery:" + u.username for u in users)}
+        datakey.refresh(target, key, _users_of(work, key), keep_old=True, legacy=marked)
     return counts, migrated_from
 
 
@@ -232,11 +295,11 @@ def _fold_wal(target: Path) -> None:
     shm = target.with_name(target.name + "-shm")
     if target.exists():
         try:
-            with closing(sqlite3.connect(str(target), timeout=10)) as connection:
+            with closing(datakey.connect(target, timeout=10)) as connection:
                 busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             if busy:
                 raise UserError("Cơ sở dữ liệu đang bận; hãy đóng các cửa sổ khác rồi khôi phục lại.")
-        except sqlite3.DatabaseError:
+        except (datakey.KeyNeeded, *datakey.database_errors()):
             pass  # a damaged file: its raw copy (with the WAL) is already in the backups folder
     if wal.exists() and wal.stat().st_size:
         # Never delete what could hold data: set the unfolded WAL aside.
@@ -250,10 +313,9 @@ def home_unit_code(sqlite_file: Path) -> str | None:
     """The unit a SQLite database belongs to, read without opening it for the program (it may be
     damaged, or another version's): ``None`` when it cannot be told."""
     try:
-        uri = f"file:{Path(sqlite_file).as_posix()}?mode=ro"
-        with closing(sqlite3.connect(uri, uri=True)) as connection:
+        with closing(datakey.connect(sqlite_file, readonly=True)) as connection:
             row = connection.execute("SELECT code FROM unit WHERE is_home = 1").fetchone()
-    except sqlite3.Error:
+    except (datakey.KeyNeeded, *datakey.database_errors()):
         return None
     return row[0] if row else None
 
@@ -314,8 +376,9 @@ def restore_backup(target, info: BackupInfo, *, actor, password: str | None = No
         _pause("before_backup")
         before = _backup_current(target, now)
         work = target.with_name(f".{target.name}.khoi-phuc")
+        key = _target_key(target)
         try:
-            counts, migrated_from = _prepare(info, password, work, actor, before)
+            counts, migrated_from = _prepare(info, password, work, actor, before, key, target)
             _pause("before_swap")
             _fold_wal(target)
             _pause("before_replace")
@@ -326,6 +389,12 @@ def restore_backup(target, info: BackupInfo, *, actor, password: str | None = No
                 work.unlink(missing_ok=True)
             raise
         _pause("after_replace")
+        if key is not None:
+            datakey.refresh(target, key, _users_of(target, key))  # exactly the restored accounts now
+            if database is not None and database.key != key:
+                from handbook_desktop.store.engine import make_engine
+
+                database.use_engine(make_engine(database.url, key=key), key)
         ok, message = integrity_ok(target)
         if not ok:  # cannot happen short of a failing disk; the previous state is in `before`
             raise UserError(f"Sau khi khôi phục, tệp không qua kiểm tra toàn vẹn ({message[:120]}). "
