@@ -135,6 +135,7 @@ def set_signer(session: Session, actor, role: str, *, member_uuid: str | None = 
     old = stored.get(role)
     stored[role] = value
     set_setting(session, _key(unit), stored)
+    _forget_headers(session)
     audit.record(session, actor, "update", entity="unit", entity_uuid=unit.uuid, field=f"Người ký: {ROLES[role]}",
                  old=_shown(old), new=_shown(value))
     return named_signers(session, unit)[role]
@@ -149,8 +150,15 @@ def clear_signer(session: Session, actor, role: str, *, unit: Unit | None = None
     if old is None:
         return
     set_setting(session, _key(unit), stored)
+    _forget_headers(session)
     audit.record(session, actor, "update", entity="unit", entity_uuid=unit.uuid, field=f"Người ký: {ROLES[role]}",
                  old=_shown(old), new=None)
+
+
+def _forget_headers(session: Session) -> None:
+    from handbook_desktop.services.forms.context import HEADER_CACHE
+
+    session.info.pop(HEADER_CACHE, None)
 
 
 def _shown(value: dict | None) -> str | None:

@@ -6,6 +6,7 @@ same form must be interchangeable.
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 
 from sqlalchemy import func, select
@@ -39,8 +40,21 @@ def _holder(session: Session, unit: Unit, position: str) -> str:
 
 
 def unit_header_context(session: Session, unit: Unit | None = None) -> dict:
-    """The §11 header values: higher body and issuing body in capitals, place, issuer abbreviation."""
+    """The §11 header values: higher body and issuing body in capitals, place, issuer abbreviation.
+
+    Kept for the session (a batch of 500 phiếu builds the same header 500 times); naming a signer
+    forgets it (``signers.set_signer``)."""
     unit = unit or home_unit(session)
+    cache = session.info.setdefault(HEADER_CACHE, {})
+    if unit.id not in cache:
+        cache[unit.id] = _unit_header(session, unit)
+    return copy.deepcopy(cache[unit.id])
+
+
+HEADER_CACHE = "forms.unit_headers"
+
+
+def _unit_header(session: Session, unit: Unit) -> dict:
     higher = unit.parent.name if unit.parent is not None else (unit.higher_body_name or "")
     from handbook_desktop.services.levels import level_label as name_of_level
     from handbook_desktop.services.rules import rule_book
