@@ -39,3 +39,45 @@ def test_the_preview_lists_up_to_a_limit_and_counts_everything(branch_a, committ
         dry = json.loads(done.stdout)
         assert dry["records_limit"] == limit and dry["totals"]["total"] == 24
         assert {table["table"]: table["count"] for table in dry["tables"]} == {"member": 12, "member_event": 12}
+
+
+def _records_of(site, data: bytes) -> list[dict]:
+    from handbook_desktop.services.sync import package
+
+    plain = package.decrypt(package.read(data), site.keyring)
+    return [json.loads(line) for line in plain.decode("utf-8").splitlines()]
+
+
+def test_a_package_written_in_small_batches_is_the_same_package(branch_a, committee, monkeypatch):
+    """Export streams (capture → JSON lines → zlib → AES-GCM a batch at a time); with batches of two
+    records the package holds exactly what capture finds, in order, and the other side takes it."""
+    from sqlalchemy import select
+
+    from handbook_desktop.services.sync import capture as capture_module
+    from handbook_desktop.store.models import SyncPeer, SyncRow
+
+    add_members(branch_a, [f"Lê Thị Lô {n}" for n in range(5)])
+    with branch_a.database.read() as session:
+        peer = session.scalars(select(SyncPeer).where(SyncPeer.unit_code == COMMITTEE)).one()
+        expected, _states = capture_module.capture(session, peer, full=False)
+    monkeypatch.setattr(capture_module, "BATCH", 2)
+    data = branch_a.send(COMMITTEE)
+    assert _records_of(committee, data) == expected
+    with branch_a.database.read() as session:  # every row remembered as sent, one state each
+        sent = session.execute(select(SyncRow.row_uuid, SyncRow.sent_version, SyncRow.sent_package).where(
+            SyncRow.peer_code == COMMITTEE)).all()
+    assert sorted(row.row_uuid for row in sent) == sorted(record["u"] for record in expected)
+    assert len({row.sent_package for row in sent}) == 1 and all(row.sent_version == 1 for row in sent)
+    result = committee.receive(data)
+    assert result.status == "applied" and result.totals["new"] == len(expected)
+    again = branch_a.send(COMMITTEE, full=True)  # the second time the states exist: updated, not doubled
+    assert len(_records_of(committee, again)) == len(expected)
+    with branch_a.database.read() as session:
+        assert session.scalar(select(func_count()).select_from(SyncRow).where(SyncRow.peer_code == COMMITTEE)) \
+            == len(expected)
+
+
+def func_count():
+    from sqlalchemy import func
+
+    return func.count()

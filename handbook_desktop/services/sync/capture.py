@@ -20,6 +20,7 @@ from handbook_desktop.services.sync.tables import BOOKKEEPING, SyncedTable, sync
 from handbook_desktop.store.models import SyncConflict, SyncPeer, SyncRow, Unit
 
 CHUNK = 500
+BATCH = 2000  # records serialised, sealed and remembered together (issue 18 §2)
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
@@ -130,13 +131,48 @@ def _scope_ids(session: Session, unit_uuid: str, states: dict[str, SyncRow] | No
     return scope
 
 
-def capture(session: Session, peer: SyncPeer, *, full: bool) -> tuple[list[dict], dict[str, dict]]:
-    """The records for ``peer`` and the agreed state of each (for ``base_version``)."""
-    states = {row.row_uuid: row for row in session.scalars(select(SyncRow).where(SyncRow.peer_code == peer.unit_code))}
+def _versions(session: Session, peer_code: str, uuids: list[str]) -> dict[str, int | None]:
+    """The version the peer acknowledged for each of these rows (one batch, not the whole table)."""
+    found: dict[str, int | None] = {}
+    for chunk in _chunks(uuids):
+        found.update(session.execute(select(SyncRow.row_uuid, SyncRow.version).where(
+            SyncRow.peer_code == peer_code, SyncRow.row_uuid.in_(chunk))).all())
+    return found
+
+
+def _row_batches(session: Session, table, ids: set[int] | None, size: int) -> Iterable[list]:
+    """The rows of a table (all, or those ids), a batch at a time, in id order."""
+    query = select(table)
+    if ids is not None:
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), size):
+            rows = []
+            for chunk in _chunks(ordered[start:start + size]):
+                rows.extend(session.execute(query.where(table.c.id.in_(chunk))))
+            yield rows
+        return
+    last = None
+    while True:  # keyset pages: no cursor held open across the batch's other statements
+        page = query if last is None else query.where(table.c.id > last)
+        rows = list(session.execute(page.order_by(table.c.id).limit(size)))
+        if not rows:
+            return
+        yield rows
+        last = rows[-1]._mapping["id"]
+
+
+def capture_batches(session: Session, peer: SyncPeer, *, full: bool, size: int | None = None) -> Iterable[list[dict]]:
+    """The records for ``peer``, a batch at a time, each with ``b`` (the version the peer last
+    acknowledged). Going up (the big case: a committee's whole register to the city) nothing grows
+    with the number of rows but the id sets of the scope; going down the units come first, so a
+    branch's records are gathered before they are given out (a branch's scope is small)."""
+    size = size or BATCH
+    going_down = peer.relation == "child"
+    states = ({row.row_uuid: row for row in session.scalars(select(SyncRow).where(
+        SyncRow.peer_code == peer.unit_code))} if going_down else None)
     held = set(session.scalars(select(SyncConflict.row_uuid).where(
         SyncConflict.peer_code == peer.unit_code, SyncConflict.resolved_at.is_(None))))
     maps = UuidMaps(session)
-    going_down = peer.relation == "child"
     home = session.scalars(select(Unit).where(Unit.is_home.is_(True))).first()
     if going_down:
         scope = _scope_ids(session, peer.unit_uuid, states)
@@ -144,43 +180,61 @@ def capture(session: Session, peer: SyncPeer, *, full: bool) -> tuple[list[dict]
     else:
         scope = _scope_ids(session, home.uuid, None)
         issuers_above = _codes_above(session, home)
-    records: list[dict] = []
+        # The units under ours first (parents before children), so the level above sees every branch.
+        unit_states = {row.row_uuid: row for row in session.scalars(select(SyncRow).where(
+            SyncRow.peer_code == peer.unit_code, SyncRow.table_name == "unit"))}
+        units = _units_below(session, home, unit_states, maps, full)
+        for record in units:
+            state = unit_states.get(record["u"])
+            record["b"] = state.version if state is not None else None
+        if units:
+            yield units
+    waiting: list[dict] = []
     needed_units: set[int] = set()
     for item in synced_tables():
         if item.name == "unit":
             continue
         if item.ownership.down_only and not going_down:
             continue
-        table = item.table
-        ids = scope.get(item.name)
-        query = select(table)
-        if ids is not None:
-            rows = []
-            for chunk in _chunks(sorted(ids)):
-                rows.extend(session.execute(query.where(table.c.id.in_(chunk))))
-        else:
-            rows = session.execute(query.order_by(table.c.id))
         issued_above = item.ownership.issuer_owns_row and not going_down
-        for row in rows:
-            values = row._mapping
-            if values["uuid"] in held:
-                continue
-            if issued_above and values["origin_unit"] in issuers_above:
-                continue  # a decision a committee above issued: never sent back up (it stays theirs)
-            state = states.get(values["uuid"])
-            if not full and state is not None and state.version == values["version"]:
-                continue
-            records.append(serialise(item, row, maps))
-            for name, target in item.fks.items():
-                if target == "unit" and values[name] is not None:
-                    needed_units.add(values[name])
+        for rows in _row_batches(session, item.table, scope.get(item.name), size):
+            rows = [row for row in rows if row._mapping["uuid"] not in held and not (
+                issued_above and row._mapping["origin_unit"] in issuers_above)]  # a decision issued above stays theirs
+            if states is not None:
+                versions = {row._mapping["uuid"]: states[row._mapping["uuid"]].version for row in rows
+                            if row._mapping["uuid"] in states}
+            else:
+                versions = _versions(session, peer.unit_code, [row._mapping["uuid"] for row in rows])
+            records = []
+            for row in rows:
+                values = row._mapping
+                version = versions.get(values["uuid"])
+                if not full and values["uuid"] in versions and version == values["version"]:
+                    continue
+                record = serialise(item, row, maps)
+                record["b"] = version
+                records.append(record)
+                for name, target in item.fks.items():
+                    if target == "unit" and values[name] is not None:
+                        needed_units.add(values[name])
+            if going_down:
+                waiting.extend(records)
+            elif records:
+                yield records
     if going_down:
-        records = _units_for(session, peer, needed_units, states, maps, full) + records
-    else:
-        records = _units_below(session, home, states, maps, full) + records
-    for record in records:
-        state = states.get(record["u"])
-        record["b"] = state.version if state is not None else None
+        units = _units_for(session, peer, needed_units, states, maps, full)
+        for record in units:
+            state = states.get(record["u"])
+            record["b"] = state.version if state is not None else None
+        everything = units + waiting
+        for start in range(0, len(everything), size):
+            yield everything[start:start + size]
+
+
+def capture(session: Session, peer: SyncPeer, *, full: bool) -> tuple[list[dict], dict[str, dict]]:
+    """Every record for ``peer`` at once and the agreed states (tests and small callers)."""
+    records = [record for batch in capture_batches(session, peer, full=full) for record in batch]
+    states = {row.row_uuid: row for row in session.scalars(select(SyncRow).where(SyncRow.peer_code == peer.unit_code))}
     return records, states
 
 

@@ -75,29 +75,65 @@ def identity_aad(manifest: dict) -> bytes:
     return canonical({name: manifest.get(name) for name in IDENTITY_FIELDS})
 
 
+class Sealer:
+    """A package written as it is made (issue 18 §2): the records go through zlib and AES-256-GCM a
+    batch at a time, so no whole payload is ever held in the clear. The bytes are the same format
+    as one-shot ``AESGCM.encrypt`` (ciphertext then the 16-byte tag) over ``zlib.compress``; the
+    manifest's identity fields are fixed first because they are the associated data."""
+
+    def __init__(self, manifest: dict, keyring: Keyring, recipient_box_public: bytes):
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+        ephemeral = X25519PrivateKey.generate()
+        salt, nonce = os.urandom(16), os.urandom(12)
+        key = _hkdf(ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_box_public)), salt)
+        self.keyring = keyring
+        self.manifest = dict(manifest)
+        self.manifest["format"] = FORMAT
+        self.manifest["encryption"] = {
+            "scheme": SCHEME, "ephemeral_public": b64(ephemeral.public_key().public_bytes(*_RAW)),
+            "salt": b64(salt), "nonce": b64(nonce), "compression": "zlib", "aad": list(IDENTITY_FIELDS),
+        }
+        self._encryptor = Cipher(algorithms.AES(key), modes.GCM(nonce)).encryptor()
+        self._encryptor.authenticate_additional_data(identity_aad(self.manifest))
+        self._compressor = zlib.compressobj(6)
+        self._digest = hashlib.sha256()
+        self._parts: list[bytes] = []  # ciphertext only: compressed, a tenth of the records' size
+
+    def _emit(self, ciphertext: bytes) -> None:
+        if ciphertext:
+            self._digest.update(ciphertext)
+            self._parts.append(ciphertext)
+
+    def write(self, plain: bytes) -> None:
+        self._emit(self._encryptor.update(self._compressor.compress(plain)))
+
+    def finish(self, **late_fields) -> tuple[bytes, bytes]:
+        """Sign and zip; ``late_fields`` (counts) enter the manifest, not the associated data."""
+        self._emit(self._encryptor.update(self._compressor.flush()))
+        self._emit(self._encryptor.finalize())
+        self._emit(self._encryptor.tag)
+        manifest = dict(self.manifest, **late_fields)
+        manifest["payload_sha256"] = self._digest.hexdigest()
+        manifest_bytes = canonical(manifest)
+        signature = self.keyring.signer().sign(manifest_bytes)
+        ciphertext = b"".join(self._parts)
+        self._parts = []
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+            for name, data in zip(MEMBERS, (manifest_bytes, signature, ciphertext)):
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.external_attr = 0o100644 << 16
+                archive.writestr(info, data)
+        del ciphertext
+        return buffer.getvalue(), manifest_bytes
+
+
 def build(manifest: dict, plain: bytes, keyring: Keyring, recipient_box_public: bytes) -> tuple[bytes, bytes]:
     """Encrypt ``plain`` for the recipient, sign the manifest, return (file bytes, manifest bytes)."""
-    compressed = zlib.compress(plain, 6)
-    ephemeral = X25519PrivateKey.generate()
-    salt, nonce = os.urandom(16), os.urandom(12)
-    key = _hkdf(ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_box_public)), salt)
-    manifest = dict(manifest)
-    manifest["format"] = FORMAT
-    manifest["encryption"] = {
-        "scheme": SCHEME, "ephemeral_public": b64(ephemeral.public_key().public_bytes(*_RAW)),
-        "salt": b64(salt), "nonce": b64(nonce), "compression": "zlib", "aad": list(IDENTITY_FIELDS),
-    }
-    ciphertext = AESGCM(key).encrypt(nonce, compressed, identity_aad(manifest))
-    manifest["payload_sha256"] = hashlib.sha256(ciphertext).hexdigest()
-    manifest_bytes = canonical(manifest)
-    signature = keyring.signer().sign(manifest_bytes)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for name, data in zip(MEMBERS, (manifest_bytes, signature, ciphertext)):
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.external_attr = 0o100644 << 16
-            archive.writestr(info, data)
-    return buffer.getvalue(), manifest_bytes
+    sealer = Sealer(manifest, keyring, recipient_box_public)
+    sealer.write(plain)
+    return sealer.finish()
 
 
 def read(data: bytes) -> RawPackage:
