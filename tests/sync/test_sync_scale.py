@@ -81,3 +81,52 @@ def func_count():
     from sqlalchemy import func
 
     return func.count()
+
+
+from test_sync_trust import committee_record, committee_with_b, data_checksum, forge  # noqa: E402,F401
+
+
+def test_import_in_runs_refuses_whole_when_a_later_run_reaches_outside(branch_a, committee, committee_with_b,
+                                                                       monkeypatch):
+    """Runs of two records: the branch's own records are written first, then a record of another
+    branch arrives in a later run; everything written is rolled back and the package refused whole."""
+    from handbook_desktop.services.sync import stream
+
+    monkeypatch.setattr(stream, "BATCH", 2)
+    a, b = committee_with_b
+    more = add_members(branch_a, ["Đỗ Văn Một", "Đỗ Văn Hai", "Đỗ Văn Ba"])
+    own = [committee_record(branch_a, "member", uuid) for uuid in a + more]
+    for record in own:
+        record["b"] = None if record["u"] in more else record["b"]
+    outside = committee_record(committee, "member", b[0])
+    outside["f"]["phone"] = "0900000000"
+    before = data_checksum(committee)
+    data = forge(branch_a, COMMITTEE, own + [outside])
+    dry = committee.preview(data)
+    assert dry.status == "refused" and len(dry.plans) == 1
+    assert data_checksum(committee) == before
+    result = committee.receive(data)
+    assert result.status == "refused" and [plan.uuid for plan in result.plans] == [b[0]]
+    assert data_checksum(committee) == before  # the runs written before it were rolled back
+    from handbook_desktop.services.sync import package
+
+    receipt = json.loads(package.decrypt(package.read(result.receipts[0].data), branch_a.keyring))
+    assert len(receipt["records"]) == len(own) + 1 and {r["o"] for r in receipt["records"]} == {"rejected"}
+
+
+def test_runs_out_of_table_order_are_read_whole_and_give_the_same_result(branch_a, committee, monkeypatch):
+    from handbook_desktop.services.sync import stream
+
+    monkeypatch.setattr(stream, "BATCH", 2)
+    add_members(branch_a, [f"Vũ Thị Ngược {n}" for n in range(3)])
+    data = branch_a.send(COMMITTEE)
+    records = _records_of(committee, data)
+    events = [r for r in records if r["t"] == "member_event"]
+    members = [r for r in records if r["t"] == "member"]
+    shuffled = events[:1] + members + events[1:]  # one event before the members it belongs to
+    in_order = committee.preview(data)
+    assert in_order.summary is not None and in_order.totals["new"] == len(records)
+    assert committee.receive(data).totals["new"] == len(records)
+    again = forge(branch_a, COMMITTEE, shuffled)
+    result = committee.receive(again)  # the same rows again, out of order: read whole, all unchanged
+    assert result.summary is None and result.totals["unchanged"] == len(records), result.public()

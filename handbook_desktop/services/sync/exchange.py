@@ -158,13 +158,31 @@ def export_package(database, actor, keyring: Keyring, peer_code: str, *, full: b
     return result
 
 
-def make_receipt(session: Session, keyring: Keyring, peer: SyncPeer, manifest: dict, results: list[dict],
+def make_receipt(session: Session, keyring: Keyring, peer: SyncPeer, manifest: dict, results,
                  actor_name: str) -> ExportResult:
-    """A receipt: what was accepted, unchanged and rejected (with reasons). Outside the numbered chain."""
-    body = {"acknowledges": manifest["package_id"], "sequence": manifest["sequence"], "records": results}
-    counts = {"records": len(results)}
-    plain = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    return _seal(session, keyring, peer, RECEIPT, 0, None, counts, plain, actor_name)
+    """A receipt: what was accepted, unchanged and rejected (with reasons). Outside the numbered chain.
+
+    ``results`` may be any iterable of record dicts: the body is written through the sealer as it
+    comes, byte for byte what ``json.dumps(body, sort_keys=True)`` gives (issue 18 §2)."""
+    dump = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))  # noqa: E731
+    key = latest_peer_key(session, peer.unit_code)
+    package_id = str(_uuid.uuid4())
+    sealer = package.Sealer(_manifest(session, keyring, peer, RECEIPT, 0, None, package_id, key), keyring,
+                            key.box_public)
+    sealer.write(('{"acknowledges":' + dump(manifest["package_id"]) + ',"records":[').encode("utf-8"))
+    count, pending = 0, []
+    for item in results:
+        pending.append(dump(item))
+        count += 1
+        if len(pending) >= 2000:
+            sealer.write(((',' if count > len(pending) else '') + ",".join(pending)).encode("utf-8"))
+            pending = []
+    if pending:
+        sealer.write(((',' if count > len(pending) else '') + ",".join(pending)).encode("utf-8"))
+    sealer.write(('],"sequence":' + dump(manifest["sequence"]) + '}').encode("utf-8"))
+    counts = {"records": count}
+    data, manifest_bytes = sealer.finish(counts=counts)
+    return _keep(session, keyring, peer, RECEIPT, 0, package_id, counts, data, manifest_bytes, actor_name)
 
 
 def reexport(database, package_id: str) -> ExportResult:

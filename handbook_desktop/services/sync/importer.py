@@ -22,13 +22,14 @@ from handbook_desktop import paths
 from handbook_desktop.services.audit import record as audit
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.progress import Progress, ProgressGen
-from handbook_desktop.services.sync import package
+from handbook_desktop.services.sync import package, stream
 from handbook_desktop.services.sync.exchange import (
     RECEIPT, ExportResult, chain_start, last_applied, make_receipt, peer_or_refuse,
 )
 from handbook_desktop.services.sync.keys import Keyring, peer_keys
 from handbook_desktop.services.sync.merge import Planner, RecordPlan, Writer, totals
-from handbook_desktop.services.sync.tables import TABLE_LABELS, sender_side
+from handbook_desktop.services.sync.stream import RecordStream, Summary
+from handbook_desktop.services.sync.tables import TABLE_LABELS, sender_side, table_by_name
 from handbook_desktop.services.sync.trust import usable_for
 from handbook_desktop.store.base import utcnow
 from handbook_desktop.store.migrate import known_revisions
@@ -48,7 +49,7 @@ def _known_schemas() -> frozenset[str]:
 @dataclass
 class Opened:
     raw: package.RawPackage
-    body: list[dict] | dict
+    body: list[dict] | dict | RecordStream  # a stream when the records come in table order (ours do)
 
     @property
     def manifest(self) -> dict:
@@ -66,10 +67,11 @@ class ImportResult:
     released: list[int] = field(default_factory=list)  # held numbers applied after this one
     backup: Path | None = None
     receipt_summary: dict | None = None
+    summary: Summary | None = None  # a streamed package: totals of every record, ``plans`` a sample
 
     @property
     def totals(self) -> dict[str, int]:
-        return totals(self.plans)
+        return self.summary.totals if self.summary is not None else totals(self.plans)
 
     def public(self, limit: int | None = LIST_LIMIT, *, reveal: bool = False) -> dict:
         """For the preview and ``--json``: totals by table and outcome, and the records themselves up
@@ -85,6 +87,11 @@ class ImportResult:
             listed = entry["records"] if plan.outcome != "unchanged" else entry["_quiet"]
             if limit is None or len(listed) < limit:
                 listed.append(plan)
+        if self.summary is not None:  # every record counted, the sample listed
+            for name, counts in self.summary.tables.items():
+                entry = tables.setdefault(name, {"table": name, "label": TABLE_LABELS.get(name, name), "count": 0,
+                                                 "totals": {}, "records": [], "_quiet": []})
+                entry["count"], entry["totals"] = sum(counts.values()), dict(counts)
         for entry in tables.values():
             quiet = entry.pop("_quiet")
             chosen = entry["records"] + quiet
@@ -135,31 +142,34 @@ def open_package(session: Session, keyring: Keyring, data: bytes) -> Opened:
     limit = sync_limit(session, "sync.max_records")
     if sum(manifest["counts"].values()) > limit:
         raise package.PackageRefused(f"Gói có hơn {limit} bản ghi, vượt giới hạn cho phép; không nhập.")
+    if manifest["kind"] != RECEIPT:
+        # Records: read piece by piece, every line parsed and counted, the GCM tag checked at the end
+        # (issue 18 §2); what is kept is each table's uuids, not the records.
+        stream = RecordStream(raw, keyring)
+        stream.scan(table_by_name())
+        if manifest["schema"] not in _known_schemas():
+            raise _newer_schema()
+        if stream.counts != manifest["counts"]:
+            raise package.PackageRefused("Nội dung gói không đúng định dạng; không nhập.")
+        return Opened(raw, stream if stream.ordered else stream.records())
     plain = package.decrypt(raw, keyring)
     if manifest["schema"] not in _known_schemas():
-        raise package.PackageFromNewerProgram(
-            "Gói được tạo bằng phiên bản chương trình mới hơn (cấu trúc dữ liệu mới); hãy cập nhật Sổ tay Chi bộ lên "
-            "phiên bản mới nhất rồi nhập lại.")
+        raise _newer_schema()
     bad = package.PackageRefused("Nội dung gói không đúng định dạng; không nhập.")
     try:
-        text = plain.decode("utf-8")
-        if manifest["kind"] == RECEIPT:
-            body = json.loads(text)
-            if not isinstance(body, dict) or not isinstance(body.get("records"), list) or not all(
-                    isinstance(item, dict) and isinstance(item.get("u"), str) for item in body["records"]):
-                raise bad
-        else:
-            body = [json.loads(line) for line in text.splitlines() if line]
-            if not all(isinstance(item, dict) for item in body):
-                raise bad
-            counts: dict[str, int] = {}
-            for item in body:
-                counts[str(item.get("t"))] = counts.get(str(item.get("t")), 0) + 1
-            if counts != manifest["counts"]:
-                raise bad
+        body = json.loads(plain.decode("utf-8"))  # a receipt
+        if not isinstance(body, dict) or not isinstance(body.get("records"), list) or not all(
+                isinstance(item, dict) and isinstance(item.get("u"), str) for item in body["records"]):
+            raise bad
     except (UnicodeDecodeError, ValueError):
         raise bad from None
     return Opened(raw, body)
+
+
+def _newer_schema() -> package.PackageFromNewerProgram:
+    return package.PackageFromNewerProgram(
+        "Gói được tạo bằng phiên bản chương trình mới hơn (cấu trúc dữ liệu mới); hãy cập nhật Sổ tay Chi bộ lên "
+        "phiên bản mới nhất rồi nhập lại.")
 
 
 def sync_limit(session: Session, key: str) -> int:
@@ -235,8 +245,9 @@ def _planner(session: Session, sender: str) -> Planner:
     return Planner(session, sender, sender_side(peer, _home(session).level))
 
 
-def preview(database, keyring: Keyring, data: bytes) -> ImportResult:
-    """The dry run: every check, then what would happen to each record. Writes nothing."""
+def preview(database, keyring: Keyring, data: bytes, *, limit: int | None = LIST_LIMIT) -> ImportResult:
+    """The dry run: every check, then what would happen to each record. Writes nothing. A streamed
+    package keeps ``limit`` records per table for the listing (``None``: all) and counts the rest."""
     with database.read() as session:
         opened = open_package(session, keyring, data)
         manifest = opened.manifest
@@ -246,12 +257,28 @@ def preview(database, keyring: Keyring, data: bytes) -> ImportResult:
         if manifest["kind"] == RECEIPT:
             return ImportResult("dry_run", "Đây là biên nhận cho một gói đã gửi.", manifest,
                                 receipt_summary=_receipt_summary(opened.body))
-        plans = _planner(session, manifest["sender"]).plan(opened.body)
-        outside = _outside_scope(session, manifest["sender"], plans)
+        streamed = isinstance(opened.body, RecordStream) and not database.readonly
+        if not streamed:
+            records = opened.body.records() if isinstance(opened.body, RecordStream) else opened.body
+            plans = _planner(session, manifest["sender"]).plan(records)
+            outside = _outside_scope(session, manifest["sender"], plans)
         session.rollback()
+    summary = None
+    if streamed:  # the apply's own steps in a transaction that is rolled back: bounded memory at any size
+        summary = Summary(limit)
+        try:
+            with database.immediate() as session:
+                session.info["keep_versions"] = True
+                planner = _planner(session, manifest["sender"])
+                work = stream.run(session, opened.body, planner, Writer(planner, manifest["package_id"]), summary,
+                                  manifest["sender"])
+                raise stream.RolledBack(stream.finish(work))
+        except stream.RolledBack as back:
+            outside = back.outside
+        plans = summary.sample
     if outside:
         return _refusal(manifest, outside, preview=True)
-    return ImportResult("dry_run", "Xem trước: chưa ghi gì vào cơ sở dữ liệu.", manifest, plans)
+    return ImportResult("dry_run", "Xem trước: chưa ghi gì vào cơ sở dữ liệu.", manifest, plans, summary=summary)
 
 
 def _outside_scope(session: Session, sender: str, plans: list[RecordPlan]) -> list[RecordPlan]:
@@ -370,17 +397,37 @@ def _apply(database, actor, keyring: Keyring, opened: Opened, data: bytes) -> Pr
                   detail=summary["totals"])
             return ImportResult("receipt", _receipt_message(summary), manifest, receipt_summary=summary)
         planner = _planner(session, manifest["sender"])
-        plans = planner.plan(opened.body)
-        outside = _outside_scope(session, manifest["sender"], plans)
-        if outside:
-            return _refuse_whole(session, actor, keyring, opened, held, plans, outside)
-        total = len(plans)
-        writer = Writer(planner, manifest["package_id"])
-        for done in writer.apply(plans):
-            yield Progress(done, total, "Đang ghi dữ liệu")
-        results = [{"t": p.table, "u": p.uuid, "v": p.version, "o": p.outcome, "r": p.reason} for p in plans]
-        _audit_arrived_rules(session, actor, plans, manifest)
-        counts = totals(plans)
+        summary = None
+        if isinstance(opened.body, RecordStream):  # a run at a time (stream.py); kept: totals and a sample
+            summary = Summary(LIST_LIMIT)
+            try:
+                with session.begin_nested():
+                    outside = yield from stream.progress(stream.run(session, opened.body, planner,
+                                                              Writer(planner, manifest["package_id"]), summary,
+                                                              manifest["sender"], written=lambda plans: (
+                                                                  _audit_arrived_rules(session, actor, plans, manifest))))
+                    if outside:
+                        raise stream.RolledBack(outside)
+            except stream.RolledBack:
+                session.expunge_all()
+                held = session.scalars(select(SyncInbox).where(SyncInbox.package_id == manifest["package_id"])).first()
+                return _refuse_whole(session, actor, keyring, opened, held, summary.kept, outside)
+            plans = summary.sample
+            results = ({"t": k.table, "u": k.uuid, "v": k.version, "o": k.outcome, "r": k.reason}
+                       for k in summary.kept)
+            counts = summary.totals
+        else:
+            plans = planner.plan(opened.body)
+            outside = _outside_scope(session, manifest["sender"], plans)
+            if outside:
+                return _refuse_whole(session, actor, keyring, opened, held, plans, outside)
+            total = len(plans)
+            writer = Writer(planner, manifest["package_id"])
+            for done in writer.apply(plans):
+                yield Progress(done, total, "Đang ghi dữ liệu")
+            results = [{"t": p.table, "u": p.uuid, "v": p.version, "o": p.outcome, "r": p.reason} for p in plans]
+            _audit_arrived_rules(session, actor, plans, manifest)
+            counts = totals(plans)
         if held is not None:
             held.status, held.data, held.applied_at = "applied", None, utcnow()
             held.result_json = json.dumps(counts)
@@ -395,7 +442,7 @@ def _apply(database, actor, keyring: Keyring, opened: Opened, data: bytes) -> Pr
     message = (f"Đã nhập gói số {manifest['sequence']} từ đơn vị {manifest['sender']}: {counts['new']} mới, "
                f"{counts['changed']} thay đổi, {counts['unchanged']} không đổi, {counts['deleted']} xóa, "
                f"{counts['conflict']} xung đột, {counts['rejected']} từ chối.")
-    return ImportResult("applied", message, manifest, plans, receipts=[receipt])
+    return ImportResult("applied", message, manifest, plans, receipts=[receipt], summary=summary)
 
 
 AUDITED_ON_ARRIVAL = ("rule", "calendar_day")  # what the committee writes for every branch (issue 15 §6)

@@ -268,3 +268,50 @@ def decrypt(package: RawPackage, keyring: Keyring) -> bytes:
     if inflater.unconsumed_tail or not inflater.eof:
         raise _refuse("Nội dung gói quá lớn sau khi giải nén hoặc bị cắt cụt; không nhập.")
     return plain
+
+
+def iter_plain(package: RawPackage, keyring: Keyring, chunk: int = 1 << 20):
+    """The payload decrypted and inflated a piece at a time (issue 18 §2), for a package whose
+    signature and payload hash ``verify`` has checked. The GCM tag is checked when the last piece
+    has been given out: a caller reads the whole stream once before it writes anything."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    manifest = package.manifest
+    private = keyring.box.get(manifest["recipient_key"])
+    if private is None:
+        raise _refuse("Gói được mã hóa cho một khóa không có ở máy này; hãy gửi thẻ định danh hiện tại cho đơn vị "
+                      "gửi rồi xin gửi lại gói.")
+    params = manifest["encryption"]
+    failed = _refuse("Không giải mã được gói: gói bị hỏng, bị sửa, hoặc không gửi cho đơn vị này.")
+    payload = memoryview(package.payload)
+    try:
+        if params.get("scheme") != SCHEME or params.get("compression") != "zlib" or len(payload) < 16:
+            raise ValueError("scheme")
+        ephemeral = X25519PublicKey.from_public_bytes(unb64(params["ephemeral_public"]))
+        key = _hkdf(private.exchange(ephemeral), unb64(params["salt"]))
+        decryptor = Cipher(algorithms.AES(key), modes.GCM(unb64(params["nonce"]), bytes(payload[-16:]))).decryptor()
+        decryptor.authenticate_additional_data(identity_aad(manifest))
+    except (ValueError, KeyError, TypeError):
+        raise failed from None
+    inflater = zlib.decompressobj()
+    given = 0
+    body = payload[:-16]
+    for start in range(0, len(body), chunk):
+        try:
+            plain = inflater.decompress(decryptor.update(body[start:start + chunk]), MAX_PLAIN_BYTES - given + 1)
+        except zlib.error:
+            raise _refuse("Nội dung gói bị hỏng (không giải nén được); không nhập.") from None
+        given += len(plain)
+        if given > MAX_PLAIN_BYTES or inflater.unconsumed_tail:
+            raise _refuse("Nội dung gói quá lớn sau khi giải nén hoặc bị cắt cụt; không nhập.")
+        if plain:
+            yield plain
+    try:
+        decryptor.finalize()
+    except InvalidTag:
+        raise failed from None
+    if not inflater.eof:
+        raise _refuse("Nội dung gói quá lớn sau khi giải nén hoặc bị cắt cụt; không nhập.")
+    tail = inflater.flush()
+    if tail:
+        yield tail
