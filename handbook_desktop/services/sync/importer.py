@@ -263,18 +263,9 @@ def preview(database, keyring: Keyring, data: bytes, *, limit: int | None = LIST
             plans = _planner(session, manifest["sender"]).plan(records)
             outside = _outside_scope(session, manifest["sender"], plans)
         session.rollback()
-    summary = None
+    summary = Summary(limit) if streamed else None
     if streamed:  # the apply's own steps in a transaction that is rolled back: bounded memory at any size
-        summary = Summary(limit)
-        try:
-            with database.immediate() as session:
-                session.info["keep_versions"] = True
-                planner = _planner(session, manifest["sender"])
-                work = stream.run(session, opened.body, planner, Writer(planner, manifest["package_id"]), summary,
-                                  manifest["sender"])
-                raise stream.RolledBack(stream.finish(work))
-        except stream.RolledBack as back:
-            outside = back.outside
+        outside = stream.dry_run(database, opened, _planner, Writer, summary)
         plans = summary.sample
     if outside:
         return _refusal(manifest, outside, preview=True)

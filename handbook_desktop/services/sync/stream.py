@@ -186,9 +186,10 @@ def run(session, stream: RecordStream, planner, writer, summary: Summary, sender
     the transaction back and refuses the package whole. A loop in the unit tree refuses at once.
     ``written(plans)`` is called after each run is written, before its plans are let go."""
     from handbook_desktop.services.sync.scope import branch_scope, unit_loop
+    from handbook_desktop.services.sync.scope_down import parent_scope
 
     runs = RunPlanner(planner, stream)
-    scope = branch_scope(session, sender)
+    scope = branch_scope(session, sender) or parent_scope(session, sender)  # as importer._outside_scope
     outside: list = []
     total, done = sum(stream.counts.values()), 0
     for batch in stream.batches():
@@ -197,7 +198,15 @@ def run(session, stream: RecordStream, planner, writer, summary: Summary, sender
         if loop:
             raise package.PackageRefused(loop)
         if scope is not None:
-            outside.extend(violation.plan() for violation in scope.check(plans))
+            found = [violation.plan() for violation in scope.check(plans)]
+            outside.extend(found)
+            if not outside:  # from above: another unit's records are not kept here, each refused on its own
+                reasons = {(item.table, item.uuid): item.reason for item in getattr(scope, "not_entitled", [])}
+                for plan in plans:
+                    reason = reasons.get((plan.table, plan.uuid))
+                    if reason:
+                        plan.outcome, plan.reason, plan.merged, plan.bumped = "rejected", reason, None, False
+                        plan.changes, plan.conflicts = [], []
         if not outside:
             for _ in writer.apply(plans):
                 pass
@@ -212,16 +221,18 @@ def run(session, stream: RecordStream, planner, writer, summary: Summary, sender
 
 def _forget(scope, planner, plans: list) -> None:
     """After a run is written the database holds it: the scope's copies of the incoming rows and of
-    ours are dropped (they would grow with the package), and the id → uuid maps learn the new rows."""
+    ours are dropped (they would grow with the package) but for the units, and the id → uuid maps
+    learn the new rows, so a later run finds them as our rows."""
     for plan in plans:
         if plan.local_id is None and plan.merged is not None and plan.outcome != "rejected":
             row_id = planner.uuid_index(plan.table).get(plan.uuid)
             for maps in (planner.maps, getattr(scope, "maps", {})):
                 if row_id is not None and plan.table in maps:
                     maps[plan.table][row_id] = plan.uuid
-    if scope is not None:
-        scope.incoming.clear()
-        scope._local.clear()
+    if scope is not None:  # units stay: few, and the scope reads new ones from there (not from the database)
+        for cache in (scope.incoming, scope._local):
+            for key in [key for key in cache if key[0] != "unit"]:
+                del cache[key]
 
 
 class RolledBack(Exception):
@@ -250,3 +261,18 @@ def progress(work):
             yield Progress(done, total, "Đang ghi dữ liệu")
     except StopIteration as stop:
         return stop.value
+
+
+def dry_run(database, opened, make_planner, make_writer, summary: Summary) -> list:
+    """The dry run of a streamed package: ``run`` in a write transaction that is always rolled back
+    (what the apply would do, with memory bounded as the apply's). Returns the records outside scope."""
+    manifest = opened.manifest
+    try:
+        with database.immediate() as session:
+            session.info["keep_versions"] = True
+            planner = make_planner(session, manifest["sender"])
+            work = run(session, opened.body, planner, make_writer(planner, manifest["package_id"]), summary,
+                       manifest["sender"])
+            raise RolledBack(finish(work))
+    except RolledBack as back:
+        return back.outside
