@@ -29,7 +29,7 @@ from handbook_desktop.services.sync.exchange import (
 from handbook_desktop.services.sync.keys import Keyring, peer_keys
 from handbook_desktop.services.sync.merge import Planner, RecordPlan, Writer, totals
 from handbook_desktop.services.sync.stream import RecordStream, Summary
-from handbook_desktop.services.sync.tables import TABLE_LABELS, sender_side, table_by_name
+from handbook_desktop.services.sync.tables import sender_side, table_by_name
 from handbook_desktop.services.sync.trust import usable_for
 from handbook_desktop.store.base import utcnow
 from handbook_desktop.store.migrate import known_revisions
@@ -78,34 +78,13 @@ class ImportResult:
         to ``limit`` per table (``None``: all of them, ``--details``), the ones that change something
         first. A whole committee's package summarises in a few kilobytes instead of hundreds of MB."""
         manifest = self.manifest
-        tables: dict[str, dict] = {}
-        for plan in self.plans:
-            entry = tables.setdefault(plan.table, {"table": plan.table, "label": TABLE_LABELS.get(plan.table, plan.table),
-                                                   "count": 0, "totals": {}, "records": [], "_quiet": []})
-            entry["count"] += 1
-            entry["totals"][plan.outcome] = entry["totals"].get(plan.outcome, 0) + 1
-            listed = entry["records"] if plan.outcome != "unchanged" else entry["_quiet"]
-            if limit is None or len(listed) < limit:
-                listed.append(plan)
-        if self.summary is not None:  # every record counted, the sample listed
-            for name, counts in self.summary.tables.items():
-                entry = tables.setdefault(name, {"table": name, "label": TABLE_LABELS.get(name, name), "count": 0,
-                                                 "totals": {}, "records": [], "_quiet": []})
-                entry["count"], entry["totals"] = sum(counts.values()), dict(counts)
-        for entry in tables.values():
-            quiet = entry.pop("_quiet")
-            chosen = entry["records"] + quiet
-            if limit is not None:
-                chosen = chosen[:limit]
-            order = {id(plan): index for index, plan in enumerate(chosen)}
-            entry["records"] = [plan.public(reveal=reveal) for plan in sorted(chosen, key=lambda plan: order[id(plan)])]
-            entry["left_off"] = entry["count"] - len(entry["records"])
+        tables = stream.public_tables(self.plans, self.summary, limit, reveal)
         return {
             "status": self.status, "message": self.message,
             "package": {name: manifest.get(name) for name in ("package_id", "kind", "sender", "recipient",
                                                               "sequence", "created_at", "counts")},
             "totals": self.totals,
-            "tables": list(tables.values()),
+            "tables": tables,
             "records_limit": limit,
             "missing": self.missing, "released": self.released,
             "receipts": [receipt.file_name for receipt in self.receipts],
@@ -391,16 +370,10 @@ def _apply(database, actor, keyring: Keyring, opened: Opened, data: bytes) -> Pr
         summary = None
         if isinstance(opened.body, RecordStream):  # a run at a time (stream.py); kept: totals and a sample
             summary = Summary(LIST_LIMIT)
-            try:
-                with session.begin_nested():
-                    outside = yield from stream.progress(stream.run(session, opened.body, planner,
-                                                              Writer(planner, manifest["package_id"]), summary,
-                                                              manifest["sender"], written=lambda plans: (
-                                                                  _audit_arrived_rules(session, actor, plans, manifest))))
-                    if outside:
-                        raise stream.RolledBack(outside)
-            except stream.RolledBack:
-                session.expunge_all()
+            outside = yield from stream.apply(session, opened.body, planner, Writer(planner, manifest["package_id"]),
+                                              summary, manifest["sender"],
+                                              lambda plans: _audit_arrived_rules(session, actor, plans, manifest))
+            if outside:
                 held = session.scalars(select(SyncInbox).where(SyncInbox.package_id == manifest["package_id"])).first()
                 return _refuse_whole(session, actor, keyring, opened, held, summary.kept, outside)
             plans = summary.sample

@@ -276,3 +276,48 @@ def dry_run(database, opened, make_planner, make_writer, summary: Summary) -> li
             raise RolledBack(finish(work))
     except RolledBack as back:
         return back.outside
+
+
+def apply(session, records: RecordStream, planner, writer, summary: Summary, sender: str, written=None):
+    """``run`` inside a savepoint of the import's transaction (a generator of Progress). Returns the
+    records outside the sender's scope, after rolling back every run written; [] when all is in."""
+    try:
+        with session.begin_nested():
+            outside = yield from progress(run(session, records, planner, writer, summary, sender, written))
+            if outside:
+                raise RolledBack(outside)
+    except RolledBack as back:
+        session.expunge_all()  # what the rolled-back runs added is gone; the caller reads again
+        return back.outside
+    return []
+
+
+def public_tables(plans: list, summary: Summary | None, limit: int | None, reveal: bool) -> list[dict]:
+    """Per table: how many records, totals per outcome, and up to ``limit`` records (``None``: all),
+    those that change something first; with a ``summary`` the counts are of the whole package."""
+    from handbook_desktop.services.sync.tables import TABLE_LABELS
+
+    tables: dict[str, dict] = {}
+
+    def entry(name: str) -> dict:
+        return tables.setdefault(name, {"table": name, "label": TABLE_LABELS.get(name, name), "count": 0,
+                                        "totals": {}, "records": [], "_quiet": []})
+
+    for plan in plans:
+        item = entry(plan.table)
+        item["count"] += 1
+        item["totals"][plan.outcome] = item["totals"].get(plan.outcome, 0) + 1
+        listed = item["records"] if plan.outcome != "unchanged" else item["_quiet"]
+        if limit is None or len(listed) < limit:
+            listed.append(plan)
+    if summary is not None:  # every record counted, the sample listed
+        for name, counts in summary.tables.items():
+            item = entry(name)
+            item["count"], item["totals"] = sum(counts.values()), dict(counts)
+    for item in tables.values():
+        chosen = item["records"] + item.pop("_quiet")
+        if limit is not None:
+            chosen = chosen[:limit]
+        item["records"] = [plan.public(reveal=reveal) for plan in chosen]
+        item["left_off"] = item["count"] - len(item["records"])
+    return list(tables.values())
