@@ -55,6 +55,44 @@ def fit_to_screen(window, width: int, height: int) -> None:
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
 
+class Pages(dict):
+    """The window's pages by key, each built the first time it is shown or asked for (issue 18 §6: the
+    window shows at once; a committee's staff open a few of its thirteen pages in a session). It reads
+    as a dict of every page of the sidebar (asking for one builds it); ``built()`` gives only those
+    already made."""
+
+    def __init__(self, window):
+        super().__init__()
+        self.window = window
+
+    def __missing__(self, key: str):
+        return self.window._build_page(key)
+
+    def _keys(self) -> list[str]:
+        return [spec.key for spec in self.window.specs]
+
+    def __contains__(self, key) -> bool:
+        return key in self._keys()
+
+    def __iter__(self):
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+    def keys(self):
+        return self._keys()
+
+    def values(self):
+        return [self[key] for key in self._keys()]
+
+    def items(self):
+        return [(key, self[key]) for key in self._keys()]
+
+    def built(self) -> list[tuple[str, object]]:
+        return list(dict.items(self))
+
+
 def _may_leave(page) -> bool:
     confirm = getattr(page, "confirm_leave", None)
     return confirm is None or confirm()
@@ -72,16 +110,14 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.stack = CurrentPageStack()
-        self.pages: dict[str, object] = {}
         self.specs = available_pages(context)
         self.sidebar.setFixedWidth(sidebar_width([tr(spec.title) for spec in self.specs]))
+        self.pages = Pages(self)
         for index, spec in enumerate(self.specs):
             item = QListWidgetItem(tr(spec.title))
             item.setData(256, spec.key)
             self.sidebar.addItem(item)
-            page = spec.factory(context)
-            self.pages[spec.key] = page
-            self.stack.addWidget(page)
+            self.stack.addWidget(QWidget())  # the page's place, until it is first shown
             if index < 9:  # Ctrl+1 … Ctrl+9 jump to a page
                 action = QAction(self)
                 action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
@@ -129,6 +165,23 @@ class MainWindow(QMainWindow):
                 return self.pages[key]
         raise KeyError(key)
 
+    def _build_page(self, key: str):
+        for index, spec in enumerate(self.specs):
+            if spec.key == key:
+                break
+        else:
+            raise KeyError(key)
+        page = spec.factory(self.context)
+        dict.__setitem__(self.pages, key, page)
+        place = self.stack.widget(index)
+        showing = self.stack.currentIndex() == index
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(place)
+        place.deleteLater()
+        if showing:
+            self.stack.setCurrentIndex(index)
+        return page
+
     def _page_chosen(self, row: int) -> None:
         # A page with an editor open (a meeting's minutes) is asked first; «Quay lại» keeps it on screen.
         if row != self.stack.currentIndex() and not _may_leave(self.stack.currentWidget()):
@@ -136,11 +189,13 @@ class MainWindow(QMainWindow):
             self.sidebar.setCurrentRow(self.stack.currentIndex())
             self.sidebar.blockSignals(False)
             return
+        if 0 <= row < len(self.specs):
+            self.pages[self.specs[row].key]  # noqa: B018 - built on first view
         self.stack.setCurrentIndex(row)
 
     def closeEvent(self, event) -> None:
         current = self.stack.currentWidget()
-        for key, page in sorted(self.pages.items(), key=lambda pair: pair[1] is not current):
+        for key, page in sorted(self.pages.built(), key=lambda pair: pair[1] is not current):
             unsaved = getattr(page, "has_unsaved", None)
             if unsaved is not None and unsaved():
                 self.show_page(key)  # the secretary sees what the question is about

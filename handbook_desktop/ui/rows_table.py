@@ -3,8 +3,9 @@
 ``RowsTable`` is the table the Nghiệp vụ tabs and Đánh giá xếp loại show. It keeps the few calls of
 ``QTableWidget`` that the pages and their tests use (``rowCount``, ``item(r, c).text()``,
 ``currentRow``, ``setCurrentCell``, ``itemSelectionChanged`` …), but the cells live in one Python list
-read by the view only for the rows on screen. Columns are sized once per fill from the first rows
-(a header that resizes to contents measured every row of the committee on every change).
+read by the view only for the rows on screen. Columns are sized to the headings and the first 200
+rows, once per fill (a header that resized to contents measured every row of the committee at every
+item set: 48,542 rows took more than 10 minutes).
 """
 
 from __future__ import annotations
@@ -118,7 +119,6 @@ class RowsTable(QTableView):
     def __init__(self, headers: list[str], parent=None):
         super().__init__(parent)
         self.rows_model = RowsModel(headers, self)
-        self._kept: set[int] = set()
         self.setModel(self.rows_model)
         self.selectionModel().selectionChanged.connect(lambda *_: self.itemSelectionChanged.emit())
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -128,25 +128,25 @@ class RowsTable(QTableView):
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Sized to the headings and the first rows only, once per fill: a reset is one pass over
+        # SIZE_FROM_ROWS rows, where a QTableWidget measured every row at every item set.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setResizeContentsPrecision(SIZE_FROM_ROWS)
         header.setStretchLastSection(True)
 
     # --- filling
     def set_rows(self, rows: list[tuple]) -> None:
+        """New rows; the person's place is kept — the same key (a member) stays current, as the row
+        of a QTableWidget stayed selected when its list was refilled after a change."""
+        current = self.currentIndex()
+        key = self.key_at(current.row()) if current.isValid() else None
         self.rows_model.set_rows(rows)
-        self.size_columns()
-
-    def size_columns(self) -> None:
-        """Each column as wide as its heading and its first rows (not the last: it stretches)."""
-        header = self.horizontalHeader()
-        for column in range(self.rows_model.columnCount() - 1):
-            if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Interactive and column not in self._kept:
-                self.resizeColumnToContents(column)
-
-    def setColumnWidth(self, column: int, width: int) -> None:  # noqa: N802 - a width the page chose stays
-        self._kept.add(column)
-        super().setColumnWidth(column, width)
+        if not current.isValid():
+            return
+        row = current.row() if key is None else next(
+            (r for r, entry in enumerate(rows) if entry[0] == key), None)
+        if row is not None and row < len(rows):
+            self.setCurrentIndex(self.rows_model.index(row, current.column()))
 
     def setRowCount(self, count: int) -> None:  # noqa: N802 - QTableWidget's name: only clearing is used
         if count != 0:
