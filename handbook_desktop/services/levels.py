@@ -75,3 +75,18 @@ def level_above(code: str, on: date | None = None, book: RuleBook | None = None)
         if item["code"] == code:
             return item.get("above") or None
     return None
+
+
+def issues_decisions(code: str | None, on: date | None = None, book: RuleBook | None = None) -> bool:
+    """Whether a unit of this level decides for the branches under it (the rule's ``decides``). A
+    version written before the flag existed falls back on the levels the code knows; a level known
+    only as data and without the flag decides nothing (the safe answer at trust)."""
+    for item in unit_levels(on, book):
+        if item["code"] == code and "decides" in item:
+            return bool(item["decides"])
+    from handbook_desktop.domain.states import UnitLevel
+
+    try:
+        return UnitLevel(code).issues_decisions
+    except ValueError:
+        return False

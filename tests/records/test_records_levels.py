@@ -113,3 +113,41 @@ def test_a_level_added_only_as_data_is_a_level_everywhere(tmp_path, monkeypatch,
     finally:
         levels._shipped_book.cache_clear()
         levels._shipped_labels.cache_clear()
+
+
+def test_whether_a_level_decides_is_data_too(tmp_path, monkeypatch):
+    """Issue 15 §7: a level known only as data decides for its branches (and so may relay their records
+    and its own decisions up, issue 18 §1) when the rule says ``decides = true`` — no enum member — and
+    decides nothing without the flag (a card claiming it gets no more than a branch's rights)."""
+    import shutil
+
+    from handbook_desktop import paths
+    from handbook_desktop.services import levels, rules
+    from handbook_desktop.services.sync.tables import may_decide_under
+
+    folder = tmp_path / "rules"
+    shutil.copytree(paths.resource("rules"), folder)
+    (folder / "zz_levels.toml").write_text(
+        '[[rule]]\nkey = "unit.levels"\nvalue = [{ code = "chi-bo", label = "Chi bộ", above = "dang-uy-khoi" }, '
+        '{ code = "dang-uy-khoi", label = "Đảng ủy Khối cơ quan", above = "tinh-thanh-uy", decides = true }, '
+        '{ code = "to-cong-tac", label = "Tổ công tác", above = "tinh-thanh-uy" }, '
+        '{ code = "tinh-thanh-uy", label = "Tỉnh ủy / Thành ủy", above = "", decides = true }]\n'
+        'effective_from = 2026-01-01\nsource = "thử: một cấp chỉ có trong bảng quy định"\n', encoding="utf-8")
+    real = rules.shipped_rules
+    monkeypatch.setattr(rules, "shipped_rules", lambda folder_=None: real(folder_ or folder))
+    levels._shipped_book.cache_clear()
+    levels._shipped_labels.cache_clear()
+    try:
+        assert levels.issues_decisions("dang-uy-khoi") and may_decide_under("dang-uy-khoi", "tinh-thanh-uy")
+        assert not levels.issues_decisions("to-cong-tac") and not may_decide_under("to-cong-tac", "tinh-thanh-uy")
+        assert not levels.issues_decisions("chi-bo") and not may_decide_under("chi-bo", "dang-uy-khoi")
+        assert not may_decide_under("dang-uy-khoi", "chi-bo")  # not on its way up
+        assert not levels.issues_decisions("cap-khong-co")
+    finally:
+        levels._shipped_book.cache_clear()
+        levels._shipped_labels.cache_clear()
+    # The shipped table says it for the levels the code knows, and agrees with them.
+    from handbook_desktop.domain.states import UnitLevel
+
+    for level in UnitLevel:
+        assert levels.issues_decisions(level.value) == level.issues_decisions, level

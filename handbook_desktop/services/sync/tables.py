@@ -108,13 +108,10 @@ def may_decide_under(level: str, home_level: str) -> bool:
     """A unit of ``level`` is a committee that decides for its branches, and may sit under a unit of
     ``home_level``: home is on its way up in the rule ``unit.levels`` (a card names its own level, so
     a branch's card calling itself a committee must not make it one)."""
-    from handbook_desktop.domain.states import UnitLevel
+    from handbook_desktop.services.levels import issues_decisions
     from handbook_desktop.services.setup import unit_levels
 
-    try:
-        if not UnitLevel(level).issues_decisions:
-            return False
-    except ValueError:
+    if not issues_decisions(level):  # the rule unit.levels says which levels decide (issue 15 §7)
         return False
     above = {row["code"]: row.get("above") or None for row in unit_levels()}
     seen, current = set(), above.get(level)

@@ -100,16 +100,15 @@ def _check_claims(session: Session, home: Unit, unit: dict, relation: str, peer:
         raise UserError(f"Thẻ định danh {code} dùng mã định danh của đơn vị {by_uuid.code}; không tin cậy "
                         "(thẻ giả hoặc nhầm tệp).")
     if relation == "child":
-        from handbook_desktop.domain.states import UnitLevel
+        from handbook_desktop.services.levels import issues_decisions, level_label, level_labels
         from handbook_desktop.services.sync.tables import may_decide_under
 
-        try:
-            level = UnitLevel(unit.get("level"))
-        except ValueError:
-            raise UserError(f"Thẻ định danh {code} ghi một cấp không có ({unit.get('level')}); không tin cậy.") from None
-        if level.issues_decisions and not may_decide_under(level.value, home.level):
-            raise UserError(f"Thẻ định danh {code} ghi cấp {level.label}, không thể trực thuộc {home.code}; không tin "
-                            "cậy (thẻ giả hoặc nhầm tệp).")
+        level = unit.get("level")
+        if level not in level_labels():  # the levels are data (rule unit.levels, issue 15 §7)
+            raise UserError(f"Thẻ định danh {code} ghi một cấp không có ({level}); không tin cậy.")
+        if issues_decisions(level) and not may_decide_under(level, home.level):
+            raise UserError(f"Thẻ định danh {code} ghi cấp {level_label(level)}, không thể trực thuộc {home.code}; "
+                            "không tin cậy (thẻ giả hoặc nhầm tệp).")
     above = {item.uuid for item in ancestors(session, home)}
     below_or_self = by_uuid is not None and in_subtree(session, by_uuid, home)
     if relation == "child" and uuid in above:
