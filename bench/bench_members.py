@@ -49,6 +49,13 @@ def main() -> int:
                         str(args.members), "--seed", "3", "--json"], check=True, stdout=subprocess.DEVNULL)
         print(f"demo database with {args.members} members made in {time.perf_counter() - started:.1f} s")
 
+    from handbook_desktop.store import datakey
+
+    ring = datakey.load_keyring(path) if path.exists() else None  # an encrypted demo: sign in as its admin
+    key = datakey.unlock(ring, "admin", "demo1234") if ring else None
+    if key is not None:
+        datakey.remember(key)
+
     from handbook_desktop.services.auth import Actor
     from handbook_desktop.services.members import MemberFilter, count_members
     from handbook_desktop.ui.app import application

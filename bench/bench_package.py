@@ -43,9 +43,23 @@ def _peak() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _unlock(*paths: Path) -> None:
+    """An encrypted database (SQLCipher, when installed) opens once its key is known to the process:
+    the administrator's password unwraps it, as signing in does."""
+    from handbook_desktop.store import datakey
+
+    for path in paths:
+        ring = datakey.load_keyring(path) if path.exists() else None
+        key = datakey.unlock(ring, "admin", PASSWORD) if ring else None
+        if key is not None:
+            datakey.remember(key)
+
+
 def phase(name: str, folder: Path) -> dict:
     from handbook_desktop.services.auth import Actor
     from handbook_desktop.store.database import Database
+
+    _unlock(folder / "committee.sqlite3", folder / "committee-clean.sqlite3", folder / "city.sqlite3")
 
     actor = Actor("admin", "secretary")
     if name == "setup":
