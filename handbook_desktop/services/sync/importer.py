@@ -130,7 +130,9 @@ def open_package(session: Session, keyring: Keyring, data: bytes) -> Opened:
             raise _newer_schema()
         if stream.counts != manifest["counts"]:
             raise package.PackageRefused("Nội dung gói không đúng định dạng; không nhập.")
-        return Opened(raw, stream if stream.ordered else stream.records())
+        # Streamed from below (a branch's or a committee's whole register); from above, a branch's scope
+        # is small and its per-record entitlement is decided over the whole package.
+        return Opened(raw, stream if stream.ordered and peer.relation == "child" else stream.records())
     plain = package.decrypt(raw, keyring)
     if manifest["schema"] not in _known_schemas():
         raise _newer_schema()

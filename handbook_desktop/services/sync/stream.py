@@ -54,10 +54,12 @@ class RecordStream:
                 raise bad
             yield record
 
-    def scan(self, table_order: Iterable[str]) -> None:
-        """The first pass: every check of the content, nothing kept but uuids and counts."""
-        rank = {name: index for index, name in enumerate(table_order)}
-        last_rank, finished = -1, set()
+    def scan(self, tables: dict) -> None:
+        """The first pass: every check of the content, nothing kept but uuids and counts. The runs
+        are "ordered" when each table's records come in one run, after the runs of the tables they
+        point at (ours: units first, then in foreign-key order)."""
+        points_at = {name: {target for target in item.fks.values() if target != name} for name, item in tables.items()}
+        started: set[str] = set()
         current = None
         for record in self._records():
             name = str(record.get("t"))
@@ -68,15 +70,10 @@ class RecordStream:
                     self.duplicates.add(record["u"])
                 uuids.add(record["u"])
             if name != current:
-                if name in finished:
-                    self.ordered = False  # a table in two runs: read whole, as before
-                if current is not None:
-                    finished.add(current)
+                if name in started or any(name in points_at.get(other, ()) for other in started):
+                    self.ordered = False  # a table in two runs, or after a table pointing at it: read whole
+                started.add(name)
                 current = name
-                if name in rank:
-                    if rank[name] < last_rank:
-                        self.ordered = False
-                    last_rank = rank[name]
 
     def records(self) -> list:
         """Every record at once (a package in another order than ours)."""
