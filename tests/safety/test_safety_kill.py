@@ -17,6 +17,7 @@ import pytest
 
 from handbook_desktop.store.database import Database
 from handbook_desktop.store.snapshot import integrity_ok
+from handbook_desktop.store import datakey  # keyed when encrypted
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")]
 
@@ -53,6 +54,9 @@ from handbook_desktop.services.members.records import update_member
 from handbook_desktop.store.database import Database
 from handbook_desktop.store.models import Member
 from handbook_desktop.store import datakey  # noqa: E402  (keyed when encrypted)
+import os as _os
+from handbook_desktop.services.access import unlock as _unlock
+_unlock(sys.argv[1], "admin", _os.environ.get("HANDBOOK_PASSWORD") or "matkhau123")  # an encrypted file opens with its key (issue 13)
 
 path, progress = Path(sys.argv[1]), Path(sys.argv[2])
 actor = Actor("admin", "secretary")

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 
 from handbook_desktop.store.database import Database
 from handbook_desktop.store.snapshot import integrity_ok
+from handbook_desktop.store import datakey  # keyed when encrypted
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")]
 PASSWORD = "matkhau123"
@@ -71,6 +72,9 @@ from handbook_desktop.services import members as _members  # noqa: F401
 from handbook_desktop.services.auth import Actor
 from handbook_desktop.services.excel import importer
 from handbook_desktop.store.database import Database
+import os as _os
+from handbook_desktop.services.access import unlock as _unlock
+_unlock(sys.argv[1], "admin", _os.environ.get("HANDBOOK_PASSWORD") or "matkhau123")  # an encrypted file opens with its key (issue 13)
 
 path, sheet, marker = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 original = importer.create_rows
@@ -118,6 +122,9 @@ from handbook_desktop.services.sync import importer
 from handbook_desktop.services.sync.keys import unlock
 from handbook_desktop.store.database import Database
 from handbook_desktop.store import datakey  # noqa: E402  (keyed when encrypted)
+import os as _os
+from handbook_desktop.services.access import unlock as _unlock
+_unlock(sys.argv[1], "admin", _os.environ.get("HANDBOOK_PASSWORD") or "matkhau123")  # an encrypted file opens with its key (issue 13)
 
 path, package, marker = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from handbook_desktop.store import datakey  # keyed when encrypted
 from sync_sites import BRANCH_A, COMMITTEE, PASSWORD, checksum, open_site, table_digests
 from handbook_desktop.store.base import utcnow
 from handbook_desktop.store.models import Member
@@ -90,6 +91,9 @@ from handbook_desktop.services.sync.importer import import_package
 from handbook_desktop.services.sync.keys import unlock
 from handbook_desktop.store.database import Database
 from handbook_desktop.store import datakey  # noqa: E402  (keyed when encrypted)
+import os as _os
+from handbook_desktop.services.access import unlock as _unlock
+_unlock(sys.argv[1], "admin", sys.argv[3])  # an encrypted file opens with its key (issue 13)
 
 database = Database.open(sys.argv[1])
 keyring = unlock(database, sys.argv[3])
