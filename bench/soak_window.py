@@ -34,7 +34,7 @@ def main() -> int:
     parser.add_argument("--limit-mb", type=float, default=50.0)
     args = parser.parse_args()
 
-    from window_walk import Heartbeat, settle, walk
+    from page_walk import Heartbeat, settle, walk  # not tests/foundation/window_walk (same name, other module)
 
     from handbook_desktop.services.auth import Actor
     from handbook_desktop.store.database import Database

@@ -89,6 +89,11 @@ class Pages(dict):
     def items(self):
         return [(key, self[key]) for key in self._keys()]
 
+    def get(self, key, default=None):
+        """As a dict's: a page of the sidebar is built if it was not yet (dict.get skips __missing__,
+        and callers asking ``pages.get("dues")`` mean the page, not "only if already shown")."""
+        return self[key] if key in self else default
+
     def built(self) -> list[tuple[str, object]]:
         return list(dict.items(self))
 

@@ -117,14 +117,14 @@ def _settle(qtbot, window) -> None:
     qtbot.wait(50)
 
 
-def _walk(qtbot, window, folder) -> list[str]:
+def _walk(qtbot, window, folder, monkeypatch) -> list[str]:
     import sys
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).parent))
     from window_walk import dialogs, no_questions, views
 
-    no_questions()
+    no_questions(monkeypatch)
     problems: list[str] = []
     window.show()
     for name in views(window):
@@ -144,9 +144,9 @@ def _open(qtbot, database):
     return window
 
 
-def test_branch_window_shows_only_vietnamese(qtbot, demo_db, tmp_path):
+def test_branch_window_shows_only_vietnamese(qtbot, demo_db, tmp_path, monkeypatch):
     window = _open(qtbot, demo_db)
-    problems = _walk(qtbot, window, tmp_path)
+    problems = _walk(qtbot, window, tmp_path, monkeypatch)
     window.close()
     assert not problems, "\n".join(problems)
 
@@ -163,9 +163,9 @@ def committee_db(tmp_path):
     database.close()
 
 
-def test_committee_window_shows_only_vietnamese(qtbot, committee_db, tmp_path):
+def test_committee_window_shows_only_vietnamese(qtbot, committee_db, tmp_path, monkeypatch):
     window = _open(qtbot, committee_db)
     assert window.context.is_committee
-    problems = _walk(qtbot, window, tmp_path)
+    problems = _walk(qtbot, window, tmp_path, monkeypatch)
     window.close()
     assert not problems, "\n".join(problems)

@@ -221,12 +221,19 @@ def _start_dialogs(window):
     yield "setup", lambda: SetupDialog(context.database, window)
 
 
-def no_questions() -> list[str]:
+def no_questions(monkeypatch=None) -> list[str]:
     """Qt's own modal questions (message boxes, input and file dialogs) answered «Hủy» at once and noted:
-    a walk has nobody to answer them."""
+    a walk has nobody to answer them. Inside a test, pass ``monkeypatch`` so the next test gets Qt's own
+    boxes back (a later test answering a question would otherwise see it cancelled)."""
     from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
     asked: list[str] = []
+    if monkeypatch is not None:
+        for owner, names in ((QMessageBox, ("question", "warning", "information", "critical")),
+                             (QInputDialog, ("getText",)),
+                             (QFileDialog, ("getOpenFileName", "getSaveFileName", "getExistingDirectory"))):
+            for name in names:  # remembered now, put back at the test's end
+                monkeypatch.setattr(owner, name, getattr(owner, name))
 
     def box(*args, **_kw):
         asked.append(str(args[2] if len(args) > 2 else args))

@@ -188,7 +188,7 @@ def test_introducer_picker_finds_names_without_diacritics(qtbot):
     assert got == [{"introducer_1_uuid": "u-binh"}]
 
 
-def test_every_dialog_of_the_window_starts_in_its_first_field_and_answers_enter_and_esc(qtbot, demo_db, tmp_path):
+def test_every_dialog_of_the_window_starts_in_its_first_field_and_answers_enter_and_esc(qtbot, demo_db, tmp_path, monkeypatch):
     """Each dialog the window opens (tests/foundation/window_walk): the focus is in its first field (or the
     first empty one: the sign-in has the name filled in, the password is what is typed), only its primary
     button takes Enter, Esc closes it unchanged (the unlock screen excepted: Esc must not unlock)."""
@@ -203,7 +203,7 @@ def test_every_dialog_of_the_window_starts_in_its_first_field_and_answers_enter_
     from window_walk import dialogs, no_questions
 
     application([])
-    no_questions()
+    no_questions(monkeypatch)
     window = open_window(demo_db, Actor("admin", "secretary"))
     qtbot.addWidget(window)
     window.show()

@@ -55,7 +55,7 @@ def committee_demo(tmp_path_factory) -> Path:
 @pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="memory read from /proc")
 def test_the_window_holds_up_round_after_round(committee_demo, tmp_path, qtbot):
     from PySide6.QtWidgets import QDialog
-    from window_walk import Heartbeat, settle, walk
+    from page_walk import Heartbeat, settle, walk  # not tests/foundation/window_walk (same name, other module)
 
     from handbook_desktop.services.auth import Actor
     from handbook_desktop.store.database import Database
