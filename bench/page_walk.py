@@ -2,6 +2,10 @@
 and kind box, and the dialogs the pages open; shared by bench/bench_pages.py, bench/soak_window.py and
 tests/soak (issue 11 §2, §3).
 
+Between steps the walk moves the mouse over the sidebar, as a person's hand does: real input through
+Qt's event queue, so the idle lock (Cài đặt, 10 minutes by default) sees activity and a long walk is
+not locked out half-way (issue 11 §2: a 10-minute soak's last round once walked 44 of 58 steps).
+
 A heartbeat timer on the GUI thread measures freezes: the window cannot repaint while the GUI thread
 is busy, so the largest gap between two beats, less the beat itself, is the longest freeze.
 """
@@ -11,7 +15,8 @@ from __future__ import annotations
 import time
 from typing import Callable, Iterator
 
-from PySide6.QtCore import QEventLoop, QObject, QTimer
+from PySide6.QtCore import QEventLoop, QObject, QPoint, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QSpinBox, QTabWidget, QWidget
 
 BEAT_MS = 20
@@ -120,6 +125,12 @@ def steps(window) -> Iterator[tuple[str, Callable[[], object]]]:
             yield f"{name} · {label}", action
 
 
+def nudge(window, step: int = 0) -> None:
+    """A real mouse move over the sidebar (the idle lock's event filter sees it; nothing is clicked)."""
+    viewport = window.sidebar.viewport()
+    QTest.mouseMove(viewport, QPoint(8 + step % 2 * 12, 8 + step % 2 * 6))
+
+
 def close_dialog(result) -> None:
     if isinstance(result, QDialog):
         result.reject()
@@ -137,6 +148,7 @@ def walk(window, heartbeat: Heartbeat, on_step: Callable[..., None] | None = Non
         result = action()
         settled = settle(window, timeout)
         close_dialog(result)
+        nudge(window, len(figures))
         if not settled:
             label += " (không xong)"
         figure = (label, time.perf_counter() - started, heartbeat.longest, heartbeat.busiest)

@@ -4,9 +4,10 @@ round after round, on a committee's database, under a real display.
     cp /work/data/demo50k.sqlite3 /tmp/soak.sqlite3
     xvfb-run -s "-screen 0 1366x768x24" python bench/soak_window.py --db /tmp/soak.sqlite3 --minutes 10
 
-Prints one line per round (time, memory, longest freeze of the round and where) and a last line
-with the verdict; exits 1 if a step never got its data or memory grew more than --limit-mb after
-the first round. A crash ends the process: the caller sees no verdict line and a non-zero code.
+Prints one line per round (time, steps, memory, longest freeze of the round and where) and a last
+line with the verdict; exits 1 if a step never got its data, a round walked fewer steps than the
+first, the idle lock engaged (the walk moves the mouse between steps, as a person does, so it must
+not), or memory grew more than --limit-mb after the first round. A crash ends the process: the caller sees no verdict line and a non-zero code.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ def main() -> int:
     print(f"platform {app.platformName()}, screen {app.primaryScreen().size().width()}×"
           f"{app.primaryScreen().size().height()}", flush=True)
     heartbeat = Heartbeat()
+    from handbook_desktop.services import access
+
+    if access.needs_key(Path(args.db)):  # an encrypted database (issue 13): sign in as the window would
+        access.unlock(Path(args.db), "admin", os.environ.get("HANDBOOK_PASSWORD", "demo1234"))
     database = Database.open(Path(args.db))
     started = time.perf_counter()
     window = open_window(database, Actor("admin", "secretary"))
@@ -51,7 +56,8 @@ def main() -> int:
     settle(window)
     print(f"opened in {time.perf_counter() - started:.1f} s, {rss_mb():.0f} MB", flush=True)
     end = started + args.minutes * 60
-    round_no, first, worst_all, unfinished = 0, None, (0.0, ""), []
+    round_no, first, worst_all, unfinished, short, locked = 0, None, (0.0, ""), [], [], False
+    steps_first = None
     while time.perf_counter() < end and window.isVisible():
         round_no += 1
         figures = walk(window, heartbeat)
@@ -62,14 +68,20 @@ def main() -> int:
         freeze, where = max((f, label) for label, _s, f, _c in figures)
         worst_all = max(worst_all, (freeze, where))
         unfinished += [figure[0] for figure in figures if figure[0].endswith("(không xong)")]
+        steps_first = steps_first or len(figures)
+        if len(figures) < steps_first:
+            short.append(round_no)
+        lock = getattr(window, "idle_lock", None)
+        locked = locked or bool(lock is not None and lock.locked)
         print(f"round {round_no}: {time.perf_counter() - started:6.0f} s, {len(figures)} steps, {memory:.0f} MB, "
               f"longest freeze {freeze * 1000:.0f} ms ({where})", flush=True)
     growth = rss_mb() - first if first is not None else 0.0
     up = window.isVisible()
-    ok = up and not unfinished and growth < args.limit_mb
+    ok = up and not unfinished and not short and not locked and growth < args.limit_mb
     print(f"{'OK' if ok else 'FAILED'}: {round_no} rounds in {(time.perf_counter() - started) / 60:.1f} min, window "
           f"{'still up' if up else 'closed'}, memory +{growth:.1f} MB after round 1, longest freeze "
-          f"{worst_all[0] * 1000:.0f} ms ({worst_all[1]}), unfinished steps: {len(unfinished)}", flush=True)
+          f"{worst_all[0] * 1000:.0f} ms ({worst_all[1]}), unfinished steps: {len(unfinished)}, rounds with fewer "
+          f"steps: {short or 'none'}, idle lock {'ENGAGED' if locked else 'never engaged'}", flush=True)
     window.context.runner.shutdown()
     database.close()
     sys.stdout.flush()

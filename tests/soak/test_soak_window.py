@@ -89,6 +89,7 @@ def test_the_window_holds_up_round_after_round(committee_demo, tmp_path, qtbot):
         print(f"soak round {len(sizes)}: {len(figures)} steps, {sizes[-1]:.0f} MB", flush=True)
     print(f"memory after warm-up {warm:.0f} MB, after each round " + ", ".join(f"{s:.0f}" for s in sizes))
     assert window.isVisible()
+    assert not window.idle_lock.locked  # the walk moves the mouse between steps, as a person does
     ratings = window.pages["ratings"]
     assert ratings.table.rowCount() > MEMBERS // 2  # the committee's list, not an empty table
     assert len(window.findChildren(QDialog)) <= dialogs_after_warm_up  # closed dialogs are let go
