@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import weakref
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.domain.text import fold
 from handbook_desktop.services import audit
+from handbook_desktop.services.excel.basis import basis_of, still_holds
 from handbook_desktop.services.excel.layout import Layout, apply_mapping, find_layout
 from handbook_desktop.services.excel.limits import ExcelLimits
 from handbook_desktop.services.errors import UserError
@@ -41,6 +43,9 @@ log = logging.getLogger(__name__)
 __all__ = ["ACTION_LABELS", "NEW", "ImportPlan", "RowOutcome", "apply_import", "plan_import", "remembered_mapping"]
 
 
+_UNKNOWN = object()
+
+
 class _RememberingBook:
     """The rule book with its answers kept for one import: a sheet of 20,000 rows asks the same
     few rules for the same days thousands of times (validation scans every version for days before
@@ -49,6 +54,7 @@ class _RememberingBook:
     def __init__(self, book):
         self._book = book
         self._values: dict = {}
+        self._or_first: dict = {}
         self._all = None
 
     def value(self, key, on):
@@ -60,8 +66,24 @@ class _RememberingBook:
                 found = (False, missing)
             self._values[(key, on)] = found
         if not found[0]:
-            raise found[1]
+            # Raised afresh each time: re-raising the kept exception would chain every raise's
+            # frames onto its traceback (20,000 rows' frames and locals kept alive, and collected
+            # as cyclic garbage at the end: a third of a dry run once).
+            raise found[1].with_traceback(None)
         return found[1]
+
+    def value_or_first(self, key, on):
+        """The rule in force on the day, or its first version for a day before it (what
+        ``members.validation`` checks a record against), remembered without an exception per row."""
+        found = self._or_first.get((key, on), _UNKNOWN)
+        if found is _UNKNOWN:
+            try:
+                found = self._book.value(key, on)
+            except LookupError:
+                first = self._book.first(key)
+                found = self._book.value(key, first) if first is not None else None
+            self._or_first[(key, on)] = found
+        return found
 
     def all(self):
         if self._all is None:
@@ -144,10 +166,22 @@ def plan_import(session: Session, path: str | Path, *, today: date | None = None
                 default_unit_id: int | None = None, sheets: list[str] | None = None,
                 mappings: dict[str, dict[int, str]] | None = None,
                 answers: dict[str, str] | None = None) -> ImportPlan:
-    """What importing the file would do, row by row; changes nothing."""
+    """What importing the file would do, row by row; changes nothing. The plan keeps what it was
+    made from (``basis``): the import writes it as it is while nothing of that has changed."""
+    global _last_plan
+    today = today or date.today()
     with paused_gc():
-        return _plan_import(session, path, today=today or date.today(), default_unit_id=default_unit_id,
+        made_from = basis_of(session, path, today, default_unit_id, sheets, mappings, answers)
+        plan = _plan_import(session, path, today=today, default_unit_id=default_unit_id,
                             sheets=sheets, mappings=mappings, answers=answers)
+    plan.basis = made_from
+    _last_plan = weakref.ref(plan)
+    return plan
+
+
+# The last dry run, while its caller (the import dialog) still holds it: the import it confirms
+# writes that plan instead of making it again.
+_last_plan: weakref.ref | None = None
 
 
 def _plan_import(session: Session, path, *, today: date, default_unit_id, sheets, mappings, answers) -> ImportPlan:
@@ -205,15 +239,23 @@ def _backup_before_import(database) -> Path | None:
 def apply_import(database, actor, path: str | Path, *, today: date | None = None,
                  default_unit_id: int | None = None, sheets: list[str] | None = None,
                  mappings: dict[str, dict[int, str]] | None = None,
-                 answers: dict[str, str] | None = None) -> ImportPlan:
+                 answers: dict[str, str] | None = None, plan: ImportPlan | None = None) -> ImportPlan:
     """Write every accepted row in one transaction (all or nothing), after a verified backup. The
-    mappings the secretary set are remembered for the same layout next time."""
+    mappings the secretary set are remembered for the same layout next time.
+
+    The dry run's plan (``plan``, else the last one made and still held) is written as it is when
+    nothing it was made from has changed (``basis``: the file, the choices, the database's data
+    version, checked inside the write transaction); otherwise the rows are planned again there."""
     actor.require("write")
     today = today or date.today()
+    if plan is None and _last_plan is not None:
+        plan = _last_plan()
     backup = _backup_before_import(database)
     with paused_gc(), database.immediate() as session:
-        plan = plan_import(session, path, today=today, default_unit_id=default_unit_id, sheets=sheets,
-                           mappings=mappings, answers=answers)
+        if plan is None or plan.applied or not still_holds(plan.basis, session, path, today, default_unit_id,
+                                                           sheets, mappings, answers):
+            plan = plan_import(session, path, today=today, default_unit_id=default_unit_id, sheets=sheets,
+                               mappings=mappings, answers=answers)
         create_rows(session, actor, [row for row in plan.rows if row.action == "create"])
         update_rows(session, actor, [row for row in plan.rows if row.action == "update"])
         for sheet in plan.sheets:

@@ -76,6 +76,7 @@ class ImportPlan:
     sheets: list[SheetPlan] = field(default_factory=list)
     other_sheets: list[str] = field(default_factory=list)  # sheets with no member list on them, or left out
     applied: bool = False
+    basis: object = field(default=None, repr=False, compare=False)  # what it was made from (excel.basis)
 
     def counts(self) -> dict[str, int]:
         result = {name: 0 for name in _COUNT_NAMES.values()}

@@ -40,6 +40,9 @@ def _rule(book: RuleBook, key: str, on: date):
     The table starts with the regulations in force when the program was written; records of older
     admissions are still checked against the oldest known rule rather than not at all.
     """
+    remembered = getattr(book, "value_or_first", None)  # a sheet's import remembers the answers
+    if remembered is not None:
+        return remembered(key, on)
     try:
         return book.value(key, on)
     except RuleNotFound:

@@ -1,0 +1,123 @@
+"""The import writes the dry run's plan when nothing it was made from has changed, and plans again
+inside its transaction when something has (issue 18 §3): the database (another window, a sync
+package), the file, or the choices."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from openpyxl import Workbook
+
+from handbook_desktop.services.excel import importer
+from handbook_desktop.services.excel.importer import apply_import, plan_import
+from handbook_desktop.services.members import MemberFilter, count_members, create_member, fetch_page
+
+TODAY = date(2026, 11, 15)
+
+
+def _sheet(path, rows):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["STT", "Họ và tên", "Ngày sinh", "Ngày vào Đảng", "Ngày chính thức"])
+    for number, (name, born) in enumerate(rows, start=1):
+        sheet.append([number, name, born, "01/01/2005", "01/01/2006"])
+    workbook.save(path)
+    return path
+
+
+@pytest.fixture
+def sheet(tmp_path):
+    return _sheet(tmp_path / "ds.xlsx", [("Nguyễn Văn An", "01/02/1980"), ("Trần Thị Bình", "03/04/1981")])
+
+
+@pytest.fixture
+def plans(monkeypatch):
+    """How many times rows were planned."""
+    made = []
+    real = importer._plan_import
+
+    def counting(*args, **kwargs):
+        made.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importer, "_plan_import", counting)
+    return made
+
+
+def test_the_import_writes_the_dry_runs_plan_without_planning_again(db, secretary, sheet, plans):
+    with db.read() as session:
+        preview = plan_import(session, sheet, today=TODAY)
+    done = apply_import(db, secretary, sheet, today=TODAY)
+    assert done is preview and done.applied and len(plans) == 1
+    with db.read() as session:
+        assert count_members(session, MemberFilter(on=TODAY)) == 2
+    again = apply_import(db, secretary, sheet, today=TODAY)  # an applied plan is never written twice
+    assert again is not preview and len(plans) == 2 and again.counts()["created"] == 0
+
+
+def test_a_member_added_since_the_dry_run_makes_the_import_plan_again(db, secretary, sheet, plans):
+    with db.read() as session:
+        preview = plan_import(session, sheet, today=TODAY)
+    assert preview.counts()["created"] == 2
+    with db.session() as session:  # another window adds one of the sheet's members meanwhile
+        create_member(session, secretary, {"full_name": "Nguyễn Văn An", "date_of_birth": date(1980, 2, 1),
+                                           "decision_date": date(2005, 1, 1), "ceremony_date": date(2005, 1, 1),
+                                           "official_date": date(2006, 1, 1)}, today=TODAY)
+    done = apply_import(db, secretary, sheet, today=TODAY, plan=preview)
+    assert done is not preview and len(plans) == 2
+    assert done.counts()["created"] == 1 and done.counts()["unchanged"] == 1
+    with db.read() as session:
+        names = [r["full_name"] for r in fetch_page(session, MemberFilter(on=TODAY), 0, 10)]
+    assert sorted(names) == ["Nguyễn Văn An", "Trần Thị Bình"]  # no second copy
+
+
+def test_an_edited_member_since_the_dry_run_makes_the_import_plan_again(db, secretary, sheet, plans):
+    from handbook_desktop.services.members import update_member
+
+    with db.session() as session:
+        member, _ = create_member(session, secretary, {"full_name": "Trần Thị Bình", "date_of_birth": date(1981, 4, 3),
+                                                    "decision_date": date(2005, 1, 1)}, today=TODAY)
+        uuid = member.uuid
+    with db.read() as session:
+        preview = plan_import(session, sheet, today=TODAY)
+    assert {row.full_name: row.action for row in preview.rows}["Trần Thị Bình"] == "update"
+    with db.session() as session:  # the official date typed in meanwhile: the row now changes nothing
+        update_member(session, secretary, uuid, {"official_date": date(2006, 1, 1), "ceremony_date": date(2005, 1, 1)},
+                      today=TODAY)
+    done = apply_import(db, secretary, sheet, today=TODAY)
+    assert done is not preview and len(plans) == 2
+    assert {row.full_name: row.action for row in done.rows}["Trần Thị Bình"] == "unchanged"
+
+
+def test_a_changed_file_or_other_choices_make_the_import_plan_again(db, secretary, sheet, plans, tmp_path):
+    with db.read() as session:
+        preview = plan_import(session, sheet, today=TODAY)
+    _sheet(sheet, [("Nguyễn Văn An", "01/02/1980"), ("Trần Thị Bình", "03/04/1981"), ("Lê Văn Cường", "05/06/1982")])
+    done = apply_import(db, secretary, sheet, today=TODAY, plan=preview)
+    assert done is not preview and done.counts()["created"] == 3 and len(plans) == 2
+    with db.read() as session:
+        preview = plan_import(session, sheet, today=TODAY)
+    done = apply_import(db, secretary, sheet, today=date(2026, 11, 16), plan=preview)  # another day
+    assert done is not preview and len(plans) == 4
+
+
+def test_the_reused_plan_is_still_all_or_nothing(db, secretary, sheet, plans, monkeypatch):
+    with db.read() as session:
+        preview = plan_import(session, sheet, today=TODAY)
+    real = importer.create_rows
+
+    def failing(session, actor, rows):
+        real(session, actor, rows)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importer, "create_rows", failing)
+    with pytest.raises(RuntimeError):
+        apply_import(db, secretary, sheet, today=TODAY, plan=preview)
+    with db.read() as session:
+        assert count_members(session, MemberFilter(on=TODAY)) == 0
+    monkeypatch.setattr(importer, "create_rows", real)
+    done = apply_import(db, secretary, sheet, today=TODAY, plan=preview)  # nothing changed: the same plan
+    assert done is preview and len(plans) == 1
+    with db.read() as session:
+        assert count_members(session, MemberFilter(on=TODAY)) == 2
