@@ -4,28 +4,19 @@ Usage:
   python bench/bench_reports.py --db mau.sqlite3            # an existing demo (copied first)
   python bench/bench_reports.py --members 50000             # makes the demo first
   python bench/bench_reports.py --db postgresql+psycopg://…  # a PostgreSQL demo (made with `demo --db URL`)
-The floor printed beside each figure is one plain SELECT of the rows the report reads.
+The floor printed beside each figure is one plain SELECT of the rows the reports read (every member
+row, every roll-call line), measured in the same run; each report prints a ``BENCH report_<kind>_s``
+line (bound: 3 s).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import statistics
 import tempfile
-import time
 from datetime import date
-from pathlib import Path
 
-
-def _median(fn, runs: int = 3) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+from _common import bench_line, demo_url, load, median
 
 
 def main() -> None:
@@ -34,6 +25,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=50_000)
     parser.add_argument("--from", dest="start", default="2026-01-01")
     parser.add_argument("--to", dest="end", default="2026-11-30")
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         os.environ["HANDBOOK_HOME"] = folder
@@ -42,18 +34,7 @@ def main() -> None:
         from handbook_desktop.services.reports import make_report, report_kinds
         from handbook_desktop.store.database import Database
 
-        if args.db and "://" in args.db:
-            url = args.db
-        elif args.db:
-            url = str(Path(folder) / "copy.sqlite3")
-            shutil.copyfile(args.db, url)
-        else:
-            from handbook_desktop.services.demo import generate
-            from handbook_desktop.services.progress import drain
-
-            url = str(Path(folder) / "demo.sqlite3")
-            with Database.open(url) as database:
-                drain(generate(database, members=args.members, seed=1, today=date(2026, 11, 15)))
+        url = demo_url(args.db, folder, args.members, date(2026, 11, 15))
         start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
         with Database.open(url) as database:
             with database.read() as session:
@@ -65,13 +46,16 @@ def main() -> None:
                     session.execute(text("select * from member")).all()
                     session.execute(text("select meeting_id, member_status, attendance from attendance")).all()
 
-            floor_s = _median(floor)
+            floor()  # warm the page cache
+            floor_s, _ = median(floor, args.runs)
             print(f"{database.engine.dialect.name}: {members} member rows, {units} units; "
-                  f"floor (all members + all roll-call rows read) {floor_s:.2f} s")
+                  f"floor (all members + all roll-call rows read) {floor_s:.2f} s; {load()}")
             for kind in report_kinds():
                 make_report(database, kind.key, start, end)  # warm the page cache
-                seconds = _median(lambda: make_report(database, kind.key, start, end))
-                print(f"  {kind.key:<12} {seconds:6.2f} s   ({seconds / floor_s:.1f}× floor)")
+                seconds, _ = median(lambda: make_report(database, kind.key, start, end), args.runs)
+                print(f"  {kind.key:<12} {seconds:6.2f} s   ({seconds / floor_s:.1f}× floor)", flush=True)
+                print(bench_line(f"report_{kind.key}_s", seconds, floor_s, 3))
+            print(f"after: {load()}")
 
 
 if __name__ == "__main__":

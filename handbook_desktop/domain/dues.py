@@ -62,48 +62,97 @@ def _round(value: Decimal) -> int:
     return int(value.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
-def monthly_dues(rules: RuleBook, basis: DuesBasisValue, month: date, party_age_months: int) -> DuesAmount:
-    """The dues of one month; ``party_age_months`` is the party age on the first day of that month."""
+@dataclass(frozen=True)
+class DuesTerms:
+    """What a basis kind owes in a month, from the rules in force on its first day: ``factor`` times
+    the basis's salary or pension (``on_base``), else ``factor`` as the amount — for "flat" and
+    "abroad" unless the member's own amount is set (``own_amount``). One reading of the rules for a
+    member (``monthly_dues``) and for a whole month of the ledger in the database
+    (``services.procedures.dues.generate_month``)."""
+
+    kind: str
+    key: str  # the rule the factor comes from
+    factor: Decimal
+    on_base: bool
+    own_amount: bool
+    text: str  # the ledger's note, before a reduction
+
+
+def dues_terms(rules: RuleBook, kind: str, month: date) -> DuesTerms:
     on = month_start(month)
-    exempt_years = int(rules.value("dues.exempt_party_age_years", on) or 0)
-    # 0 means the regulation in force has no exemption by party age (342-QĐ/TW).
-    if exempt_years and party_age_months >= exempt_years * 12:
-        return DuesAmount(0, True, f"Miễn: tuổi đảng từ {exempt_years} năm", ("dues.exempt_party_age_years",))
-    if basis.kind == "exempt":
-        return DuesAmount(0, True, f"Miễn: {basis.exempt_reason or 'theo đơn'}", ())
-    if basis.kind == "insured_salary":
+    if kind == "insured_salary":
         key = "dues.rate.insured_salary"
-        raw = Decimal(basis.base_amount or 0) * Decimal(str(rules.value(key, on)))
-        text = f"{percent_text(rules.value(key, on), 2)} tiền lương"
-    elif basis.kind == "pension":
+        return DuesTerms(kind, key, Decimal(str(rules.value(key, on))), True, False,
+                         f"{percent_text(rules.value(key, on), 2)} tiền lương")
+    if kind == "pension":
         key = "dues.rate.pension"
-        raw = Decimal(basis.base_amount or 0) * Decimal(str(rules.value(key, on)))
-        text = f"{percent_text(rules.value(key, on), 2)} lương hưu"
-    elif basis.kind == "student":
+        return DuesTerms(kind, key, Decimal(str(rules.value(key, on))), True, False,
+                         f"{percent_text(rules.value(key, on), 2)} lương hưu")
+    if kind == "student":
         key = "dues.amount.student"
-        raw = Decimal(rules.value(key, on))
-        text = "Mức học sinh, sinh viên"
-    elif basis.kind == "flat":
+        return DuesTerms(kind, key, Decimal(rules.value(key, on)), False, False, "Mức học sinh, sinh viên")
+    if kind == "flat":
         key = "dues.amount.flat_default"
-        raw = Decimal(basis.flat_amount if basis.flat_amount is not None else rules.value(key, on))
-        text = "Mức cố định"
-    elif basis.kind == "abroad":
+        return DuesTerms(kind, key, Decimal(rules.value(key, on)), False, True, "Mức cố định")
+    if kind == "abroad":
         # Members abroad with no Vietnamese salary (study, labour, business): the amount of the
         # rule ``dues.amount.abroad`` unless the committee set one for this member. Those paid by a
         # Vietnamese agency abroad pay on their salary ("insured_salary").
         key = "dues.amount.abroad"
-        raw = Decimal(basis.flat_amount if basis.flat_amount is not None else rules.value(key, on))
-        text = "Mức đảng viên ở nước ngoài"
+        return DuesTerms(kind, key, Decimal(rules.value(key, on)), False, True, "Mức đảng viên ở nước ngoài")
+    raise ValueError(f"unknown dues basis {kind!r}")
+
+
+def exempt_party_age_years(rules: RuleBook, month: date) -> int:
+    """Party age (years) from which a member pays nothing; 0: the regulation in force has no such
+    exemption (342-QĐ/TW)."""
+    return int(rules.value("dues.exempt_party_age_years", month_start(month)) or 0)
+
+
+def age_exempt_text(years: int) -> str:
+    return f"Miễn: tuổi đảng từ {years} năm"
+
+
+def exempt_text(reason: str | None) -> str:
+    return f"Miễn: {reason or 'theo đơn'}"
+
+
+def reduction_text(percent: int) -> str:
+    return f", giảm {number(percent)} %"
+
+
+def check_reduction_allowed(rules: RuleBook, percent: int, month: date) -> None:
+    allowed = rules.value("dues.reduction_percents", month_start(month))
+    if percent not in allowed:
+        raise ValueError(f"reduction {percent} not in {allowed}")
+
+
+def reduction_applies(basis: DuesBasisValue, month: date) -> bool:
+    return bool(basis.reduction_percent) and (basis.reduction_until is None or month_start(month) <= basis.reduction_until)
+
+
+def monthly_dues(rules: RuleBook, basis: DuesBasisValue, month: date, party_age_months: int) -> DuesAmount:
+    """The dues of one month; ``party_age_months`` is the party age on the first day of that month."""
+    on = month_start(month)
+    exempt_years = exempt_party_age_years(rules, on)
+    if exempt_years and party_age_months >= exempt_years * 12:
+        return DuesAmount(0, True, age_exempt_text(exempt_years), ("dues.exempt_party_age_years",))
+    if basis.kind == "exempt":
+        return DuesAmount(0, True, exempt_text(basis.exempt_reason), ())
+    terms = dues_terms(rules, basis.kind, on)
+    if terms.on_base:
+        raw = Decimal(basis.base_amount or 0) * terms.factor
+    elif terms.own_amount and basis.flat_amount is not None:
+        raw = Decimal(basis.flat_amount)
     else:
-        raise ValueError(f"unknown dues basis {basis.kind!r}")
-    keys = [key]
-    percent = basis.reduction_percent or 0
-    if percent and (basis.reduction_until is None or on <= basis.reduction_until):
-        allowed = rules.value("dues.reduction_percents", on)
-        if percent not in allowed:
-            raise ValueError(f"reduction {percent} not in {allowed}")
+        raw = terms.factor
+    text = terms.text
+    keys = [terms.key]
+    if reduction_applies(basis, on):
+        percent = basis.reduction_percent
+        check_reduction_allowed(rules, percent, on)
         raw = raw * (Decimal(100 - percent) / Decimal(100))
-        text += f", giảm {number(percent)} %"
+        text += reduction_text(percent)
         keys.append("dues.reduction_percents")
     return DuesAmount(_round(raw), False, text, tuple(keys))
 

@@ -10,19 +10,18 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import and_, case, func, insert, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from handbook_desktop.domain.dues import (
     BASIS_LABELS, ENTERED, FROM_OCCUPATION, FROM_RECORD, METHOD_LABELS, DuesBasisValue, basis_text, category_kind,
-    check_reduction, month_start, monthly_dues,
+    check_reduction, month_start,
 )
 from handbook_desktop.domain.states import HEADCOUNT_STATES
 from handbook_desktop.services import audit
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.progress import Progress, ProgressGen
-from handbook_desktop.services.procedures.common import light_members, member_by_uuid, member_party_age, rules
-from handbook_desktop.store.base import new_uuid, utcnow
+from handbook_desktop.services.procedures.common import member_by_uuid, rules
 from handbook_desktop.store.models import DuesBasis, DuesMonth, Member
 
 PAYING_STATES = tuple(s.value for s in HEADCOUNT_STATES)
@@ -108,37 +107,19 @@ def set_basis(session: Session, actor, member_uuid: str, *, effective_from: date
 
 def generate_month(session: Session, actor, month: date, *, unit_ids: list[int] | None = None) -> int:
     """Make the ledger lines of a month for every member in the headcount (existing lines are kept),
-    or only for the members of ``unit_ids`` (a branch's book inside a committee's database)."""
+    or only for the members of ``unit_ids`` (a branch's book inside a committee's database). The lines
+    are computed and written by the database in one statement (``dues_month.insert_month``), each by
+    the rules in force in the month, as ``domain.dues.monthly_dues`` computes one."""
+    from handbook_desktop.services.procedures.dues_month import insert_month
+
     actor.require("write")
     month = month_start(month)
-    book = rules(session)
-    have = set(session.scalars(select(DuesMonth.member_id).where(DuesMonth.month == month)))
-    members = light_members(session, Member.occupation, Member.dues_category, Member.origin_unit,
-                            statuses=PAYING_STATES, unit_ids=unit_ids)
-    bases: dict[int, DuesBasis] = {}
-    for row in session.scalars(select(DuesBasis).where(DuesBasis.deleted_at.is_(None),
-                                                       DuesBasis.effective_from <= month)
-                               .order_by(DuesBasis.effective_from, DuesBasis.id)):
-        bases[row.member_id] = row  # the latest in force wins
-    added = 0
-    lines: list[dict] = []
-    now = utcnow()
-    for member in members:
-        if member.id in have or (member.ceremony_date and member.ceremony_date > month.replace(day=28)):
-            continue
-        row = bases.get(member.id)
-        basis = default_basis(member) if row is None else DuesBasisValue(
-            row.kind, row.base_amount, row.flat_amount, row.reduction_percent, row.reduction_until, row.exempt_reason)
-        due = monthly_dues(book, basis, month, member_party_age(member, month))
-        lines.append({"member_id": member.id, "month": month, "basis_kind": basis.kind,
-                      "base_amount": basis.base_amount, "amount": due.amount, "exempt": due.exempt,
-                      "note": due.explanation, "origin_unit": member.origin_unit, "paid": False, "excused": False,
-                      "paid_on": None, "method": None, "uuid": new_uuid(), "version": 1, "updated_at": now,
-                      "deleted_at": None})
-        added += 1
-    if lines:  # one statement for the month, every column given: thousands of lines at a committee,
-        # through the table (the ORM's bulk path took half the time of the month at 50,000 members)
-        session.execute(insert(DuesMonth.__table__), lines)
+    conditions = [Member.deleted_at.is_(None), Member.status.in_(PAYING_STATES),
+                  or_(Member.ceremony_date.is_(None), Member.ceremony_date <= month.replace(day=28)),
+                  ~exists().where(DuesMonth.member_id == Member.id, DuesMonth.month == month)]
+    if unit_ids is not None:
+        conditions.append(Member.unit_id.in_(unit_ids))
+    added = insert_month(session, rules(session), month, select(Member.id).where(*conditions))
     audit.record(session, actor, "create", entity="dues_month", detail={"month": month, "lines": added})
     return added
 
