@@ -18,6 +18,8 @@ back and rebuilds the index after every upgrade.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlalchemy import Column, Integer, MetaData, String, Table
 
 FTS = "member_fts"
@@ -109,3 +111,22 @@ def repair(connection) -> None:
         connection.exec_driver_sql(ddl)
     if missing:
         connection.exec_driver_sql(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
+
+
+@contextmanager
+def bulk_insert(connection):
+    """Members inserted inside the block are indexed by one statement at its end instead of the
+    insert trigger once per row (a 20,000-row sheet: 0.05 s instead of 0.75 s of SQLite's time).
+    Inside the caller's transaction, which rolls the whole back on an error: the trigger is
+    dropped and made again in it, so no other connection ever sees the index without it. Only
+    inserts belong in the block (an update's trigger would take out rows not yet indexed)."""
+    if connection.dialect.name != "sqlite" or not present(connection) or connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type='trigger' AND name=?", (f"{FTS}_ai",)).first() is None:
+        yield  # PostgreSQL keeps its trigram index itself; no index, or no trigger: nothing to do
+        return
+    top = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM member").scalar()
+    connection.exec_driver_sql(f"DROP TRIGGER {FTS}_ai")
+    yield
+    connection.exec_driver_sql(f"INSERT INTO {FTS}(rowid, search_key) SELECT id, search_key FROM member WHERE id > ?",
+                               (top,))
+    connection.exec_driver_sql(_TRIGGERS[f"{FTS}_ai"])

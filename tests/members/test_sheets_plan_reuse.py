@@ -121,3 +121,35 @@ def test_the_reused_plan_is_still_all_or_nothing(db, secretary, sheet, plans, mo
     assert done is preview and len(plans) == 1
     with db.read() as session:
         assert count_members(session, MemberFilter(on=TODAY)) == 2
+
+
+def test_an_imported_sheet_is_in_the_search_index_and_the_index_keeps_its_trigger(db, secretary, sheet):
+    """The import indexes its new members in one statement (store.search_index.bulk_insert) and
+    puts the insert trigger back: a member added afterwards is indexed as before."""
+    from sqlalchemy import text
+
+    from handbook_desktop.store import search_index
+
+    def indexed(word):
+        with db.read() as session:
+            return set(session.scalars(text(f"SELECT rowid FROM {search_index.FTS} WHERE {search_index.FTS} MATCH :q"),
+                                       {"q": f'"{word}"'}))
+
+    def triggers():
+        with db.read() as session:
+            return set(session.scalars(text("SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='member'")))
+
+    before = triggers()
+    assert f"{search_index.FTS}_ai" in before
+    apply_import(db, secretary, sheet, today=TODAY)
+    assert triggers() == before
+    assert len(indexed("nguyen van an")) == 1 and len(indexed("binh")) == 1
+    with db.read() as session:
+        assert [r["full_name"] for r in fetch_page(session, MemberFilter(search="tran thi", on=TODAY), 0, 5)] == \
+            ["Trần Thị Bình"]
+    with db.session() as session:
+        create_member(session, secretary, {"full_name": "Phạm Văn Cường", "date_of_birth": date(1970, 1, 1)},
+                      today=TODAY)
+    assert len(indexed("cuong")) == 1
+    with db.immediate() as session:  # the index agrees with its content table
+        session.execute(text(f"INSERT INTO {search_index.FTS}({search_index.FTS}) VALUES ('integrity-check')"))

@@ -10,6 +10,8 @@ same way.
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import insert, select
 
 from handbook_desktop.services import audit
@@ -17,10 +19,12 @@ from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.excel.gaps import apply_gap
 from handbook_desktop.services.members.fields import EDITABLE_KEYS, FIELD_BY_KEY
 from handbook_desktop.store.base import new_uuid, utcnow
+from handbook_desktop.store import search_index
 from handbook_desktop.store.events import member_shadow_columns
 from handbook_desktop.store.models import AuditLog, Member, Unit
 
 _CHUNK = 500
+_EDITABLE = frozenset(EDITABLE_KEYS)
 
 
 def create_rows(session, actor, rows) -> None:
@@ -28,10 +32,17 @@ def create_rows(session, actor, rows) -> None:
     if not rows:
         return
     codes = {unit_id: code for unit_id, code in session.execute(select(Unit.id, Unit.code))}
+    details = {}  # one audit detail per unit, encoded once
     now = utcnow()
     members, lines = [], []
+    blank = dict.fromkeys(EDITABLE_KEYS)
     for row in rows:
-        values = {key: row.values.get(key) for key in EDITABLE_KEYS}
+        given = row.values
+        values = dict(blank)
+        if given.keys() <= _EDITABLE:
+            values.update(given)
+        else:
+            values.update((key, value) for key, value in given.items() if key in _EDITABLE)
         values["status"] = values["status"] or "official"
         values["party_position"] = values["party_position"] or "member"
         uuid = new_uuid()
@@ -43,13 +54,17 @@ def create_rows(session, actor, rows) -> None:
         changes = {key: (None, values[key]) for key in EDITABLE_KEYS if values[key] is not None}
         if row.birth_year is not None:
             changes["birth_year"] = (None, row.birth_year)
-        line = audit.audit_row(actor.username, "create", entity="member", entity_uuid=uuid, detail={"unit": code},
+        detail = details.get(code)
+        if detail is None:
+            detail = details[code] = json.dumps({"unit": code}, ensure_ascii=False, default=str)
+        line = audit.audit_row(actor.username, "create", entity="member", entity_uuid=uuid, detail=detail,
                                changes=changes)
         line["at"] = now
         lines.append(line)
         row.member_uuid = uuid
-    for start in range(0, len(members), _CHUNK):
-        session.execute(insert(Member.__table__), members[start:start + _CHUNK])
+    with search_index.bulk_insert(session.connection()):
+        for start in range(0, len(members), _CHUNK):
+            session.execute(insert(Member.__table__), members[start:start + _CHUNK])
     write_lines(session, lines)
     for row in rows:
         if row.gap.get("left_on"):
