@@ -8,6 +8,7 @@ import sys
 from handbook_desktop.cli.common import (
     CommandError,
     database_arg,
+    json_command,
     open_db,
     print_json,
     read_new_password,
@@ -26,33 +27,25 @@ def register(sub) -> None:
 
     create = actions.add_parser("create", help="tạo bản sao lưu ngay (đã kiểm tra)")
     create.add_argument("--encrypt", action="store_true", help="mã hóa bằng mật khẩu (hỏi mật khẩu)")
-    create.add_argument("--json", action="store_true")
-    create.set_defaults(handler=cmd_create)
+    json_command(create, cmd_create)
 
     listing = actions.add_parser("list", help="danh sách bản sao lưu của cơ sở dữ liệu này")
-    listing.add_argument("--json", action="store_true")
-    listing.set_defaults(handler=cmd_list)
+    json_command(listing, cmd_list)
 
     verify = actions.add_parser("verify", help="kiểm tra lại một bản sao lưu")
     verify.add_argument("backup", help="mã bản sao (xem 'backup list') hoặc đường dẫn tệp")
-    verify.add_argument("--json", action="store_true")
-    verify.set_defaults(handler=cmd_verify)
+    json_command(verify, cmd_verify)
 
     restore = actions.add_parser("restore", help="khôi phục một bản sao lưu (sao lưu dữ liệu hiện tại trước)")
     restore.add_argument("backup", help="mã bản sao (xem 'backup list') hoặc đường dẫn tệp")
     restore.add_argument("--yes", action="store_true", help="khôi phục luôn, không hỏi lại")
-    restore.add_argument("--json", action="store_true")
-    restore.set_defaults(handler=cmd_restore)
+    json_command(restore, cmd_restore)
 
-    check = sub.add_parser("check", help="kiểm tra dữ liệu: toàn vẹn, liên kết, tính nhất quán")
-    check.add_argument("--json", action="store_true")
-    check.set_defaults(handler=cmd_check)
+    json_command(sub.add_parser("check", help="kiểm tra dữ liệu: toàn vẹn, liên kết, tính nhất quán"), cmd_check)
 
     accounts = sub.add_parser("users", help="tài khoản: danh sách, thêm, khôi phục mật khẩu quản trị")
     user_actions = accounts.add_subparsers(dest="users_command", metavar="VIỆC", required=True)
-    listing = user_actions.add_parser("list", help="danh sách tài khoản")
-    listing.add_argument("--json", action="store_true")
-    listing.set_defaults(handler=cmd_users_list)
+    json_command(user_actions.add_parser("list", help="danh sách tài khoản"), cmd_users_list)
     add = user_actions.add_parser("add", help="thêm tài khoản (mật khẩu hỏi ở cửa sổ dòng lệnh)")
     add.add_argument("username")
     add.add_argument("--role", choices=["secretary", "deputy", "viewer"], default="viewer")
@@ -60,8 +53,7 @@ def register(sub) -> None:
     add.set_defaults(handler=cmd_users_add)
     recover = user_actions.add_parser("recover", help="đặt lại mật khẩu quản trị bằng mã khôi phục")
     recover.add_argument("--username", default="admin")
-    recover.add_argument("--json", action="store_true")
-    recover.set_defaults(handler=cmd_users_recover)
+    json_command(recover, cmd_users_recover)
 
 
 def _size(size: int) -> str:

@@ -71,6 +71,22 @@ def refuse_missing_database(target: str) -> None:
     )
 
 
+def command_group(sub, name: str, help: str, *, metavar: str = "LỆNH"):
+    """A command made of commands (`signers show|find|set|clear`): its sub-parsers, dest ``<name>_command``;
+    given alone, it prints its help and exits with 2."""
+    group = sub.add_parser(name, help=help)
+    group.set_defaults(handler=lambda args: (group.print_help(), 2)[1])
+    return group.add_subparsers(dest=f"{name}_command", metavar=metavar)
+
+
+def json_command(parser, handler):
+    """Finish a command that can answer in JSON: its ``--json`` switch, added after the options given so
+    far (so that it stands where the help has always listed it), and the handler that runs it."""
+    parser.add_argument("--json", action="store_true")
+    parser.set_defaults(handler=handler)
+    return parser
+
+
 PASSWORD_ENV = "HANDBOOK_PASSWORD"
 NEW_PASSWORD_ENV = "HANDBOOK_NEW_PASSWORD"
 USER_ENV = "HANDBOOK_USER"

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handbook_desktop.cli.common import CommandError, open_db, print_json
+from handbook_desktop.cli.common import CommandError, command_group, json_command, open_db, print_json
 
 
 def register(sub) -> None:
-    forms = sub.add_parser("forms", help="biểu mẫu Word: danh mục và xuất văn bản")
-    forms_sub = forms.add_subparsers(dest="forms_command", metavar="LỆNH")
+    forms_sub = command_group(sub, "forms", "biểu mẫu Word: danh mục và xuất văn bản")
 
-    listing = forms_sub.add_parser("list", help="danh mục biểu mẫu")
-    listing.add_argument("--json", action="store_true")
-    listing.set_defaults(handler=cmd_list)
+    json_command(forms_sub.add_parser("list", help="danh mục biểu mẫu"), cmd_list)
 
     render = forms_sub.add_parser("render", help="điền một biểu mẫu và ghi tệp .docx")
     render.add_argument("code", metavar="MÃ", help="mã biểu mẫu, ví dụ 2-HSĐV (không cần dấu: 2-hsdv)")
@@ -24,23 +21,19 @@ def register(sub) -> None:
     render.add_argument("--pdf", action="store_true", help="xuất thêm PDF (cần LibreOffice)")
     render.add_argument("--out", required=True, help="tệp .docx sẽ ghi")
     render.add_argument("--draft", action="store_true", help="bản dự thảo (cuộc họp chưa diễn ra): không số, có chữ DỰ THẢO")
-    render.add_argument("--json", action="store_true")
-    render.set_defaults(handler=cmd_render)
+    json_command(render, cmd_render)
 
     check = forms_sub.add_parser("check", help="kiểm tra một tệp mẫu .docx (thẻ viết sai, biến lạ, trường bắt buộc)")
     check.add_argument("file", metavar="TỆP", help="tệp mẫu .docx (bản sao đã sửa bằng Word)")
     check.add_argument("--code", metavar="MÃ", help="mã biểu mẫu (mặc định: đoán theo tên tệp)")
-    check.add_argument("--json", action="store_true")
-    check.set_defaults(handler=cmd_check)
+    json_command(check, cmd_check)
 
     batch = forms_sub.add_parser("batch", help="điền một biểu mẫu cho nhiều đảng viên, gộp một tệp (trang đánh số lại từng người)")
     batch.add_argument("code", metavar="MÃ", help="mã biểu mẫu về một đảng viên, ví dụ 2-HSĐV")
     batch.add_argument("--member", action="append", metavar="UUID", help="đảng viên (lặp lại được; mặc định: mọi đảng viên đang sinh hoạt)")
     batch.add_argument("--separate", action="store_true", help="mỗi người một tệp trong thư mục --out")
     batch.add_argument("--out", required=True, help="tệp .docx gộp (hoặc thư mục với --separate)")
-    batch.add_argument("--json", action="store_true")
-    batch.set_defaults(handler=cmd_batch)
-    forms.set_defaults(handler=lambda args: (forms.print_help(), 2)[1])
+    json_command(batch, cmd_batch)
 
 
 def cmd_list(args) -> int:

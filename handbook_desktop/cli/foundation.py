@@ -6,7 +6,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from handbook_desktop.cli.common import CommandError, database_arg, open_db, print_json, read_password
+from handbook_desktop.cli.common import CommandError, database_arg, json_command, open_db, print_json, read_password
 from handbook_desktop.domain.dates import parse_date
 from handbook_desktop.domain.states import UnitLevel
 from handbook_desktop.services.levels import level_codes
@@ -27,18 +27,14 @@ def register(sub) -> None:
     init.add_argument("--records-start", help="ghi sổ trên chương trình từ ngày (dd/mm/yyyy; mặc định: ngày 1 "
                       "tháng này) — các tháng trước đó không bị coi là thiếu sinh hoạt")
     init.add_argument("--admin", default="admin", help="tên đăng nhập quản trị viên (mặc định: admin)")
-    init.add_argument("--json", action="store_true")
-    init.set_defaults(handler=cmd_init)
+    json_command(init, cmd_init)
 
     demo = sub.add_parser("demo", help="tạo cơ sở dữ liệu mới với dữ liệu mẫu")
     demo.add_argument("--members", type=int, default=120, help="số đảng viên (trên 300: nhiều chi bộ)")
     demo.add_argument("--seed", type=int, default=1)
-    demo.add_argument("--json", action="store_true")
-    demo.set_defaults(handler=cmd_demo)
+    json_command(demo, cmd_demo)
 
-    info = sub.add_parser("info", help="thông tin cơ sở dữ liệu: phiên bản, đơn vị, số lượng")
-    info.add_argument("--json", action="store_true")
-    info.set_defaults(handler=cmd_info)
+    json_command(sub.add_parser("info", help="thông tin cơ sở dữ liệu: phiên bản, đơn vị, số lượng"), cmd_info)
 
 
 def cmd_init(args) -> int:

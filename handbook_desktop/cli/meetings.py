@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from handbook_desktop.cli.common import CommandError, open_db, print_json
+from handbook_desktop.cli.common import CommandError, command_group, json_command, open_db, print_json
 from handbook_desktop.domain.dates import format_date, parse_date
 
 
@@ -19,28 +19,23 @@ def _presence(block) -> str:
             f"({percent_of(block.present_summoned, block.summoned)})")
 
 def register(sub) -> None:
-    meetings = sub.add_parser("meetings", help="sinh hoạt chi bộ: danh sách, biên bản, rà soát")
-    commands = meetings.add_subparsers(dest="meetings_command", metavar="LỆNH")
+    commands = command_group(sub, "meetings", "sinh hoạt chi bộ: danh sách, biên bản, rà soát")
 
     listing = commands.add_parser("list", help="danh sách buổi sinh hoạt")
     listing.add_argument("--year", type=int, help="chỉ năm này")
     listing.add_argument("--unit", help="mã chi bộ (khi là đảng ủy)")
-    listing.add_argument("--json", action="store_true")
-    listing.set_defaults(handler=cmd_list)
+    json_command(listing, cmd_list)
 
     show = commands.add_parser("show", help="chi tiết một buổi sinh hoạt: điểm danh, biểu quyết")
     show.add_argument("uuid")
-    show.add_argument("--json", action="store_true")
-    show.set_defaults(handler=cmd_show)
+    json_command(show, cmd_show)
 
     screen = commands.add_parser("screening", help="rà soát: vắng sinh hoạt, tháng/quý thiếu sinh hoạt")
     screen.add_argument("--year", type=int, help="năm (mặc định: năm của --on)")
     screen.add_argument("--on", help="tính đến ngày dd/mm/yyyy (mặc định: hôm nay)")
     screen.add_argument("--xlsx", help="xuất ra tệp Excel")
-    screen.add_argument("--json", action="store_true")
-    screen.set_defaults(handler=cmd_screening)
+    json_command(screen, cmd_screening)
     _register_recording(commands)
-    meetings.set_defaults(handler=lambda args: (meetings.print_help(), 2)[1])
 
 
 def _register_recording(commands) -> None:
@@ -52,15 +47,13 @@ def _register_recording(commands) -> None:
     plan.add_argument("--start", help="giờ bắt đầu HH:MM")
     plan.add_argument("--place", help="địa điểm")
     plan.add_argument("--unit", help="mã chi bộ (khi là đảng ủy)")
-    plan.add_argument("--json", action="store_true")
-    plan.set_defaults(handler=cmd_plan)
+    json_command(plan, cmd_plan)
     times = commands.add_parser("times", help="ghi giờ bắt đầu, kết thúc")
     times.add_argument("uuid")
     times.add_argument("--start")
     times.add_argument("--end")
     times.add_argument("--reason", help="lý do sửa (khi biên bản đã chốt)")
-    times.add_argument("--json", action="store_true")
-    times.set_defaults(handler=cmd_times)
+    json_command(times, cmd_times)
     roll = commands.add_parser("roll", help="điểm danh: --all-present, một người, hoặc --input tệp JSON")
     roll.add_argument("uuid")
     roll.add_argument("--all-present", action="store_true", help="đánh dấu mọi người có mặt")
@@ -69,8 +62,7 @@ def _register_recording(commands) -> None:
     roll.add_argument("--reason", help="lý do vắng")
     roll.add_argument("--late", help="đến muộn, giờ đến HH:MM")
     roll.add_argument("--input", help="tệp JSON (- : bàn phím): [{member, mark, reason, arrived_at}]")
-    roll.add_argument("--json", action="store_true")
-    roll.set_defaults(handler=cmd_roll)
+    json_command(roll, cmd_roll)
     vote = commands.add_parser("vote", help="ghi một lần biểu quyết (tính theo mẫu số của buổi họp)")
     vote.add_argument("uuid")
     vote.add_argument("--subject", required=True, help="nội dung biểu quyết")
@@ -81,8 +73,7 @@ def _register_recording(commands) -> None:
     vote.add_argument("--abstain", type=int, default=0)
     vote.add_argument("--method", default="cards", choices=["cards", "secret_ballot"])
     vote.add_argument("--subject-member", help="mã hồ sơ người được xét (kết nạp, chính thức, kỷ luật)")
-    vote.add_argument("--json", action="store_true")
-    vote.set_defaults(handler=cmd_vote)
+    json_command(vote, cmd_vote)
 
 
 def _write_meeting(args, work):

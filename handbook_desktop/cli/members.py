@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from handbook_desktop.cli.common import CommandError, open_db, print_json
+from handbook_desktop.cli.common import CommandError, json_command, open_db, print_json
 from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.domain.text import mask_digits
@@ -20,15 +20,13 @@ def register(sub) -> None:
     listing.add_argument("--status", choices=[s.value for s in MemberStatus], action="append",
                          help="chỉ người ở trạng thái này (có thể lặp lại)")
     listing.add_argument("--deleted", action="store_true", help="danh sách trong Thùng rác")
-    listing.add_argument("--json", action="store_true")
-    listing.set_defaults(handler=cmd_list)
+    json_command(listing, cmd_list)
 
     show = commands.add_parser("show", help="một hồ sơ và lịch sử của nó")
     show.add_argument("uuid")
-    show.add_argument("--json", action="store_true")
+    json_command(show, cmd_show)
     show.add_argument("--reveal", action="store_true",
                       help="hiện đầy đủ số CCCD, điện thoại (việc xem được ghi vào nhật ký)")
-    show.set_defaults(handler=cmd_show)
 
     importing = commands.add_parser("import", help="nhập danh sách từ bảng tính (.xlsx, .xls, .ods)")
     importing.add_argument("file")
@@ -41,8 +39,7 @@ def register(sub) -> None:
                            help="chỉ nhập trang này (có thể lặp lại; mặc định mọi trang có danh sách)")
     importing.add_argument("--answer", action="append", metavar="TRANG!DÒNG=UUID|new",
                            help="trả lời một dòng 'Cần chọn': hồ sơ đúng (uuid) hoặc new (người mới)")
-    importing.add_argument("--json", action="store_true")
-    importing.set_defaults(handler=cmd_import)
+    json_command(importing, cmd_import)
 
     export = commands.add_parser("export", help="xuất danh sách ra Excel (.xlsx) hoặc CSV (.csv, UTF-8)")
     export.add_argument("file")
@@ -50,8 +47,7 @@ def register(sub) -> None:
     export.add_argument("--status", choices=[s.value for s in MemberStatus], action="append")
     export.add_argument("--no-personal", action="store_true",
                         help="bỏ các cột dữ liệu cá nhân (CCCD, điện thoại, địa chỉ)")
-    export.add_argument("--json", action="store_true")
-    export.set_defaults(handler=cmd_export)
+    json_command(export, cmd_export)
 
     template = commands.add_parser("template", help="tệp Excel mẫu để nhập danh sách")
     template.add_argument("file")

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from handbook_desktop.cli.common import CommandError, open_db, print_json
+from handbook_desktop.cli.common import CommandError, command_group, json_command, open_db, print_json
 from handbook_desktop.domain.dates import format_date, parse_date
 
 
 def register(sub) -> None:
     todo = sub.add_parser("todo", help="việc cần làm: hạn kết nạp, dự bị, huy hiệu, chuyển sinh hoạt, đảng phí…")
     todo.add_argument("--on", help="tính đến ngày (dd/mm/yyyy hoặc yyyy-mm-dd; mặc định hôm nay)")
-    todo.add_argument("--json", action="store_true")
-    todo.set_defaults(handler=cmd_todo)
+    json_command(todo, cmd_todo)
     register_records(sub)
 
 
@@ -60,16 +59,13 @@ def _day(text: str | None, what: str, required: bool = True) -> date | None:
 
 
 def register_records(sub) -> None:
-    events = sub.add_parser("events", help="quá trình của đảng viên: ghi sự kiện, ra khỏi Đảng, kết nạp lại")
-    commands = events.add_subparsers(dest="events_command", metavar="LỆNH")
+    commands = command_group(sub, "events", "quá trình của đảng viên: ghi sự kiện, ra khỏi Đảng, kết nạp lại")
     show = commands.add_parser("list", help="các sự kiện của một đảng viên, với tuổi đảng")
     show.add_argument("member", help="mã (uuid) hồ sơ")
     show.add_argument("--on", help="tuổi đảng tính đến ngày (mặc định hôm nay)")
-    show.add_argument("--json", action="store_true")
-    show.set_defaults(handler=cmd_events_list)
+    json_command(show, cmd_events_list)
     kinds = commands.add_parser("kinds", help="các loại sự kiện")
-    kinds.add_argument("--json", action="store_true")
-    kinds.set_defaults(handler=cmd_events_kinds)
+    json_command(kinds, cmd_events_kinds)
     add = commands.add_parser("add", help="ghi một sự kiện (hoặc nhiều, từ tệp JSON: --input)")
     add.add_argument("member", nargs="?", help="mã (uuid) hồ sơ")
     add.add_argument("--kind", help="loại sự kiện (xem 'events kinds')")
@@ -79,23 +75,20 @@ def register_records(sub) -> None:
     add.add_argument("--note", help="ghi chú")
     add.add_argument("--input", help="tệp JSON (hoặc - để đọc từ bàn phím): một sự kiện hoặc danh sách; "
                                       "trường member, kind, date, end_date, decision_number, note")
-    add.add_argument("--json", action="store_true")
-    add.set_defaults(handler=cmd_events_add)
+    json_command(add, cmd_events_add)
     leave = commands.add_parser("leave", help="ghi đảng viên ra khỏi Đảng (xóa tên, khai trừ, lý do khác)")
     leave.add_argument("member")
     leave.add_argument("--date", required=True)
     leave.add_argument("--how", default="removed", choices=["removed", "expelled", "left_other"])
     leave.add_argument("--decision", help="số quyết định")
     leave.add_argument("--note")
-    leave.add_argument("--json", action="store_true")
-    leave.set_defaults(handler=cmd_events_leave)
+    json_command(leave, cmd_events_leave)
     back = commands.add_parser("readmit", help="kết nạp lại (tuổi đảng tính từ lần đầu, trừ khoảng ra khỏi Đảng)")
     back.add_argument("member")
     back.add_argument("--date", required=True, help="ngày quyết định kết nạp lại")
     back.add_argument("--decision", help="số quyết định")
     back.add_argument("--ceremony", help="ngày lễ kết nạp lại (mặc định: ngày quyết định)")
-    back.add_argument("--json", action="store_true")
-    back.set_defaults(handler=cmd_events_readmit)
+    json_command(back, cmd_events_readmit)
     gap = commands.add_parser("gap", help="ghi một lần ra khỏi Đảng và kết nạp lại đã qua (trạng thái giữ nguyên)")
     gap.add_argument("member")
     gap.add_argument("--left", required=True, help="ngày ra khỏi Đảng")
@@ -103,16 +96,12 @@ def register_records(sub) -> None:
     gap.add_argument("--left-decision", help="số quyết định xóa tên/khai trừ")
     gap.add_argument("--readmitted", required=True, help="ngày quyết định kết nạp lại")
     gap.add_argument("--readmitted-decision", help="số quyết định kết nạp lại")
-    gap.add_argument("--json", action="store_true")
-    gap.set_defaults(handler=cmd_events_gap)
-    events.set_defaults(handler=lambda args: (events.print_help(), 2)[1])
+    json_command(gap, cmd_events_gap)
 
-    badges = sub.add_parser("badges", help="Huy hiệu Đảng: chưa xét, ghi đã trao, không xét (có lý do)")
-    commands = badges.add_subparsers(dest="badges_command", metavar="LỆNH")
+    commands = command_group(sub, "badges", "Huy hiệu Đảng: chưa xét, ghi đã trao, không xét (có lý do)")
     pending = commands.add_parser("pending", help="các mốc đã qua đợt trao mà chưa trao, chưa ghi không xét")
     pending.add_argument("--on", help="tính đến ngày (mặc định hôm nay)")
-    pending.add_argument("--json", action="store_true")
-    pending.set_defaults(handler=cmd_badges_pending)
+    json_command(pending, cmd_badges_pending)
     award = commands.add_parser("award", help="ghi đã trao Huy hiệu")
     award.add_argument("member")
     award.add_argument("--years", type=int, required=True)
@@ -125,7 +114,6 @@ def register_records(sub) -> None:
     dismiss.add_argument("--reason", required=True)
     dismiss.add_argument("--date", help="ngày ghi (mặc định hôm nay)")
     dismiss.set_defaults(handler=cmd_badges_dismiss)
-    badges.set_defaults(handler=lambda args: (badges.print_help(), 2)[1])
 
 
 def _write(args, work):

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from handbook_desktop.cli.common import CommandError, open_db, print_json
+from handbook_desktop.cli.common import CommandError, command_group, json_command, open_db, print_json
 from handbook_desktop.domain.dates import parse_date
 
 
 def register(sub) -> None:
-    reports = sub.add_parser("reports", help="báo cáo thống kê: số lượng chất lượng, biến động, sinh hoạt, đảng phí…")
-    rsub = reports.add_subparsers(dest="reports_command", metavar="LỆNH")
-    listing = rsub.add_parser("list", help="các báo cáo có thể lập")
-    listing.add_argument("--json", action="store_true")
-    listing.set_defaults(handler=cmd_list)
+    rsub = command_group(sub, "reports", "báo cáo thống kê: số lượng chất lượng, biến động, sinh hoạt, đảng phí…")
+    json_command(rsub.add_parser("list", help="các báo cáo có thể lập"), cmd_list)
     make = rsub.add_parser("make", help="lập một báo cáo (số liệu ra JSON; --out ghi tệp .xlsx, .docx hoặc .pdf)")
     make.add_argument("key", metavar="BÁO_CÁO", help="mã báo cáo (xem 'reports list')")
     make.add_argument("--from", dest="start", help="từ ngày dd/mm/yyyy (mặc định 01/01 năm nay)")
@@ -21,7 +18,6 @@ def register(sub) -> None:
     make.add_argument("--out", help="tệp kết quả .xlsx, .docx hoặc .pdf")
     make.add_argument("--json", action="store_true", help="in toàn bộ số liệu dạng JSON")
     make.set_defaults(handler=cmd_make)
-    reports.set_defaults(handler=lambda args: (reports.print_help(), 2)[1])
 
 
 def cmd_list(args) -> int:

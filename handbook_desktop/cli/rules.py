@@ -6,32 +6,27 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from handbook_desktop.cli.common import CommandError, open_db, print_json
+from handbook_desktop.cli.common import CommandError, command_group, json_command, open_db, print_json
 from handbook_desktop.domain.dates import format_date, parse_date
 
 
 def register(sub) -> None:
-    rules = sub.add_parser("rules", help="quy tắc nghiệp vụ: xem, ghi phiên bản mới (cấp ủy)")
-    commands = rules.add_subparsers(dest="rules_command", metavar="LỆNH")
+    commands = command_group(sub, "rules", "quy tắc nghiệp vụ: xem, ghi phiên bản mới (cấp ủy)")
     listing = commands.add_parser("list", help="mọi phiên bản, có căn cứ và nơi ban hành")
     listing.add_argument("--key", help="chỉ quy tắc này")
     listing.add_argument("--check", action="store_true", help="chỉ những quy tắc còn cần đối chiếu văn bản")
-    listing.add_argument("--json", action="store_true")
-    listing.set_defaults(handler=cmd_list)
+    json_command(listing, cmd_list)
     show = commands.add_parser("show", help="giá trị áp dụng vào một ngày")
     show.add_argument("key")
     show.add_argument("--on", help="ngày (dd/mm/yyyy; mặc định hôm nay)")
-    show.add_argument("--json", action="store_true")
-    show.set_defaults(handler=cmd_show)
+    json_command(show, cmd_show)
     add = commands.add_parser("add", help="ghi một phiên bản quy tắc (có hiệu lực từ ngày, căn cứ, ghi chú)")
     add.add_argument("key", help="tên quy tắc, ví dụ dues.amount.flat_default")
     add.add_argument("value", help="giá trị: số, chữ, hoặc JSON (ví dụ 10000, 0.01, [30, 50, 70])")
     add.add_argument("--from", dest="effective_from", required=True, help="có hiệu lực từ ngày dd/mm/yyyy")
     add.add_argument("--source", required=True, help="căn cứ: số, ngày văn bản")
     add.add_argument("--note", help="ghi chú")
-    add.add_argument("--json", action="store_true")
-    add.set_defaults(handler=cmd_add)
-    rules.set_defaults(handler=lambda args: (rules.print_help(), 2)[1])
+    json_command(add, cmd_add)
 
 
 def _version_json(v) -> dict:

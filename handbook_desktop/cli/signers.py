@@ -4,19 +4,16 @@ elsewhere (issue 14)."""
 
 from __future__ import annotations
 
-from handbook_desktop.cli.common import CommandError, open_db, print_json
+from handbook_desktop.cli.common import CommandError, command_group, json_command, open_db, print_json
 
 
 def register(sub) -> None:
-    signers = sub.add_parser("signers", help="người ký văn bản của đơn vị: bí thư, phó bí thư")
-    commands = signers.add_subparsers(dest="signers_command", metavar="LỆNH")
+    commands = command_group(sub, "signers", "người ký văn bản của đơn vị: bí thư, phó bí thư")
     show = commands.add_parser("show", help="người ký hiện nay (đã chọn, hoặc theo chức vụ trong hồ sơ)")
-    show.add_argument("--json", action="store_true")
-    show.set_defaults(handler=cmd_show)
+    json_command(show, cmd_show)
     find = commands.add_parser("find", help="tìm đảng viên trong các chi bộ của đơn vị để chọn làm người ký")
     find.add_argument("text", help="một phần họ tên (có dấu hay không)")
-    find.add_argument("--json", action="store_true")
-    find.set_defaults(handler=cmd_find)
+    json_command(find, cmd_find)
     put = commands.add_parser("set", help="chọn bí thư hoặc phó bí thư: một đảng viên, hoặc họ tên nhập tay")
     put.add_argument("--role", required=True, choices=["secretary", "deputy"],
                      help="secretary: bí thư; deputy: phó bí thư (ký thay, K/T BÍ THƯ)")
@@ -24,12 +21,10 @@ def register(sub) -> None:
     who.add_argument("--member", metavar="UUID", help="đảng viên của một chi bộ trực thuộc (xem lệnh signers find)")
     who.add_argument("--name", help="họ tên người đăng ký sinh hoạt ở nơi khác")
     put.add_argument("--title", help='chức vụ in ở chỗ ký, ví dụ "Phó Bí thư Thường trực" (mặc định Bí thư / Phó Bí thư)')
-    put.add_argument("--json", action="store_true")
-    put.set_defaults(handler=cmd_set)
+    json_command(put, cmd_set)
     clear = commands.add_parser("clear", help="bỏ người ký đã chọn (trở lại theo chức vụ trong hồ sơ)")
     clear.add_argument("--role", required=True, choices=["secretary", "deputy"])
     clear.set_defaults(handler=cmd_clear)
-    signers.set_defaults(handler=lambda args: (signers.print_help(), 2)[1])
 
 
 def _current(session) -> list[dict]:
@@ -62,14 +57,19 @@ def _print(rows) -> None:
             print(f"{row['label']}: {row['name']} (ký: {row['title'].upper()}{where})")
 
 
-def cmd_show(args) -> int:
-    with open_db(args, readonly=True, need="read") as database, database.read() as session:
-        rows = _current(session)
-    if args.json:
+def _answer(args, rows) -> int:
+    """The signers after the command: as JSON with --json (`clear` has none), else one line a role."""
+    if getattr(args, "json", False):
         print_json(rows)
     else:
         _print(rows)
     return 0
+
+
+def cmd_show(args) -> int:
+    with open_db(args, readonly=True, need="read") as database, database.read() as session:
+        rows = _current(session)
+    return _answer(args, rows)
 
 
 def cmd_find(args) -> int:
@@ -95,11 +95,7 @@ def cmd_set(args) -> int:
     with open_db(args, need="settings") as database, database.session() as session:
         set_signer(session, args.actor, args.role, member_uuid=args.member, name=args.name, title=args.title)
         rows = _current(session)
-    if args.json:
-        print_json(rows)
-    else:
-        _print(rows)
-    return 0
+    return _answer(args, rows)
 
 
 def cmd_clear(args) -> int:
@@ -108,5 +104,4 @@ def cmd_clear(args) -> int:
     with open_db(args, need="settings") as database, database.session() as session:
         clear_signer(session, args.actor, args.role)
         rows = _current(session)
-    _print(rows)
-    return 0
+    return _answer(args, rows)

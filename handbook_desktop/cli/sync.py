@@ -6,18 +6,16 @@ import json
 import sys
 from pathlib import Path
 
-from handbook_desktop.cli.common import CommandError, open_db, print_json
+from handbook_desktop.cli.common import CommandError, command_group, json_command, open_db, print_json
 from handbook_desktop.services.privacy import mask_text
 
 
 def register(sub) -> None:
-    sync = sub.add_parser("sync", help="gói đồng bộ giữa chi bộ và cấp ủy cấp trên")
-    commands = sync.add_subparsers(dest="sync_command", metavar="VIỆC")
+    commands = command_group(sub, "sync", "gói đồng bộ giữa chi bộ và cấp ủy cấp trên", metavar="VIỆC")
 
     identity = commands.add_parser("identity", help="ghi thẻ định danh của đơn vị này ra tệp")
     identity.add_argument("--out", required=True, help="tệp thẻ định danh (.json) để gửi cho đơn vị kia")
-    identity.add_argument("--json", action="store_true")
-    identity.set_defaults(handler=cmd_identity)
+    json_command(identity, cmd_identity)
 
     trust = commands.add_parser("trust", help="tin cậy một đơn vị sau khi so dấu vân tay qua điện thoại")
     trust.add_argument("file", help="tệp thẻ định danh nhận từ đơn vị kia")
@@ -26,20 +24,17 @@ def register(sub) -> None:
                        help="đặt chi bộ mới dưới đơn vị này (mặc định: ngay dưới cấp ủy này), dù thẻ ghi gì")
     trust.add_argument("--re-enrol", action="store_true",
                        help="đơn vị đã mất khóa: thu hồi các khóa cũ và tin cậy khóa mới (sau khi so dấu vân tay)")
-    trust.add_argument("--json", action="store_true")
-    trust.set_defaults(handler=cmd_trust)
+    json_command(trust, cmd_trust)
 
     revoke = commands.add_parser("revoke", help="thu hồi tin cậy khóa của một đơn vị (mất máy, lộ khóa)")
     revoke.add_argument("unit", metavar="UNIT_CODE", help="mã đơn vị")
     revoke.add_argument("--key", metavar="KEY_ID", help="chỉ thu hồi khóa này (mặc định: mọi khóa của đơn vị)")
-    revoke.add_argument("--json", action="store_true")
-    revoke.set_defaults(handler=cmd_revoke)
+    json_command(revoke, cmd_revoke)
 
     repair = commands.add_parser("repair", help="tìm và sửa vòng lặp trong cây đơn vị, thẻ định danh mạo danh "
                                                "(xem trước với --dry-run; sửa tất cả hoặc không sửa gì)")
     repair.add_argument("--dry-run", action="store_true", help="chỉ liệt kê, không sửa gì")
-    repair.add_argument("--json", action="store_true")
-    repair.set_defaults(handler=cmd_repair)
+    json_command(repair, cmd_repair)
 
     export = commands.add_parser("export", help="tạo gói gửi cho một đơn vị")
     export.add_argument("--to", required=True, metavar="UNIT_CODE", help="mã đơn vị nhận")
@@ -47,8 +42,7 @@ def register(sub) -> None:
     export.add_argument("--full", action="store_true", help="gửi toàn bộ dữ liệu thay vì chỉ phần thay đổi")
     export.add_argument("--again", metavar="PACKAGE_ID",
                         help="ghi lại nguyên vẹn một gói đã gửi (khi gói bị thất lạc): cùng mã, cùng số")
-    export.add_argument("--json", action="store_true")
-    export.set_defaults(handler=cmd_export)
+    json_command(export, cmd_export)
 
     imp = commands.add_parser("import", help="nhận một gói (xem trước với --dry-run)")
     imp.add_argument("file", help="tệp gói .hbsync")
@@ -56,15 +50,12 @@ def register(sub) -> None:
     imp.add_argument("--receipt-dir", help="thư mục ghi biên nhận (mặc định: cạnh tệp gói)")
     imp.add_argument("--details", action="store_true",
                      help="liệt kê mọi bản ghi (mặc định: tổng theo bảng và tối đa 200 bản ghi mỗi bảng)")
-    imp.add_argument("--json", action="store_true")
+    json_command(imp, cmd_import)
     imp.add_argument("--reveal", action="store_true",
                      help="hiện đầy đủ số CCCD, điện thoại trong bản xem trước (việc xem được ghi vào nhật ký)")
-    imp.set_defaults(handler=cmd_import)
 
     status = commands.add_parser("status", help="đơn vị tin cậy, gói đã gửi, đã nhận, đang giữ, xung đột")
-    status.add_argument("--json", action="store_true")
-    status.set_defaults(handler=cmd_status)
-    sync.set_defaults(handler=lambda args: (sync.print_help(), 2)[1])
+    json_command(status, cmd_status)
 
 
 def _keyring(database, args):
