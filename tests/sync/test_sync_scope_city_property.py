@@ -9,7 +9,6 @@ is as it was, DU-A's own unit too (the city placed it), and every new row is in 
 
 from __future__ import annotations
 
-import json
 import os
 import uuid as _uuid
 from datetime import date
@@ -17,9 +16,9 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import select
 
+from scope_forge import PACKAGES, Exchange, forge_records, new_row_owner, owner, rows, unit_codes
 from sync_sites import ACTOR
 from test_sync_roundtrip import add_members
-from test_sync_scope_property import PACKAGES, _forge_records, _new_row_owner, _owner, _raw, _RollBack, _rows
 from test_sync_three_levels import _init, _introduce, deliver
 from test_sync_trust import forged_card
 
@@ -80,93 +79,43 @@ def _tree(rows) -> set[str]:
 
 
 def _protected(rows, tree) -> set[tuple[str, str]]:
-    units = {uuid: record["f"]["code"] for uuid, record in rows["unit"].items()}
+    units = unit_codes(rows)
     out = set()
     for table, by_uuid in rows.items():
         for uuid, record in by_uuid.items():
-            owner = _owner(rows, table, record, units)
-            if owner not in tree or owner == DU_A and table == "unit" or record["f"].get("origin_unit") == CITY:
+            found = owner(rows, table, record, units)
+            if found not in tree or found == DU_A and table == "unit" or record["f"].get("origin_unit") == CITY:
                 out.add((table, uuid))
     return out
-
-
-def _sign(sender, card, records) -> bytes:
-    from handbook_desktop.services.sync import package
-
-    _STATE["sequence"] = _STATE.get("sequence", 100) + 1
-    counts: dict[str, int] = {}
-    for record in records:
-        counts[record["t"]] = counts.get(record["t"], 0) + 1
-    manifest = {"package_id": str(_uuid.uuid4()), "kind": "changes", "sender": DU_A, "recipient": CITY,
-                "sender_key": sender.keyring.active_id, "recipient_key": card.key_id,
-                "sequence": _STATE["sequence"], "previous": None, "acknowledged": 0, "schema": _STATE["schema"],
-                "app_version": "test", "created_at": "2026-11-01T00:00:00+00:00", "counts": counts}
-    plain = "\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records).encode("utf-8")
-    return package.build(manifest, plain, sender.keyring, card.box_public)[0]
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(edits=PACKAGES)
 def test_nothing_outside_a_committees_tree_changes_at_the_city(tmp_path_factory, edits):
-    from handbook_desktop.services.sync.importer import _outside_scope, _planner, open_package
-    from handbook_desktop.services.sync.keys import latest_peer_key
-    from handbook_desktop.services.sync.merge import Writer
-    from handbook_desktop.services.sync.package import PackageRefused
-
     if "folder" not in _STATE:
         _STATE["home"] = os.environ.get("HANDBOOK_HOME")
         _STATE["folder"] = tmp_path_factory.mktemp("city_scope")
     sites = _world(_STATE["folder"])
-    city, du_a = sites[CITY], sites[DU_A]
     if "rows" not in _STATE:
-        from handbook_desktop.store.migrate import head_revision
-
-        _STATE["rows"] = _rows(city)
+        _STATE["rows"] = rows(sites[CITY])
         _STATE["tree"] = _tree(_STATE["rows"])
         assert _STATE["tree"] == {DU_A, f"CB-{DU_A}"}
         _STATE["protected"] = _protected(_STATE["rows"], _STATE["tree"])
-        _STATE["schema"] = head_revision()
-        with du_a.database.read() as session:
-            _STATE["card"] = latest_peer_key(session, CITY)
-            session.expunge(_STATE["card"])
-        with city.database.read() as session:
-            _STATE["before"] = _raw(session)
-    records = _forge_records(_STATE["rows"], edits)
+        _STATE["exchange"] = Exchange(sites[DU_A], DU_A, sites[CITY], CITY, "changes")
+    records = forge_records(_STATE["rows"], edits)
     if not records:
         return
-    data = _sign(du_a, _STATE["card"], records)
-    before = _STATE["before"]
-    try:
-        with city.database.immediate() as session:
-            session.info["keep_versions"] = True
-            opened = open_package(session, city.keyring, data)
-            planner = _planner(session, DU_A)
-            plans = planner.plan(opened.body)
-            try:
-                refused = bool(_outside_scope(session, DU_A, plans))
-            except PackageRefused:
-                refused = True
-            if not refused:
-                for _done in Writer(planner, opened.manifest["package_id"]).apply(plans):
-                    pass
-                session.flush()
-            after = _raw(session)
-            story = json.dumps(records, ensure_ascii=False)[:600]
-            if refused:
-                assert after == before, "a refused package wrote something: " + story
-            else:
-                for table, uuid in _STATE["protected"]:
-                    assert after[table].get(uuid) == before[table][uuid], (table, uuid, story)
-                for table, by_uuid in after.items():
-                    for uuid in by_uuid.keys() - before[table].keys():
-                        if table == "unit":
-                            assert _unit_parent_code(after, uuid) in _STATE["tree"], (uuid, story)
-                        else:
-                            assert _new_row_owner(after, table, uuid) in _STATE["tree"], (table, uuid, story)
-            raise _RollBack
-    except _RollBack:
-        pass
+    exchange = _STATE["exchange"]
+    after, refused = exchange.try_package(records)
+    exchange.check(records, after, refused, _STATE["protected"], _in_the_tree)
+
+
+def _in_the_tree(after, table: str, uuid: str) -> bool:
+    """A new unit is placed under one of DU-A's tree; any other new row belongs to a unit of it."""
+    if table == "unit":
+        return _unit_parent_code(after, uuid) in _STATE["tree"]
+    return new_row_owner(after, table, uuid) in _STATE["tree"]
 
 
 def _unit_parent_code(after, uuid: str) -> str | None:

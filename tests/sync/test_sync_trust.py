@@ -427,7 +427,7 @@ def test_a_branch_cannot_lift_the_committees_decisions_and_is_not_blocked_by_try
 def test_a_change_that_breaks_a_unique_rule_is_refused_not_a_crash(branch_a, committee):
     """Found by the property test: an attendance moved onto a member already on the roll of the same
     meeting made the apply fail with an IntegrityError; now that record is refused with a reason."""
-    from test_sync_scope_property import _meeting
+    from scope_forge import meeting as _meeting
 
     uuids = add_members(branch_a, ["Nguyễn Văn An", "Trần Thị Bình"])
     _meeting(branch_a, uuids)
