@@ -55,7 +55,8 @@ class MeetingEditor(QWidget):
 
     def __init__(self, context, parent=None):
         super().__init__(parent)
-        from handbook_desktop.ui.pages.meetings.minutes import MinutesTab, VotesTab
+        from handbook_desktop.ui.pages.meetings.minutes import MinutesTab
+        from handbook_desktop.ui.pages.meetings.votes import VotesTab
         from handbook_desktop.ui.pages.meetings.roll_call import RollCallTab
         from handbook_desktop.ui.pages.meetings.documents import DocumentsTab
 
