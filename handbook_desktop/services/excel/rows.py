@@ -92,8 +92,10 @@ def _read_and_match(ctx: Context, layout, body, reader: RowReader, has_gaps: boo
     values = read.values
     outcome.values, outcome.birth_year = values, read.birth_year
     outcome.full_name = values.get("full_name") or ""
-    outcome.reasons.extend(read.problems)
-    outcome.warnings.extend(read.notes)
+    if read.problems:
+        outcome.reasons.extend(read.problems)
+    if read.notes:
+        outcome.warnings.extend(read.notes)
     if has_gaps:
         outcome.gap, gap_problems = read_gap(cells, layout.columns, layout.headings, ctx.today)
         outcome.reasons.extend(gap_problems)
@@ -115,7 +117,7 @@ def _read_and_match(ctx: Context, layout, body, reader: RowReader, has_gaps: boo
     if _same_as_earlier(ctx, outcome, values, read.birth_year, name_fold):
         return outcome, None
     match = find_match(ctx.index, values, read.birth_year, name_fold)
-    answer = ctx.answers.get(outcome.key)
+    answer = ctx.answers.get(outcome.key) if ctx.answers else None
     existing = match.member
     if match.ambiguous or (answer and answer != NEW and existing is None):
         chosen = next((m for m in match.candidates if m.uuid == answer), None)
@@ -191,10 +193,11 @@ def _decide(ctx: Context, waiting: _Pending, member: Member | None) -> None:
     else:
         merged = dict(values)
         merged.setdefault("party_position", "member")
-    plan_gap(outcome, outcome.gap, merged, member)
+    if outcome.gap:
+        plan_gap(outcome, outcome.gap, merged, member)
     for issue in validate_member(merged, ctx.book, ctx.today):
         (outcome.reasons if issue.blocking else outcome.warnings).append(issue.message)
-    clashes = _clashes(ctx, values, existing)
+    clashes = _clashes(ctx, values, existing) if values.get("national_id") or values.get("party_card_number") else None
     if clashes:
         outcome.reasons.append("Trùng hồ sơ khác: " + "; ".join(clashes) + ".")
     if outcome.reasons:

@@ -73,7 +73,7 @@ def _legacy(text: str, key: str, heading: str, row: RowValues) -> str | None:
 
 
 def _phone(raw, text: str, heading: str, row: RowValues) -> str:
-    digits = _DIGITS.sub("", text)
+    digits = text if text.isdigit() else _DIGITS.sub("", text)
     if _PHONE_WITHOUT_ZERO.match(digits):
         restored = "0" + digits
         how = " (ô kiểu số)" if isinstance(raw, (int, float)) else ""
@@ -83,7 +83,7 @@ def _phone(raw, text: str, heading: str, row: RowValues) -> str:
 
 
 def _national_id(raw, text: str, heading: str, row: RowValues) -> str:
-    digits = _DIGITS.sub("", text)
+    digits = text if text.isdigit() else _DIGITS.sub("", text)
     if isinstance(raw, (int, float)) and digits.isdigit() and len(digits) == 11:
         # A CCCD begins with the province code 001–096: a number cell drops its first 0.
         restored = "0" + digits
@@ -92,14 +92,21 @@ def _national_id(raw, text: str, heading: str, row: RowValues) -> str:
     return text
 
 
+_FINISHED = frozenset({"national_id", "phone", "record_number"})  # what finish_text changes
+_BLANK = object()  # a cell that says nothing (empty or spaces)
+_TRIAL = 200  # cells of a column read before deciding whether its values repeat
+
+
 class RowReader:
     """Reads the rows of one layout: what each column is (its field, kind and heading) is worked out
-    once, not again for each of 20,000 rows."""
+    once, not again for each of 20,000 rows; and what a cell gives is remembered per column, since
+    a sheet repeats its values (dates, "Nam", "Nữ", the same hometown)."""
 
     def __init__(self, columns: dict[int, str], headings: dict[int, str], today: date):
         self.today = today
         self.unit_columns: list[int] = []
-        self.plan: list[tuple[int, str, object, str, str]] = []  # (column, key, spec, heading, gender)
+        # [column, key, spec, heading, gender, what each value gave (None: values do not repeat), misses]
+        self.plan: list[list] = []
         for column, key in columns.items():
             if key == UNIT_KEY:
                 self.unit_columns.append(column)
@@ -107,7 +114,7 @@ class RowReader:
             if key in GAP_COLUMNS:  # leaving the Party and re-admission: read by gaps.read_gap
                 continue
             key, _, gender = key.partition("@")
-            self.plan.append((column, key, FIELD_BY_KEY[key], headings.get(column, f"Cột {column + 1}"), gender))
+            self.plan.append([column, key, FIELD_BY_KEY[key], headings.get(column, f"Cột {column + 1}"), gender, {}, 0])
 
     def read(self, cells: list) -> RowValues:
         row = RowValues()
@@ -115,54 +122,97 @@ class RowReader:
         for column in self.unit_columns:
             row.unit_text = text_cell(cells[column] if column < width else None)
         values = row.values
-        for column, key, spec, heading, gender in self.plan:
+        for entry in self.plan:
+            column = entry[0]
             raw = cells[column] if column < width else None
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if raw is None:
                 continue
-            if gender:
-                # The birth date (or year) written under "Nam" or "Nữ": the column says the gender.
-                values["gender"] = gender
-            if spec.kind == "date":
-                year = year_only(raw) if key == "date_of_birth" else None
-                if year is not None:
-                    row.birth_year = year
-                    row.notes.append(f"Cột '{heading}': chỉ có năm sinh {year}, ghi là …/…/{year} — cần bổ sung ngày, tháng.")
+            given = entry[5]
+            if given is None:  # a column of names or numbers, each different: read as it is
+                if isinstance(raw, str) and not raw.strip():
                     continue
-                try:
-                    value = parse_date_cell(raw, self.today)
-                except CellProblem as problem:
-                    row.problems.append(f"Cột '{heading}': {problem}")
-                    continue
-                if value is not None:
-                    values[key] = value
+                if entry[4]:
+                    values["gender"] = entry[4]
+                self._value(raw, entry[1], entry[2], entry[3], row)
                 continue
-            text = text_cell(raw)
-            if text is None:
+            # 1, 1.0 and True are one key to a dict: the type is part of it, but for text.
+            memo = raw if raw.__class__ is str else (raw.__class__, raw)
+            found = given.get(memo)
+            if found is None:
+                found = given[memo] = self._cell(raw, entry)
+                entry[6] += 1
+                if entry[6] == _TRIAL and len(given) > _TRIAL * 0.9:
+                    entry[5] = None  # hardly a value twice in the first rows: stop remembering
+            if found is _BLANK:
                 continue
-            if not text.isascii():
-                converted = _legacy(text, key, heading, row)
-                if converted is None:
-                    continue
-                text = clean(converted) if converted is not text else text
-            if key == "phone":
-                text = _phone(raw, text, heading, row)
-            elif key == "national_id":
-                text = _national_id(raw, text, heading, row)
-            if key == "notes":
-                status = _code("status", text)
-                if status is not None:
-                    row.status_from_notes = status  # "Dự bị", "Miễn sinh hoạt": the status, not a note
-                    continue
-            if spec.kind == "enum":
-                code = _code(key, text)
-                if code is None:
-                    choices = ", ".join(label for _, label in spec.choices)
-                    row.problems.append(f"Cột '{heading}': '{text}' không có trong danh mục ({choices}).")
-                    continue
-                values[key] = code
-                continue
-            values[key] = finish_text(key, text)
+            pairs, year, from_notes, notes, problems = found
+            for field_key, value in pairs:
+                values[field_key] = value
+            if year is not None:
+                row.birth_year = year
+            if from_notes is not None:
+                row.status_from_notes = from_notes
+            if notes:
+                row.notes.extend(notes)
+            if problems:
+                row.problems.extend(problems)
         return row
+
+    def _cell(self, raw, entry: list):
+        """What one cell gives: (values, birth year, status from the notes, notes, problems)."""
+        if isinstance(raw, str) and not raw.strip():
+            return _BLANK
+        row = RowValues()
+        if entry[4]:
+            # The birth date (or year) written under "Nam" or "Nữ": the column says the gender.
+            row.values["gender"] = entry[4]
+        self._value(raw, entry[1], entry[2], entry[3], row)
+        return (tuple(row.values.items()), row.birth_year, row.status_from_notes, tuple(row.notes), tuple(row.problems))
+
+    def _value(self, raw, key: str, spec, heading: str, row: RowValues) -> None:
+        values = row.values
+        if spec.kind == "date":
+            year = year_only(raw) if key == "date_of_birth" else None
+            if year is not None:
+                row.birth_year = year
+                row.notes.append(f"Cột '{heading}': chỉ có năm sinh {year}, ghi là …/…/{year} — cần bổ sung ngày, tháng.")
+                return
+            try:
+                value = parse_date_cell(raw, self.today)
+            except CellProblem as problem:
+                row.problems.append(f"Cột '{heading}': {problem}")
+                return
+            if value is not None:
+                values[key] = value
+            return
+        text = clean(raw) if raw.__class__ is str else text_cell(raw)  # text_cell of text is clean
+        if text is None:
+            return
+        if not text.isascii():
+            converted = _legacy(text, key, heading, row)
+            if converted is None:
+                return
+            text = clean(converted) if converted is not text else text
+        if key == "phone":
+            text = _phone(raw, text, heading, row)
+        elif key == "national_id":
+            text = _national_id(raw, text, heading, row)
+        if key == "notes":
+            status = _code("status", text)
+            if status is not None:
+                row.status_from_notes = status  # "Dự bị", "Miễn sinh hoạt": the status, not a note
+                return
+        if spec.kind == "enum":
+            code = _code(key, text)
+            if code is None:
+                choices = ", ".join(label for _, label in spec.choices)
+                row.problems.append(f"Cột '{heading}': '{text}' không có trong danh mục ({choices}).")
+                return
+            values[key] = code
+            return
+        if key in _FINISHED and not (key != "record_number" and text.isdigit()):  # digits are finished
+            text = finish_text(key, text)
+        values[key] = text
 
 
 def read_row(cells: list, columns: dict[int, str], headings: dict[int, str], today: date) -> RowValues:
