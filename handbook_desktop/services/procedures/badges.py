@@ -53,21 +53,45 @@ def rounds(session: Session, start: date, months_ahead: int = 12,
     with their events) saves reading them again; they are returned as given."""
     given = members is not None
     if not given:
-        members = light_members(session, where=(_may_be_proposed(session, start, months_ahead),))
+        found = round_people(session, start, months_ahead)
+        keys = sorted({due.key for pairs in found.values() for _, due in pairs})
+        chosen = {}
+        for part in chunks(keys, 500):
+            chosen.update((m.uuid, m) for m in session.scalars(select(Member).where(Member.uuid.in_(part))))
+        return {day: [(chosen[d.key], d) for _, d in pairs] for day, pairs in found.items()}
     from handbook_desktop.domain.badges import round_windows
 
     windows = _merged(round_windows(rules(session), start, months_ahead))
     eligible = {m.uuid: m for m in members if m.deleted_at is None and m.decision_date is not None
                 and m.status not in _NOT_PROPOSED and _may_concern(m, windows)}
     found = badge_rounds(rules(session), [badge_input(m) for m in eligible.values()], start, months_ahead)
-    if given:
-        chosen = eligible
-    else:
-        keys = sorted({due.key for dues in found.values() for due in dues})
-        chosen = {}
-        for part in chunks(keys, 500):
-            chosen.update((m.uuid, m) for m in session.scalars(select(Member).where(Member.uuid.in_(part))))
-    return {day: [(chosen[d.key], d) for d in dues] for day, dues in found.items()}
+    return {day: [(eligible[d.key], d) for d in dues] for day, dues in found.items()}
+
+
+def round_people(session: Session, start: date, months_ahead: int = 12) -> dict[date, list[tuple[object, BadgeDue]]]:
+    """``rounds`` as light rows, chosen by the database (``badge_sql``): the members whose history can
+    move a milestone through the domain's rule, every other member by the range of decision dates
+    that reaches a milestone in these rounds."""
+    from handbook_desktop.domain.badges import award_dates
+    from handbook_desktop.domain.dates import add_months
+    from handbook_desktop.services.procedures import badge_sql
+
+    book = rules(session)
+    end = add_months(start, months_ahead)
+    days = award_dates(book, start, end)
+    where = may_be_proposed(session, start, months_ahead)
+    result = rounds(session, start, months_ahead, light_members(session, where=badge_sql.may_move(where)))
+    if not days:
+        return result
+    lead = max([int(band["months"]) for band in book.value("badge.early_months.ill", start)] or [0])
+    for person, due, _ in badge_sql.simple_dues(
+            session, book.value("badge.milestones_years", start), days, badge_sql.award_day_before(book, days[0]),
+            (Member.deleted_at.is_(None), Member.status.not_in(sorted(_NOT_PROPOSED))),
+            reach_low=add_months(start, -12), reach_high=add_months(end, lead + 1)):
+        result[due.award_date].append((person, due))
+    for pairs in result.values():
+        pairs.sort(key=lambda pair: (pair[1].reach_date, pair[1].key))
+    return result
 
 
 _MOVING = None
@@ -97,7 +121,7 @@ def _merged(windows: list[tuple[date, date]]) -> tuple[list[date], list[date]]:
 
 
 def _may_concern(member, ranges: tuple[list[date], list[date]]) -> bool:
-    """The same choice as ``_may_be_proposed``, for members already read: a decision date in a
+    """The same choice as ``may_be_proposed``, for members already read: a decision date in a
     range, or an event that moves the milestone. Everyone else is left out before any work."""
     from bisect import bisect_right
 
@@ -109,18 +133,31 @@ def _may_concern(member, ranges: tuple[list[date], list[date]]) -> bool:
     return any(e.kind in moving and e.deleted_at is None for e in member.events)
 
 
-def _may_be_proposed(session: Session, start: date, months_ahead: int):
+def may_be_proposed(session: Session, start: date, months_ahead: int):
     """Chosen by the database: members whose decision date lies in a milestone's range for these
     rounds (``round_windows``), or whose party age or round a gap, death or discipline can move."""
+    from handbook_desktop.domain.badges import round_windows
+
+    return _in_windows(round_windows(rules(session), start, months_ahead))
+
+
+def may_be_pending(session: Session, on: date):
+    """The same for the milestones "chưa xét" on ``on`` (``pending_windows``)."""
+    from handbook_desktop.domain.badges import pending_windows
+    from handbook_desktop.services.start import records_start
+
+    return _in_windows(pending_windows(rules(session), on, records_start(session)))
+
+
+def _in_windows(windows):
     from sqlalchemy import and_, or_
 
-    from handbook_desktop.domain.badges import round_windows
     from handbook_desktop.store.models import MemberEvent
 
-    moving = _moving_kinds()
-    return and_(Member.decision_date.is_not(None), or_(
-        *(Member.decision_date.between(low, high) for low, high in round_windows(rules(session), start, months_ahead)),
-        Member.id.in_(select(MemberEvent.member_id).where(MemberEvent.kind.in_(sorted(moving)),
+    starts, ends = _merged(windows)
+    return and_(Member.decision_date.is_not(None), Member.status.not_in(sorted(_NOT_PROPOSED)), or_(
+        *(Member.decision_date.between(low, high) for low, high in zip(starts, ends)),
+        Member.id.in_(select(MemberEvent.member_id).where(MemberEvent.kind.in_(sorted(_moving_kinds())),
                                                           MemberEvent.deleted_at.is_(None)))))
 
 
@@ -128,7 +165,8 @@ def pending(session: Session, members: list | None = None, on: date | None = Non
     """Every milestone "chưa xét" on ``on``: its round passed with no award and no dismissal.
     ``members``: light rows or records with their events (as ``rounds``); returned as given."""
     on = on or date.today()
-    members = light_members(session) if members is None else members
+    if members is None:
+        return pending_people(session, on)
     from handbook_desktop.domain.badges import pending_windows
     from handbook_desktop.services.start import records_start
 
@@ -138,6 +176,34 @@ def pending(session: Session, members: list | None = None, on: date | None = Non
                 and m.status not in _NOT_PROPOSED and _may_concern(m, windows)}
     found = pending_for_all(rules(session), [badge_input(m) for m in eligible.values()], on, since)
     return [(eligible[due.key], due) for due in found]
+
+
+def pending_people(session: Session, on: date) -> list[tuple[object, BadgeDue]]:
+    """``pending`` as light rows chosen by the database (``badge_sql``), in name order, each member's
+    milestones in the rule's order."""
+    from datetime import timedelta
+
+    from handbook_desktop.domain.badges import _since, award_dates
+    from handbook_desktop.domain.dates import add_months
+    from handbook_desktop.services.procedures import badge_sql
+    from handbook_desktop.services.start import records_start
+
+    book = rules(session)
+    where = may_be_pending(session, on)
+    first = _since(book, records_start(session))
+    if first is None:  # no badge rule known: the domain decides for everyone chosen
+        return pending(session, light_members(session, where=(where,)), on)
+    milestones = list(book.value("badge.milestones_years", on))
+    found = [(person, due, milestones.index(due.years))
+             for person, due in pending(session, light_members(session, where=badge_sql.may_move(where)), on)]
+    days = award_dates(book, first, on - timedelta(days=1))
+    if days:
+        found += badge_sql.simple_dues(
+            session, milestones, days, badge_sql.award_day_before(book, days[0]),
+            (Member.deleted_at.is_(None), Member.status.not_in(sorted(_NOT_PROPOSED))),
+            reach_low=add_months(first, -25), reach_high=add_months(on, 25), overdue=True)
+    found.sort(key=lambda item: (item[0].name_sort, item[0].id, item[2]))
+    return [(person, due) for person, due, _ in found]
 
 
 def dismiss_badge(session: Session, actor, member_uuid: str, years: int, day: date, reason: str):

@@ -158,7 +158,7 @@ def light_members(session: Session, *extra, statuses=None, unit_ids: list[int] |
         conditions.append(Member.unit_id.in_(unit_ids))
     query = (select(Member.id, Member.uuid, Member.full_name, Member.name_sort, Member.status, Member.decision_date,
                     Member.ceremony_date, Member.deleted_at, *extra)
-             .where(*conditions).order_by(Member.name_sort))
+             .where(*conditions).order_by(Member.name_sort, Member.id))
     result = session.execute(query)
     keys = list(result.keys())
     people = [SimpleNamespace(**dict(zip(keys, row)), events=[]) for row in result]

@@ -192,11 +192,16 @@ def month_totals(session: Session, year: int, unit_id: int | None = None) -> lis
                                                                    .order_by(DuesMonth.month))]
 
 
+def unpaid_conditions(year: int, before: date) -> tuple:
+    """Lines of ``year`` before ``before``'s month with dues owed, unpaid, no accepted reason."""
+    return (DuesMonth.month >= date(year, 1, 1), DuesMonth.month < month_start(before), DuesMonth.amount > 0,
+            DuesMonth.paid.is_(False), DuesMonth.excused.is_(False), DuesMonth.deleted_at.is_(None))
+
+
 def unpaid_months(session: Session, year: int, before: date, unit_id: int | None = None) -> dict[int, list[date]]:
     """Member id → months of ``year`` before ``before``'s month with dues owed, unpaid, no accepted reason."""
     rows = session.execute(_in_unit(select(DuesMonth.member_id, DuesMonth.month).where(
-        DuesMonth.month >= date(year, 1, 1), DuesMonth.month < month_start(before), DuesMonth.amount > 0,
-        DuesMonth.paid.is_(False), DuesMonth.excused.is_(False), DuesMonth.deleted_at.is_(None)), unit_id)).all()
+        *unpaid_conditions(year, before)), unit_id)).all()
     result: dict[int, list[date]] = {}
     for member_id, month in rows:
         result.setdefault(member_id, []).append(month)

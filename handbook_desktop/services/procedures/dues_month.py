@@ -76,9 +76,15 @@ def insert_month(session: Session, book, month: date, members) -> int:
     suggests. Returns the number of lines."""
     from handbook_desktop.services.procedures.dues import guessed_basis
 
-    in_force = (DuesBasis.member_id == Member.id, DuesBasis.deleted_at.is_(None), DuesBasis.effective_from <= month)
-    latest = (select(DuesBasis.id).where(*in_force).order_by(DuesBasis.effective_from.desc(), DuesBasis.id.desc())
-              .limit(1).correlate(Member).scalar_subquery())
+    live = (DuesBasis.deleted_at.is_(None), DuesBasis.effective_from <= month)
+    in_force = (DuesBasis.member_id == Member.id, *live)
+    # Each member's latest basis in force, numbered in the database (a window, not a lookup per member)
+    ranked = select(DuesBasis.member_id, DuesBasis.kind, DuesBasis.base_amount, DuesBasis.flat_amount,
+                    DuesBasis.reduction_percent, DuesBasis.reduction_until, DuesBasis.exempt_reason,
+                    func.row_number().over(partition_by=DuesBasis.member_id,
+                                           order_by=(DuesBasis.effective_from.desc(), DuesBasis.id.desc()))
+                    .label("n")).where(*live).subquery("ranked")
+    latest = select(ranked).where(ranked.c.n == 1).subquery("b")
     # What only Python can say, per distinct value: the guessed basis of members with none entered.
     unentered = members.where(~exists().where(*in_force))
     pairs = session.execute(unentered.with_only_columns(
@@ -102,9 +108,9 @@ class _Record:
 
 
 def _insert(session: Session, book, month: date, members, latest) -> int:
-    basis = DuesBasis.__table__.alias("b")
+    basis = latest
     guess = _GUESS.alias("g")
-    source = Member.__table__.outerjoin(basis, basis.c.id == latest).outerjoin(guess, and_(
+    source = Member.__table__.outerjoin(basis, basis.c.member_id == Member.id).outerjoin(guess, and_(
         guess.c.category == func.coalesce(Member.dues_category, ""),
         guess.c.occupation == func.coalesce(Member.occupation, "")))
     kind = func.coalesce(basis.c.kind, guess.c.kind)
@@ -167,4 +173,7 @@ def _insert(session: Session, book, month: date, members, latest) -> int:
         [table.c.member_id, table.c.month, table.c.basis_kind, table.c.base_amount, table.c.amount, table.c.exempt,
          table.c.paid, table.c.paid_on, table.c.method, table.c.excused, table.c.note, table.c.uuid,
          table.c.origin_unit, table.c.version, table.c.updated_at, table.c.deleted_at], chosen)
-    return session.execute(statement).rowcount or 0
+    counted = select(func.count()).select_from(DuesMonth).where(DuesMonth.month == month)
+    before = session.scalar(counted)
+    session.execute(statement)
+    return session.scalar(counted) - before

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from handbook_desktop.domain import probation
@@ -24,11 +24,11 @@ from handbook_desktop.domain.rules import RuleBook
 from handbook_desktop.domain.states import MemberStatus
 from handbook_desktop.services.procedures import badges as badge_service
 from handbook_desktop.services.procedures.common import light_members, live_events, rules, work_calendar
-from handbook_desktop.services.procedures.dues import unpaid_months
+from handbook_desktop.services.procedures.dues import unpaid_conditions
 from handbook_desktop.services.procedures.ratings import rated_states
 from handbook_desktop.services.procedures.status import lost_cards
 from handbook_desktop.services.progress import Progress, ProgressGen, drain
-from handbook_desktop.store.models import Candidate, Rating
+from handbook_desktop.store.models import Candidate, DuesMonth, Member, MemberEvent, Rating
 
 log = logging.getLogger(__name__)
 
@@ -100,19 +100,22 @@ def _item(book: RuleBook, kind: str, due: date | None, on: date, members, rule_k
 
 
 def _ceremonies(session, book, calendar, on):
-    cases = session.scalars(select(Candidate).where(Candidate.closed.is_(False), Candidate.deleted_at.is_(None),
-                                                    Candidate.decision_date.is_not(None))).all()
+    cases = session.execute(select(Candidate.decision_received_on, Candidate.decision_date, Candidate.decision_number,
+                                   Member.uuid, Member.full_name).join(Member, Member.id == Candidate.member_id)
+                            .where(Candidate.closed.is_(False), Candidate.deleted_at.is_(None),
+                                   Candidate.decision_date.is_not(None)).order_by(Candidate.id)).all()
     for case in cases:
         received = case.decision_received_on or case.decision_date
         yield _item(book, "ceremony_due", ceremony_due(book, calendar, received), on,
-                    [(case.member.uuid, case.member.full_name)], "admission.ceremony_within_working_days", received,
+                    [(case.uuid, case.full_name)], "admission.ceremony_within_working_days", received,
                     f"Quyết định số {case.decision_number or '…'} ngày {case.decision_date:%d/%m/%Y}")
 
 
-def _probation(members, book, calendar, on, lookahead):
+def _probation(session, book, calendar, on, lookahead):
+    members = session.execute(select(Member.uuid, Member.full_name, Member.ceremony_date).where(
+        Member.deleted_at.is_(None), Member.status == MemberStatus.PROBATIONARY.value,
+        Member.ceremony_date.is_not(None)).order_by(Member.name_sort, Member.id)).all()
     for member in members:
-        if member.status != MemberStatus.PROBATIONARY.value or member.ceremony_date is None:
-            continue
         end = probation.probation_end(book, member.ceremony_date)
         if end > on + lookahead:
             continue
@@ -121,12 +124,12 @@ def _probation(members, book, calendar, on, lookahead):
                     f"Hết dự bị ngày {end:%d/%m/%Y}; ngày chính thức {end:%d/%m/%Y}")
 
 
-def _badges(session, members, book, on):
+def _badges(session, book, on):
     upcoming = award_dates(book, on, add_months(on, 12))
     if not upcoming:
         return
     day = upcoming[0]
-    found = badge_service.rounds(session, on, 12, members).get(day, [])
+    found = badge_service.round_people(session, on, 12).get(day, [])
     if found:
         members = [(m.uuid, m.full_name) for m, _ in sorted(found, key=lambda p: p[0].name_sort)]
         levels = sorted({d.years for _, d in found})
@@ -134,9 +137,9 @@ def _badges(session, members, book, on):
                     "Mốc " + ", ".join(f"{y} năm" for y in levels))
 
 
-def _badges_pending(session, members, book, on):
+def _badges_pending(session, book, on):
     """Milestones whose round passed without an award stay here until awarded or dismissed (issue 15)."""
-    found = badge_service.pending(session, members, on)
+    found = badge_service.pending(session, None, on)
     if found:
         found.sort(key=lambda p: (p[1].award_date, p[0].name_sort))
         names = [(m.uuid, m.full_name) for m, _ in found]
@@ -152,7 +155,11 @@ def _badges_pending(session, members, book, on):
                     found[0][1].award_date, "; ".join(parts))
 
 
-def _transfers(session, members, book, calendar, on, lookahead):
+def _transfers(session, book, calendar, on, lookahead):
+    away = (MemberStatus.TEMPORARILY_AWAY.value, MemberStatus.VISITING.value)
+    members = light_members(session, where=(or_(Member.status.in_(away), Member.id.in_(
+        select(MemberEvent.member_id).where(MemberEvent.kind == "transfer_out_official", MemberEvent.deleted_at.is_(None),
+                                            MemberEvent.event_date >= on - timedelta(days=366)))),))
     for member in members:
         events = live_events(member)
         outs = [e for e in events if e.kind == "transfer_out_official" and e.event_date >= on - timedelta(days=366)]
@@ -163,7 +170,7 @@ def _transfers(session, members, book, calendar, on, lookahead):
             yield _item(book, "transfer_not_presented", calendar.add_working_days(event.event_date, days), on,
                         [(member.uuid, member.full_name)], "transfer.official.present_within_working_days",
                         event.event_date)
-        if member.status in (MemberStatus.TEMPORARILY_AWAY.value, MemberStatus.VISITING.value):
+        if member.status in away:
             temporary = [e for e in events if e.kind in ("transfer_out_temporary", "transfer_in_temporary")
                          and e.end_date]
             if temporary and temporary[-1].end_date <= on + lookahead:
@@ -173,32 +180,34 @@ def _transfers(session, members, book, calendar, on, lookahead):
                             "Tạm thời đi" if event.kind == "transfer_out_temporary" else "Tạm thời đến")
 
 
-def _dues(session, members_by_id, book, on):
+def _dues(session, book, on):
     limit = int(book.value("removal.unpaid_dues_months_in_year", on))
-    flagged = []
-    for member_id, months in unpaid_months(session, on.year, on).items():
-        member = members_by_id.get(member_id)
-        if member is not None and len(months) >= limit:
-            flagged.append((member.name_sort, member.uuid, member.full_name))
+    owing = (select(DuesMonth.member_id).where(*unpaid_conditions(on.year, on)).group_by(DuesMonth.member_id)
+             .having(func.count() >= limit))
+    flagged = session.execute(select(Member.name_sort, Member.uuid, Member.full_name).where(
+        Member.deleted_at.is_(None), Member.id.in_(owing))).all()
     if flagged:
         yield _item(book, "unpaid_dues", on, on, [(u, n) for _, u, n in sorted(flagged)],
                     "removal.unpaid_dues_months_in_year", on, f"Từ {limit} tháng chưa nộp trong năm {on.year}",
                     title=f"Không đóng đảng phí từ {limit} tháng trong năm")
 
 
-def _ratings(session, members, book, on):
+def _ratings(session, book, on):
     due = rating_day(on.year, book)
     remind = int(book.value("rating.remind_days_before", due))
     if on < due - timedelta(days=remind):
         return
-    rated = set(session.scalars(select(Rating.member_id).where(Rating.year == on.year, Rating.deleted_at.is_(None))))
     states = rated_states(book, on.year)  # exempt members are not rated (rating.rates_exempt_members)
-    missing = [(m.uuid, m.full_name) for m in members if m.status in states and m.id not in rated]
+    rated = exists().where(Rating.member_id == Member.id, Rating.year == on.year, Rating.deleted_at.is_(None))
+    missing = [tuple(row) for row in session.execute(select(Member.uuid, Member.full_name).where(
+        Member.deleted_at.is_(None), Member.status.in_(states), ~rated).order_by(Member.name_sort, Member.id))]
     if missing:
         yield _item(book, "ratings_due", due, on, missing, "rating.due_day", due, f"Năm {on.year}")
 
 
-def _cards(members, book, on):
+def _cards(session, book, on):
+    members = light_members(session, where=(Member.id.in_(select(MemberEvent.member_id).where(
+        MemberEvent.kind == "card_lost", MemberEvent.deleted_at.is_(None))),))
     lost = [(m.uuid, m.full_name) for m in members if lost_cards(m)]
     if lost:
         yield _item(book, "card_lost", None, on, lost, "card.reissue_form", on,
@@ -268,17 +277,17 @@ def todo_steps(session: Session, on: date) -> ProgressGen:
     lookahead = timedelta(days=int(book.value("todo.lookahead_days", on)))
     steps = 10
     yield Progress(0, steps, "Đang đọc hồ sơ đảng viên…")
-    members = light_members(session)
-    by_id = {m.id: m for m in members}
+    # Each kind of item asks the database for the members it can concern (issue 18 §5): a committee's
+    # 50,000 members are never all read.
     sections = [
         lambda: _ceremonies(session, book, calendar, on),
-        lambda: _probation(members, book, calendar, on, lookahead),
-        lambda: _badges(session, members, book, on),
-        lambda: _badges_pending(session, members, book, on),
-        lambda: _transfers(session, members, book, calendar, on, lookahead),
-        lambda: _dues(session, by_id, book, on),
-        lambda: _ratings(session, members, book, on),
-        lambda: _cards(members, book, on),
+        lambda: _probation(session, book, calendar, on, lookahead),
+        lambda: _badges(session, book, on),
+        lambda: _badges_pending(session, book, on),
+        lambda: _transfers(session, book, calendar, on, lookahead),
+        lambda: _dues(session, book, on),
+        lambda: _ratings(session, book, on),
+        lambda: _cards(session, book, on),
         lambda: _meeting_items(session, book, on),
     ]
     items: list[TodoItem] = []
