@@ -86,21 +86,10 @@ def audit_row(
     }
 
 
-def record(
-    session: Session,
-    actor,
-    action: str,
-    *,
-    entity: str | None = None,
-    entity_uuid: str | None = None,
-    field: str | None = None,
-    old: Any = None,
-    new: Any = None,
-    detail: str | dict | None = None,
-    changes: dict[str, tuple[Any, Any]] | None = None,
-) -> None:
-    session.add(AuditLog(**audit_row(actor.username, action, entity=entity, entity_uuid=entity_uuid, field=field, old=old, new=new,
-                                detail=detail, changes=changes)))
+def record(session: Session, actor, action: str, **fields: Any) -> None:
+    """Add one audit line by ``actor`` to ``session``; ``fields`` are ``audit_row``'s keywords (entity,
+    entity_uuid, field, old, new, detail, changes), checked there."""
+    session.add(AuditLog(**audit_row(actor.username, action, **fields)))
 
 
 SKIPPED = {"version", "updated_at", "name_fold", "name_sort", "search_key"}
