@@ -12,6 +12,8 @@ from datetime import date
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Length
 from openpyxl import load_workbook
 
 from handbook_desktop.services.reports import make_report
@@ -73,6 +75,29 @@ def test_word_without_pictures_when_no_painter(demo_db, tmp_path):
     report = make_report(demo_db, "dues", *PERIOD)
     out = export_report(demo_db, report, tmp_path / "dang-phi.docx")
     assert len(Document(out).inline_shapes) == 0
+
+
+def test_word_tables_fill_the_text_width_of_other_margins(committee_db, tmp_path):
+    """Margins from a rule other than 36-HD's (here 30 mm left): every table spans the width between
+    them, not the 160 mm of the usual A4 margins."""
+    from handbook_desktop.services.forms.context import signer_context, unit_header_context
+    from handbook_desktop.services.reports.export import BRIEF_COLUMNS
+    from handbook_desktop.services.reports.word import write_word
+
+    report = make_report(committee_db, "membership", *PERIOD)
+    with committee_db.read() as session:
+        header = unit_header_context(session)
+    out = write_word(report, tmp_path / "so-luong.docx", header=header, signer=signer_context(header),
+                     issued_on=date(2026, 11, 16), brief_columns=BRIEF_COLUMNS,
+                     margins={"top": 20, "bottom": 20, "left": 30, "right": 15})
+    document = Document(out)
+    assert len(document.tables) >= 4  # header, totals, branches, signature
+    section = document.sections[0]
+    text_mm = Length(section.page_width - section.left_margin - section.right_margin).mm
+    assert round(text_mm) == 165
+    for table in document.tables:
+        widths = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert abs(sum(widths) / 56.6929 - text_mm) < 0.5, (widths, text_mm)  # twips to mm
 
 
 def test_unknown_format_is_refused(demo_db, tmp_path):

@@ -24,6 +24,14 @@ from handbook_desktop.services.reports.model import Chart, Report, Table, format
 FONT = "Times New Roman"
 CENTER, LEFT, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT,
                                 WD_ALIGN_PARAGRAPH.JUSTIFY)
+# Widths are laid out in the text width (the page less the margins of the rule document.margins_mm): the
+# header and the signature share it 75 : 85 (the issuing body's block; the Party's name or the signer);
+# the totals' number column, the row number and the branch name have widths of their own, and the totals'
+# label and the branches' figure columns take what is left. On A4 with the rule's margins (160 mm) that
+# is 75 + 85, 120 + 40 and 11 + 55 + 94 mm, as before.
+BLOCKS = (75, 85)
+TOTAL_NUMBER_MM, ROW_NUMBER_MM, BRANCH_NAME_MM = 40, 11, 55
+CHART_MM = 150
 
 
 def _fonts(element) -> None:
@@ -79,6 +87,17 @@ def _widths(table, widths_mm: list[float]) -> None:
             cell.width = Mm(width)
 
 
+def _text_width(document) -> float:
+    """The width between the margins, in mm (to a tenth: Word keeps lengths in twips, 210 mm reads 210.009)."""
+    section = document.sections[0]
+    return round((section.page_width - section.left_margin - section.right_margin) / Mm(1), 1)
+
+
+def _blocks(document) -> list[float]:
+    width = _text_width(document)
+    return [width * share / sum(BLOCKS) for share in BLOCKS]
+
+
 def _document(margins: dict | None):
     document = Document()
     section = document.sections[0]
@@ -101,7 +120,7 @@ def _value(col_kind: str, value) -> str:
 def _header(document, header: dict, issued_on: date) -> None:
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
-    _widths(table, [75, 85])
+    _widths(table, _blocks(document))
     left, right = table.rows[0].cells
     _cell_text(left, header.get("higher_body_upper", ""), size=13)
     para = left.add_paragraph()
@@ -147,7 +166,7 @@ def _totals(document, table: Table) -> None:
         cells = grid.add_row().cells
         _cell_text(cells[0], ("– " if col.group else "") + col.label, align=LEFT)
         _cell_text(cells[1], _value(col.kind, value), align=RIGHT)
-    _widths(grid, [120, 40])
+    _widths(grid, [_text_width(document) - TOTAL_NUMBER_MM, TOTAL_NUMBER_MM])
 
 
 def _branches(document, table: Table, columns: list[str]) -> None:
@@ -172,7 +191,8 @@ def _branches(document, table: Table, columns: list[str]) -> None:
         _cell_text(cells[1], table.total.get("label", "Tổng cộng"), size=11, bold=True, align=LEFT)
         for index, col in enumerate(cols):
             _cell_text(cells[2 + index], _value(col.kind, table.total.get(col.key)), size=11, bold=True, align=RIGHT)
-    _widths(grid, [11, 55] + [94 / max(1, len(cols))] * len(cols))
+    figures = _text_width(document) - ROW_NUMBER_MM - BRANCH_NAME_MM
+    _widths(grid, [ROW_NUMBER_MM, BRANCH_NAME_MM] + [figures / max(1, len(cols))] * len(cols))
     # The heading row repeats on every page of a long list of branches.
     trpr = grid.rows[0]._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
@@ -206,7 +226,7 @@ def write_word(report: Report, out_path, *, header: dict, signer: dict, issued_o
             paragraph = document.add_paragraph()
             paragraph.alignment = CENTER
             paragraph.paragraph_format.keep_with_next = True
-            paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(150))
+            paragraph.add_run().add_picture(io.BytesIO(png), width=Mm(min(CHART_MM, _text_width(document))))
             _para(document, chart.title, size=12, italic=True, align=CENTER, after=9)
     for line in report.notes:
         _para(document, line, size=12, italic=True)
@@ -220,7 +240,7 @@ def _signature(document, signer: dict) -> None:
     _para(document, "", after=6, keep_next=True)
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
-    _widths(table, [75, 85])
+    _widths(table, _blocks(document))
     left, right = table.rows[0].cells
     _cell_text(left, "Nơi nhận:", size=12, bold=True, italic=True, align=LEFT)
     for line in ("- Cấp ủy cấp trên,", "- Lưu."):
