@@ -33,13 +33,6 @@ THEORY = (("theory_bachelor", "Cử nhân"), ("theory_high", "Cao cấp"), ("the
           ("theory_basic", "Sơ cấp"), ("theory_none", "Chưa có / chưa ghi"))
 
 
-def _age_years(born: date | None, on: date) -> int | None:
-    """Completed years (the same as whole months // 12, without counting months)."""
-    if born is None or born > on:
-        return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
 @lru_cache(maxsize=4096)
 def band(value: int | None, bands: tuple) -> str | None:
     if value is None:
