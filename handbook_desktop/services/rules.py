@@ -86,25 +86,25 @@ def refresh_shipped_rules(session: Session) -> RuleRefresh:
         row.value_json, row.source, row.note = value_json, rule.source, rule.note or None
         corrected.append(f"{rule.key} từ {rule.effective_from:%d/%m/%Y}")
     if days_added or days_corrected:
-        keep = session.info.get("keep_versions", False)
-        session.info["keep_versions"] = True
-        try:
-            session.flush()
-        finally:
-            session.info["keep_versions"] = keep
+        _flush_as_shipped(session)
         record(session, SYSTEM, "calendar_update", entity="calendar_day",
                detail={"added": days_added, "corrected": days_corrected})
     if added or corrected:
-        # Still "as shipped" (version 1), so that a later correction of the files applies too.
-        keep = session.info.get("keep_versions", False)
-        session.info["keep_versions"] = True
-        try:
-            session.flush()
-        finally:
-            session.info["keep_versions"] = keep
+        _flush_as_shipped(session)
         record(session, SYSTEM, "rules_update", entity="rule",
                detail={"added": added, "corrected": corrected})
     return RuleRefresh(added, tuple(corrected))
+
+
+def _flush_as_shipped(session: Session) -> None:
+    """Write the corrections with their version kept: still "as shipped" (version 1), so that a later
+    correction of the files applies too."""
+    keep = session.info.get("keep_versions", False)
+    session.info["keep_versions"] = True
+    try:
+        session.flush()
+    finally:
+        session.info["keep_versions"] = keep
 
 
 def rule_book(session: Session) -> RuleBook:
