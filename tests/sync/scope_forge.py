@@ -3,8 +3,8 @@
 Random edits of the receiver's or the sender's own rows (``PACKAGES``, ``forge_records``), sealed with
 the sender's real key (``Exchange.sign``) and taken through the importer's own steps inside one
 transaction that is rolled back (``Exchange.try_package``), so that hundreds of examples fit in CI
-time; then ``check_rows``: a refused package wrote nothing, no protected row changed, and every new
-row is one the sender may make. Ownership is followed here by hand (``owner``, ``new_row_owner``),
+time; ``Exchange.holds`` checks one example: a refused package wrote nothing, no protected row
+changed, and every new row is one the sender may make. Ownership is followed here by hand (``owner``, ``new_row_owner``),
 independently of services/sync/scope*.py. A module name of its own, importable by the tests.
 """
 
@@ -248,9 +248,14 @@ class Exchange:
             pass
         return after, refused
 
-    def check(self, records, after, refused: bool, protected, new_row_fits: Callable[[dict, str, str], bool]) -> None:
-        """A refused package wrote nothing; otherwise no ``protected`` (table, uuid) changed and every
-        new row passes ``new_row_fits(after, table, uuid)``."""
+    def holds(self, rows, edits, protected, new_row_fits: Callable[[dict, str, str], bool]) -> None:
+        """The property for one example: the records forged from ``rows`` with ``edits`` (none made: nothing
+        to check), tried as a package; a refused package wrote nothing; otherwise no ``protected`` (table,
+        uuid) changed and every new row passes ``new_row_fits(after, table, uuid)``."""
+        records = forge_records(rows, edits)
+        if not records:
+            return
+        after, refused = self.try_package(records)
         story = json.dumps(records, ensure_ascii=False)[:600]
         if refused:
             assert after == self.before, "a refused package wrote something: " + story

@@ -16,7 +16,7 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import select
 
-from scope_forge import PACKAGES, Exchange, forge_records, new_row_owner, owner, rows, unit_codes
+from scope_forge import PACKAGES, Exchange, new_row_owner, owner, rows, unit_codes
 from sync_sites import ACTOR
 from test_sync_roundtrip import add_members
 from test_sync_three_levels import _init, _introduce, deliver
@@ -103,12 +103,7 @@ def test_nothing_outside_a_committees_tree_changes_at_the_city(tmp_path_factory,
         assert _STATE["tree"] == {DU_A, f"CB-{DU_A}"}
         _STATE["protected"] = _protected(_STATE["rows"], _STATE["tree"])
         _STATE["exchange"] = Exchange(sites[DU_A], DU_A, sites[CITY], CITY, "changes")
-    records = forge_records(_STATE["rows"], edits)
-    if not records:
-        return
-    exchange = _STATE["exchange"]
-    after, refused = exchange.try_package(records)
-    exchange.check(records, after, refused, _STATE["protected"], _in_the_tree)
+    _STATE["exchange"].holds(_STATE["rows"], edits, _STATE["protected"], _in_the_tree)
 
 
 def _in_the_tree(after, table: str, uuid: str) -> bool:

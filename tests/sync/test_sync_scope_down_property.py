@@ -14,7 +14,7 @@ from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 
-from scope_forge import PACKAGES, Exchange, committee_and_two_branches, forge_records, owner, rows, unit_codes
+from scope_forge import PACKAGES, Exchange, committee_and_two_branches, owner, rows, unit_codes
 from sync_sites import ACTOR, BRANCH_A, BRANCH_B, COMMITTEE
 
 _STATE: dict = {}
@@ -55,13 +55,8 @@ def test_a_branch_keeps_only_its_own_whatever_the_committee_signs(_sync_template
         _STATE["not_ours"] = _not_ours(_STATE["ours"])
         _STATE["exchange"] = Exchange(sites[COMMITTEE], COMMITTEE, sites[BRANCH_A], BRANCH_A, "decisions")
     assert _STATE["not_ours"], "the branch must hold rows of others for the property to mean anything"
-    records = forge_records(_STATE["rows"], edits)
-    if not records:
-        return
-    exchange = _STATE["exchange"]
-    after, refused = exchange.try_package(records)
-    exchange.check(records, after, refused, _STATE["not_ours"],
-                   lambda after, table, uuid: table in COMMITTEES_OWN or _hangs_on_ours(after, table, uuid))
+    _STATE["exchange"].holds(_STATE["rows"], edits, _STATE["not_ours"],
+                              lambda after, table, uuid: table in COMMITTEES_OWN or _hangs_on_ours(after, table, uuid))
 
 
 def _hangs_on_ours(after, table: str, uuid: str, depth: int = 0) -> bool:

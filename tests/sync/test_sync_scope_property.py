@@ -15,8 +15,7 @@ from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 
-from scope_forge import (PACKAGES, Exchange, committee_and_two_branches, forge_records, new_row_owner, owner, rows,
-                         unit_codes)
+from scope_forge import PACKAGES, Exchange, committee_and_two_branches, new_row_owner, owner, rows, unit_codes
 from sync_sites import ACTOR, BRANCH_A, BRANCH_B, COMMITTEE
 
 _STATE: dict = {}
@@ -61,10 +60,5 @@ def test_no_row_outside_the_senders_scope_ever_changes(_sync_templates, tmp_path
         _STATE["rows"] = rows(sites[COMMITTEE])
         _STATE["protected"] = _protected(_STATE["rows"])
         _STATE["exchange"] = Exchange(sites[BRANCH_A], BRANCH_A, sites[COMMITTEE], COMMITTEE, "changes")
-    records = forge_records(_STATE["rows"], edits)
-    if not records:
-        return
-    exchange = _STATE["exchange"]
-    after, refused = exchange.try_package(records)
-    exchange.check(records, after, refused, _STATE["protected"],
-                   lambda after, table, uuid: new_row_owner(after, table, uuid) == BRANCH_A)
+    _STATE["exchange"].holds(_STATE["rows"], edits, _STATE["protected"],
+                              lambda after, table, uuid: new_row_owner(after, table, uuid) == BRANCH_A)
