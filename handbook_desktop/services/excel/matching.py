@@ -99,11 +99,13 @@ def _agreement(member, values: dict, birth_year: int | None) -> tuple[int, bool]
 
 
 def find_match(index: MemberIndex, values: dict, birth_year: int | None, name_fold: str | None = None) -> Match:
-    for key, table, how in (("party_card_number", index.by_card, "số thẻ"), ("national_id", index.by_cccd, "số CCCD")):
-        if values.get(key) and table.get(values[key]):
-            return Match(table[values[key]][0], how)
+    card, cccd = values.get("party_card_number"), values.get("national_id")
+    if card and index.by_card.get(card):
+        return Match(index.by_card[card][0], "số thẻ")
+    if cccd and index.by_cccd.get(cccd):
+        return Match(index.by_cccd[cccd][0], "số CCCD")
     name = values.get("full_name")
-    same = index.by_name.get(name_fold if name_fold is not None else fold(name), []) if name else []
+    same = index.by_name.get(name_fold if name_fold is not None else fold(name)) if name else None
     if not same:
         return Match()
     has_dates = any(values.get(k) for k in ("date_of_birth", "decision_date")) or birth_year is not None

@@ -67,11 +67,13 @@ def plan_rows(ctx: Context, layouts) -> list[RowOutcome]:
             outcome, waiting = _read_and_match(ctx, layout, body, reader, has_gaps)
             outcomes.append(outcome)
             if waiting is not None:
-                pending.append(waiting)
-    members = _load(ctx.session, {p.existing.id for p in pending if p.existing is not None})
+                if waiting.existing is None:
+                    _decide(ctx, waiting, None)  # a new person: no record to load first
+                else:
+                    pending.append(waiting)
+    members = _load(ctx.session, {p.existing.id for p in pending})
     for waiting in pending:
-        member = members.get(waiting.existing.id) if waiting.existing is not None else None
-        _decide(ctx, waiting, member)
+        _decide(ctx, waiting, members.get(waiting.existing.id))
     return outcomes
 
 
@@ -146,23 +148,26 @@ def _read_and_match(ctx: Context, layout, body, reader: RowReader, has_gaps: boo
 
 
 def _same_as_earlier(ctx: Context, outcome: RowOutcome, values: dict, birth_year: int | None, name_fold: str) -> bool:
+    card, cccd, born = values.get("party_card_number"), values.get("national_id"), values.get("date_of_birth")
     keys = []
-    if values.get("party_card_number"):
-        keys.append(("card", values["party_card_number"]))
-    if values.get("national_id"):
-        keys.append(("cccd", values["national_id"]))
-    if values.get("date_of_birth"):
-        keys.append(("name", name_fold, values["date_of_birth"]))
+    if card:
+        keys.append(("card", card))
+    if cccd:
+        keys.append(("cccd", cccd))
+    if born:
+        keys.append(("name", name_fold, born))
     elif birth_year is not None:
         keys.append(("name", name_fold, birth_year))
     seen = ctx.seen
-    earlier = next((seen[key] for key in keys if key in seen), None)
-    if earlier is not None:
-        outcome.reasons.append(f"Trùng với dòng {earlier[1]} (trang '{earlier[0]}') trong cùng tệp "
-                               "(cùng số thẻ, CCCD hoặc họ tên và ngày sinh).")
-        return True
     for key in keys:
-        seen[key] = (outcome.sheet, outcome.row_number)
+        earlier = seen.get(key)
+        if earlier is not None:
+            outcome.reasons.append(f"Trùng với dòng {earlier[1]} (trang '{earlier[0]}') trong cùng tệp "
+                                   "(cùng số thẻ, CCCD hoặc họ tên và ngày sinh).")
+            return True
+    here = (outcome.sheet, outcome.row_number)
+    for key in keys:
+        seen[key] = here
     return False
 
 

@@ -6,8 +6,10 @@ all of these, the row's dates — each but the column said on the row as an assu
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
-from handbook_desktop.domain.dates import add_months, format_date
+from handbook_desktop.domain.dates import add_months
+from handbook_desktop.domain.dates import format_date as _format_date
 from handbook_desktop.domain.states import MemberStatus
 
 
@@ -32,3 +34,9 @@ def row_status(values: dict, from_notes: str | None, group: str | None, group_st
         return (MemberStatus.PROBATIONARY.value,
                 f"đảng viên dự bị (vào Đảng {format_date(decided)}, chưa có ngày chính thức)", "dates")
     return MemberStatus.OFFICIAL.value, "đảng viên chính thức (bảng không ghi trạng thái, ngày vào Đảng)", "dates"
+
+
+@lru_cache(maxsize=8192)
+def format_date(value: date) -> str:
+    """dd/mm/yyyy, each day of a sheet worked out once (a sheet repeats its admission days)."""
+    return _format_date(value)
