@@ -54,7 +54,9 @@ def recovery_codes_shown(monkeypatch) -> list[str]:
     return shown
 
 
-def _make_template(folder: Path, builder) -> Path:
+def make_template(folder: Path, builder) -> Path:
+    """A database built once by ``builder`` in ``folder`` (its own HANDBOOK_HOME meanwhile, put back
+    after), to be copied for each test."""
     from handbook_desktop.store.database import Database
 
     path = folder / "template.sqlite3"
@@ -83,7 +85,7 @@ def _branch_template(tmp_path_factory) -> Path:
             "admin", ADMIN_PASSWORD,
         )
 
-    return _make_template(tmp_path_factory.mktemp("branch"), build)
+    return make_template(tmp_path_factory.mktemp("branch"), build)
 
 
 @pytest.fixture(scope="session")
@@ -91,7 +93,7 @@ def _demo_template(tmp_path_factory) -> Path:
     from handbook_desktop.services.demo import generate
     from handbook_desktop.services.progress import drain
 
-    return _make_template(
+    return make_template(
         tmp_path_factory.mktemp("demo"),
         lambda database: drain(generate(database, members=120, seed=7, today=DEMO_TODAY)),
     )
@@ -123,6 +125,19 @@ def demo_db(_demo_template, tmp_path, monkeypatch):
     database = _open_copy(_demo_template, tmp_path)
     yield database
     database.close()
+
+
+@pytest.fixture
+def run(capsys):
+    """The command line in this process, as a script calls it: ``run(*argv)`` → (exit code, stdout, stderr)."""
+    from handbook_desktop.cli import main
+
+    def call(*argv) -> tuple[int, str, str]:
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return call
 
 
 @pytest.fixture

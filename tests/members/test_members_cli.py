@@ -4,20 +4,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from openpyxl import Workbook
-
-from handbook_desktop.cli import main
-
-
-@pytest.fixture
-def run(capsys):
-    def call(*argv) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return call
 
 
 def test_list_json_has_stable_codes_and_iso_dates(demo_db, run):

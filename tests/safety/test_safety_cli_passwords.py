@@ -7,23 +7,12 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from handbook_desktop.cli import main
 from handbook_desktop.services import users
 from handbook_desktop.services.auth import Actor, authenticate
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.store.database import Database
 from handbook_desktop.store.models import AuditLog, Member, User
 from tests.conftest import ADMIN_PASSWORD
-
-
-@pytest.fixture
-def run(capsys):
-    def call(*argv) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return call
 
 
 def _sheet(path) -> str:
