@@ -49,6 +49,16 @@ def _ring(file: Path) -> dict:
     return ring
 
 
+def _at_the_door(file: Path, username: str) -> tuple[str, dict]:
+    """The name as typed (trimmed) and the file's keyring, once the wait after wrong attempts is over."""
+    from handbook_desktop.services import throttle
+
+    name = (username or "").strip()
+    ring = _ring(file)
+    throttle.door_check(file, name)
+    return name, ring
+
+
 def default_account(target) -> str:
     """The administrator named in the keyring (the first secretary), for a prompt's default."""
     file = database_file(target)
@@ -70,12 +80,10 @@ def unlock(target, username: str, password: str) -> None:
     """Open the key of ``target`` with an account's password; counted and slowed when wrong."""
     from handbook_desktop.services import throttle
 
-    file = database_file(target)
-    if file is None or not datakey.is_encrypted(file) or datakey.key_for_file(file) is not None:
+    if not needs_key(target):
         return
-    name = (username or "").strip()
-    ring = _ring(file)
-    throttle.door_check(file, name)
+    file = database_file(target)
+    name, ring = _at_the_door(file, username)
     if datakey.unlock(ring, name, password) is None:
         # The same Argon2id cost when the name has no entry: the timing does not tell which names exist.
         if name not in ring.get("accounts", {}):
@@ -88,12 +96,10 @@ def unlock_with_code(target, username: str, code: str) -> None:
     """Open the key of ``target`` with the recovery code of ``username`` (a forgotten password)."""
     from handbook_desktop.services import throttle
 
-    file = database_file(target)
-    if file is None or not datakey.is_encrypted(file) or datakey.key_for_file(file) is not None:
+    if not needs_key(target):
         return
-    name = (username or "").strip()
-    ring = _ring(file)
-    throttle.door_check(file, name)
+    file = database_file(target)
+    name, ring = _at_the_door(file, username)
     only_code = {**ring, "accounts": {}}
     if name not in ring.get("recovery", {}) or datakey.unlock(only_code, name, code) is None:
         throttle.door_failure(file, name, "recovery")
