@@ -162,21 +162,26 @@ def mask_digits(value: str | None, keep_start: int = 4, keep_end: int = 2) -> st
 NUMBER_MARK = "#"  # starts each number in a search key, so a typed number matches from its start
 
 
+_NOT_DIGITS = re.compile(r"[^0-9]")
+
+
 def number_digits(value: str | None) -> str:
     """The digits of a phone or card number as a person types them: ``+84 912…`` is ``0912…``."""
     text = (value or "").strip()
-    digits = "".join(ch for ch in text if ch in "0123456789")
+    digits = text if text.isascii() and text.isdigit() else _NOT_DIGITS.sub("", text)
     if text.startswith("+84") and digits.startswith("84"):
         digits = "0" + digits[2:]
     return digits
 
 
-def search_key(full_name: str | None, phone: str | None = None, card_number: str | None = None) -> str:
+def search_key(full_name: str | None, phone: str | None = None, card_number: str | None = None, *,
+               folded: str | None = None) -> str:
     """What the member list's search box looks in: the folded name, then the phone and the card
     number as bare digits, each after ``#``. One column, so one index scan answers a name, a
     phone prefix or a card prefix (with or without its dot). The CCCD is deliberately absent: it
-    is found only whole, never by a part of it."""
-    return f"{fold(full_name)} {NUMBER_MARK}{number_digits(phone)} {NUMBER_MARK}{number_digits(card_number)}"
+    is found only whole, never by a part of it. ``folded``: ``fold(full_name)`` when already made."""
+    name = fold(full_name) if folded is None else folded
+    return f"{name} {NUMBER_MARK}{number_digits(phone)} {NUMBER_MARK}{number_digits(card_number)}"
 
 
 # --- Numbers as a Vietnamese reader writes them: 7.020.000 đ, 0,5 %, 98,2 % ---------------------

@@ -25,8 +25,9 @@ SHADOW_SOURCES = frozenset({"full_name", "phone", "party_card_number"})
 def member_shadow_columns(full_name: str, phone: str | None = None, party_card_number: str | None = None
                           ) -> dict[str, str]:
     """The shadow columns of a member; also used by bulk inserts that bypass the session."""
-    return {"name_fold": fold(full_name), "name_sort": name_sort_key(full_name),
-            "search_key": search_key(full_name, phone, party_card_number)}
+    folded = fold(full_name)
+    return {"name_fold": folded, "name_sort": name_sort_key(full_name),
+            "search_key": search_key(full_name, phone, party_card_number, folded=folded)}
 
 
 def _normalise_text(obj) -> None:

@@ -25,6 +25,7 @@ from handbook_desktop.store.models import AuditLog, Member, Unit
 
 _CHUNK = 500
 _EDITABLE = frozenset(EDITABLE_KEYS)
+_LOGGED = [*EDITABLE_KEYS, "birth_year"]  # a new member's audit line: its fields, and a year of birth alone
 
 
 def create_rows(session, actor, rows) -> None:
@@ -51,15 +52,12 @@ def create_rows(session, actor, rows) -> None:
         values.update(uuid=uuid, unit_id=row.unit_id, origin_unit=code, birth_year=row.birth_year, version=1,
                       updated_at=now, deleted_at=None)
         members.append(values)
-        changes = {key: (None, values[key]) for key in EDITABLE_KEYS if values[key] is not None}
-        if row.birth_year is not None:
-            changes["birth_year"] = (None, row.birth_year)
         detail = details.get(code)
         if detail is None:
             detail = details[code] = json.dumps({"unit": code}, ensure_ascii=False, default=str)
-        line = audit.audit_row(actor.username, "create", entity="member", entity_uuid=uuid, detail=detail,
-                               changes=changes)
+        line = audit.audit_row(actor.username, "create", entity="member", entity_uuid=uuid, detail=detail)
         line["at"] = now
+        line["changes"] = audit.created_json(values, _LOGGED if row.birth_year is not None else EDITABLE_KEYS)
         lines.append(line)
         row.member_uuid = uuid
     with search_index.bulk_insert(session.connection()):
