@@ -132,9 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         print_error(str(error))
         return 1
     except Exception as error:  # noqa: BLE001 - last line of defence: a message, not a traceback
-        from handbook_desktop.cli.common import user_message
-
-        from handbook_desktop.services.errors import explain_failure
+        from handbook_desktop.services.errors import explain_failure, user_message
 
         message = user_message(error)
         if message is None:

@@ -34,22 +34,6 @@ def print_error(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def user_message(error: BaseException) -> str | None:
-    """The Vietnamese message of an error meant for users, or ``None`` for a bug."""
-    from handbook_desktop.domain.rules import RuleNotFound
-    from handbook_desktop.services.errors import UserError
-    from handbook_desktop.store.engine import DatabaseLocationError
-    from handbook_desktop.store.lock import DatabaseLocked
-    from handbook_desktop.store.migrate import MigrationFailed, SchemaTooNew
-    from handbook_desktop.store.datakey import KeyNeeded
-    from handbook_desktop.store.snapshot import SnapshotError
-
-    if isinstance(error, (UserError, DatabaseLocked, MigrationFailed, SchemaTooNew, DatabaseLocationError,
-                          SnapshotError, RuleNotFound, KeyNeeded)):
-        return str(error)
-    return None
-
-
 # Commands that make a new database; every other command refuses a path where there is none, so
 # that a mistyped --db says so instead of creating (and reporting on) an empty database.
 CREATING_COMMANDS = {"init", "demo"}

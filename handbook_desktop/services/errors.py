@@ -16,6 +16,22 @@ class NotInitialised(UserError):
         )
 
 
+def user_message(error: BaseException) -> str | None:
+    """The Vietnamese message of an error meant for users, or ``None`` for a bug (the command line and the
+    window both ask here: the errors are the services' and the store's)."""
+    from handbook_desktop.domain.rules import RuleNotFound
+    from handbook_desktop.store.engine import DatabaseLocationError
+    from handbook_desktop.store.lock import DatabaseLocked
+    from handbook_desktop.store.migrate import MigrationFailed, SchemaTooNew
+    from handbook_desktop.store.datakey import KeyNeeded
+    from handbook_desktop.store.snapshot import SnapshotError
+
+    if isinstance(error, (UserError, DatabaseLocked, MigrationFailed, SchemaTooNew, DatabaseLocationError,
+                          SnapshotError, RuleNotFound, KeyNeeded)):
+        return str(error)
+    return None
+
+
 # --- What the disk and SQLite say, in words a secretary can act on -------------------------------
 # These are not bugs of the program but states of the PC: each gets its own sentence saying what to
 # do, instead of "unexpected error: OperationalError". Read-only is recognised before "corrupted":

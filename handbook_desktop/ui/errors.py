@@ -13,10 +13,8 @@ log = logging.getLogger("handbook_desktop.ui")
 
 
 def user_text(error: BaseException) -> str:
-    from handbook_desktop.cli.common import user_message
     from handbook_desktop.logs import log_file
-
-    from handbook_desktop.services.errors import explain_failure
+    from handbook_desktop.services.errors import explain_failure, user_message
 
     message = user_message(error)
     if message is not None:

@@ -52,7 +52,7 @@ def test_a_missing_rule_names_the_rule_and_the_day_in_vietnamese():
     text = str(caught.value)
     assert "'meeting.min_minutes.single'" in text and "05/03/2017" in text and "28/10/2025" in text
     assert "cấp ủy" in text
-    from handbook_desktop.cli.common import user_message
+    from handbook_desktop.services.errors import user_message
     assert user_message(caught.value) == text  # shown as a message in the window and at the prompt
 
 
