@@ -94,7 +94,7 @@ def _national_id(raw, text: str, heading: str, row: RowValues) -> str:
 
 _FINISHED = frozenset({"national_id", "phone", "record_number"})  # what finish_text changes
 _BLANK = object()  # a cell that says nothing (empty or spaces)
-_TRIAL = 200  # cells of a column read before deciding whether its values repeat
+_TRIAL = 200  # values of a column seen before deciding whether they repeat
 
 
 class RowReader:
@@ -104,6 +104,7 @@ class RowReader:
 
     def __init__(self, columns: dict[int, str], headings: dict[int, str], today: date):
         self.today = today
+        self.rows = 0
         self.unit_columns: list[int] = []
         # [column, key, spec, heading, gender, what each value gave (None: values do not repeat), misses]
         self.plan: list[list] = []
@@ -117,6 +118,7 @@ class RowReader:
             self.plan.append([column, key, FIELD_BY_KEY[key], headings.get(column, f"Cột {column + 1}"), gender, {}, 0])
 
     def read(self, cells: list) -> RowValues:
+        self.rows += 1
         row = RowValues()
         width = len(cells)
         for column in self.unit_columns:
@@ -141,7 +143,7 @@ class RowReader:
             if found is None:
                 found = given[memo] = self._cell(raw, entry)
                 entry[6] += 1
-                if entry[6] == _TRIAL and len(given) > _TRIAL * 0.9:
+                if entry[6] == _TRIAL and self.rows < _TRIAL * 1.1:
                     entry[5] = None  # hardly a value twice in the first rows: stop remembering
             if found is _BLANK:
                 continue
