@@ -61,6 +61,9 @@ def open_window(database: Database, actor: Actor) -> MainWindow:
     import gc
 
     gc.freeze()
+    from handbook_desktop.ui.tasks import release_memory
+
+    release_memory()  # the imports' source lines PySide6 kept
     return window
 
 

@@ -10,12 +10,16 @@ item set: 48,542 rows took more than 10 minutes).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QEvent, QModelIndex, QRect, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QListView, QTableView
 
 OVERDUE = QColor("#fde2e1")
 SIZE_FROM_ROWS = 200  # rows looked at when the columns are sized
+# Roles as plain ints: a view asks ``data`` some eight roles per cell it measures or paints, and
+# comparing with the enum members costs more than the answer (issue 11 §3).
+DISPLAY, USER = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.UserRole)
+BACKGROUND, TOOLTIP = int(Qt.ItemDataRole.BackgroundRole), int(Qt.ItemDataRole.ToolTipRole)
 
 
 class RowsModel(QAbstractTableModel):
@@ -42,23 +46,24 @@ class RowsModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's name
         return 0 if parent.isValid() else len(self.headers)
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index, role=DISPLAY):
         if not index.isValid():
             return None
-        key, cells, highlight = self.rows[index.row()]
-        column = index.column()
+        role = int(role)
         if self.extra:
-            value = self.extra.get((index.row(), column, int(role)))
+            value = self.extra.get((index.row(), index.column(), role))
             if value is not None:
                 return value
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
+            cells = self.rows[index.row()][1]
+            column = index.column()
             return cells[column] if column < len(cells) else ""
-        if role == Qt.ItemDataRole.UserRole:
-            return key if column == 0 else None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return self._brush if highlight else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tooltips.get((index.row(), column))
+        if role == BACKGROUND:
+            return self._brush if self.rows[index.row()][2] else None
+        if role == USER:
+            return self.rows[index.row()][0] if index.column() == 0 else None
+        if role == TOOLTIP:
+            return self.tooltips.get((index.row(), index.column()))
         return None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt's name
@@ -94,6 +99,7 @@ class Cell:
 
     def setData(self, role, value) -> None:  # noqa: N802 - Qt's name
         self.table.rows_model.extra[(self.row, self.column, int(role))] = value
+        self.table._widths = {}  # a text set on a cell may be wider
 
     def background(self) -> QBrush:
         return self._index().data(Qt.ItemDataRole.BackgroundRole) or QBrush()
@@ -118,6 +124,7 @@ class RowsTable(QTableView):
 
     def __init__(self, headers: list[str], parent=None):
         super().__init__(parent)
+        self._widths: dict[int, int] = {}  # column → width measured for the rows of this fill
         self.rows_model = RowsModel(headers, self)
         self.setModel(self.rows_model)
         self.selectionModel().selectionChanged.connect(lambda *_: self.itemSelectionChanged.emit())
@@ -134,12 +141,27 @@ class RowsTable(QTableView):
         header.setResizeContentsPrecision(SIZE_FROM_ROWS)
         header.setStretchLastSection(True)
 
+    # --- sizing
+    def sizeHintForColumn(self, column: int) -> int:  # noqa: N802 - Qt's name
+        """Measured once per fill: the header asks again at every show, layout and resize of the page
+        (20,000–50,000 ``data`` calls to show a page at a committee), and the rows have not changed."""
+        width = self._widths.get(column)
+        if width is None:
+            width = self._widths[column] = super().sizeHintForColumn(column)
+        return width
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._widths = {}  # large text: measured again
+        super().changeEvent(event)
+
     # --- filling
     def set_rows(self, rows: list[tuple]) -> None:
         """New rows; the person's place is kept — the same key (a member) stays current, as the row
         of a QTableWidget stayed selected when its list was refilled after a change."""
         current = self.currentIndex()
         key = self.key_at(current.row()) if current.isValid() else None
+        self._widths = {}
         self.rows_model.set_rows(rows)
         if not current.isValid():
             return
@@ -186,11 +208,13 @@ class RowsTable(QTableView):
 
 
 class ListModel(QAbstractListModel):
-    """rows: (key kept on UserRole, text); for a list or a combo box of thousands of entries."""
+    """rows: (key kept on UserRole, text); for a list or a combo box of thousands of entries.
+    ``text_at``: where the text is in a longer row (a page's own tuples shown as they are)."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, text_at: int = 1):
         super().__init__(parent)
         self.rows: list[tuple] = []
+        self.text_at = text_at
 
     def set_rows(self, rows: list[tuple]) -> None:
         self.beginResetModel()
@@ -204,7 +228,7 @@ class ListModel(QAbstractListModel):
         if not index.isValid():
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.rows[index.row()][1]
+            return self.rows[index.row()][self.text_at]
         if role == Qt.ItemDataRole.UserRole:
             return self.rows[index.row()][0]
         return None
@@ -217,7 +241,7 @@ class ListEntry:
         self.model, self.row = model, row
 
     def text(self) -> str:
-        return self.model.rows[self.row][1]
+        return self.model.rows[self.row][self.model.text_at]
 
     def data(self, role) -> object:
         return self.model.index(self.row, 0).data(role)
@@ -227,9 +251,9 @@ class RowsList(QListView):
     """A list through a model, with the calls of ``QListWidget`` the pages use (count, item,
     currentRow, setCurrentRow, currentItem)."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, text_at: int = 1):
         super().__init__(parent)
-        self.rows_model = ListModel(self)
+        self.rows_model = ListModel(self, text_at)
         self.setModel(self.rows_model)
         self.setUniformItemSizes(True)  # 50,000 names: no height asked of each
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

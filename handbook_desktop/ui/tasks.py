@@ -35,6 +35,31 @@ from handbook_desktop.services.progress import CancelFlag, Cancelled, Progress
 log = logging.getLogger(__name__)
 
 
+def _libc_trim():
+    """glibc's ``malloc_trim`` (None elsewhere): gives the pages freed by a task's rows back to the system."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_TRIM = _libc_trim()
+
+
+def release_memory() -> None:
+    """What an idle window need not keep (issue 18 §6): the source lines PySide6 reads of every module
+    imported after it (its ``__feature__`` check calls ``inspect.getsource``: some 40 MB at a window's
+    thousand modules, kept in ``linecache`` for nothing; tracebacks read them again if ever needed),
+    and the heap pages the worker's last results freed (glibc keeps them otherwise)."""
+    import linecache
+
+    linecache.clearcache()
+    if _TRIM is not None:
+        _TRIM(0)
+
+
 class ProgressDialog(QDialog):
     """Progress with a Hủy button, shown only when the work lasts more than a moment.
 
@@ -247,6 +272,7 @@ class TaskRunner(QObject):
             gc.collect(1)
             gc.freeze()
             gc.enable()
+            release_memory()
 
     def _collect_young(self) -> None:
         """While the collector is paused, the GUI thread does its young-generation work, a little at

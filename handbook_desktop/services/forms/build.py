@@ -33,7 +33,18 @@ def _member(session: Session, uuid: str | None) -> Member:
 def current_members(session: Session, uuids: list[str] | None = None) -> list[Member]:
     """Members in the headcount, in Vietnamese name order (or the given ones): a branch's own, or at a
     committee those of every branch it holds (its own unit has no members: "Tổng số: 0" before)."""
-    query = select(Member).where(Member.deleted_at.is_(None))
+    return list(session.scalars(_current_query(session, select(Member), uuids)))
+
+
+def current_member_rows(session: Session) -> list[tuple]:
+    """The same members as ``current_members`` as plain rows (uuid, full name, status, unit id): a picker
+    of a committee's 50,000 names, without an ORM object for each (issue 18 §6)."""
+    columns = select(Member.uuid, Member.full_name, Member.status, Member.unit_id)
+    return [tuple(row) for row in session.execute(_current_query(session, columns, None))]
+
+
+def _current_query(session: Session, query, uuids: list[str] | None):
+    query = query.where(Member.deleted_at.is_(None))
     if uuids is not None:
         query = query.where(Member.uuid.in_(uuids))
     else:
@@ -42,7 +53,7 @@ def current_members(session: Session, uuids: list[str] | None = None) -> list[Me
         query = query.where(Member.status.in_(states))
         if unit.level == "chi-bo":
             query = query.where(Member.unit_id == unit.id)
-    return list(session.scalars(query.order_by(Member.name_sort)))
+    return query.order_by(Member.name_sort)
 
 
 def _procedure_forms() -> tuple[set, object, object]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QTreeView, QVBoxLayout,
+    QAbstractItemView, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, QVBoxLayout,
     QWidget,
 )
 
@@ -74,8 +74,10 @@ class OverviewPage(QWidget):
         bold.setBold(True)
         self.todo_title.setFont(bold)
         todo_box.addWidget(self.todo_title)
-        self.model = QStandardItemModel(0, 3, self)
-        self.tree = QTreeView()
+        from handbook_desktop.ui.pages.overview_model import TodoModel, TodoTree
+
+        self.model = TodoModel(ITEM_ROLE, MEMBER_ROLE, QBrush(OVERDUE_COLOR), self)  # members read on demand
+        self.tree = TodoTree()
         self.tree.setObjectName("todoTree")
         self.tree.setModel(self.model)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -201,34 +203,26 @@ class OverviewPage(QWidget):
         overdue = sum(1 for item in items if item.overdue)
         self.todo_title.setText(tr("Việc cần làm tính đến ngày {day}: {n} việc, {o} quá hạn").format(
             day=format_date(self.today), n=len(items), o=overdue))
-        self.model.removeRows(0, self.model.rowCount())
-        self.model.setHorizontalHeaderLabels([tr("Việc cần làm"), tr("Hạn"), tr("Số người")])
         header = self.tree.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        for index, item in enumerate(items):
+        texts = []
+        for item in items:
             title = item.title
             if item.detail and not item.members:
                 title += f" — {item.detail}"  # meetings: which month or quarter
             due = format_date(item.due) if item.due else tr("cần làm ngay")
             if item.overdue:
                 due = tr("quá hạn {d}").format(d=due)
-            row = [QStandardItem(title), QStandardItem(due), QStandardItem(str(item.count) if item.members else "")]
-            row[0].setData(index, ITEM_ROLE)
-            row[0].setToolTip(f"{title}\n{tr('Căn cứ')}: {item.rule_source}")
-            if item.overdue:
-                for cell in row:
-                    cell.setForeground(QBrush(OVERDUE_COLOR))
-            for uuid, name in item.members:
-                child = QStandardItem(name)
-                child.setData(index, ITEM_ROLE)
-                child.setData(uuid, MEMBER_ROLE)
-                row[0].appendRow([child, QStandardItem(""), QStandardItem("")])
-            self.model.appendRow(row)
+            texts.append((title, due, str(item.count) if item.members else "",
+                          f"{title}\n{tr('Căn cứ')}: {item.rule_source}"))
+        # One reset: the members are the items' own lists, read by the view for the rows on screen.
+        self.model.set_items([tr("Việc cần làm"), tr("Hạn"), tr("Số người")], items, texts)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        for row, item in enumerate(items):
             if 0 < item.count <= 3:
-                self.tree.expand(row[0].index())
+                self.tree.expand(self.model.index(row, 0))
         if previous is not None:  # keep the person's place after a refresh
             self.select(previous.kind, previous_member) or self.select(previous.kind)
         self._update_buttons()
@@ -248,19 +242,17 @@ class OverviewPage(QWidget):
 
     def select(self, kind: str, member_uuid: str | None = None) -> bool:
         """Select an item (and one of its members), as a click would."""
-        for row in range(self.model.rowCount()):
-            node = self.model.item(row, 0)
-            item = self.items[node.data(ITEM_ROLE)]
+        for row, item in enumerate(self.items):
             if item.kind != kind:
                 continue
+            node = self.model.index(row, 0)
             if member_uuid is None:
-                self.tree.setCurrentIndex(node.index())
+                self.tree.setCurrentIndex(node)
                 return True
-            for child_row in range(node.rowCount()):
-                child = node.child(child_row, 0)
-                if child.data(MEMBER_ROLE) == member_uuid:
-                    self.tree.expand(node.index())
-                    self.tree.setCurrentIndex(child.index())
+            for child_row, (uuid, _name) in enumerate(item.members):
+                if uuid == member_uuid:
+                    self.tree.expand(node)
+                    self.tree.setCurrentIndex(self.model.index(child_row, 0, node))
                     return True
         return False
 

@@ -11,13 +11,29 @@ from PySide6.QtWidgets import (
 
 from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.dues import BASIS_LABELS, METHOD_LABELS
-from handbook_desktop.ui.branch_box import branch_box_for, branch_rows, with_branch_header
+from handbook_desktop.ui.branch_box import branch_box_for, with_branch_header
 from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import fill_table, make_table, selected_name, selected_uuid
 from handbook_desktop.ui.pages.procedures.widgets import (
     Field, FieldDialog, LazyRefresh, number_text, run_change, run_read,
 )
+
+
+def dues_rows(lines, committee: bool, overdue: bool) -> list[tuple[str, list[str], bool]]:
+    """The ledger's table rows (plain values, made on the worker thread: a committee's month is
+    50,000 lines); at a committee the branch is the second cell; ``overdue``: the month is past, so
+    an unpaid line is marked."""
+    rows = []
+    for line in lines:
+        owed = not line.paid and line.amount > 0
+        cells = [line.name, line.basis, number_text(line.base_amount), "Miễn" if line.exempt else number_text(line.amount),
+                 "Đã nộp" if line.paid else ("—" if line.exempt else "Chưa nộp"), format_date(line.paid_on),
+                 METHOD_LABELS.get(line.method or "", ""), line.note]
+        if committee:
+            cells.insert(1, line.branch)
+        rows.append((line.member_uuid, cells, owed and overdue))
+    return rows
 
 
 class DuesPage(QWidget):
@@ -117,6 +133,7 @@ class DuesPage(QWidget):
         today = self.today
         self._ticket += 1
         ticket = self._ticket
+        committee, overdue = self.branch_box is not None, month < today.replace(day=1)
 
         def load(session):
             from handbook_desktop.services.procedures.common import member_by_uuid  # noqa: F401
@@ -129,25 +146,19 @@ class DuesPage(QWidget):
             unpaid = unpaid_months(session, month.year, limit_day, unit_id)
             rule = rules(session).rule("removal.unpaid_dues_months_in_year", limit_day)
             names = {m.id: m.full_name for m in session.query(Member).filter(Member.id.in_(list(unpaid)))}
-            return (ticket, month, ledger(session, month, unit_id), month_totals(session, month.year, unit_id),
+            # the table's rows made here, on the worker (the ledger already holds the chosen branch only)
+            return (ticket, month, dues_rows(ledger(session, month, unit_id), committee, overdue),
+                    month_totals(session, month.year, unit_id),
                     {names[i]: len(v) for i, v in unpaid.items()}, int(rule.value), rule.source)
 
         run_read(self.context, load, self._show)
 
     def _show(self, loaded) -> None:
-        ticket, month, lines, totals, unpaid, limit, source = loaded
+        ticket, month, rows, totals, unpaid, limit, source = loaded
         if ticket != self._ticket:
             return  # an older request: the person has moved on to another month
         self._shown = ticket
-        rows = []
-        for line in lines:
-            owed = not line.paid and line.amount > 0
-            rows.append((line.member_uuid, [
-                line.name, line.basis, number_text(line.base_amount), "Miễn" if line.exempt else number_text(line.amount),
-                "Đã nộp" if line.paid else ("—" if line.exempt else "Chưa nộp"), format_date(line.paid_on),
-                METHOD_LABELS.get(line.method or "", ""), line.note], owed and month < self.today.replace(day=1)))
-        branches = {line.member_uuid: (line.unit_id, line.branch) for line in lines}
-        fill_table(self.table, branch_rows(self.branch_box, rows, lambda r: branches[r[0]]))
+        fill_table(self.table, rows)
         this = next((t for t in totals if t["month"] == month), None)
         # At a committee the totals say whose they are: every branch, or the one chosen.
         whose = "" if self.branch_box is None else self.branch_box.currentText() + ": "

@@ -38,33 +38,46 @@ def _file_part(text: str) -> str:
     return re.sub(r'[<>:"/\\|?*]+', "_", text).strip() or "van-ban"
 
 
-def load_page_data(database):
+def load_page_data(database, committee: bool = False):
     """Members of the headcount, the register and the meetings (runs on the worker thread), each
-    with its unit: at a committee they come from many branches (``(unit id, unit name)``); each
-    member's name comes folded too, so the filter compares (a committee's 50,000 names are folded
-    here, not on the GUI thread at every keystroke)."""
+    with its unit: at a committee they come from many branches (``(unit id, unit name)``). Each
+    member comes as the list shows it — (uuid, name, label, unit id, folded name) — so that the
+    filter only compares and picks (a committee's 50,000 labels and folded names are made here, not
+    on the GUI thread at every keystroke or branch choice; issue 11 §3)."""
     from sqlalchemy import select
 
     from handbook_desktop.domain.states import MemberStatus
-    from handbook_desktop.services.forms.build import current_members
+    from handbook_desktop.services.forms.build import current_member_rows
     from handbook_desktop.store.models import Unit
 
+    statuses = {status.value: status.label for status in MemberStatus}
     with database.read() as session:
         units = {unit_id: (code, name) for unit_id, code, name in session.execute(
             select(Unit.id, Unit.code, Unit.name))}
         by_code = {code: (unit_id, name) for unit_id, (code, name) in units.items()}
-        members = [(m.uuid, m.full_name, MemberStatus(m.status).label if m.status in MemberStatus._value2member_map_
-                    else m.status, m.unit_id, units.get(m.unit_id, ("", ""))[1], fold(m.full_name))
-                   for m in current_members(session)]
-        register = [dict(entry, unit=by_code.get(entry["issuer_unit"], (None, entry["issuer_unit"])))
-                    for entry in forms.register(session)]
-        meetings = []
+        members = []
+        for uuid, name, status, unit_id in current_member_rows(session):
+            status = statuses.get(status, status)
+            label = f"{name} — {status} — {units.get(unit_id, ('', ''))[1]}" if committee else f"{name} — {status}"
+            members.append((uuid, name, label, unit_id, fold(name)))
+        register = []  # (unit id of the issuer, the row's cells)
+        for entry in forms.register(session):
+            unit_id, unit_name = by_code.get(entry["issuer_unit"], (None, entry["issuer_unit"]))
+            values = [entry["number_text"], format_date(entry["issued_on"]), entry["form_code"] or "",
+                      entry["title"] or "", entry["concerns_label"] or "", format_date(entry["term_start"]),
+                      entry["issued_by"]]
+            if committee:
+                values.insert(1, unit_name)
+            register.append((unit_id, values))
+        meetings = []  # (uuid, label, unit id); at a committee the label names the branch
         try:
             from handbook_desktop.services.meetings import list_meetings
 
-            meetings = [(m.uuid, f"{format_date(getattr(m, 'meeting_date', None))} — "
-                                 f"Sinh hoạt {MEETING_KINDS.get(m.kind, m.kind)}",
-                         by_code.get(m.unit_code, (None, m.unit_name))) for m in list_meetings(session)]
+            for m in list_meetings(session):
+                label = f"{format_date(getattr(m, 'meeting_date', None))} — Sinh hoạt {MEETING_KINDS.get(m.kind, m.kind)}"
+                unit_id, branch = by_code.get(m.unit_code, (None, m.unit_name))
+                # meetings of two branches on the same day must not look identical
+                meetings.append((m.uuid, f"{label} — {branch}" if committee else label, unit_id))
         except ImportError:  # the meetings area may be absent from this build
             meetings = []
     return members, register, meetings
@@ -76,9 +89,9 @@ class FormsPage(QWidget):
         self.context = context
         self.output_dir = paths.data_dir() / "Văn bản đã xuất"
         self.last_file: Path | None = None
-        self.members: list[tuple] = []  # (uuid, name, status label, unit id, branch name, folded name)
-        self.meetings: list[tuple] = []  # (uuid, label, (unit id, branch name))
-        self.register: list[dict] = []
+        self.members: list[tuple] = []  # (uuid, name, label as listed, unit id, folded name)
+        self.meetings: list[tuple] = []  # (uuid, label, unit id)
+        self.register: list[tuple] = []  # (unit id of the issuer, cells)
         self.setObjectName("formsPage")
         layout = QVBoxLayout(self)
         title = QLabel(tr("Biểu mẫu"))
@@ -135,7 +148,7 @@ class FormsPage(QWidget):
         self.search.setPlaceholderText(tr("Lọc theo tên (không cần dấu)"))
         self.search.textChanged.connect(self._on_search)
         member_layout.addWidget(self.search)
-        self.member_list = RowsList()  # a committee's 50,000 names: a model, not an item each
+        self.member_list = RowsList(text_at=2)  # a committee's 50,000 names: a model, not an item each
         self.member_list.setObjectName("memberList")
         member_layout.addWidget(self.member_list)
         box.addWidget(self.member_box)
@@ -227,7 +240,8 @@ class FormsPage(QWidget):
             item.setData(UUID_ROLE, entry.code)
             self.form_list.addItem(item)
         database = self.context.database  # the worker gets plain objects, never this widget
-        self.context.runner.run(lambda _flag: load_page_data(database), on_result=self._loaded,
+        committee = self.branch_box is not None
+        self.context.runner.run(lambda _flag: load_page_data(database, committee), on_result=self._loaded,
                                 on_error=lambda e: show_error(self, e))
         self.form_list.setCurrentRow(max(current, 0))
 
@@ -239,37 +253,29 @@ class FormsPage(QWidget):
         return self.branch_box is None or self.branch_box.keeps(unit_id)
 
     def _fill_lists(self) -> None:
-        """The member list, the meetings and the register of the chosen branch (or all)."""
+        """The member list, the meetings and the register of the chosen branch (or all): rows made on
+        the worker, picked here."""
         self._fill_members()
-        committee = self.branch_box is not None
-        # meetings of two branches on the same day must not look identical
-        self.meeting_model.set_rows([(uuid, f"{label} — {branch}" if committee else label)
-                                     for uuid, label, (unit_id, branch) in self.meetings if self._keeps(unit_id)])
+        self.meeting_model.set_rows([row for row in self.meetings if self._keeps(row[2])])
         if self.meeting_box.count() and self.meeting_box.currentIndex() < 0:
             self.meeting_box.setCurrentIndex(0)
-        rows = []
-        for entry in self.register:
-            if not self._keeps(entry["unit"][0]):  # by the issuing unit
-                continue
-            values = [entry["number_text"], format_date(entry["issued_on"]), entry["form_code"] or "",
-                      entry["title"] or "", entry["concerns_label"] or "", format_date(entry["term_start"]),
-                      entry["issued_by"]]
-            if committee:
-                values.insert(1, entry["unit"][1])
-            rows.append((None, values, False))
-        self.register_table.set_rows(rows)
+        self.register_table.set_rows([(None, values, False) for unit_id, values in self.register
+                                      if self._keeps(unit_id)])  # by the issuing unit
 
     @Slot(str)
     def _on_search(self, _text: str) -> None:
         self._fill_members()
 
     def _fill_members(self) -> None:
+        """The members' own rows, picked: no text is made here (50,000 labels took 0.1 s a choice)."""
         wanted = fold(self.search.text())
-        committee = self.branch_box is not None
-        self.member_list.set_rows([
-            (uuid, f"{name} — {status} — {branch}" if committee else f"{name} — {status}")
-            for uuid, name, status, unit_id, branch, folded in self.members
-            if (not wanted or wanted in folded) and self._keeps(unit_id)])
+        chosen = self.branch_box.unit_id() if self.branch_box is not None else None
+        if not wanted and chosen is None:
+            rows = list(self.members)
+        else:
+            rows = [row for row in self.members
+                    if (not wanted or wanted in row[4]) and (chosen is None or row[3] == chosen)]
+        self.member_list.set_rows(rows)
         if self.member_list.count():
             self.member_list.setCurrentRow(0)
 

@@ -90,7 +90,10 @@ class AdmissionTab(QWidget):
 
                 branches = member_branches(session, [c["member"] for c in result])
             units = [(f"{u.name} ({u.code})", u.code) for u in meeting_units(session) if u.level == "chi-bo"]
-            return (result, member_choices(session, (MemberStatus.OFFICIAL.value,), branches=committee),
+            from handbook_desktop.ui.member_picker import picker_rows
+
+            # the introducer pickers' rows, folded here: a committee's 45,000 officials (issue 11 §3)
+            return (result, picker_rows(member_choices(session, (MemberStatus.OFFICIAL.value,), branches=committee)),
                     member_choices(session, (MemberStatus.CANDIDATE.value,), branches=committee),
                     admission_votes(session), branches, units)
 

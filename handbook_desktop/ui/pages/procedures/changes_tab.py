@@ -8,7 +8,7 @@ from handbook_desktop.domain.dates import format_date
 from handbook_desktop.services.procedures.common import DISCIPLINE_LABELS, EVENT_LABELS
 from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
-from handbook_desktop.ui.member_picker import MemberPicker
+from handbook_desktop.ui.member_picker import MemberPicker, picker_rows
 from handbook_desktop.ui.pages.procedures.common import DocumentBar, fill_table, make_table, member_choices
 from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, open_change_dialog, run_read
 
@@ -81,18 +81,20 @@ class ChangesTab(QWidget):
 
     def refresh(self) -> None:
         committee, unit_id = self.page.branch_box is not None, self.page.branch_id()
-        run_read(self.context, lambda session: member_choices(session, branches=committee, unit_id=unit_id),
-                 self._fill_members)
+
+        def load(session):
+            # labels and their folded texts made here, on the worker: a committee's 50,000 (issue 11 §3)
+            return picker_rows(member_choices(session, branches=committee, unit_id=unit_id))
+
+        run_read(self.context, load, self._fill_members)
 
     def show_branch(self) -> None:
         self.refresh()  # the picker holds the chosen branch's members only
 
-    def _fill_members(self, choices) -> None:
+    def _fill_members(self, rows) -> None:
         current = self.member_box.currentData()
         self.member_box.blockSignals(True)
-        self.member_box.clear()
-        for label, uuid in choices:
-            self.member_box.addItem(label, uuid)
+        self.member_box.set_members(rows)  # one reset, not an item per member
         index = self.member_box.findData(current) if current else -1
         self.member_box.setCurrentIndex(index)
         self.member_box.blockSignals(False)

@@ -52,7 +52,8 @@ class ProceduresPage(QWidget):
         self.tabs.addTab(self.calendar, tr("Lịch ngày làm việc"))
         self.tabs.addTab(self.rules, tr("Quy tắc"))
         layout.addWidget(self.tabs, 1)
-        self._stale_tabs: set = set()
+        self._stale_tabs: set = set()  # to be read again when opened
+        self._other_branch: set = set()  # read, but shown for another branch choice: shown again when opened
         self.tabs.currentChanged.connect(self._tab_opened)
         self._lazy = LazyRefresh(self, {"member", "meeting", "rules", "sync", "import", "unit", "all"})
         self._lazy.first()
@@ -68,6 +69,7 @@ class ProceduresPage(QWidget):
         self._stale_tabs = {tab for tab in (self.admission, self.probation, self.badges, self.changes, self.calendar,
                                            self.rules)
                             if tab is not current}
+        self._other_branch.clear()
         if current is not None:
             current.refresh()
 
@@ -75,16 +77,28 @@ class ProceduresPage(QWidget):
         return self.branch_box.unit_id() if self.branch_box is not None else None
 
     def _branch_changed(self, _index: int) -> None:
-        """The lists already read hold every branch: shown again for the chosen one, not read again."""
+        """The lists already read hold every branch: shown again for the chosen one, not read again —
+        the tab on screen now, the others when they are opened (re-showing all four at once froze a
+        committee's window for half a second; issue 11 §3)."""
+        current = self.tabs.currentWidget()
         for tab in (self.admission, self.probation, self.badges, self.changes):
-            if tab not in self._stale_tabs:
+            if tab in self._stale_tabs:
+                continue
+            if tab is current:
+                self._other_branch.discard(tab)
                 tab.show_branch()
+            else:
+                self._other_branch.add(tab)
 
     def _tab_opened(self, _index: int) -> None:
         tab = self.tabs.currentWidget()
         if tab in self._stale_tabs:
             self._stale_tabs.discard(tab)
+            self._other_branch.discard(tab)
             tab.refresh()
+        elif tab in self._other_branch:
+            self._other_branch.discard(tab)
+            tab.show_branch()
 
     def show_member(self, member_uuid: str, tab: str) -> None:
         """Open a tab with a member selected (from the to-do list)."""

@@ -117,7 +117,10 @@ class RatingsPage(QWidget):
             from handbook_desktop.services.procedures.ratings import summary
 
             data = summary(session, year, unit_id)
-            return ticket, data, rating_rows(data["rows"], *texts)
+            rows = rating_rows(data.pop("rows"), *texts)
+            # the page keeps the figures, not a second copy of the committee's 45,000 rows (issue 18 §6)
+            data["missing_count"] = len(data.pop("missing"))
+            return ticket, data, rows
 
         run_read(self.context, load, self._show)
 
@@ -129,7 +132,7 @@ class RatingsPage(QWidget):
         self.summary = data
         fill_table(self.table, rows)
         parts = [f"{tr(LEVEL_LABELS[level])}: {data['counts'].get(level, 0)}" for level in LEVEL_ORDER]
-        parts.append(tr("chưa xếp loại: {n}").format(n=len(data["missing"])))
+        parts.append(tr("chưa xếp loại: {n}").format(n=data["missing_count"]))
         self.counts.setText("; ".join(parts))
         self.warning.setText(tr("Lưu ý: {w}").format(w=data["warning"]) if data["warning"] else "")
         level = data["branch_level"]
