@@ -59,7 +59,9 @@ def _stem(database) -> str:
     return database.engine.url.database or "postgresql"
 
 
-def _new_path(folder: Path, stem: str, reason: str, suffix: str, now: datetime) -> Path:
+def backup_path(folder: Path, stem: str, reason: str, suffix: str, now: datetime) -> Path:
+    """A name not taken in ``folder`` (nor by a manifest): the database's stem, the local time and the
+    reason's word, numbered when two are made in the same second."""
     slug = REASONS[reason][0]
     base = f"{stem}-{now.astimezone().strftime('%Y%m%d-%H%M%S')}-{slug}"
     candidate = folder / (base + suffix)
@@ -87,7 +89,7 @@ def create_backup(database, *, reason: str = "manual", password: str | None = No
     else:
         from handbook_desktop.services.backup.postgres import create_dump
 
-        info = create_dump(database, _new_path(folder, _stem(database), reason, ".pgdump", now), reason, now)
+        info = create_dump(database, backup_path(folder, _stem(database), reason, ".pgdump", now), reason, now)
     write_manifest(info)
     for private in (info.path, info.manifest_path):  # every copy holds everyone's records: owner only
         paths.make_private(private)
@@ -115,7 +117,7 @@ def _create_sqlite(database, folder: Path, reason: str, password: str | None, no
     if source is None or not source.exists():
         raise UserError("Không tìm thấy tệp cơ sở dữ liệu để sao lưu.")
     suffix = ".sqlite3.enc" if password else ".sqlite3"
-    target = _new_path(folder, source.stem, reason, suffix, now)
+    target = backup_path(folder, source.stem, reason, suffix, now)
     try:
         if password:
             from handbook_desktop.services.backup.crypto import encrypt_file

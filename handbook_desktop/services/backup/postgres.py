@@ -105,9 +105,9 @@ def restore_dump(database, info: BackupInfo, *, actor):
     actor.require("restore")
     from handbook_desktop.services.audit import record
     from handbook_desktop.services.backup.create import create_backup
-    from handbook_desktop.services.backup.restore import RestoreResult, _schema_state, newer_schema_message
+    from handbook_desktop.services.backup.restore import RestoreResult, schema_state, newer_schema_message
 
-    if _schema_state(info.schema_version) == "newer":
+    if schema_state(info.schema_version) == "newer":
         raise UserError(newer_schema_message(info.schema_version))
     ok, message = verify_dump(info)
     if not ok:

@@ -78,7 +78,9 @@ def _pause(step: str) -> None:
         time.sleep(float(seconds or 30))
 
 
-def _schema_state(revision: str | None) -> str:
+def schema_state(revision: str | None) -> str:
+    """A backup's schema against this program's: "same", "older" (migrated when restored), "newer" (refused)
+    or "unknown" (not a schema of this program's)."""
     from handbook_desktop.store.migrate import head_revision, known_revisions
 
     if revision is None:
@@ -98,7 +100,7 @@ def newer_schema_message(revision: str | None) -> str:
 def inspect_backup(info: BackupInfo, *, password: str | None = None) -> BackupContents:
     """What the backup holds, read from the backup itself (not only its manifest)."""
     if info.backend == "postgresql":
-        return BackupContents(info, info.schema_version, _schema_state(info.schema_version), info.counts,
+        return BackupContents(info, info.schema_version, schema_state(info.schema_version), info.counts,
                               info.unit_code)
     plain, temporary = plain_copy(info, password, paths.backups_dir())
     try:
@@ -111,7 +113,7 @@ def inspect_backup(info: BackupInfo, *, password: str | None = None) -> BackupCo
     finally:
         if temporary:
             plain.unlink(missing_ok=True)
-    return BackupContents(info, revision, _schema_state(revision), counts, unit)
+    return BackupContents(info, revision, schema_state(revision), counts, unit)
 
 
 def _copy_damaged(target: Path, now: datetime) -> BackupInfo:
@@ -139,11 +141,11 @@ def _copy_damaged(target: Path, now: datetime) -> BackupInfo:
 def _backup_current(target: Path, now: datetime) -> BackupInfo | None:
     if not target.exists() or target.stat().st_size == 0:
         return None
-    from handbook_desktop.services.backup.create import _new_path
+    from handbook_desktop.services.backup.create import backup_path
     from handbook_desktop.store.snapshot import SnapshotError, snapshot
 
     folder = paths.backups_dir()
-    copy = _new_path(folder, target.stem, "restore", ".sqlite3", now)
+    copy = backup_path(folder, target.stem, "restore", ".sqlite3", now)
     try:
         ok, _message = integrity_ok(target)
         if not ok:
@@ -236,7 +238,7 @@ def _prepare(info: BackupInfo, password: str | None, work: Path, actor, before: 
     if not ok:
         raise UserError(f"Bản sao lưu bị hỏng ({message[:120]}); không khôi phục, dữ liệu hiện tại giữ nguyên.")
     revision = revision_of(work)
-    state = _schema_state(revision)
+    state = schema_state(revision)
     if state == "newer":
         raise UserError(newer_schema_message(revision))
     if state == "unknown":
@@ -359,7 +361,7 @@ def restore_backup(target, info: BackupInfo, *, actor, password: str | None = No
             raise UserError("Khôi phục PostgreSQL cần kết nối tới cơ sở dữ liệu.")
         return restore_dump(database, info, actor=actor)
     target = Path(target)
-    contents_state = _schema_state(info.schema_version) if info.schema_version else None
+    contents_state = schema_state(info.schema_version) if info.schema_version else None
     if contents_state == "newer":
         raise UserError(newer_schema_message(info.schema_version))
     from handbook_desktop.store.lock import InstanceLock
