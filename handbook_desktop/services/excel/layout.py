@@ -215,8 +215,12 @@ def read_body(layout: Layout) -> None:
     layout.body, layout.groups, layout.skipped, layout.end = [], [], [], None
     name_columns = [c for c, k in layout.columns.items() if k == "full_name"]
     merged_rows = {r for r, _ in sheet.merged_origin}
+    plain_from = layout.header_row + 3  # below the rows that may number the columns
     for index in range(layout.header_row + 1, len(sheet.rows)):
         cells = list(sheet.rows[index])
+        if index >= plain_from and index not in merged_rows and _member_row(cells, name_columns):
+            layout.body.append(BodyRow(index, cells, group, group_status))  # the usual case, decided at once
+            continue
         filled = [(c, v) for c, v in enumerate(cells) if v is not None and (v.__class__ is not str or v.strip())]
         if not filled:
             continue
@@ -250,6 +254,28 @@ def read_body(layout: Layout) -> None:
             layout.skipped.append((index, "không có họ tên"))
             continue
         layout.body.append(BodyRow(index, cells, group, group_status))
+
+
+def _member_row(cells: list, name_columns: list[int]) -> bool:
+    """A name and at least two other cells filled (what the full sort below calls a member row),
+    found without listing the filled cells."""
+    width = len(cells)
+    if width - cells.count(None) < 3:
+        return False
+    for column in name_columns:
+        if column < width:
+            value = cells[column]
+            if value is not None and (value.__class__ is not str or value.strip()):
+                break
+    else:
+        return False
+    count = 0
+    for value in cells:
+        if value is not None and (value.__class__ is not str or value.strip()):
+            count += 1
+            if count == 3:
+                return True
+    return False
 
 
 def apply_mapping(layout: Layout, mapping: dict[int, str], *, remembered: bool = False) -> None:
