@@ -3,11 +3,13 @@
 In the home branch (or the first branch of a committee): open admission cases (one awaiting its
 ceremony), probationary members whose probation ends now or ended long ago, an official transfer
 not yet presented, a lost card, a disciplined member, a dues ledger for the year with members at
-three unpaid months, and last year's ratings (this year's are due). Deterministic: only ``context.rng``.
+three unpaid months, and last year's ratings (this year's are due). Every other branch of a committee
+keeps its dues ledger too (``_dues_elsewhere``, in bulk). Deterministic: only ``context.rng``.
 """
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -160,6 +162,75 @@ def _dues(session, rng, today, unit_id, taken):
                 continue
 
 
+def _dues_elsewhere(session, rng, today, unit_ids: list[int]) -> None:
+    """Every other branch of a committee keeps its dues book too (the Đảng phí page, the dues report and
+    BC-THÁNG describe the whole committee): each paying member's basis from the occupation, the months
+    of the year made by the ledger (``generate_month``), and the months before this one paid — except
+    two members per branch behind for the last months. Written in bulk (tens of thousands of members);
+    deterministic for the seed."""
+    from sqlalchemy import case, insert, update
+
+    from handbook_desktop.domain.dues import BASIS_LABELS
+    from handbook_desktop.services import audit
+    from handbook_desktop.services.progress import chunks
+    from handbook_desktop.store.base import new_uuid, utcnow
+    from handbook_desktop.store.models import DuesBasis, DuesMonth
+
+    if not unit_ids:
+        return
+    paying = [state.value for state in (MemberStatus.OFFICIAL, MemberStatus.PROBATIONARY, MemberStatus.EXEMPT,
+                                        MemberStatus.TEMPORARILY_AWAY)]
+    people = session.execute(select(Member.id, Member.unit_id, Member.status, Member.occupation, Member.origin_unit)
+                             .where(Member.unit_id.in_(unit_ids), Member.status.in_(paying), Member.deleted_at.is_(None))
+                             .order_by(Member.id)).all()
+    now, start = utcnow(), date(today.year, 1, 1)
+    rows, by_kind = [], {}
+    for person in people:
+        occupation = (person.occupation or "").lower()
+        base = None
+        if "hưu" in occupation:
+            kind, base = "pension", rng.choice(PENSIONS)
+        elif "sinh viên" in occupation:
+            kind = "student"
+        elif "tự do" in occupation or "kinh doanh" in occupation:
+            kind = "flat"
+        else:
+            kind, base = "insured_salary", rng.choice(SALARIES)
+        by_kind.setdefault(kind, []).append(person.id)
+        rows.append({"member_id": person.id, "effective_from": start, "kind": kind, "base_amount": base,
+                     "flat_amount": None, "reduction_percent": 0, "reduction_until": None, "exempt_reason": None,
+                     "uuid": new_uuid(), "origin_unit": person.origin_unit, "version": 1, "updated_at": now,
+                     "deleted_at": None})
+    if rows:
+        session.execute(insert(DuesBasis.__table__), rows)
+    for kind, ids in by_kind.items():  # the record's «Đối tượng đảng phí» says what Đảng phí computes by
+        for part in chunks(ids, 900):
+            session.execute(update(Member.__table__).where(Member.__table__.c.id.in_(part))
+                            .values(dues_category=BASIS_LABELS[kind]))
+    officials: dict[int, list[int]] = {}
+    for person in people:
+        if person.status == MemberStatus.OFFICIAL.value:
+            officials.setdefault(person.unit_id, []).append(person.id)
+    late = sorted(member_id for unit_id in sorted(officials)
+                  for member_id in rng.sample(officials[unit_id], min(2, len(officials[unit_id]))))
+    table = DuesMonth.__table__
+    for month in range(1, today.month + 1):
+        first = date(today.year, month, 1)
+        dues.generate_month(session, SYSTEM, first, unit_ids=unit_ids)
+        if first >= today.replace(day=1):
+            continue  # the current month is still being collected
+        offsets = [rng.randint(2, 25) for _ in range(24)]
+        paid_on = case(*((table.c.member_id % 24 == index, min(first + timedelta(days=offset), today))
+                         for index, offset in enumerate(offsets)))
+        method = case((table.c.member_id % 10 < 3, "portal"), else_="cash")
+        chosen = table.c.member_id.in_(select(Member.id).where(Member.unit_id.in_(unit_ids)))
+        behind = table.c.member_id.not_in(late) if late and month >= today.month - 4 else None
+        session.execute(update(table).where(table.c.month == first, chosen, *((behind,) if behind is not None else ()))
+                        .values(paid=True, paid_on=paid_on, method=method))
+    audit.record(session, SYSTEM, "create", entity="dues_basis",
+                 detail={"demo": "dues of every branch", "members": len(rows)})
+
+
 def _ratings(session, rng, today, unit_id):
     last = today.year - 1
     for member in _members(session, unit_id, MemberStatus.OFFICIAL.value):
@@ -203,6 +274,8 @@ def demo_procedures(context):
             _dues(session, rng, today, unit_id, taken)
             yield Progress(4, 5, "Nghiệp vụ mẫu: đánh giá xếp loại")
             _ratings(session, rng, today, unit_id)
+            # last, from a source of its own: the rest of the demo stays as it was for the seed
+            _dues_elsewhere(session, random.Random(repr(rng.getstate())), today, context.branch_ids[1:])
         yield Progress(5, 5, "Nghiệp vụ mẫu: xong")
         return None
 

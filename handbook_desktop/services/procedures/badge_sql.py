@@ -74,10 +74,10 @@ def simple_dues(session: Session, milestones, days: list[date], before: date | N
     within = [Member.decision_date <= high if low is None else Member.decision_date.between(low, high)
               for low, high in ranges.values()]
     rows = session.execute(select(Member.id, Member.uuid, Member.full_name, Member.name_sort, Member.status,
-                                  Member.decision_date, Member.ceremony_date, Member.deleted_at)
-                           .where(*conditions, Member.decision_date.is_not(None), or_(*within),
-                                  Member.id.not_in(complex_members()))
-                           .order_by(Member.name_sort, Member.id)).all()
+                                  Member.decision_date, Member.ceremony_date)
+                           .where(*conditions, Member.deleted_at.is_(None), Member.decision_date.is_not(None),
+                                  or_(*within), Member.id.not_in(complex_members()))).all()
+    rows.sort(key=lambda row: (row[3], row[0]))  # name order (sorting here is cheaper than in the query)
     found = []
     index_of = {years: index for index, years in enumerate(milestones)}
     for row in rows:
@@ -90,7 +90,7 @@ def simple_dues(session: Session, milestones, days: list[date], before: date | N
             award = days[bisect_left(days, reach)]
             if person is None:
                 person = SimpleNamespace(id=row[0], uuid=row[1], full_name=row[2], name_sort=row[3], status=row[4],
-                                         decision_date=decided, ceremony_date=row[6], deleted_at=row[7], events=[])
+                                         decision_date=decided, ceremony_date=row[6], deleted_at=None, events=[])
             found.append((person, BadgeDue(row.uuid, years, reach, award, overdue=overdue), index_of[years]))
     return _unsettled(session, found)
 

@@ -63,6 +63,8 @@ class MeetingAttendance(Synced, Base):
         Index("ix_attendance_member", "member_id"),
         # the activity report's roll-call count reads only these (migration 0016)
         Index("ix_attendance_roll", "meeting_id", "member_status", "attendance", "deleted_at"),
+        # the to-do's attendance screening reads marks first (migration 0019)
+        Index("ix_attendance_mark", "attendance", "member_id", "meeting_id", "member_status", "deleted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -100,6 +100,8 @@ class MemberTableModel(QAbstractTableModel):
         self.columns = [COLUMN_BY_KEY[k] for k in (columns or DEFAULT_COLUMNS) if k in COLUMN_BY_KEY]
         self.filter = MemberFilter()
         self.total = 0
+        self.more = False  # more matches than the search counts (services.members.query.COUNT_CAP)
+        self.short = False  # too little typed to search by: the whole list is shown
         self._pages: OrderedDict[int, list[dict]] = OrderedDict()
         # Units outside our tree holding members who left: the same for every keystroke, so asked
         # once per change of data rather than twice per keystroke.
@@ -131,6 +133,7 @@ class MemberTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.filter = flt
         self.total = page.total
+        self.more, self.short = page.more, page.short
         self._all_ids = page.ids if page.total <= PAGE_SIZE else None
         self._pages = OrderedDict({0: page.rows})
         self._display.clear()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from handbook_desktop.domain.states import HEADCOUNT_STATES, MemberStatus, PartyPosition, Gender
 from handbook_desktop.services.members import AGE_BANDS, MemberFilter, delete_member, restore_member
-from handbook_desktop.services.members.query import branches, iter_rows
+from handbook_desktop.services.members.query import COUNT_CAP, MIN_SEARCH, branches, iter_rows
 from handbook_desktop.services.settings import get_setting, set_setting
 from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
@@ -220,10 +220,22 @@ class MembersPage(QWidget):
             on=self.today,
         )
 
+    def _show_count(self) -> None:
+        where = tr("trong Thùng rác") if self.trash_button.isChecked() else tr("kết quả")
+        if self.model.short:
+            self.count_label.setText(tr("Gõ thêm để tìm"))
+            self.count_label.setToolTip(tr("Tìm từ {n} chữ cái trở lên (số thẻ, điện thoại: từ {n} chữ số).").format(
+                n=_number(MIN_SEARCH)))
+        elif self.model.more:
+            self.count_label.setText(tr("hơn {n} {where}").format(n=_number(COUNT_CAP), where=where))
+            self.count_label.setToolTip(tr("Gõ thêm để thu hẹp kết quả."))
+        else:
+            self.count_label.setText(f"{_number(self.model.total)} {where}")
+            self.count_label.setToolTip("")
+
     def apply_filter(self) -> None:
         self.model.set_filter(self.current_filter())
-        where = tr("trong Thùng rác") if self.trash_button.isChecked() else tr("kết quả")
-        self.count_label.setText(f"{_number(self.model.total)} {where}")
+        self._show_count()
         if self.model.total:
             self.table.selectRow(0)
         self._update_buttons()
@@ -231,8 +243,7 @@ class MembersPage(QWidget):
     def _changed(self, what: str) -> None:
         if what in {"member", "unit", "all"}:  # "all": a restore or another whole change
             self.model.refresh()
-            where = tr("trong Thùng rác") if self.trash_button.isChecked() else tr("kết quả")
-            self.count_label.setText(f"{_number(self.model.total)} {where}")
+            self._show_count()
 
     def toggle_trash(self) -> None:
         trash = self.trash_button.isChecked()
