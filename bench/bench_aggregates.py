@@ -37,6 +37,31 @@ def plain_pass(database):
     return run
 
 
+def plain_insert(database, month: date):
+    """The floor of making a month: the same lines written by one plain INSERT … SELECT (constant
+    amounts, no basis, no rules), rolled back — what writing the rows costs by itself."""
+    from sqlalchemy import String, cast, exists, insert, literal, select
+
+    from handbook_desktop.services.procedures.dues import PAYING_STATES
+    from handbook_desktop.store.base import utcnow
+    from handbook_desktop.store.models import DuesMonth, Member
+
+    def run():
+        with database.read() as session:
+            table = DuesMonth.__table__
+            chosen = select(Member.id, literal(month), literal("flat"), literal(0), literal(False), literal(False),
+                            literal(False), literal("bench-floor-") + cast(Member.id, String),
+                            Member.origin_unit, literal(1), literal(utcnow())).where(
+                Member.deleted_at.is_(None), Member.status.in_(PAYING_STATES),
+                ~exists().where(table.c.member_id == Member.id, table.c.month == month))
+            result = session.execute(insert(table).from_select(
+                [table.c.member_id, table.c.month, table.c.basis_kind, table.c.amount, table.c.exempt, table.c.paid,
+                 table.c.excused, table.c.uuid, table.c.origin_unit, table.c.version, table.c.updated_at], chosen))
+            session.rollback()
+            return result.rowcount
+    return run
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db")
@@ -94,6 +119,11 @@ def main() -> None:
                 seconds, result = median(fn, args.runs)
                 print(f"  {name:<24} {seconds:6.2f} s  {seconds / floor:5.1f}× floor   ({result} {unit})", flush=True)
                 print(bench_line(f"aggregate_{key}_s", seconds, floor, "2×"))
+                if key == "dues_month_make":  # a write: its own floor too, the same rows written plainly
+                    written, rows = median(plain_insert(database, date(on.year, 12, 1)), args.runs)
+                    print(f"  {'  plain insert of them':<24} {written:6.2f} s  → ours {seconds / written:4.1f}× "
+                          f"a plain insert ({rows} rows)", flush=True)
+                    print(bench_line("aggregate_dues_month_make_vs_insert_s", seconds, written, "2×"))
             print(f"after: {load()}")
 
 

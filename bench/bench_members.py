@@ -39,7 +39,10 @@ def main() -> int:
 
     from handbook_desktop.store.database import Database
 
-    if args.db:
+    remote = bool(args.db and "://" in args.db)  # a PostgreSQL URL: the server's register
+    if remote:
+        path = args.db
+    elif args.db:
         path = Path(args.db)
     else:
         # Made by the command line in its own process, so that the memory measured is the list's.
@@ -51,7 +54,7 @@ def main() -> int:
 
     from handbook_desktop.store import datakey
 
-    ring = datakey.load_keyring(path) if path.exists() else None  # an encrypted demo: sign in as its admin
+    ring = datakey.load_keyring(path) if not remote and path.exists() else None  # an encrypted demo: its admin
     key = datakey.unlock(ring, "admin", "demo1234") if ring else None
     if key is not None:
         datakey.remember(key)
@@ -66,11 +69,11 @@ def main() -> int:
     app = application([])
     from handbook_desktop.services import access
 
-    if access.needs_key(path):  # an encrypted database (issue 13): the demo's password opens its key
+    if not remote and access.needs_key(path):  # an encrypted database (issue 13): the demo's password opens its key
         access.unlock(path, "admin", os.environ.get("HANDBOOK_PASSWORD", "demo1234"))
     from handbook_desktop.store import datakey
 
-    print(f"database: {'encrypted' if datakey.is_encrypted(path) else 'plain'}")
+    print(f"database: {'PostgreSQL' if remote else 'encrypted' if datakey.is_encrypted(path) else 'plain'}")
     database = Database.open(path)
     home = database.home_unit()
     context = AppContext(database, Actor("admin", "secretary"), TaskRunner(), ChangeHub(), home.code, home.name,
