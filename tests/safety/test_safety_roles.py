@@ -33,7 +33,8 @@ NOT_SERVICES = {
 # (function, actor role) pairs that only a secretary may do.
 SECRETARY_ONLY = {
     "handbook_desktop.services.backup.restore.restore_backup",
-    "handbook_desktop.services.backup.postgres.restore_dump",
+    "handbook_desktop.services.backup.restore.restore_dump",
+    "handbook_desktop.services.backup.postgres.restore_into",
     "handbook_desktop.services.backup.create.set_second_folder_password",
     "handbook_desktop.services.users.add_user",
     "handbook_desktop.services.users.set_role",

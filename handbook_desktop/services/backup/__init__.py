@@ -31,6 +31,6 @@ from handbook_desktop.services.backup.restore import (  # noqa: F401
 
 def backups_of(database) -> list[BackupInfo]:
     """This database's backups, newest first."""
-    from handbook_desktop.services.backup.create import _stem
+    from handbook_desktop.services.backup.create import database_stem
 
-    return list_backups(source_stem=_stem(database))
+    return list_backups(source_stem=database_stem(database))

@@ -53,7 +53,8 @@ class BackupResult:
     removed: list[str] = field(default_factory=list)
 
 
-def _stem(database) -> str:
+def database_stem(database) -> str:
+    """What this database's backups are named after: its file's stem, or a PostgreSQL database's name."""
     if database.file is not None:
         return database.file.stem
     return database.engine.url.database or "postgresql"
@@ -89,7 +90,7 @@ def create_backup(database, *, reason: str = "manual", password: str | None = No
     else:
         from handbook_desktop.services.backup.postgres import create_dump
 
-        info = create_dump(database, backup_path(folder, _stem(database), reason, ".pgdump", now), reason, now)
+        info = create_dump(database, backup_path(folder, database_stem(database), reason, ".pgdump", now), reason, now)
     write_manifest(info)
     for private in (info.path, info.manifest_path):  # every copy holds everyone's records: owner only
         paths.make_private(private)
@@ -103,7 +104,7 @@ def create_backup(database, *, reason: str = "manual", password: str | None = No
         result.second_copy = copy
         if warning:
             result.warnings.append(warning)
-    result.removed = rotate(folder, stem=_stem(database), now=now)
+    result.removed = rotate(folder, stem=database_stem(database), now=now)
     if actor is not None and not database.readonly:
         from handbook_desktop.services.audit import record
 

@@ -100,32 +100,19 @@ def verify_dump(info: BackupInfo) -> tuple[bool, str]:
     return True, "Tốt: tệp nguyên vẹn, đủ các bảng."
 
 
-def restore_dump(database, info: BackupInfo, *, actor):
-    """Replace the database's content with the dump, in one transaction (all or nothing)."""
+def restore_into(database, info: BackupInfo, *, actor) -> None:
+    """Replace the database's content with the dump, in one transaction (all or nothing). The checks
+    before it, the safety backup, the migration and the audit line are restore.restore_dump's."""
     actor.require("restore")
-    from handbook_desktop.services.audit import record
-    from handbook_desktop.services.backup.create import create_backup
-    from handbook_desktop.services.backup.restore import RestoreResult, schema_state, newer_schema_message
-
-    if schema_state(info.schema_version) == "newer":
-        raise UserError(newer_schema_message(info.schema_version))
-    ok, message = verify_dump(info)
-    if not ok:
-        raise UserError(f"Bản sao lưu bị hỏng ({message}); không khôi phục.")
-    before = create_backup(database, reason="restore", second_folder=None).info
     engine = database.engine
     args, env = _connection_args(engine)
     database.engine.dispose()
     _run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
           "--exit-on-error", "-d", engine.url.database, *args, str(info.path)], env)
-    from handbook_desktop.store.migrate import upgrade
 
-    migrated = upgrade(engine, database_file=None)
-    with database.session() as session:
-        record(session, actor, "restore", entity="backup",
-               detail={"backup": info.id, "before": before.id, "migrated_from": migrated.before
-                       if migrated.before != migrated.after else None})
+
+def row_counts(engine) -> dict[str, int]:
+    """Rows of every table of the database's schema."""
     with engine.connect() as connection:
-        counts = {name: connection.execute(text(f'SELECT COUNT(*) FROM "{name}"')).scalar()
-                  for name in _tables(connection)}
-    return RestoreResult(info, before, counts, migrated.before if migrated.before != migrated.after else None)
+        return {name: connection.execute(text(f'SELECT COUNT(*) FROM "{name}"')).scalar()
+                for name in _tables(connection)}

@@ -47,7 +47,7 @@ def replace_with_copy(info, source: Path) -> None:
 
 def encrypt_plain_backups(database, folder: Path | None = None) -> list[str]:
     """Encrypt this database's plain backups under its key; returns the ids done."""
-    from handbook_desktop.services.backup.create import _stem, key_fields
+    from handbook_desktop.services.backup.create import database_stem, key_fields
     from handbook_desktop.services.encryption import check_copy, export_encrypted
 
     if not getattr(database, "encrypted", False) or database.file is None:
@@ -55,7 +55,7 @@ def encrypt_plain_backups(database, folder: Path | None = None) -> list[str]:
     key = database.key
     fields = key_fields(database.file)
     done = []
-    for info in list_backups(folder, source_stem=_stem(database)):
+    for info in list_backups(folder, source_stem=database_stem(database)):
         if info.backend != "sqlite" or datakey.file_state(info.path) != "plain":
             continue
         work = info.path.with_name(f".{info.path.name}.ma-hoa")

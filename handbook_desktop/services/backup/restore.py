@@ -342,6 +342,33 @@ class OtherUnitBackup(UserError):
     pass
 
 
+def restore_dump(database, info: BackupInfo, *, actor) -> RestoreResult:
+    """Replace a PostgreSQL database's content with the dump (pg_restore in one transaction, all or
+    nothing), after a backup of what it holds now; an older schema is migrated after."""
+    actor.require("restore")
+    from handbook_desktop.services.audit import record
+    from handbook_desktop.services.backup.create import create_backup
+    from handbook_desktop.services.backup.postgres import restore_into, row_counts, verify_dump
+
+    if schema_state(info.schema_version) == "newer":
+        raise UserError(newer_schema_message(info.schema_version))
+    ok, message = verify_dump(info)
+    if not ok:
+        raise UserError(f"Bản sao lưu bị hỏng ({message}); không khôi phục.")
+    before = create_backup(database, reason="restore", second_folder=None).info
+    engine = database.engine
+    restore_into(database, info, actor=actor)
+    from handbook_desktop.store.migrate import upgrade
+
+    migrated = upgrade(engine, database_file=None)
+    with database.session() as session:
+        record(session, actor, "restore", entity="backup",
+               detail={"backup": info.id, "before": before.id, "migrated_from": migrated.before
+                       if migrated.before != migrated.after else None})
+    counts = row_counts(engine)
+    return RestoreResult(info, before, counts, migrated.before if migrated.before != migrated.after else None)
+
+
 def restore_backup(target, info: BackupInfo, *, actor, password: str | None = None,
                    database=None, other_unit_ok: bool = False) -> RestoreResult:
     """Restore ``info`` over the SQLite file ``target`` (a path). Pass the open ``database`` when
@@ -355,8 +382,6 @@ def restore_backup(target, info: BackupInfo, *, actor, password: str | None = No
         if warning:
             log.warning("restoring another unit's backup %s (%s) over %s", info.id, info.unit_code, Path(target).name)
     if info.backend == "postgresql":
-        from handbook_desktop.services.backup.postgres import restore_dump
-
         if database is None:
             raise UserError("Khôi phục PostgreSQL cần kết nối tới cơ sở dữ liệu.")
         return restore_dump(database, info, actor=actor)
