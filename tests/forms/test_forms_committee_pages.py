@@ -20,7 +20,7 @@ import pytest
 from docx import Document
 from sqlalchemy import text
 
-from docx_reading import docx_text
+from docx_reading import docx_text, list_rows
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.forms.build import export_form
 
@@ -34,9 +34,8 @@ def _sql(database, query: str, **params):
 
 def test_the_committee_member_list_goes_branch_by_branch(committee, secretary, tmp_path):
     document = Document(str(export_form(committee, secretary, "DS-ĐV", tmp_path / "ds.docx", on=TODAY)))
-    table = document.tables[1]
     headings, current, counted = [], None, {}
-    for row in table.rows[1:]:
+    for row in list_rows(document)[1:]:
         cells = [c.text.strip() for c in row.cells]
         if len(set(cells)) == 1:  # a merged heading row: "Chi bộ … (N đồng chí)"
             match = re.fullmatch(r"(.+) \((\d+) đồng chí\)", cells[0])

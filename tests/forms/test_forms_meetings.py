@@ -7,6 +7,7 @@ import zipfile
 from docx import Document
 from sqlalchemy import select
 
+from docx_reading import list_rows
 from handbook_desktop.services.forms.build import export_form
 from handbook_desktop.services.forms.check import _unknown_variables
 from handbook_desktop.services.forms.samples import sample_context
@@ -42,7 +43,7 @@ def test_resolution_and_sign_sheet_of_a_real_meeting(demo_db, secretary, tmp_pat
     resolution = export_form(demo_db, secretary, "NQ-CB", tmp_path / "nq.docx", meeting_uuid=uuid)
     assert _number(resolution).endswith("-NQ/CB")
     sheet = export_form(demo_db, secretary, "DS-KY", tmp_path / "ky.docx", meeting_uuid=uuid)
-    rows = Document(str(sheet)).tables[1].rows
+    rows = list_rows(Document(str(sheet)))
     assert len(rows) > 10  # heading + one row per member summoned
 
 

@@ -7,6 +7,7 @@ must still follow Hướng dẫn 36-HD/VPTW (DOMAIN.md §11).
 
 from __future__ import annotations
 
+import copy
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -197,6 +198,9 @@ def keep_signatures(document) -> None:
                 _keep_next(cell_paragraph)
         kept = 0
         for node in reversed(children[:index]):
+            if node.tag == qn("w:tbl") and kept < 2:
+                keep_table_tail(node)  # a list's total: the last rows come along to the signature's page
+                break
             if node.tag != qn("w:p") or node.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
                 break
             _keep_next(node)
@@ -204,6 +208,51 @@ def keep_signatures(document) -> None:
                 kept += 1
                 if kept == 2:
                     break
+
+
+TAIL_ROWS = 2
+
+
+def keep_table_tail(table, rows: int = TAIL_ROWS) -> None:
+    """The last ``rows`` rows of a list keep with the text after it (the total, then the signature).
+
+    Word keeps a row whose paragraphs are "keep with next" with what follows; LibreOffice keeps only a
+    whole table with the next paragraph (it moves a 40-page list off its first page). So the last rows
+    become a table of their own after the list, with the same properties and grid, behind a paragraph
+    1 pt high (with none between, LibreOffice joins the two tables again); both programs then move
+    the small one with the total and the signature."""
+    all_rows = table.findall(qn("w:tr"))
+    if len(all_rows) <= rows + 1:  # a short list moves whole with the text after it
+        tail = all_rows
+    else:
+        tail = all_rows[-rows:]
+        head_pr, grid = table.find(qn("w:tblPr")), table.find(qn("w:tblGrid"))
+        new = etree.Element(qn("w:tbl"))
+        for part in (head_pr, grid):
+            if part is not None:
+                new.append(copy.deepcopy(part))
+        for row in tail:
+            header = row.find(qn("w:trPr") + "/" + qn("w:tblHeader"))
+            if header is not None:
+                header.getparent().remove(header)
+            new.append(row)  # moved out of the list
+        table.addnext(new)
+        table.addnext(_hairline_paragraph())
+    for row in tail:
+        for paragraph in row.iter(qn("w:p")):
+            _keep_next(paragraph)
+
+
+def _hairline_paragraph():
+    paragraph = etree.Element(qn("w:p"))
+    ppr = etree.SubElement(paragraph, qn("w:pPr"))
+    etree.SubElement(ppr, qn("w:keepNext"))
+    spacing = etree.SubElement(ppr, qn("w:spacing"))
+    for key, value in (("before", "0"), ("after", "0"), ("line", "1"), ("lineRule", "exact")):
+        spacing.set(qn(f"w:{key}"), value)
+    size = etree.SubElement(etree.SubElement(ppr, qn("w:rPr")), qn("w:sz"))
+    size.set(qn("w:val"), "2")
+    return paragraph
 
 
 def finish(document, margins: dict | None = None) -> None:
