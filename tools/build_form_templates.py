@@ -261,11 +261,15 @@ def badge_list():
     header_block(d)
     title(d, "DANH SÁCH", "Đảng viên đề nghị tặng Huy hiệu Đảng", "{{ occasion }}")
     # 160 mm: the text width between the 35 mm and 15 mm margins (it ran 8 mm into the left margin)
-    grid_table(d, [("TT", 7), ("Họ và tên", 25), ("Ngày sinh", 18), ("Quê quán", 20), ("Ngày QĐ kết nạp", 18),
-                   ("Ngày kết nạp", 18), ("Ngày chính thức", 18), ("Số thẻ đảng viên", 16), ("Huy hiệu", 11), ("Ghi chú", 9)],
-               ["{{ loop.index }}", "<{{ m.full_name }}", "{{ m.date_of_birth|d }}", "<{{ m.hometown }}",
-                "{{ m.decision_date|d }}", "{{ m.ceremony_date|d }}", "{{ m.official_date|d }}", "{{ m.party_card_number }}",
-                "{{ m.badge_years }} năm", "{{ m.badge_note }}"], "m in members", size=9)
+    # "50 năm" and "691" on one line (every row took two at the 50,000 committee)
+    table = grid_table(d, [("TT", 8), ("Họ và tên", 27), ("Ngày sinh", 18), ("Quê quán", 17), ("Ngày QĐ kết nạp", 18),
+                           ("Ngày kết nạp", 18), ("Ngày chính thức", 18), ("Số thẻ đảng viên", 16), ("Huy hiệu", 13),
+                           ("Ghi chú", 7)],
+                       ["{{ loop.index }}", "<{{ m.full_name }}", "{{ m.date_of_birth|d }}", "<{{ m.hometown }}",
+                        "{{ m.decision_date|d }}", "{{ m.ceremony_date|d }}", "{{ m.official_date|d }}",
+                        "{{ m.party_card_number }}", "{{ m.badge_years }} năm", "{{ m.badge_note }}"], "m in members", size=9)
+    # At a committee the round goes branch by branch (which branch presents whom), as DS-ĐV does.
+    group_heading_rows(table, "m.group_heading", size=9)
     para(d, "Tổng số: {{ members|length }} đồng chí.", before=6, after=12)
     signature(d)
     return d
@@ -277,10 +281,12 @@ def monthly_report():
     title(d, "BÁO CÁO", "Kết quả hoạt động của {{ report.body_label }} {{ report.period_label }}")
     para(d, "Kính gửi: {{ unit.higher_committee }}", bold=True, align=CENTER, indent=None, after=6)
     heading(d, "I. TÌNH HÌNH CHUNG")
-    para(d, "- Tổng số đảng viên: {{ report.headcount.total }} đồng chí (chính thức: {{ report.headcount.official }}; "
-            "dự bị: {{ report.headcount.probationary }}); trong đó miễn công tác và sinh hoạt đảng: "
-            "{{ report.headcount.exempt }}; chuyển sinh hoạt tạm thời đi: {{ report.headcount.away }}"
-            "{% if report.headcount.branches %}; {{ report.headcount.branches }} chi bộ trực thuộc{% endif %}.")
+    # thousands with a dot, as every other figure of the report ("48541 đồng chí" beside "49.323/52.572")
+    para(d, "- Tổng số đảng viên: {{ report.headcount.total|num }} đồng chí (chính thức: "
+            "{{ report.headcount.official|num }}; dự bị: {{ report.headcount.probationary|num }}); trong đó miễn công "
+            "tác và sinh hoạt đảng: {{ report.headcount.exempt|num }}; chuyển sinh hoạt tạm thời đi: "
+            "{{ report.headcount.away|num }}{% if report.headcount.branches %}; {{ report.headcount.branches|num }} "
+            "chi bộ trực thuộc{% endif %}.")
     bullets(d, "report.changes")
     bullets(d, "report.situation")
     heading(d, "II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ")
@@ -334,7 +340,7 @@ def card_list():
     d = new_document()
     para(d, "Mẫu 1-TĐV", size=12, italic=True, align=RIGHT, indent=None, after=0)
     header_block(d)
-    title(d, "DANH SÁCH", "Đảng viên đề nghị phát thẻ đảng viên")
+    title(d, "DANH SÁCH", "{{ purpose }}")
     grid_table(d, [("TT", 7), ("Họ và tên", 32), ("Ngày sinh", 18), ("Quê quán", 26), ("Ngày vào Đảng", 18),
                    ("Ngày chính thức", 18), ("Số lý lịch", 18), ("Chi bộ", 23)],
                ["{{ loop.index }}", "<{{ m.full_name }}", "{{ m.date_of_birth|d }}", "<{{ m.hometown }}",

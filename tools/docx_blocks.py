@@ -355,6 +355,7 @@ def group_heading_rows(table, field: str, *, size: int = 12) -> None:
     for run in first.runs:
         run._r.getparent().remove(run._r)
     first.alignment = LEFT
+    first.paragraph_format.keep_with_next = True  # Word keeps a branch's heading with its first member
     run = first.add_run("{{ " + field + " }}")
     run.bold = True
     run.font.size = Pt(size)

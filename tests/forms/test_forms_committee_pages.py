@@ -23,6 +23,7 @@ from sqlalchemy import text
 from docx_reading import docx_text, list_rows
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.forms.build import export_form
+from handbook_desktop.services.forms.context import branch_order
 
 TODAY = date(2026, 11, 15)
 
@@ -50,7 +51,7 @@ def test_the_committee_member_list_goes_branch_by_branch(committee, secretary, t
         SELECT u.name, count(*) FROM member m JOIN unit u ON u.id = m.unit_id
         WHERE m.deleted_at IS NULL AND m.status IN ('official', 'probationary', 'exempt', 'temporarily_away')
         GROUP BY u.name"""))
-    assert len(headings) >= 2 and [h for h, _ in headings] == sorted(want)
+    assert len(headings) >= 2 and [h for h, _ in headings] == sorted(want, key=branch_order)  # "số 2" before "số 10"
     assert dict(headings) == want == counted  # each heading's count is its rows and the records'
     total = int(re.search(r"Tổng số: (\d+) đồng chí", docx_text(tmp_path / "ds.docx")).group(1))
     assert total == sum(want.values())
@@ -159,3 +160,45 @@ def test_an_empty_badge_list_is_refused_and_takes_no_number(committee, secretary
     # a round with members is the committee's list: numbered, every proposed member on it
     printed = docx_text(export_form(committee, secretary, "4-HHĐ", tmp_path / "full.docx", on=full - timedelta(days=1)))
     assert re.search(r"Số 0\d-DS/ĐU", printed) and f"Tổng số: {found[full]} đồng chí." in printed
+
+
+def test_the_committee_badge_list_goes_branch_by_branch(committee, secretary, tmp_path):
+    """At the 50,000 committee 4-HHĐ listed 691 members of 295 branches in one alphabet with no branch at all."""
+    from datetime import timedelta
+
+    from handbook_desktop.domain.badges import award_dates
+    from handbook_desktop.services.procedures import badges
+    from handbook_desktop.services.procedures.common import rules
+
+    with committee.read() as s:
+        days = award_dates(rules(s), TODAY, date(2031, 12, 31))
+        full = next(day for day in days if len({m.unit_id for m, _ in badges.rounds(s, day, 0).get(day, [])}) >= 2)
+    document = Document(str(export_form(committee, secretary, "4-HHĐ", tmp_path / "hh.docx", on=full - timedelta(days=1))))
+    branch_of = {(name, born): unit for name, born, unit in _sql(committee, """
+        SELECT m.full_name, strftime('%d/%m/%Y', m.date_of_birth), u.name FROM member m JOIN unit u ON u.id = m.unit_id
+        WHERE m.deleted_at IS NULL""")}
+    headings, current, counted, numbers = [], None, {}, []
+    for row in list_rows(document)[1:]:
+        cells = [c.text.strip() for c in row.cells]
+        if len(set(cells)) == 1:
+            match = re.fullmatch(r"(.+) \((\d+) đồng chí\)", cells[0])
+            assert match, cells[0]
+            current = match.group(1)
+            headings.append((current, int(match.group(2))))
+            counted[current] = 0
+        else:
+            assert branch_of[(cells[1], cells[2])] == current  # the second path: the member's unit in SQL
+            counted[current] += 1
+            numbers.append(int(cells[0]))
+    assert len(headings) >= 2 and [h for h, _ in headings] == sorted(counted, key=branch_order)
+    assert dict(headings) == counted
+    assert numbers == list(range(1, len(numbers) + 1))  # one numbering through the whole list
+    assert f"Tổng số: {len(numbers)} đồng chí." in docx_text(tmp_path / "hh.docx")
+
+
+def test_branches_are_read_in_number_order():
+    names = ["Chi bộ Tổ dân phố số 10", "Chi bộ Tổ dân phố số 2", "Chi bộ Tổ dân phố số 1 Hàng Đào",
+             "Chi bộ Tổ dân phố số 100", "Chi bộ Ánh Dương"]
+    assert sorted(names, key=branch_order) == [
+        "Chi bộ Ánh Dương", "Chi bộ Tổ dân phố số 1 Hàng Đào", "Chi bộ Tổ dân phố số 2", "Chi bộ Tổ dân phố số 10",
+        "Chi bộ Tổ dân phố số 100"]

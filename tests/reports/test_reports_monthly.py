@@ -103,6 +103,6 @@ def test_bc_thang_prints_the_report_figures(which, request, secretary, tmp_path)
     line = re.search(r"Sinh hoạt chi bộ: ([\d.]+) buổi; có mặt ([\d.]+)/([\d.]+) lượt", text)
     assert line and line.groups() == (number(want["held"]), number(want["present"]), number(want["expected"]))
     assert f"phải thu {money(want['dues_due'])}, đã thu {money(want['dues_paid'])}" in text
-    assert f"kết nạp trong tháng {number(want['admitted'])} đồng chí" in text
+    assert f"kết nạp trong tháng: {number(want['admitted'])} đồng chí" in text
     if want["committee"]:
         assert re.search(r"[\d.]+/[\d.]+ chi bộ sinh hoạt thường kỳ", text)

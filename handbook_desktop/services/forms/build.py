@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from handbook_desktop.domain.states import HEADCOUNT_STATES
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.forms.catalog import FormEntry, find_form
-from handbook_desktop.services.forms.context import base_context, home_unit, member_context
+from handbook_desktop.services.forms.context import base_context, home_unit, member_context, with_branch_headings
 from handbook_desktop.services.forms.numbers import issue_number
 from handbook_desktop.services.forms.render import margins_mm, render_form
 from handbook_desktop.store.models import Member
@@ -152,23 +152,13 @@ def build_context(session: Session, code: str, *, actor, member_uuid: str | None
     elif entry.subject == "list" and entry.code != "DS-ĐV" and list_part is not None and member_uuids is None:
         specific = list_part(session, entry.code, on)
     elif entry.subject == "list":
-        people = current_members(session, member_uuids)
-        grouped = home_unit(session).level != "chi-bo"
-        if grouped:  # a committee's list goes branch by branch, each under its heading with its count
-            people.sort(key=lambda p: ((p.unit.name if p.unit else ""), p.name_sort or ""))
-        sizes: dict[str, int] = {}
-        for person in people:
-            branch = person.unit.name if person.unit else ""
-            sizes[branch] = sizes.get(branch, 0) + 1
-        rows, previous = [], None
-        for person in people:
+        rows = []
+        for person in current_members(session, member_uuids):
             row = member_context(person, on)
             row["branch_name"] = person.unit.name if person.unit else ""
-            row["group_heading"] = ""
-            if grouped and row["branch_name"] != previous:
-                row["group_heading"] = f"{row['branch_name']} ({sizes[row['branch_name']]} đồng chí)"
-                previous = row["branch_name"]
             rows.append(row)
+        # a committee's list goes branch by branch, each under its heading with its count
+        rows = with_branch_headings(rows, home_unit(session).level != "chi-bo")
         specific = {"members": rows, "filter_label": "Đảng viên đang sinh hoạt" if member_uuids is None
                     else "Theo danh sách đang lọc"}
     else:

@@ -223,3 +223,31 @@ def member_context(member: Member, on: date | None = None) -> dict:
         "unit_name": member.unit.name if member.unit is not None else "",
         "party_age_years": party_age_years(member, on),
     }
+
+
+def branch_order(name: str) -> tuple:
+    """Branches in the order a person reads them: "số 2" before "số 10" (not 1, 10, 100, 101, … 2)."""
+    import re
+
+    from handbook_desktop.domain.text import fold
+
+    return tuple(int(part) if part.isdigit() else fold(part) for part in re.split(r"(\d+)", name or ""))
+
+
+def with_branch_headings(rows: list[dict], grouped: bool) -> list[dict]:
+    """A committee's list goes branch by branch, each branch under a heading row "Chi bộ … (N đồng chí)"
+    (``group_heading`` on its first member); the rows come in name order and keep it within a branch."""
+    for row in rows:
+        row["group_heading"] = ""
+    if not grouped:
+        return rows
+    rows = sorted(rows, key=lambda row: branch_order(row["branch_name"]))
+    sizes: dict[str, int] = {}
+    for row in rows:
+        sizes[row["branch_name"]] = sizes.get(row["branch_name"], 0) + 1
+    previous = None
+    for row in rows:
+        if row["branch_name"] != previous:
+            row["group_heading"] = f"{row['branch_name']} ({sizes[row['branch_name']]} đồng chí)"
+            previous = row["branch_name"]
+    return rows

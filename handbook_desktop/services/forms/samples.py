@@ -52,8 +52,9 @@ gender_label, date_of_birth, hometown, … every field of DOMAIN §3) and, by fo
           dues_paid_to, present_within_days,
           valid_from, valid_until, register_number}
 List forms: DS-ĐV ``filter_label``, ``members`` [member + branch_name, group_heading (at a committee, on the
-first member of each branch: "Chi bộ … (12 đồng chí)")]; 4-HHĐ ``occasion``, ``members`` [member + badge_years];
-1-TĐV ``members`` [member + branch_name]. BC-THÁNG ``report`` {period_label, body_label ("chi bộ" / "Đảng bộ"),
+first member of each branch: "Chi bộ … (12 đồng chí)")]; 4-HHĐ ``occasion``, ``members`` [member + badge_years,
+badge_note, branch_name, group_heading as DS-ĐV's]; 1-TĐV ``purpose`` (the summary line), ``members`` [member +
+branch_name]. BC-THÁNG ``report`` {period_label, body_label ("chi bộ" / "Đảng bộ"),
 headcount {total, official, probationary, exempt, away, branches (at a committee)}, changes [..], meetings [..], situation [..], results [..], limitations [..], next_tasks [..],
 proposals [..]}.
 """
@@ -362,5 +363,5 @@ _BUILDERS = {
                                    "to_branch": "", "standing": "chính thức", "reason": "Đi học tập trung", "dues_paid_to": "tháng 02/2026",
                                    "present_within_days": 30, "valid_from": date(2026, 3, 10), "valid_until": date(2027, 3, 10),
                                    "register_number": "126"}},
-    "1-TĐV": lambda: {"members": _list_members()[:5]},
+    "1-TĐV": lambda: {"purpose": "Đảng viên bị mất thẻ đề nghị cấp lại thẻ đảng viên", "members": _list_members()[:5]},
 }

@@ -203,12 +203,21 @@ def list_form_context(session: Session, code: str, on: date, award_day: date | N
             row.update(badge_years=due.years, branch_name=member.unit.name,
                        badge_note="Truy tặng" if due.posthumous else ("Trao sớm" if due.early else ""))
             members.append(row)
+        from handbook_desktop.services.forms.context import with_branch_headings
+
+        # at a committee, branch by branch (its rows had no branch at all: who presents whom?)
+        members = with_branch_headings(members, home_unit(session).level != "chi-bo")
         if not members:  # an empty list is not issued: no number, nothing to sign
             raise UserError(f"Không có đảng viên nào đến mốc Huy hiệu Đảng trong đợt {format_date(day)}: "
                             "chưa lập danh sách (và không cấp số).")
         return {"occasion": f"đợt {format_date(day)}", "members": members}
     if code == "1-TĐV":
-        people = session.scalars(select(Member).where(Member.deleted_at.is_(None)).order_by(Member.name_sort)).all()
+        from handbook_desktop.store.models import MemberEvent
+
+        # only members with a card reported lost are read (at 50,000 every record and its events: 66 s)
+        reported = select(MemberEvent.member_id).where(MemberEvent.kind == "card_lost", MemberEvent.deleted_at.is_(None))
+        people = session.scalars(select(Member).where(Member.deleted_at.is_(None), Member.id.in_(reported))
+                                 .order_by(Member.name_sort)).all()
         rows = []
         for member in people:
             if lost_cards(member):
@@ -218,7 +227,7 @@ def list_form_context(session: Session, code: str, on: date, award_day: date | N
         if not rows:
             raise UserError("Không có đảng viên nào mất hoặc hỏng thẻ đang chờ cấp lại: chưa lập danh sách "
                             "(và không cấp số).")
-        return {"members": rows}
+        return {"members": rows, "purpose": "Đảng viên bị mất thẻ đề nghị cấp lại thẻ đảng viên"}
     raise UserError(f"Mẫu {code} không phải danh sách của nghiệp vụ.")
 
 

@@ -68,7 +68,7 @@ def monthly_sections(session, start: date, end: date) -> dict:
     results = [f"Đảng phí: phải thu {money(paid['due'])}, đã thu {money(paid['paid'])} "
                f"({percent_of(paid['paid'], paid['due'])})."]
     results.append(f"Công tác phát triển đảng viên: {number(admitting['open'])} hồ sơ đang xét; kết nạp trong "
-                   f"tháng {number(moved['admitted'])} đồng chí.")
+                   f"tháng: {number(moved['admitted'])} đồng chí.")  # "trong tháng 11 đồng chí" read as November
     if paid["members_behind"]:
         limitations.append(f"Còn {number(paid['members_behind'])} đảng viên chưa nộp đảng phí từ "
                            f"{number(paid['threshold_months'])} tháng trở lên trong năm.")
