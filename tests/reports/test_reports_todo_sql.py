@@ -23,6 +23,7 @@ from handbook_desktop.services.procedures.common import add_event
 from handbook_desktop.services.procedures.todo import todo
 from handbook_desktop.store.models import DuesMonth, Member, Rating
 
+import ratings_reference  # noqa: E402  (tests/reports/ratings_reference.py: the summary as computed before)
 import todo_reference  # noqa: E402  (tests/reports/todo_reference.py: the to-do as computed before issue 18 §5)
 
 DAYS = (date(2026, 11, 15), date(2026, 12, 20), date(2027, 3, 1))
@@ -110,3 +111,28 @@ def test_badge_rounds_and_milestones_chosen_by_ranges_equal_the_rule_for_everyon
             plain = badge_service.pending(session, everyone, on)
             assert [(m.uuid, due) for m, due in fast] == [(m.uuid, due) for m, due in plain], on
             assert len(plain) > 20
+
+
+@pytest.mark.parametrize("seed", [6])
+def test_the_ratings_summary_read_in_the_database_equals_the_summary_over_every_member(committee_db, seed):
+    from handbook_desktop.services.procedures.ratings import summary
+    from handbook_desktop.store.base import utcnow
+    from handbook_desktop.store.models import MemberEvent
+
+    _vary(committee_db, seed)
+    with committee_db.session() as session:  # disciplines this year and last, one deleted
+        people = list(session.scalars(select(Member).where(Member.status == "official").order_by(Member.id)))[:6]
+        for index, person in enumerate(people):
+            add_event(session, SYSTEM, person, "discipline", date(2025 + index % 2, 6, 1), detail={"kind": "warning"})
+        session.flush()
+        session.scalars(select(MemberEvent).where(MemberEvent.member_id == people[0].id,
+                                                  MemberEvent.kind == "discipline")).first().deleted_at = utcnow()
+    with committee_db.read() as session:
+        units = sorted(set(session.scalars(select(Member.unit_id))))[:3]
+        for year in (2025, 2026):
+            for unit_id in (None, *units):
+                ours = summary(session, year, unit_id)
+                plain = ratings_reference.summary(session, year, unit_id)
+                assert ours == plain, (year, unit_id)
+        assert any(row["disciplined"] for row in summary(session, 2026)["rows"])
+        assert summary(session, 2025)["counts"] != {level: 0 for level in summary(session, 2025)["counts"]}

@@ -11,7 +11,7 @@ from handbook_desktop.domain.rating import (
 from handbook_desktop.domain.states import HEADCOUNT_STATES, MemberStatus
 from handbook_desktop.services import audit
 from handbook_desktop.services.errors import UserError
-from handbook_desktop.services.procedures.common import home_unit, light_members, member_by_uuid, rules
+from handbook_desktop.services.procedures.common import home_unit, member_by_uuid, rules
 from handbook_desktop.services.procedures.status import discipline_in_year
 from handbook_desktop.store.models import Member, Rating, Unit
 
@@ -98,17 +98,19 @@ def summary(session: Session, year: int, unit_id: int | None = None) -> dict:
     home = home_unit(session)
     book = rules(session)
     states = rated_states(book, year)
-    members = light_members(session, Member.unit_id, statuses=states,  # a committee rates tens of thousands
-                            unit_ids=None if unit_id is None else [unit_id])
+    members = _rated(session, states, None if unit_id is None else [unit_id])  # a committee rates tens of thousands
     ids = {m.id for m in members}
     ratings, own = {}, None
-    for rating in session.scalars(select(Rating).where(Rating.year == year, Rating.deleted_at.is_(None))):
+    for rating in session.execute(select(Rating.member_id, Rating.unit_id, Rating.score, Rating.level,
+                                         Rating.automatic_reason)
+                                  .where(Rating.year == year, Rating.deleted_at.is_(None)).order_by(Rating.id)):
         if rating.member_id in ids:  # by member, not by unit: a member who moved keeps the rating
             ratings[rating.member_id] = rating
         elif rating.member_id is None and rating.unit_id == (home.id if unit_id is None else unit_id):
             own = rating  # a branch's own rating sent up is not the committee's
     counts = {level: 0 for level in LEVEL_ORDER}
     rows, missing = [], []
+    disciplined = _disciplined(session, year)
     for member in members:
         rating = ratings.get(member.id)
         if rating is None:
@@ -120,13 +122,33 @@ def summary(session: Session, year: int, unit_id: int | None = None) -> dict:
                      "level": rating.level if rating else None,
                      "level_label": LEVEL_LABELS.get(rating.level, "") if rating else "",
                      "automatic_reason": rating.automatic_reason if rating else None,
-                     "disciplined": bool(discipline_in_year(member, year))})
+                     "disciplined": member.id in disciplined})
     branch = own
     warnings = _cap_warnings(session, book, year, states, unit_id,
                              (members, ratings) if unit_id is None else None)
     return {"year": year, "counts": counts, "rows": rows, "missing": [(m.uuid, m.full_name) for m in missing],
             "branch_level": branch.level if branch else None,
             "warning": " ".join(warnings) or None, "warnings": warnings}
+
+
+def _rated(session: Session, states, unit_ids: list[int] | None) -> list:
+    """The members rated: plain rows (id, uuid, name, branch) in name order, chosen in the database."""
+    conditions = [Member.deleted_at.is_(None), Member.status.in_(list(states))]
+    if unit_ids is not None:
+        conditions.append(Member.unit_id.in_(unit_ids))
+    return session.execute(select(Member.id, Member.uuid, Member.full_name, Member.unit_id).where(*conditions)
+                           .order_by(Member.name_sort, Member.id)).all()
+
+
+def _disciplined(session: Session, year: int) -> set[int]:
+    """Members with a discipline in ``year`` (``status.discipline_in_year``, asked of the database)."""
+    from datetime import date
+
+    from handbook_desktop.store.models import MemberEvent
+
+    return set(session.scalars(select(MemberEvent.member_id).where(
+        MemberEvent.kind == "discipline", MemberEvent.deleted_at.is_(None),
+        MemberEvent.event_date >= date(year, 1, 1), MemberEvent.event_date <= date(year, 12, 31))))
 
 
 def _cap_warnings(session, book, year, states, unit_id, known) -> list[str]:
@@ -138,10 +160,11 @@ def _cap_warnings(session, book, year, states, unit_id, known) -> list[str]:
     else:  # a branch at a committee: read its organisation's members
         wanted_org = orgs.get(unit_id)
         unit_ids = [u for u, org in orgs.items() if wanted_org is not None and org.id == wanted_org.id]
-        members = light_members(session, Member.unit_id, statuses=states, unit_ids=unit_ids)
+        members = _rated(session, states, unit_ids)
         ids = {m.id for m in members}
-        ratings = {r.member_id: r for r in session.scalars(select(Rating).where(
-            Rating.year == year, Rating.deleted_at.is_(None), Rating.member_id.is_not(None))) if r.member_id in ids}
+        ratings = {r.member_id: r for r in session.execute(select(Rating.member_id, Rating.level).where(
+            Rating.year == year, Rating.deleted_at.is_(None), Rating.member_id.is_not(None)).order_by(Rating.id))
+            if r.member_id in ids}
     wanted = None if unit_id is None else orgs.get(unit_id)
     counts: dict[int, dict[str, int]] = {}
     for member in members:
