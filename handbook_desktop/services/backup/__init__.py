@@ -1,4 +1,5 @@
-"""Backups and restore (issue 8): see ``create``, ``restore``, ``archive``, ``crypto``, ``postgres``.
+"""Backups and restore (issue 8): see ``create``, ``restore``, ``archive``, ``verify``, ``crypto``,
+``postgres``.
 
 Other services call ``safety_backup(database, reason)`` before an import or a purge
 (reasons: "excel_import", "package_import", "purge").
@@ -10,7 +11,6 @@ from handbook_desktop.services.backup.archive import (  # noqa: F401
     find_backup,
     list_backups,
     reason_label,
-    verify_backup,
 )
 from handbook_desktop.services.backup.create import (  # noqa: F401
     BackupResult,
@@ -21,6 +21,7 @@ from handbook_desktop.services.backup.create import (  # noqa: F401
     safety_backup,
     second_folder_warning,
 )
+from handbook_desktop.services.backup.verify import verify_backup  # noqa: F401
 from handbook_desktop.services.backup.restore import (  # noqa: F401
     BackupContents,
     RestoreResult,

@@ -144,7 +144,7 @@ def _create_sqlite(database, folder: Path, reason: str, password: str | None, no
         unit_code=unit, counts=counts, sha256=sha256_file(target), **key_fields(source),
     )
     if password:
-        from handbook_desktop.services.backup.archive import verify_backup
+        from handbook_desktop.services.backup.verify import verify_backup
 
         verify_backup(info, password=password, save=False)
         if not info.verified_ok:
