@@ -1,9 +1,12 @@
 """Benchmark: 500 phiếu đảng viên (2-HSĐV) merged into one .docx — must take under a minute.
 
     /tmp/venv/bin/python bench/bench_forms.py [--count 500] [--demo]
+    HANDBOOK_PASSWORD=demo1234 python bench/bench_forms.py --committee /work/data/demo50k.sqlite3
 
 With --demo the contexts come from a fresh demo database (the real path: build_context per member);
-without, from the sample context with 500 different names.
+without, from the sample context with 500 different names. With --committee the committee's forms
+(DS-ĐV, BC-THÁNG, 4-HHĐ, 1-TĐV) are rendered on a copy of that database through the command line, as a
+user does, three times each (bench_committee_forms.py).
 """
 
 from __future__ import annotations
@@ -21,7 +24,14 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--demo", action="store_true")
+    parser.add_argument("--committee", help="a committee database (copied, never written): its forms at scale")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--forms", default="DS-ĐV,BC-THÁNG,4-HHĐ,1-TĐV")
     args = parser.parse_args()
+    if args.committee:
+        from bench_committee_forms import committee_forms
+
+        return committee_forms(Path(args.committee), args.forms.split(","), args.repeat)
     from handbook_desktop.services import forms
     from handbook_desktop.services.progress import drain
 
