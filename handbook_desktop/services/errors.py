@@ -20,7 +20,7 @@ def user_message(error: BaseException) -> str | None:
     """The Vietnamese message of an error meant for users, or ``None`` for a bug (the command line and the
     window both ask here: the errors are the services' and the store's)."""
     from handbook_desktop.domain.rules import RuleNotFound
-    from handbook_desktop.store.engine import DatabaseLocationError
+    from handbook_desktop.store.location import DatabaseLocationError
     from handbook_desktop.store.lock import DatabaseLocked
     from handbook_desktop.store.migrate import MigrationFailed, SchemaTooNew
     from handbook_desktop.store.datakey import KeyNeeded

@@ -15,12 +15,10 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import QueuePool
 
+from handbook_desktop.store.location import DatabaseLocationError, check_database_location  # noqa: F401  (the error: its old place)
+
 BUSY_TIMEOUT_MS = 10_000
 CACHE_KIB = 32 * 1024  # per connection; SQLite's default (2 MiB) is smaller than one list index
-
-
-class DatabaseLocationError(Exception):
-    """The database sits where it must not (a network share)."""
 
 
 def is_sqlite(url: str) -> bool:
@@ -57,8 +55,6 @@ def make_engine(path_or_url: str | os.PathLike, *, readonly: bool = False, echo:
         return create_engine(url, echo=echo, pool_pre_ping=True)
     path = sqlite_path(url)
     if path is not None:
-        from handbook_desktop.store.location import check_database_location
-
         check_database_location(path)
     if readonly and path is not None:
         url = f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true"

@@ -8,6 +8,10 @@ import sys
 from pathlib import Path
 
 
+class DatabaseLocationError(Exception):
+    """The database sits where it must not (a network share)."""
+
+
 def is_network_path(path: Path) -> bool:
     text = str(path)
     if text.startswith("\\\\") or text.startswith("//"):
@@ -23,8 +27,6 @@ def is_network_path(path: Path) -> bool:
 
 
 def check_database_location(path: Path) -> None:
-    from handbook_desktop.store.engine import DatabaseLocationError
-
     if is_network_path(path):
         raise DatabaseLocationError(
             f"Cơ sở dữ liệu '{path}' nằm trên ổ mạng: không thể mở trực tiếp vì dễ hỏng dữ liệu. "

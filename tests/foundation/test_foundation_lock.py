@@ -80,7 +80,7 @@ def test_lock_from_another_pc_is_respected_until_stale(tmp_path):
 
 
 def test_network_share_is_refused(tmp_path):
-    from handbook_desktop.store.engine import DatabaseLocationError
+    from handbook_desktop.store.location import DatabaseLocationError
 
     with pytest.raises(DatabaseLocationError) as refused:
         Database.open("//fileserver/chibo/handbook.sqlite3", lock=False)

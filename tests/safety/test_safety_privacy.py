@@ -88,7 +88,7 @@ def test_cloud_folders_and_removable_drives_are_warned_about():
 
 def test_network_share_is_refused(tmp_path):
     from handbook_desktop.store.database import Database
-    from handbook_desktop.store.engine import DatabaseLocationError
+    from handbook_desktop.store.location import DatabaseLocationError
 
     with pytest.raises(DatabaseLocationError, match="ổ mạng"):
         Database.open("//server/chia-se/handbook.sqlite3")
