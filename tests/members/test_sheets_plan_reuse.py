@@ -153,3 +153,59 @@ def test_an_imported_sheet_is_in_the_search_index_and_the_index_keeps_its_trigge
     assert len(indexed("cuong")) == 1
     with db.immediate() as session:  # the index agrees with its content table
         session.execute(text(f"INSERT INTO {search_index.FTS}({search_index.FTS}) VALUES ('integrity-check')"))
+
+
+def test_a_register_larger_than_the_sheet_is_matched_through_its_keys_as_if_read_whole(db, secretary, tmp_path,
+                                                                                        monkeypatch):
+    """A committee's register bigger than the sheet's keys is read by one query per key kind
+    (cards, CCCDs, folded names); every row is decided as with the whole register read."""
+    from sqlalchemy import select
+
+    from handbook_desktop.services.excel import matching
+    from handbook_desktop.services.members import delete_member
+    from handbook_desktop.store.models import Member
+
+    with db.session() as session:
+        for number in range(40):  # the rest of the register, sharing no key with the sheet
+            create_member(session, secretary, {"full_name": f"Hồ Văn Khác {number}", "date_of_birth": date(1960, 1, 1)},
+                          today=TODAY)
+        create_member(session, secretary, {"full_name": "Nguyễn Văn An", "date_of_birth": date(1980, 2, 1),
+                                           "party_card_number": "01.000001"}, today=TODAY)
+        create_member(session, secretary, {"full_name": "Lê Thị Cúc", "national_id": "001180000001"}, today=TODAY)
+        for _ in range(2):  # two people of one name and no dates: asked
+            create_member(session, secretary, {"full_name": "Phan Văn Đông"}, allow_duplicates=True, today=TODAY)
+        gone, _ = create_member(session, secretary, {"full_name": "Trần Văn Ê", "date_of_birth": date(1970, 3, 3)},
+                                today=TODAY)
+        gone_uuid = gone.uuid
+    with db.session() as session:
+        delete_member(session, secretary, gone_uuid)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["STT", "Họ và tên", "Ngày sinh", "Số thẻ đảng viên", "Số CCCD"])
+    sheet.append([1, "Nguyễn Văn An", "01/02/1980", "01.000001", None])  # by card
+    sheet.append([2, "Lê Thị Cúc", None, None, "001180000001"])  # by CCCD
+    sheet.append([3, "Phan Văn Đông", None, None, None])  # two records fit: asked
+    sheet.append([4, "Trần Văn Ê", "03/03/1970", None, None])  # in the trash
+    sheet.append([5, "Đỗ Văn Mới", "04/04/1984", "01.000001", None])  # the card of row 2 again
+    path = tmp_path / "ds.xlsx"
+    workbook.save(path)
+    with db.read() as session:
+        assert session.scalar(select(Member.id).order_by(Member.id.desc()).limit(1)) > 12
+        keyed = plan_import(session, path, today=TODAY)
+    monkeypatch.setattr(matching, "_CHUNK", 2)  # many chunks: the same answer
+    with db.read() as session:
+        chunked = plan_import(session, path, today=TODAY)
+    monkeypatch.setattr(matching.MemberIndex, "__init__", _whole_register(matching.MemberIndex.__init__))
+    with db.read() as session:
+        whole = plan_import(session, path, today=TODAY)
+    assert keyed.to_json() == whole.to_json() == chunked.to_json()
+    actions = [row.action for row in whole.rows]
+    assert actions == ["unchanged", "unchanged", "ask", "rejected", "rejected"], [r.message for r in whole.rows]
+    assert len(whole.rows[2].candidates) == 2
+    assert "Thùng rác" in whole.rows[3].message and "Trùng với dòng 2" in whole.rows[4].message
+
+
+def _whole_register(init):
+    def whole(self, session, keys=None):
+        init(self, session)  # no keys: the whole register
+    return whole

@@ -29,7 +29,6 @@ from handbook_desktop.services.excel.limits import ExcelLimits
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.excel.gaps import GAP_LABELS
 from handbook_desktop.services.excel.headings import UNIT_KEY
-from handbook_desktop.services.excel.matching import MemberIndex
 from handbook_desktop.services.excel.plan import ACTION_LABELS, ImportPlan, RowOutcome, SheetPlan
 from handbook_desktop.services.excel.reader import read_workbook
 from handbook_desktop.services.excel.rows import NEW, Context, plan_rows
@@ -200,7 +199,7 @@ def _plan_import(session: Session, path, *, today: date, default_unit_id, sheets
         ignored_columns=[h for layout in layouts for h in layout.ignored], notes=[], rows=[],
         sheets=[_sheet_plan(layout) for layout in layouts], other_sheets=others,
     )
-    context = Context(session, book, units, fallback_unit, MemberIndex(session), answers or {}, today)
+    context = Context(session, book, units, fallback_unit, None, answers or {}, today)  # index: rows.plan_rows
     for layout in layouts:
         _notes(plan, layout)
     plan.rows = plan_rows(context, layouts)

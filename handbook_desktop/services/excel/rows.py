@@ -15,7 +15,7 @@ from sqlalchemy import select
 from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.text import fold, mask_digits
 from handbook_desktop.services.excel.gaps import GAP_COLUMNS, plan_gap, read_gap
-from handbook_desktop.services.excel.matching import Known, describe, find_match
+from handbook_desktop.services.excel.matching import Known, MemberIndex, describe, find_match
 from handbook_desktop.services.excel.plan import RowOutcome
 from handbook_desktop.services.excel.status import row_status
 from handbook_desktop.services.excel.values import RowReader
@@ -60,17 +60,28 @@ def plan_rows(ctx: Context, layouts) -> list[RowOutcome]:
     """Every body row of the layouts, decided, in sheet order."""
     outcomes: list[RowOutcome] = []
     pending: list[_Pending] = []
+    read_rows = []
     for layout in layouts:
         reader = RowReader(layout.columns, layout.headings, ctx.today)
         has_gaps = any(key in GAP_COLUMNS for key in layout.columns.values())
         for body in layout.body:
-            outcome, waiting = _read_and_match(ctx, layout, body, reader, has_gaps)
+            outcome, read = _read_row(ctx, layout, body, reader, has_gaps)
             outcomes.append(outcome)
-            if waiting is not None:
-                if waiting.existing is None:
-                    _decide(ctx, waiting, None)  # a new person: no record to load first
-                else:
-                    pending.append(waiting)
+            if read is not None:
+                read.name_fold = fold(read.values["full_name"])
+                read_rows.append((layout, body, read, outcome))
+    if ctx.index is None:  # the register's records these rows may speak of: their keys, read at once
+        ctx.index = MemberIndex(ctx.session, keys=(
+            {read.values.get("party_card_number") for _, _, read, _ in read_rows} - {None, ""},
+            {read.values.get("national_id") for _, _, read, _ in read_rows} - {None, ""},
+            {read.name_fold for _, _, read, _ in read_rows}))
+    for layout, body, read, outcome in read_rows:
+        waiting = _match(ctx, layout, body, read, outcome)
+        if waiting is not None:
+            if waiting.existing is None:
+                _decide(ctx, waiting, None)  # a new person: no record to load first
+            else:
+                pending.append(waiting)
     members = _load(ctx.session, {p.existing.id for p in pending})
     for waiting in pending:
         _decide(ctx, waiting, members.get(waiting.existing.id))
@@ -87,7 +98,8 @@ def _load(session, ids: set[int]) -> dict[int, Member]:
     return found
 
 
-def _read_and_match(ctx: Context, layout, body, reader: RowReader, has_gaps: bool):
+def _read_row(ctx: Context, layout, body, reader: RowReader, has_gaps: bool):
+    """The row read and checked on its own: (outcome, what was read) — nothing read when refused."""
     cells = body.cells
     outcome = RowOutcome(body.index + 1, "rejected", sheet=layout.sheet.name, cells=cells, group=body.group)
     read = reader.read(cells)
@@ -115,9 +127,15 @@ def _read_and_match(ctx: Context, layout, body, reader: RowReader, has_gaps: boo
             outcome.reasons.append("Chưa rõ chi bộ của người này: hãy thêm cột 'Chi bộ' hoặc chọn chi bộ khi nhập.")
     if outcome.reasons:
         return outcome, None
-    name_fold = fold(values["full_name"])
+    return outcome, read
+
+
+def _match(ctx: Context, layout, body, read, outcome: RowOutcome):
+    """The record the row speaks of, in sheet order (a row may repeat an earlier one of the file)."""
+    values = read.values
+    name_fold = read.name_fold
     if _same_as_earlier(ctx, outcome, values, read.birth_year, name_fold):
-        return outcome, None
+        return None
     match = find_match(ctx.index, values, read.birth_year, name_fold)
     answer = ctx.answers.get(outcome.key) if ctx.answers else None
     existing = match.member
@@ -136,15 +154,15 @@ def _read_and_match(ctx: Context, layout, body, reader: RowReader, has_gaps: boo
             outcome.reasons.append(f"Có {len(match.candidates)} hồ sơ có thể là người này: "
                                    + "; ".join(describe(m) for m in match.candidates)
                                    + ". Hãy chọn đúng hồ sơ hoặc 'người mới' (hoặc thêm ngày sinh, số thẻ vào bảng).")
-            return outcome, None
+            return None
     elif existing is not None and match.how.startswith("họ tên (") and answer != NEW:
         outcome.assumptions.append(f"là hồ sơ đã có {describe(existing)} (khớp theo họ tên)")
     elif answer == NEW:
         existing = None
     if existing is not None and existing.deleted_at is not None:
         outcome.reasons.append(f"Khớp với hồ sơ {existing.full_name} đang ở Thùng rác: hãy khôi phục hồ sơ đó trước.")
-        return outcome, None
-    return outcome, _Pending(layout, body, read, outcome, existing)
+        return None
+    return _Pending(layout, body, read, outcome, existing)
 
 
 def _same_as_earlier(ctx: Context, outcome: RowOutcome, values: dict, birth_year: int | None, name_fold: str) -> bool:

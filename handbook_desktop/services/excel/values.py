@@ -34,6 +34,7 @@ class RowValues:
     status_from_notes: str | None = None  # "Dự bị" written in the notes column
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    name_fold: str = ""  # the folded name, once the row is to be matched
 
 
 @lru_cache(maxsize=4096)
