@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from PySide6.QtGui import QFont, QIcon
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from handbook_desktop import APP_NAME, paths
@@ -17,11 +17,8 @@ from handbook_desktop.ui.context import AppContext, ChangeHub
 from handbook_desktop.ui.errors import install_error_handlers, user_text
 from handbook_desktop.ui.i18n import install_translations, tr
 from handbook_desktop.ui.main_window import MainWindow
+from handbook_desktop.ui.style import apply_style
 from handbook_desktop.ui.tasks import TaskRunner
-
-BASE_POINT_SIZE = 11
-LARGE_POINT_SIZE = 14
-
 
 def application(argv: list[str] | None = None, *, large_font: bool = False) -> QApplication:
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
@@ -31,15 +28,6 @@ def application(argv: list[str] | None = None, *, large_font: bool = False) -> Q
     install_translations(app)
     apply_style(app, large_font=large_font)
     return app
-
-
-def apply_style(app: QApplication, *, large_font: bool) -> None:
-    base = LARGE_POINT_SIZE if large_font else BASE_POINT_SIZE
-    font = QFont(app.font())
-    font.setPointSize(base)
-    app.setFont(font)
-    template = paths.resource("style.qss").read_text(encoding="utf-8")
-    app.setStyleSheet(template % {"base": base, "large": base + 1, "title": base + 5})
 
 
 def open_window(database: Database, actor: Actor) -> MainWindow:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QStyledItemDelega
 
 def text_scale(widget: QWidget | None = None) -> float:
     """How much larger the text is than the normal size the pixel widths in code were tuned for."""
-    from handbook_desktop.ui.app import BASE_POINT_SIZE
+    from handbook_desktop.ui.style import BASE_POINT_SIZE
 
     size = max(QApplication.font().pointSizeF(), widget.font().pointSizeF() if widget is not None else 0)
     return max(1.0, size / BASE_POINT_SIZE) if size > 0 else 1.0

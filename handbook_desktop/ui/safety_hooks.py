@@ -25,7 +25,7 @@ def after_window_opened(window) -> None:
     except Exception:  # noqa: BLE001
         large = False
     if large:
-        from handbook_desktop.ui.app import apply_style
+        from handbook_desktop.ui.style import apply_style
 
         apply_style(QApplication.instance(), large_font=True)
     warnings = location_warnings(database.file)

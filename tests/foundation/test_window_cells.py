@@ -44,7 +44,8 @@ def test_a_cut_cell_shows_its_whole_text_on_hover_and_a_whole_one_nothing(qtbot,
 def test_widths_grow_with_large_text(qtbot):
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from handbook_desktop.ui.app import BASE_POINT_SIZE, LARGE_POINT_SIZE, application
+    from handbook_desktop.ui.app import application
+    from handbook_desktop.ui.style import BASE_POINT_SIZE, LARGE_POINT_SIZE
     from handbook_desktop.ui.cells import scaled
 
     app = application([])

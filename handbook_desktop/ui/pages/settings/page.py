@@ -139,7 +139,7 @@ class SettingsPage(QScrollArea):
         self.password_message.setText(tr("Đã đổi mật khẩu."))
 
     def set_large_font(self, on: bool) -> None:
-        from handbook_desktop.ui.app import apply_style
+        from handbook_desktop.ui.style import apply_style
 
         apply_style(QApplication.instance(), large_font=on)
         if not self.context.database.readonly:
