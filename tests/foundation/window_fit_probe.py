@@ -120,6 +120,7 @@ def main(database_path: str, out: str, large: bool) -> None:
     from handbook_desktop.store.database import Database
     from handbook_desktop.ui import unsaved
     from handbook_desktop.ui.app import application, open_window
+    from handbook_desktop.ui.branch_box import BranchBox
     from window_walk import dialogs, no_questions, views
 
     no_questions()
@@ -136,7 +137,8 @@ def main(database_path: str, out: str, large: bool) -> None:
     app.processEvents()
     area = window.screen().availableGeometry()
     result = {"area": [area.x(), area.y(), area.width(), area.height()], "pages": {}, "clipped": {},
-              "too_wide": {}, "dialogs": {}, "outside": {}}
+              "too_wide": {}, "dialogs": {}, "outside": {}, "committee": window.context.is_committee,
+              "branch_boxes": []}
     frame = window.frameGeometry()
     result["window"] = [frame.x(), frame.y(), frame.width(), frame.height()]
     result["maximised"] = window.isMaximized()
@@ -147,6 +149,8 @@ def main(database_path: str, out: str, large: bool) -> None:
         window.grab().save(str(folder / f"{name}.png"))
         result["pages"][name] = window.frameGeometry().height()
         result["clipped"][name] = clipped(window)
+        result["branch_boxes"] += [name for box in window.stack.currentWidget().findChildren(BranchBox)
+                                   if box.isVisible()][:1]
         page = window.stack.currentWidget()
         need = page.minimumSizeHint().width()
         if need > holder.viewport().width():  # wider than the window: its right side is behind a scroll bar

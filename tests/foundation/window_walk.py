@@ -6,7 +6,8 @@ yields a name for each. ``dialogs(window, folder)`` opens each dialog the way th
 record, the meeting plan and the absence screening, every form of Nghiệp vụ, Đảng phí and Đánh giá (each
 «Việc» of the changes tab), a new account, the identity card to trust, a restore, the sign-in, unlock,
 recovery and setup dialogs — yields ``(name, dialog)`` while it is on screen and closes it after. A row is
-selected first where a form needs one."""
+selected first where a form needs one. At a committee also the sync preview of a real package from one of
+its branches (a second installation made in ``folder``: new members, and changes to ones sent before)."""
 
 from __future__ import annotations
 
@@ -192,6 +193,22 @@ def _page_dialogs(window, folder: Path):
             pass
         else:
             yield "sync-trust-card", lambda: TrustDialog(identity_card(context.database, sync.keyring()), window)
+            if context.is_committee:
+                def preview():
+                    import tempfile
+
+                    made = Path(tempfile.mkdtemp(prefix="fit-branch-"))  # a fresh installation each time
+                    package = branch_package(context.database, sync.keyring(), made)
+                    sync.refresh()  # the branch now trusted, as the page shows after «Tin cậy»
+                    settle(window)
+                    sync.import_file(package)  # read at once
+                    import shutil
+
+                    shutil.rmtree(made, ignore_errors=True)
+                    settle(window, 60)
+                    return sync.preview_dialog
+
+                yield "sync-preview", preview
     backup = pages.get("backup")
     if backup is not None and not context.database.readonly:
         from handbook_desktop.services.backup.create import create_backup
@@ -202,6 +219,59 @@ def _page_dialogs(window, folder: Path):
             return RestoreDialog(context, info, None, window)
 
         yield "backup-restore", restore
+
+
+BRANCH_PASSWORD = "matkhau123"
+LONG_NAMES = ("Tôn Nữ Thị Phương Thảo Nguyên", "Nguyễn Huỳnh Đức Trọng Nghĩa", "Công Tằng Tôn Nữ Hoàng Anh")
+
+
+def branch_package(database, keyring, folder: Path) -> Path:
+    """A real package from the committee's first branch, sent from its own installation: it and the
+    committee trust each other, a first package is imported, then a second (two new members with long
+    names, one changed) is written and returned — the preview then shows new and changed records."""
+    from datetime import date
+
+    from handbook_desktop.services.auth import Actor
+    from handbook_desktop.services.members.query import branches
+    from handbook_desktop.services.members.records import create_member, update_member
+    from handbook_desktop.services.progress import drain
+    from handbook_desktop.services.setup import HomeUnitSpec, initialise
+    from handbook_desktop.services.sync.exchange import export_package
+    from handbook_desktop.services.sync.importer import import_package
+    from handbook_desktop.services.sync.keys import read_identity_card, trust_card, unlock, write_identity_card
+    from handbook_desktop.store.database import Database
+
+    actor = Actor("admin", "secretary")
+    home = database.home_unit()
+    with database.read() as session:
+        _id, code, name = branches(session)[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    branch = Database.open(folder / f"{code}.sqlite3")
+    try:
+        initialise(branch, HomeUnitSpec(code, name, "chi-bo", home.code, home.name, "Hà Nội", date(2025, 7, 1)),
+                   "admin", BRANCH_PASSWORD)
+        branch_keys = unlock(branch, BRANCH_PASSWORD)
+        for source, target, keys in ((branch, database, branch_keys), (database, branch, keyring)):
+            write_identity_card(source, keys, folder / "the.card")
+            card = read_identity_card(folder / "the.card")
+            trust_card(target, actor, card, card["fingerprint"])
+        with branch.session() as session:
+            first, _ = create_member(session, actor, {"full_name": LONG_NAMES[0], "gender": "female",
+                                                      "date_of_birth": date(1958, 3, 2), "phone": "0988123456"},
+                                     allow_duplicates=True)
+            first_uuid = first.uuid
+        drain(import_package(database, actor, keyring, export_package(branch, actor, branch_keys, home.code).data,
+                             backup=False))
+        with branch.session() as session:
+            for full_name in LONG_NAMES[1:]:
+                create_member(session, actor, {"full_name": full_name, "gender": "male",
+                                               "date_of_birth": date(1990, 11, 20)}, allow_duplicates=True)
+            update_member(session, actor, first_uuid, {"phone": "0912765432", "occupation": "Giáo viên trung học cơ sở"})
+        target = folder / "goi-tu-chi-bo.hbpkg"
+        target.write_bytes(export_package(branch, actor, branch_keys, home.code).data)
+        return target
+    finally:
+        branch.close()
 
 
 def _start_dialogs(window):

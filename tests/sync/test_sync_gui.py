@@ -181,3 +181,44 @@ def test_revoke_a_key_and_see_a_refused_package_through_the_page(qtbot, pages, b
         assert session.scalars(select(AuditLog).where(AuditLog.action == "sync_revoke")).first() is not None
     qtbot.waitUntil(lambda: any(page.peers.item(i, 0).text() == BRANCH_A and page.peers.item(i, 3).text() == ""
                                 for i in range(page.peers.rowCount())), timeout=20000)
+
+
+def test_the_preview_names_the_sender_and_shows_its_columns_whole(qtbot, pages, branch_a, committee, tmp_path):
+    """Seen in the committee's fit walk (issue 11 §5): «Gói số 2 từ đơn vị CB-001», the per-table tally cut to
+    «Thay đổi: 1, …» in a fixed 120 px column; long names in a fixed 430 px one."""
+    from PySide6.QtGui import QFontMetrics
+
+    uuids = add_members(branch_a, ["Tôn Nữ Thị Phương Thảo Nguyên Hạnh", "Công Tằng Tôn Nữ Hoàng Anh"])
+    branch_page, committee_page = pages[BRANCH_A], pages[COMMITTEE]
+    qtbot.waitUntil(lambda: branch_page.peer_combo.count() == 1 and committee_page.peer_combo.count() >= 1,
+                    timeout=10_000)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    branch_page.export_to(COMMITTEE, usb)
+    qtbot.waitUntil(lambda: bool(list(usb.glob("*.hbsync"))), timeout=10_000)
+    (first,) = usb.glob("*.hbsync")
+    committee.receive(first.read_bytes())
+    edit(branch_a, uuids[0], occupation="Giáo viên trường trung học cơ sở Nguyễn Trãi")
+    for old in usb.glob("*.hbsync"):
+        old.unlink()
+    branch_page.export_to(COMMITTEE, usb)
+    qtbot.waitUntil(lambda: bool(list(usb.glob("*.hbsync"))), timeout=10_000)
+    (second,) = usb.glob("*.hbsync")
+    add_members(branch_a, [])  # nothing more: the second package holds the change only
+    committee_page.import_file(second)
+    qtbot.waitUntil(lambda: committee_page.preview_dialog is not None and committee_page.preview_dialog.isVisible(),
+                    timeout=10_000)
+    dialog = committee_page.preview_dialog
+    heading = dialog.findChild(type(dialog.summary), "pageTitle")
+    assert "từ Chi bộ Khu dân cư số 1 (CB-A)" in heading.text()
+    tree = dialog.tree
+    metrics = QFontMetrics(tree.font())
+    top = tree.topLevelItem(0)
+    items = [top] + [top.child(i) for i in range(top.childCount())]
+    for item in items:
+        indent = tree.indentation() * (2 if item is not top else 1)
+        assert metrics.horizontalAdvance(item.text(0)) + indent <= tree.columnWidth(0) or \
+            item.toolTip(0) == item.text(0), item.text(0)
+        assert metrics.horizontalAdvance(item.text(1)) + 6 <= tree.columnWidth(1), item.text(1)
+    assert tree.columnWidth(0) <= dialog.width() // 2  # «Chi tiết» keeps room
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)

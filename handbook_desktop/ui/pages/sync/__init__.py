@@ -403,7 +403,8 @@ class SyncPage(QWidget):
 
         def previewed(result) -> None:
             if result.status == "refused" and result.plans:  # outside its sender's scope: show each row
-                self.preview_dialog = PreviewDialog(result.public(), self, reveal=lambda: revealed(result))
+                self.preview_dialog = PreviewDialog(result.public(), self, reveal=lambda: revealed(result),
+                                                    sender_label=sender_label(result))
                 self.preview_dialog.accepted.connect(lambda: self._apply(path, data, keyring))
                 self.preview_dialog.rejected.connect(lambda: self.message.setText(tr("Đã hủy: không nhập gì.")))
                 self.preview_dialog.open()
@@ -414,10 +415,16 @@ class SyncPage(QWidget):
                     return
                 self.message.setText(result.message)
                 return
-            self.preview_dialog = PreviewDialog(result.public(), self, reveal=lambda: revealed(result))
+            self.preview_dialog = PreviewDialog(result.public(), self, reveal=lambda: revealed(result),
+                                            sender_label=sender_label(result))
             self.preview_dialog.accepted.connect(lambda: self._apply(path, data, keyring))
             self.preview_dialog.rejected.connect(lambda: self.message.setText(tr("Đã hủy: không nhập gì.")))
             self.preview_dialog.open()
+
+        def sender_label(result) -> str | None:
+            """The sender as the «Gửi cho» box names it: «Chi bộ … (CB-001)»."""
+            index = self.peer_combo.findData(result.manifest.get("sender"))
+            return self.peer_combo.itemText(index) if index >= 0 else None
 
         def revealed(result) -> dict:
             """The person asked to see CCCD and phone in full: audited (who, where, which package)."""

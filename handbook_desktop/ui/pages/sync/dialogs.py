@@ -74,7 +74,7 @@ class PreviewDialog(KeyedDialog, QDialog):
     CCCD and phone numbers are masked; ``reveal`` (given by the page) returns the same preview with them
     in full and audits the asking — the box to tick appears only when such a number changes."""
 
-    def __init__(self, result: dict, parent=None, *, reveal=None):
+    def __init__(self, result: dict, parent=None, *, reveal=None, sender_label: str | None = None):
         super().__init__(parent)
         self.setObjectName("previewDialog")
         self.setWindowTitle(tr("Xem trước gói nhận"))
@@ -83,9 +83,11 @@ class PreviewDialog(KeyedDialog, QDialog):
         layout = QVBoxLayout(self)
         package = result["package"]
         totals = result["totals"]
-        heading = QLabel(tr("Gói số {n} từ đơn vị {sender} — tạo lúc {at}").format(
-            n=package["sequence"], sender=package["sender"], at=_when(package["created_at"])))
+        heading = QLabel(tr("Gói số {n} từ {sender} — tạo lúc {at}").format(
+            n=package["sequence"], sender=sender_label or tr("đơn vị {code}").format(code=package["sender"]),
+            at=_when(package["created_at"])))
         heading.setObjectName("pageTitle")
+        heading.setWordWrap(True)  # a branch's whole name is long
         layout.addWidget(heading)
         self.summary = QLabel(tr(
             "Tổng {total} bản ghi: {new} mới, {changed} thay đổi, {unchanged} không đổi, {deleted} xóa, "
@@ -98,8 +100,6 @@ class PreviewDialog(KeyedDialog, QDialog):
         self.tree = QTreeWidget()
         self.tree.setObjectName("previewTree")
         self.tree.setHeaderLabels([tr("Bản ghi"), tr("Kết quả"), tr("Chi tiết")])
-        self.tree.setColumnWidth(0, 430)
-        self.tree.setColumnWidth(1, 120)
         layout.addWidget(self.tree, 1)
         self.reveal = QCheckBox(tr("Hiện đầy đủ số CCCD, điện thoại (việc xem được ghi vào nhật ký)"),
                                 objectName="reveal")
@@ -148,13 +148,23 @@ class PreviewDialog(KeyedDialog, QDialog):
                 label = record["label"] if revealed else mask_text(record["label"])
                 item = QTreeWidgetItem([label, record["outcome_label"], detail])
                 item.setForeground(1, _brush(record["outcome"]))
+                item.setToolTip(0, label)
                 item.setToolTip(2, detail)
                 parent_item.addChild(item)
             if table.get("left_off"):  # a whole committee's package: the totals above count them all
                 parent_item.addChild(QTreeWidgetItem([tr("… và {n} bản ghi khác (đã tính trong tổng ở trên)").format(
                     n=number(table["left_off"])), "", ""]))
             parent_item.setExpanded(table["table"] == "member" or len(table["records"]) <= 20)
+        self._size_columns()
 
+    def _size_columns(self) -> None:
+        """«Bản ghi» and «Kết quả» as wide as their texts (the font's, so large text too), «Bản ghi» at most
+        about 40 % of the dialog; «Chi tiết» takes the rest, a cut detail whole on hover (its tooltip)."""
+        for column in (0, 1):
+            self.tree.resizeColumnToContents(column)
+        cap = max(int(self.width() * 0.4), self.tree.fontMetrics().horizontalAdvance("M") * 16)
+        if self.tree.columnWidth(0) > cap:
+            self.tree.setColumnWidth(0, cap)
     def _reveal_toggled(self, checked: bool) -> None:
         if checked and self._revealed is None and self._reveal_source is not None:
             self._revealed = self._reveal_source()  # audited by the page
