@@ -51,8 +51,17 @@ DETAIL_KEYS = {
     "file": "tệp", "reason": "lý do", "backup": "bản sao", "before": "bản trước khi khôi phục", "rows": "số dòng",
     "username": "tài khoản", "month": "tháng", "member": "đảng viên", "kind": "loại", "date": "ngày",
     "from": "từ", "sequence": "số gói", "code": "mã", "level": "cấp", "migrated_from": "nâng cấp từ",
-    "created_at": "tạo lúc", "lines": "số dòng",
+    "created_at": "tạo lúc", "lines": "số dòng", "added": "thêm", "corrected": "sửa",
+    "amendment_reason": "lý do sửa", "backups_encrypted": "bản sao đã mã hóa", "choice": "lựa chọn",
+    "concerns": "liên quan", "counts": "số bản ghi", "form": "mẫu", "issued_on": "ngày ban hành",
+    "key_id": "mã khóa", "keys": "khóa", "meeting": "cuộc họp", "missing": "còn thiếu", "number": "số",
+    "old_number": "số cũ", "origin": "nơi tạo", "past": "đã qua", "peer": "đơn vị", "personal": "dữ liệu cá nhân",
+    "seconds": "số giây", "sync_keys": "khóa đồng bộ", "to": "đến", "unit": "đơn vị", "where": "nơi",
+    "years": "số năm", "account": "tài khoản", "at": "lúc", "attempts": "số lần thử", "decision_date": "ngày quyết định",
+    "denominator": "mẫu số", "detail": "chi tiết", "door": "nơi đăng nhập", "how": "cách", "relation": "quan hệ",
+    "vote_date": "ngày biểu quyết", "votes_for": "số phiếu tán thành",
 }
+HIDDEN_DETAIL_KEYS = {"member", "meeting_uuid", "vote_uuid"}  # ids: the line names the member or meeting already
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
@@ -113,7 +122,7 @@ def display_detail(text: str | None) -> str:
         return mask_personal_numbers(str(data))
     parts = []
     for key, value in data.items():
-        if value is None or key in {"member"}:
+        if value is None or key in HIDDEN_DETAIL_KEYS:
             continue
         parts.append(f"{DETAIL_KEYS.get(key, key)}: {display_value(str(value))}")
     return "; ".join(parts)

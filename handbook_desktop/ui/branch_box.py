@@ -68,3 +68,13 @@ def branch_rows(box: BranchBox | None, rows: Iterable[tuple[str, list[str], bool
             uuid, cells, flag = row
             kept.append((uuid, [cells[0], name, *cells[1:]], flag))
     return kept
+
+
+def empty_text(box: BranchBox | None, what: str) -> str:
+    """What an empty list says: «Không có hồ sơ kết nạp đang làm.», at a committee whose (every branch,
+    or the one chosen) — an empty table with no word looked like a list still loading or broken."""
+    if box is None:
+        return tr("Không có {what}.").format(what=tr(what))
+    if box.unit_id() is None:
+        return tr("Không chi bộ nào có {what}.").format(what=tr(what))
+    return tr("{branch} không có {what}.").format(branch=box.currentText(), what=tr(what))

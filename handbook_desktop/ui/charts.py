@@ -15,6 +15,7 @@ from handbook_desktop.services.reports.model import Chart, format_figure
 
 PALETTE = [QColor("#b71c1c"), QColor("#f9a825"), QColor("#1565c0"), QColor("#2e7d32"), QColor("#6a1b9a")]
 GRID_ROW_PX = 16
+NOT_DUE = "#e0e0e0"  # a grid month not yet due
 
 
 def _figure(value: float, unit: str) -> str:
@@ -38,12 +39,45 @@ def _nice_top(value: float) -> float:
     return value
 
 
+def series_colour(chart: Chart, index: int) -> QColor:
+    """The colour of a series, the same in its bars and in the legend (the pyramid: men blue, women red)."""
+    if chart.kind == "pyramid":
+        return PALETTE[2] if index == 0 else PALETTE[0]
+    return PALETTE[index % len(PALETTE)]
+
+
+def title_rect(fm: QFontMetrics, width: float, text: str):
+    from PySide6.QtCore import QRect
+
+    return fm.boundingRect(QRect(0, 0, max(1, int(width)), 10_000),
+                           int(Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap), text)
+
+
+def wrapped_lines(fm: QFontMetrics, text: str, width: float) -> list[str] | None:
+    """``text`` in lines no wider than ``width`` (words kept whole); None when a word alone is wider."""
+    lines: list[str] = []
+    for word in text.split():
+        if fm.horizontalAdvance(word) > width:
+            return None
+        if lines and fm.horizontalAdvance(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def row_height(fm: QFontMetrics) -> int:
+    """A row of the branch × month grid: never lower than the text of its name (large text too)."""
+    return max(GRID_ROW_PX, fm.height() + 2)
+
+
 class _Painter:
     """Draws one chart into a rectangle and remembers where each bar went (for tooltips)."""
 
     def __init__(self, chart: Chart):
         self.chart = chart
         self.hits: list[tuple[QRectF, str]] = []
+        self.label_lines: list[list[str]] | None = None
 
     def paint(self, p: QPainter, rect: QRectF, font: QFont) -> None:
         self.hits = []
@@ -55,10 +89,12 @@ class _Painter:
         p.setFont(title_font)
         fm = QFontMetrics(title_font)
         p.setPen(QColor("#222"))
-        p.drawText(QRectF(rect.left(), rect.top() + 4, rect.width(), fm.height()), Qt.AlignmentFlag.AlignHCenter,
-                   self.chart.title)
+        # A long title wraps onto a second line instead of losing both ends (a 360 px chart on Tổng quan)
+        title_height = title_rect(fm, rect.width() - 8, self.chart.title).height()
+        p.drawText(QRectF(rect.left() + 4, rect.top() + 4, rect.width() - 8, title_height),
+                   Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap, self.chart.title)
         p.setFont(font)
-        body = rect.adjusted(8, fm.height() + 12, -8, -8)
+        body = rect.adjusted(8, title_height + 12, -8, -8)
         if len(self.chart.series) > 1 and self.chart.kind != "grid":
             body = self._legend(p, body, font)
         kind = self.chart.kind
@@ -74,7 +110,7 @@ class _Painter:
         fm = QFontMetrics(font)
         x = body.left()
         for index, series in enumerate(self.chart.series):
-            p.fillRect(QRectF(x, body.top() + 3, 12, 12), PALETTE[index % len(PALETTE)])
+            p.fillRect(QRectF(x, body.top() + 3, 12, 12), series_colour(self.chart, index))
             p.setPen(QColor("#222"))
             p.drawText(QPointF(x + 16, body.top() + fm.ascent() + 1), series.name)
             x += 28 + fm.horizontalAdvance(series.name)
@@ -88,8 +124,15 @@ class _Painter:
         categories = chart.categories or [""]
         label_width = max((fm.horizontalAdvance(c) for c in categories), default=0)
         slot = body.width() / max(1, len(categories))
-        rotate = label_width > slot - 4
-        label_height = min(label_width, body.height() * 0.35) + 6 if rotate else fm.height() + 4
+        # «Công nhận chính thức» under its bar on two or three lines when every word fits the slot (rotated and
+        # cut to «Công nhận chí…» it could not be told from «Chuyển đi chính thức»); rotated only when not
+        wrapped = [wrapped_lines(fm, c, slot - 6) for c in categories] if label_width > slot - 4 else None
+        if wrapped is not None and (None in wrapped or max(len(w) for w in wrapped) > 3):
+            wrapped = None
+        rotate = label_width > slot - 4 and wrapped is None
+        self.label_lines = wrapped  # what is drawn under the bars, for the tests (None: one line or rotated)
+        label_height = min(label_width, body.height() * 0.35) + 6 if rotate else \
+            fm.height() * (max(len(w) for w in wrapped) if wrapped else 1) + 4
         plot = QRectF(body.left() + fm.horizontalAdvance(_figure(top, chart.unit)) + 8, body.top() + fm.height(),
                       0, 0)
         plot.setRight(body.right())
@@ -106,7 +149,7 @@ class _Painter:
             p.setPen(QPen(QColor("#bbb"), 1))
         count = max(1, len(chart.series))
         for s_index, series in enumerate(chart.series):
-            color = PALETTE[s_index % len(PALETTE)]
+            color = series_colour(chart, s_index)
             previous = None
             for c_index, value in enumerate(series.values):
                 value = value or 0
@@ -141,6 +184,9 @@ class _Painter:
                 text = fm.elidedText(category, Qt.TextElideMode.ElideRight, int(label_height * 1.35))
                 p.drawText(QPointF(-fm.horizontalAdvance(text), fm.ascent() / 2), text)
                 p.restore()
+            elif wrapped is not None:
+                p.drawText(QRectF(x - slot / 2, plot.bottom() + 2, slot, label_height), Qt.AlignmentFlag.AlignHCenter,
+                           "\n".join(wrapped[c_index]))
             else:
                 p.drawText(QRectF(x - slot / 2, plot.bottom() + 2, slot, fm.height()), Qt.AlignmentFlag.AlignHCenter,
                            category)
@@ -159,7 +205,8 @@ class _Painter:
         for index, category in enumerate(reversed(chart.categories)):
             source = rows - 1 - index  # the oldest band on top
             y = body.top() + height * index
-            for series, sign, color in ((left_series, -1, PALETTE[2]), (right_series, 1, PALETTE[0])):
+            for series, sign, color in ((left_series, -1, series_colour(chart, 0)),
+                                        (right_series, 1, series_colour(chart, 1))):
                 value = series.values[source]
                 width = half * value / top
                 x = middle - label_width / 2 - width if sign < 0 else middle + label_width / 2
@@ -191,17 +238,19 @@ class _Painter:
             p.setPen(QColor("#222"))
             p.drawText(QRectF(body.left() + name_width + cell * c_index, body.top(), cell, header),
                        Qt.AlignmentFlag.AlignCenter, category[:2])
-        row_height = min(GRID_ROW_PX, (body.height() - header) / max(1, len(names)))
+        row_height_px = min(row_height(fm), (body.height() - header) / max(1, len(names)))
         for r_index, series in enumerate(chart.series):
-            y = body.top() + header + row_height * r_index
+            y = body.top() + header + row_height_px * r_index
             name = names[r_index]
             p.setPen(QColor("#222"))
-            p.drawText(QRectF(body.left(), y, name_width - 6, row_height), Qt.AlignmentFlag.AlignVCenter,
+            p.drawText(QRectF(body.left(), y, name_width - 6, row_height_px), Qt.AlignmentFlag.AlignVCenter,
                        fm.elidedText(name, Qt.TextElideMode.ElideRight, int(name_width - 6)))
             for c_index, value in enumerate(series.values):
-                rect = QRectF(body.left() + name_width + cell * c_index + 1, y + 1, cell - 2, row_height - 2)
-                p.fillRect(rect, QColor("#2e7d32") if value else QColor("#ef9a9a"))
-                self.hits.append((rect, f"{name} — tháng {chart.categories[c_index]}: {int(value or 0)} buổi"))
+                rect = QRectF(body.left() + name_width + cell * c_index + 1, y + 1, cell - 2, row_height_px - 2)
+                not_due = value is None  # the current month, its meeting still to come: not a missed month
+                p.fillRect(rect, QColor(NOT_DUE) if not_due else QColor("#2e7d32") if value else QColor("#ef9a9a"))
+                self.hits.append((rect, f"{name} — tháng {chart.categories[c_index]}: " + (
+                    "chưa đến hạn" if not_due else f"{int(value)} buổi")))
 
 
 class ChartView(QWidget):
@@ -221,8 +270,8 @@ class ChartView(QWidget):
 
     def set_chart(self, chart: Chart | None) -> None:
         self._painter = _Painter(chart) if chart else None
-        if chart is not None and chart.kind == "grid":
-            self.setMinimumHeight(int(min(4000, 60 + GRID_ROW_PX * len(chart.series))))
+        if chart is not None and chart.kind == "grid":  # every branch on a line of its own, whatever the text size
+            self.setMinimumHeight(int(min(12_000, 80 + row_height(self.fontMetrics()) * len(chart.series))))
         else:
             self.setMinimumHeight(260)
         self.setToolTip("")
@@ -259,13 +308,16 @@ class ChartView(QWidget):
 
 def chart_png(chart: Chart, width: int = 1200, height: int = 620) -> bytes:
     """The chart as a PNG for the Word report (a QGuiApplication must exist)."""
+    font = QFont("Times New Roman")
+    font.setPixelSize(24)
     if chart.kind == "grid":
-        height = min(3000, 80 + GRID_ROW_PX * len(chart.series))
+        height = min(3000, 80 + row_height(QFontMetrics(font)) * len(chart.series))
+        room = (height - 80) / max(1, len(chart.series))  # a large committee: smaller names, never overlapping
+        while font.pixelSize() > 8 and QFontMetrics(font).height() + 2 > room:
+            font.setPixelSize(font.pixelSize() - 1)
     image = QImage(width, height, QImage.Format.Format_RGB32)
     image.fill(QColor("white"))
     painter = QPainter(image)
-    font = QFont("Times New Roman")
-    font.setPixelSize(24)
     _Painter(chart).paint(painter, QRectF(0, 0, width, height), font)
     painter.end()
     data = QByteArray()

@@ -3,15 +3,17 @@
 ``RowsTable`` is the table the Nghiệp vụ tabs and Đánh giá xếp loại show. It keeps the few calls of
 ``QTableWidget`` that the pages and their tests use (``rowCount``, ``item(r, c).text()``,
 ``currentRow``, ``setCurrentCell``, ``itemSelectionChanged`` …), but the cells live in one Python list
-read by the view only for the rows on screen. Columns are sized to the headings and the first 200
+read by the view only for the rows on screen. An empty list says why (``set_empty_text``) once filled. Columns are sized to the headings and the first 200
 rows, once per fill (a header that resized to contents measured every row of the committee at every
 item set: 48,542 rows took more than 10 minutes).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QEvent, QModelIndex, QRect, Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QListView, QTableView
 
 OVERDUE = QColor("#fde2e1")
@@ -140,6 +142,30 @@ class RowsTable(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setResizeContentsPrecision(SIZE_FROM_ROWS)
         header.setStretchLastSection(True)
+        self.empty_text: Callable[[], str] | str = ""
+        self._filled = False
+
+    def set_empty_text(self, text: Callable[[], str] | str) -> None:
+        """What an empty list says once filled (a text, or a function giving it: the branch chosen now)."""
+        self.empty_text = text
+        self.viewport().update()
+
+    def empty_message(self) -> str:
+        """The sentence shown over an empty list: none before the first fill (still loading)."""
+        if not self._filled or self.rows_model.rowCount():
+            return ""
+        return self.empty_text() if callable(self.empty_text) else self.empty_text
+
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        text = self.empty_message()
+        if text:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.viewport().rect().adjusted(12, 12, -12, -12),
+                             int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap),
+                             text)
+            painter.end()
 
     # --- sizing
     def sizeHintForColumn(self, column: int) -> int:  # noqa: N802 - Qt's name
@@ -159,6 +185,8 @@ class RowsTable(QTableView):
     def set_rows(self, rows: list[tuple]) -> None:
         """New rows; the person's place is kept — the same key (a member) stays current, as the row
         of a QTableWidget stayed selected when its list was refilled after a change."""
+        self._filled = True
+        self.viewport().update()
         current = self.currentIndex()
         key = self.key_at(current.row()) if current.isValid() else None
         self._widths = {}

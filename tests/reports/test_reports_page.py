@@ -30,8 +30,11 @@ def _page(qtbot, database):
 
 def _total_row(page):
     model = page.model
-    return {model.headerData(c, Qt.Orientation.Horizontal).split("\n")[-1]: model.index(model.rowCount() - 1, c).data()
-            for c in range(model.columnCount())}
+    def label(c):  # a heading wraps onto lines; its tooltip is «group: label» in one piece
+        tip = model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+        return tip.split(": ")[-1] if tip else model.headerData(c, Qt.Orientation.Horizontal)
+
+    return {label(c): model.index(model.rowCount() - 1, c).data() for c in range(model.columnCount())}
 
 
 def test_every_report_shows_its_table_and_charts(qtbot, committee_db, tmp_path):

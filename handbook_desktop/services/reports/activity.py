@@ -139,7 +139,8 @@ def activity(session, start: date, end: date) -> Report:
             for period in state.months:
                 if (year, period.index) not in months or date(year, period.index, 1) < date(start.year, start.month, 1):
                     continue
-                per_month.append(period.count)
+                # a month not yet due (the current one, meeting still to come): None, drawn apart from a missed one
+                per_month.append(period.count if period.count or period.status in ("ok", "missing") else None)
                 if period.status in ("ok", "missing"):
                     months_due += 1
                     if period.status == "ok":

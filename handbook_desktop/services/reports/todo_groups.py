@@ -82,15 +82,16 @@ def group_todo(session, items) -> tuple[list[TodoGroup], list[BranchLoad]]:
     for kind, kind_items in by_kind.items():
         per_branch: dict[str, int] = defaultdict(int)
         periods: dict[str, list[str]] = defaultdict(list)
-        people = 0
+        # «Số người» counts people, each once: one item may name a member once per milestone (Huy hiệu chưa
+        # xét: 30, 40 and 45 years), which read as 21.132 people on a committee of 48.541.
+        seen: dict[str, set[str]] = defaultdict(set)
         for item in kind_items:
             if item.members:
-                people += len(item.members)
-                touched = defaultdict(int)
+                touched = defaultdict(set)
                 for uuid, _name in item.members:
-                    touched[where.get(uuid, "")] += 1
-                for code, count in touched.items():
-                    per_branch[code] += count
+                    touched[where.get(uuid, "")].add(uuid)
+                for code, people_here in touched.items():
+                    seen[code] |= people_here
                     load[code]["items"] += 1
                     load[code]["overdue"] += item.overdue
                     load[code]["kinds"][kind] += 1
@@ -103,6 +104,10 @@ def group_todo(session, items) -> tuple[list[TodoGroup], list[BranchLoad]]:
                 load[code]["overdue"] += item.overdue
                 load[code]["kinds"][kind] += 1
 
+        for code, people_here in seen.items():
+            per_branch[code] = len(people_here)
+        people = sum(len(people_here) for people_here in seen.values())
+
         def branch(code: str, count: int) -> BranchCount:
             return BranchCount(code, names.get(code, code or "—"), count)
 
@@ -111,7 +116,10 @@ def group_todo(session, items) -> tuple[list[TodoGroup], list[BranchLoad]]:
         period_groups = [PeriodGroup(label, sorted((branch(code, 1) for code in codes), key=lambda b: natural_key(b.code)))
                          for label, codes in sorted(periods.items(), key=lambda p: _period_order(p[0]))]
         first = kind_items[0]
-        groups.append(TodoGroup(kind, first.title, any(i.overdue for i in kind_items), len(kind_items), people,
+        # «Số việc»: one for each branch an item concerns, as «Theo chi bộ» counts them — one committee-wide
+        # item naming members of 295 branches is 295 branches' work, not «1 việc» beside «295 chi bộ».
+        work = sum(load[code]["kinds"][kind] for code in per_branch)
+        groups.append(TodoGroup(kind, first.title, any(i.overdue for i in kind_items), work, people,
                                 branches, period_groups, first.rule_source))
     groups.sort(key=lambda g: (not g.overdue, -g.branch_count, g.title))
     loads = [BranchLoad(code, names.get(code, code or "—"), v["items"], v["overdue"], dict(v["kinds"]))

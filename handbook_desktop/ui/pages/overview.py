@@ -73,6 +73,7 @@ class OverviewPage(QWidget):
         bold = QFont()
         bold.setBold(True)
         self.todo_title.setFont(bold)
+        self.todo_title.setWordWrap(True)  # a committee: the full list is a narrow tab
         todo_box.addWidget(self.todo_title)
         from handbook_desktop.ui.pages.overview_model import TodoModel, TodoTree
 
@@ -90,7 +91,9 @@ class OverviewPage(QWidget):
         self.detail.setObjectName("todoDetail")
         self.detail.setWordWrap(True)
         todo_box.addWidget(self.detail)
-        actions = QHBoxLayout()
+        from handbook_desktop.ui.flow_layout import FlowLayout
+
+        actions = FlowLayout()  # wraps: at a committee the list is a tab beside the charts and the counts
         self.open_button = QPushButton(tr("Mở hồ sơ đảng viên"))
         self.open_button.setObjectName("openRecord")
         self.open_button.clicked.connect(self.open_record)
@@ -188,7 +191,8 @@ class OverviewPage(QWidget):
         unit = info["unit"] or {}
         self.title.setText(unit.get("name", ""))
         self.summary.setText(
-            tr("Đảng số: {headcount} — tổng số hồ sơ: {members} — đơn vị: {units}").format(**info)
+            tr("Đảng số: {headcount} — tổng số hồ sơ: {members} — đơn vị: {units}").format(
+                headcount=number(info["headcount"]), members=number(info["members"]), units=number(info["units"]))
         )
         for status, count in info["members_by_status"].items():
             if status in self.count_labels:

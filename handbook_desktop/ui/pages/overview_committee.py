@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QTabWidget, QTreeView, QVBoxLayout, QWidget,
 )
 
+from handbook_desktop.domain.text import number
 from handbook_desktop.services.reports.model import Chart, Series
+from handbook_desktop.ui.cells import scaled
 from handbook_desktop.ui.charts import ChartView
 from handbook_desktop.ui.i18n import tr
 
@@ -73,12 +75,24 @@ class CommitteeTodoView(QWidget):
         self.months_chart.setObjectName("missingMonthsChart")
         self.branches_chart = ChartView()
         self.branches_chart.setObjectName("busiestBranchesChart")
-        charts.addWidget(self.months_chart)
-        charts.addWidget(self.branches_chart)
+        for chart in (self.months_chart, self.branches_chart):
+            # two charts beside the lists and the state counts: a 1366×768 laptop at 125 % has ~890 px
+            chart.setMinimumWidth(scaled(chart, 200))
+            charts.addWidget(chart)
         layout.addLayout(charts, 2)
         for view in (self.by_kind, self.by_branch):
             view.doubleClicked.connect(self._chosen)
+        # a chart per figure: the kind chosen in «Theo loại việc» is drawn on the left (by month, or its
+        # most concerned branches); the missed regular meetings until one is chosen
+        self.by_kind.selectionModel().currentRowChanged.connect(self._kind_chosen)
         self.groups, self.loads = [], []
+
+    def _kind_chosen(self, current, _previous=None) -> None:
+        top = current.siblingAtColumn(0)
+        while top.parent().isValid():
+            top = top.parent()
+        if top.isValid() and top.row() < len(self.groups):
+            self.months_chart.set_chart(group_chart(self.groups[top.row()]))
 
     def _chosen(self, index) -> None:
         code = index.siblingAtColumn(0).data(CODE_ROLE)
@@ -89,37 +103,44 @@ class CommitteeTodoView(QWidget):
         self.groups, self.loads = groups, loads
         self.kind_model.removeRows(0, self.kind_model.rowCount())
         for group in groups:
-            row = _row([group.title, str(group.branch_count), str(group.items), str(group.people or "")],
+            row = _row([group.title, number(group.branch_count), number(group.items), number(group.people or None)],
                        overdue=group.overdue)
             row[0].setToolTip(f"{group.title}\n{tr('Căn cứ')}: {group.rule_source}")
             if group.periods:
                 for period in group.periods:
-                    child = _row([period.label, str(len(period.branches)), "", ""])
+                    child = _row([period.label, number(len(period.branches)), "", ""])
                     for branch in period.branches:
                         child[0].appendRow(_row([branch.name, "", "", ""], code=branch.code))
                     row[0].appendRow(child)
             else:
                 for branch in group.branches:
-                    row[0].appendRow(_row([branch.name, "", "", str(branch.count)], code=branch.code))
+                    row[0].appendRow(_row([branch.name, "", "", number(branch.count)], code=branch.code))
             self.kind_model.appendRow(row)
         self.branch_model.removeRows(0, self.branch_model.rowCount())
         from handbook_desktop.services.procedures.todo import KIND_LABELS
 
         for load in loads:
-            row = _row([load.name, str(load.overdue or ""), str(load.items)], code=load.code, overdue=bool(load.overdue))
+            row = _row([load.name, number(load.overdue or None), number(load.items)], code=load.code,
+                       overdue=bool(load.overdue))
             for kind, count in sorted(load.kinds.items(), key=lambda k: -k[1]):
-                row[0].appendRow(_row([KIND_LABELS.get(kind, kind), "", str(count)], code=load.code))
+                row[0].appendRow(_row([KIND_LABELS.get(kind, kind), "", number(count)], code=load.code))
             self.branch_model.appendRow(row)
         missing = next((g for g in groups if g.kind == "missing_regular_meeting"), None)
-        if missing is not None and missing.periods:
-            self.months_chart.set_chart(Chart(
-                "missing_months", tr("Số chi bộ thiếu sinh hoạt thường kỳ theo tháng"), "bar",
-                [p.label.removeprefix("Tháng ") for p in missing.periods],
-                [Series(tr("Chi bộ"), [len(p.branches) for p in missing.periods])], tr("chi bộ")))
-        else:
-            self.months_chart.set_chart(None)
+        self.months_chart.set_chart(group_chart(missing) if missing is not None and missing.periods else None)
         top = loads[:TOP_BRANCHES]
         self.branches_chart.set_chart(Chart(
             "busiest", tr("Chi bộ nhiều việc quá hạn nhất"), "bar", [b.code for b in top],
             [Series(tr("Quá hạn"), [b.overdue for b in top]), Series(tr("Tất cả"), [b.items for b in top])],
             tr("việc")) if top else None)
+
+
+def group_chart(group) -> Chart:
+    """One kind's figure as a chart: branches per month (or quarter), else its most concerned branches."""
+    if group.periods:
+        return Chart(group.kind, tr("{title}: số chi bộ theo tháng").format(title=group.title), "bar",
+                     [p.label.removeprefix("Tháng ") for p in group.periods],
+                     [Series(tr("Chi bộ"), [len(p.branches) for p in group.periods])], tr("chi bộ"))
+    top = group.branches[:TOP_BRANCHES]
+    unit = tr("người") if group.people else tr("việc")
+    return Chart(group.kind, tr("{title}: {n} chi bộ nhiều nhất").format(title=group.title, n=len(top)), "bar",
+                 [b.code for b in top], [Series(unit.capitalize(), [b.count for b in top])], unit)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from handbook_desktop.domain.text import DATE_PLACEHOLDER
 from handbook_desktop.domain.dates import format_date, parse_date
+from handbook_desktop.domain.text import number
 from handbook_desktop.services.auditlog import (
     AuditFilter, action_label, audit_choices, audit_entities, export_audit, query_audit,
 )
@@ -54,30 +55,34 @@ class AuditPage(QWidget):
         self.user = QComboBox(objectName="userFilter")
         self.action = QComboBox(objectName="actionFilter")
         self.entity = QComboBox(objectName="entityFilter")
+        for box in (self.user, self.action, self.entity):  # as wide as ~14 letters; the open list shows all
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(14)
         self.branch_box = branch_box_for(context, self)  # at a committee: lines about one branch
         self.date_from = QLineEdit(objectName="dateFrom", placeholderText=DATE_PLACEHOLDER)
         self.date_to = QLineEdit(objectName="dateTo", placeholderText=DATE_PLACEHOLDER)
-        for widget in (self.date_from, self.date_to):
-            widget.setMaximumWidth(130)
-            widget.setMinimumWidth(widget.fontMetrics().horizontalAdvance("00/00/00000") + 16)  # a whole date
+        for widget in (self.date_from, self.date_to):  # a whole date, and the whole «ngày/tháng/năm» hint
+            need = max(widget.fontMetrics().horizontalAdvance(text) for text in ("00/00/00000", DATE_PLACEHOLDER)) + 20
+            widget.setMinimumWidth(need)
+            widget.setMaximumWidth(max(130, need))
         filters.addWidget(QLabel(tr("Đảng viên:")), 0, 0)
         filters.addWidget(self.member, 0, 1)
         filters.addWidget(QLabel(tr("Người dùng:")), 0, 2)
         filters.addWidget(self.user, 0, 3)
         filters.addWidget(QLabel(tr("Việc:")), 0, 4)
         filters.addWidget(self.action, 0, 5)
-        filters.addWidget(QLabel(tr("Loại hồ sơ:")), 1, 2)
-        filters.addWidget(self.entity, 1, 3)
-        if self.branch_box is not None:
-            filters.addWidget(QLabel(tr("Chi bộ:")), 1, 4)
-            filters.addWidget(self.branch_box, 1, 5)
+        filters.addWidget(QLabel(tr("Loại hồ sơ:")), 1, 4)
+        filters.addWidget(self.entity, 1, 5)
+        if self.branch_box is not None:  # a row of its own: a branch's whole name needs ~330 px (more at 125 %)
+            filters.addWidget(QLabel(tr("Chi bộ:")), 2, 0)
+            filters.addWidget(self.branch_box, 2, 1, 1, 3, Qt.AlignmentFlag.AlignLeft)
         filters.addWidget(QLabel(tr("Từ ngày:")), 1, 0)
         dates = QHBoxLayout()
         dates.addWidget(self.date_from)
         dates.addWidget(QLabel(tr("đến ngày:")))
         dates.addWidget(self.date_to)
         dates.addStretch(1)
-        filters.addLayout(dates, 1, 1)
+        filters.addLayout(dates, 1, 1, 1, 3)  # across three columns: two whole dates need ~480 px in large text
         buttons = FlowLayout()  # wraps on a narrow window (issue 11 §5)
         self.filter_button = QPushButton(tr("Lọc"), objectName="applyFilter")
         self.clear_button = QPushButton(tr("Bỏ lọc"), objectName="clearFilter")
@@ -85,7 +90,7 @@ class AuditPage(QWidget):
         for button in (self.filter_button, self.clear_button, self.export_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        filters.addLayout(buttons, 2, 0, 1, 6)
+        filters.addLayout(buttons, 3, 0, 1, 6)
         filters.setColumnStretch(1, 2)
         filters.setColumnStretch(3, 1)
         filters.setColumnStretch(5, 1)
@@ -180,9 +185,13 @@ class AuditPage(QWidget):
                 tips[(row, 4)] = entry.detail
         self.model.set_rows(texts, list(rows), tips)
         limit = AuditFilter().limit
-        text = tr("{count} dòng").format(count=len(rows))
+        text = tr("{count} dòng").format(count=number(len(rows)))
+        if not rows:  # an empty list says whose lines were looked for
+            branch = self.branch_box.currentText() if self.branch_box is not None and self.branch_box.unit_id() else ""
+            text = (tr("Không có dòng nhật ký nào về {branch} khớp bộ lọc.").format(branch=branch) if branch
+                    else tr("Không có dòng nhật ký nào khớp bộ lọc."))
         if len(rows) >= limit:
-            text += tr(" (chỉ hiện {limit} dòng mới nhất — hãy lọc thêm)").format(limit=limit)
+            text += tr(" (chỉ hiện {limit} dòng mới nhất — hãy lọc thêm)").format(limit=number(limit))
         self.message.setText(text)
 
     def open_member(self, index) -> None:

@@ -36,6 +36,9 @@ def dues_rows(lines, committee: bool, overdue: bool) -> list[tuple[str, list[str
     return rows
 
 
+NAMES_SHOWN = 12  # names in the months-unpaid note; the rest counted
+
+
 class DuesPage(QWidget):
     def __init__(self, context, *, today: date | None = None):
         super().__init__()
@@ -65,10 +68,14 @@ class DuesPage(QWidget):
         if self.branch_box is not None:
             top.addWidget(QLabel(tr("Chi bộ:")))
             top.addWidget(self.branch_box)
+        top.addStretch(1)
+        layout.addLayout(top)
+        # On a line of its own, wrapped: beside the boxes a committee's «Mọi chi bộ: Tháng …: phải thu …» ran
+        # past the window's right edge on a 1366×768 laptop.
         self.totals = QLabel()
         self.totals.setObjectName("totals")
-        top.addWidget(self.totals, 1)
-        layout.addLayout(top)
+        self.totals.setWordWrap(True)
+        layout.addWidget(self.totals)
         self.table = make_table("duesTable", with_branch_header(
             ["Họ và tên", "Đối tượng", "Căn cứ tính (đ)", "Phải đóng (đ)", "Đã nộp", "Ngày nộp", "Hình thức", "Ghi chú"],
             self.branch_box))
@@ -160,18 +167,30 @@ class DuesPage(QWidget):
         self._shown = ticket
         fill_table(self.table, rows)
         this = next((t for t in totals if t["month"] == month), None)
-        # At a committee the totals say whose they are: every branch, or the one chosen.
+        # At a committee the totals say whose they are: every branch, or the one chosen — and, for every
+        # branch, in how many of them the month's book was made (a book made for one branch alone read
+        # «Mọi chi bộ: … 98 người chưa nộp» as if it were the committee's).
         whose = "" if self.branch_box is None else self.branch_box.currentText() + ": "
+        if self.branch_box is not None and self.branch_box.unit_id() is None and this is not None:
+            made, branches = len({cells[1] for _uuid, cells, _owed in rows}), self.branch_box.count() - 1
+            if made < branches:
+                whose = tr("Mọi chi bộ (sổ tháng {m:%m/%Y} mới lập ở {made}/{all} chi bộ): ").format(
+                    m=month, made=number_text(made), all=number_text(branches))
         if this is None:
             self.totals.setText(whose + tr("Chưa lập sổ tháng {m:%m/%Y}.").format(m=month))
         else:
             self.totals.setText(whose + tr("Tháng {m:%m/%Y}: phải thu {due} đ, đã thu {paid} đ, {n} người chưa nộp.").format(
-                m=month, due=number_text(this["due"]), paid=number_text(this["paid"]), n=this["unpaid_lines"]))
+                m=month, due=number_text(this["due"]), paid=number_text(this["paid"]),
+                n=number_text(this["unpaid_lines"])))
         flagged = sorted(name for name, count in unpaid.items() if count >= limit)
         if flagged:
+            # A committee's list is hundreds of names: the first ones, then how many more (all in the tooltip).
+            shown = ", ".join(flagged[:NAMES_SHOWN]) + (tr(" và {n} đồng chí khác").format(
+                n=number_text(len(flagged) - NAMES_SHOWN)) if len(flagged) > NAMES_SHOWN else "")
             self.year_note.setText(tr("Chưa nộp từ {n} tháng trở lên trong năm {y} (xem xét theo {source}): "
-                                      "{names}").format(n=limit, y=month.year, source=source,
-                                                        names=", ".join(flagged)))
+                                      "{count} đồng chí — {names}").format(n=limit, y=month.year, source=source,
+                                                                           count=number_text(len(flagged)), names=shown))
+            self.year_note.setToolTip("\n".join(flagged) if len(flagged) > NAMES_SHOWN else "")
         else:
             self.year_note.setText("")
 

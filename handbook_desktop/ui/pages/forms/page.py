@@ -130,6 +130,10 @@ class FormsPage(QWidget):
         self.form_list = QListWidget()
         self.form_list.setObjectName("formList")
         full_text_tips(self.form_list)  # «11-KNĐ — Bản nhận xét đảng viên dự bị (của …» whole on hover
+        # A long title wraps onto a second line: the list scrolled sideways, every long title cut at its edge.
+        self.form_list.setWordWrap(True)
+        self.form_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form_list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.form_list.setMinimumWidth(scaled(self.form_list, 260))
         self.form_list.currentRowChanged.connect(self._on_form_selected)
         split.addWidget(self.form_list)

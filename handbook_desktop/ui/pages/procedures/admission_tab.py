@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 from handbook_desktop.domain.admission import STAGE_LABELS
 from handbook_desktop.domain.dates import format_date
 from handbook_desktop.domain.states import MemberStatus
-from handbook_desktop.ui.branch_box import branch_rows, with_branch_header
+from handbook_desktop.ui.branch_box import branch_rows, empty_text, with_branch_header
 from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import (
@@ -41,6 +41,7 @@ class AdmissionTab(QWidget):
             ["Họ và tên", "Ngày sinh", "Bước hiện tại", "Hạn lễ kết nạp", "Cần lưu ý"], page.branch_box))
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
+        self.table.set_empty_text(lambda: empty_text(page.branch_box, "hồ sơ kết nạp đang làm"))
         row = FlowLayout()  # wraps on a narrow window (issue 11 §5)
         self.buttons = {}
         for key, text, slot in (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from handbook_desktop.domain.dates import format_date
-from handbook_desktop.ui.branch_box import branch_rows, with_branch_header
+from handbook_desktop.ui.branch_box import branch_rows, empty_text, with_branch_header
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import DocumentBar, fill_table, make_table, selected_name, selected_uuid
 from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, run_change, run_read
@@ -23,13 +23,16 @@ class BadgesTab(QWidget):
         top.addWidget(QLabel(tr("Đợt trao:")))
         self.round_box = QComboBox()
         self.round_box.setObjectName("roundBox")
+        self.round_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.round_box.currentIndexChanged.connect(self._show_round)
         top.addWidget(self.round_box)
         self.summary = QLabel()
+        self.summary.setWordWrap(True)  # it gives way to the round's date, not the other way round
         top.addWidget(self.summary, 1)
         layout.addLayout(top)
         self.table = make_table("badgeTable", with_branch_header(
             ["Họ và tên", "Ngày sinh", "Ngày QĐ kết nạp", "Mốc", "Ngày đủ tuổi đảng", "Ghi chú"], page.branch_box))
+        self.table.set_empty_text(lambda: empty_text(page.branch_box, "đảng viên được đề nghị trong đợt này"))
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.award_button = QPushButton(tr("Ghi đã trao Huy hiệu"))
@@ -80,6 +83,8 @@ class BadgesTab(QWidget):
         index = self.round_box.findData(current) if current else 0
         self.round_box.setCurrentIndex(max(index, 0))
         self.round_box.blockSignals(False)
+        # as wide as its texts: beside the summary it was squeezed to «03/02/20» on the committee
+        self.round_box.setMinimumWidth(self.round_box.sizeHint().width())
         self._show_round()
 
     def _show_round(self) -> None:

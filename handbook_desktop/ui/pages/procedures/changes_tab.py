@@ -70,6 +70,9 @@ class ChangesTab(QWidget):
         pick.addLayout(what)
         layout.addLayout(pick)
         self.table = make_table("historyTable", ["Việc", "Ngày", "Đến ngày", "Số quyết định", "Ghi chú"])
+        self.table.set_empty_text(lambda: tr("Chưa ghi việc nào cho đồng chí này.") if self.member_box.currentData()
+                                  else tr("Gõ tên một đảng viên vào ô «Đảng viên» (không cần dấu) để xem những việc "
+                                          "đã ghi và ghi việc mới: chuyển sinh hoạt, miễn, kỷ luật, thẻ, từ trần."))
         layout.addWidget(self.table, 1)
         self.documents = DocumentBar(self.context, FORMS, self.subject, lambda: self.page.today)
         layout.addWidget(self.documents)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from handbook_desktop.domain.dates import format_date
-from handbook_desktop.ui.branch_box import branch_rows, with_branch_header
+from handbook_desktop.ui.branch_box import branch_rows, empty_text, with_branch_header
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import DocumentBar, fill_table, make_table, selected_name, selected_uuid
 from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, run_change, run_read
@@ -28,6 +28,7 @@ class ProbationTab(QWidget):
             ["Họ và tên", "Ngày lễ kết nạp", "Hết dự bị (ngày chính thức)", "Hạn chi bộ xét", "Tình trạng"],
             page.branch_box))
         self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.set_empty_text(lambda: empty_text(page.branch_box, "đảng viên dự bị"))
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.recognise_button = QPushButton(tr("Công nhận chính thức"))

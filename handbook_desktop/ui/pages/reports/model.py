@@ -12,13 +12,16 @@ class ReportTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.table: Table | None = None
+        self.headings: list[str] | None = None
         self._rows: list[dict] = []
         self._bold = QFont()
         self._bold.setBold(True)
 
-    def set_table(self, table: Table | None) -> None:
+    def set_table(self, table: Table | None, headings: list[str] | None = None) -> None:
+        """``headings``: each column's heading already broken into lines that fit its width (the page's)."""
         self.beginResetModel()
         self.table = table
+        self.headings = headings
         self._rows = [] if table is None else list(table.rows) + ([table.total] if table.total else [])
         self.endResetModel()
 
@@ -32,6 +35,8 @@ class ReportTableModel(QAbstractTableModel):
         if self.table is None or orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
+            if self.headings is not None and section < len(self.headings):
+                return self.headings[section]
             if section == 0:
                 return "Đơn vị"
             column = self.table.columns[section - 1]
@@ -60,3 +65,31 @@ class ReportTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
             return row.get("label", "")
         return None
+
+
+def heading_lines(text: str, metrics, width: int) -> list[str]:
+    """Words of ``text`` in lines no wider than ``width`` px (a word wider than that on its own line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and metrics.horizontalAdvance(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def layout_headings(table: Table, metrics, narrow: int, wide: int) -> tuple[list[str], list[int]]:
+    """Each column's heading in whole words on lines, and its width: the narrowest from ``narrow`` (in steps
+    of 10 px, up to ``wide``) at which the group («Sinh hoạt thường kỳ») and the label («Số tháng phải sinh
+    hoạt») take at most two lines each — never cut at both ends as one centred line in 110 px was."""
+    headings, widths = ["Đơn vị"], [0]
+    pad = 14
+    for column in table.columns:
+        parts = [column.group, column.label] if column.group else [column.label]
+        longest = max(metrics.horizontalAdvance(word) for part in parts for word in part.split())
+        width = max(narrow, longest + pad)
+        while width < wide and any(len(heading_lines(part, metrics, width - pad)) > 2 for part in parts):
+            width += 10
+        headings.append("\n".join(line for part in parts for line in heading_lines(part, metrics, width - pad)))
+        widths.append(width)
+    return headings, widths

@@ -170,8 +170,18 @@ class ReportsPage(QWidget):
     def show_report(self, report) -> None:
         self.report = report
         table = report.tables[0]
-        self.model.set_table(table)
-        self.table.setColumnWidth(0, 300)
+        from handbook_desktop.ui.cells import scaled
+        from handbook_desktop.ui.pages.reports.model import layout_headings
+
+        from PySide6.QtGui import QFont, QFontMetrics
+
+        bold = QFont(self.table.horizontalHeader().font())
+        bold.setBold(True)  # the headings' weight in style.qss
+        headings, widths = layout_headings(table, QFontMetrics(bold), scaled(self, 110), scaled(self, 190))
+        self.model.set_table(table, headings)
+        self.table.setColumnWidth(0, scaled(self, 300))
+        for column, width in enumerate(widths[1:], start=1):
+            self.table.setColumnWidth(column, width)
         figures = [f"{tr(label)}: <b>{format_figure(report.figures.get(key), kind)}</b>"
                    for key, label, kind in HEADLINES.get(report.key, [])]
         self.headline.setText(" · ".join(figures))

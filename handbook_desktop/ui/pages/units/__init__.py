@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from handbook_desktop.domain.states import MemberStatus
+from handbook_desktop.domain.text import number
 from handbook_desktop.services.sync.committee import units_overview
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages import PageSpec
@@ -24,7 +25,7 @@ def _by_state(counts: dict[str, int]) -> str:
     parts = []
     for status in MemberStatus:
         if counts.get(status.value):
-            parts.append(f"{status.label} {counts[status.value]}")
+            parts.append(f"{status.label} {number(counts[status.value])}")
     return " · ".join(parts)
 
 
@@ -42,6 +43,12 @@ class UnitsPage(QWidget):
         self.summary.setObjectName("unitsSummary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        # The chosen branch's counts under the summary, above the list: at the bottom the second line of a
+        # branch's states fell under the status bar on a 1366×768 laptop.
+        self.detail = QLabel()
+        self.detail.setObjectName("unitDetail")
+        self.detail.setWordWrap(True)
+        layout.addWidget(self.detail)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("unitsTable")
         self.table.setHorizontalHeaderLabels([tr(c) for c in COLUMNS])
@@ -50,10 +57,6 @@ class UnitsPage(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setSortingEnabled(True)
         layout.addWidget(self.table, 1)
-        self.detail = QLabel()
-        self.detail.setObjectName("unitDetail")
-        self.detail.setWordWrap(True)
-        layout.addWidget(self.detail)
         self.table.itemSelectionChanged.connect(self._show_detail)
         context.hub.changed.connect(lambda _what: self.refresh())
         self.refresh()
@@ -125,11 +128,12 @@ class UnitsPage(QWidget):
             self.summary.setText(tr("{n} đơn vị trực thuộc, {below} chi bộ và đơn vị bên dưới; {silent} đơn vị "
                                     "chưa gửi gói nào; {waiting} đơn vị có gói đang giữ chờ gói trước; {members} "
                                     "đảng viên và quần chúng.").format(
-                n=len(direct), below=len(rows) - len(direct), silent=silent, waiting=waiting, members=members))
+                n=number(len(direct)), below=number(len(rows) - len(direct)), silent=number(silent), waiting=number(waiting),
+                members=number(members)))
             return
         self.summary.setText(tr("{n} chi bộ trực thuộc; {silent} chi bộ chưa gửi gói nào; {waiting} chi bộ có gói "
                                 "đang giữ chờ gói trước; {members} đảng viên và quần chúng.").format(
-            n=len(rows), silent=silent, waiting=waiting, members=members))
+            n=number(len(rows)), silent=number(silent), waiting=number(waiting), members=number(members)))
 
 
 PAGE = PageSpec(key="units", title="Đơn vị", order=85, factory=UnitsPage, committee_only=True)
