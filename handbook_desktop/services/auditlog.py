@@ -59,7 +59,7 @@ DETAIL_KEYS = {
     "seconds": "số giây", "sync_keys": "khóa đồng bộ", "to": "đến", "unit": "đơn vị", "where": "nơi",
     "years": "số năm", "account": "tài khoản", "at": "lúc", "attempts": "số lần thử", "decision_date": "ngày quyết định",
     "denominator": "mẫu số", "detail": "chi tiết", "door": "nơi đăng nhập", "how": "cách", "relation": "quan hệ",
-    "vote_date": "ngày biểu quyết", "votes_for": "số phiếu tán thành",
+    "vote_date": "ngày biểu quyết", "votes_for": "số phiếu tán thành", "demo": "dữ liệu mẫu", "members": "số đảng viên",
 }
 HIDDEN_DETAIL_KEYS = {"member", "meeting_uuid", "vote_uuid"}  # ids: the line names the member or meeting already
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")

@@ -303,3 +303,13 @@ def test_an_empty_audit_list_says_whose_lines_were_looked_for(qtbot, committee_d
     qtbot.waitUntil(lambda: not runner.busy() and page.model.rowCount() == 0 and "Không có" in page.message.text(),
                     timeout=30_000)
     assert page.message.text() == f"Không có dòng nhật ký nào về {box.currentText()} khớp bộ lọc."
+
+
+def test_no_english_in_the_demo_s_audit_details(committee_db):
+    """A demo's own lines are read on Nhật ký too («dữ liệu mẫu: dues of every branch» was shown)."""
+    from handbook_desktop.services.auditlog import AuditFilter, query_audit
+
+    details = {row.detail for row in query_audit(committee_db, AuditFilter(limit=100_000)) if row.detail}
+    assert details
+    english = re.compile(r"\b(of|every|branch|added|corrected|dues|members)\b")
+    assert not [d for d in details if english.search(d)]

@@ -9,7 +9,7 @@ import re
 from datetime import date
 
 from PySide6.QtCore import Qt
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from handbook_desktop.domain.admission import STAGE_CODES
 from handbook_desktop.domain.text import fold
@@ -42,8 +42,14 @@ def _pay_in_another_branch(database, secretary) -> tuple[int, str]:
         paid_units = set(session.scalars(select(Member.unit_id).join(DuesMonth, DuesMonth.member_id == Member.id)))
         member = session.scalars(select(Member).where(Member.unit_id.not_in(paid_units), Member.status == "official")
                                  .order_by(Member.id)).first()
-        dues.generate_month(session, secretary, date(2026, 10, 1), unit_ids=[member.unit_id])
-        session.flush()
+        if member is not None:
+            dues.generate_month(session, secretary, date(2026, 10, 1), unit_ids=[member.unit_id])
+            session.flush()
+        else:  # the demo keeps a book for every branch (af68cd3): an unpaid October line of another branch
+            first_branch = session.scalar(select(func.min(Member.unit_id)).join(DuesMonth, DuesMonth.member_id == Member.id))
+            member = session.scalars(select(Member).join(DuesMonth, DuesMonth.member_id == Member.id).where(
+                Member.unit_id != first_branch, Member.status == "official", DuesMonth.month == date(2026, 10, 1),
+                DuesMonth.paid.is_(False), DuesMonth.amount > 0).order_by(Member.id)).first()
         dues.mark_paid(session, secretary, member.uuid, date(2026, 10, 1), paid_on=date(2026, 10, 20), method="portal")
         assert session.scalars(select(AuditLog).where(AuditLog.username == secretary.username)).first() is not None
         return member.unit_id, member.full_name

@@ -228,7 +228,7 @@ def _dues_elsewhere(session, rng, today, unit_ids: list[int]) -> None:
         session.execute(update(table).where(table.c.month == first, chosen, *((behind,) if behind is not None else ()))
                         .values(paid=True, paid_on=paid_on, method=method))
     audit.record(session, SYSTEM, "create", entity="dues_basis",
-                 detail={"demo": "dues of every branch", "members": len(rows)})
+                 detail={"demo": "sổ đảng phí của mọi chi bộ", "members": len(rows)})  # shown on Nhật ký
 
 
 def _ratings(session, rng, today, unit_id):
