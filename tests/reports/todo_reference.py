@@ -200,8 +200,12 @@ def _ratings(session, members, book, on):
         yield _item(book, "ratings_due", due, on, missing, "rating.due_day", due, f"Năm {on.year}")
 
 
+HEADCOUNT = {'official', 'probationary', 'exempt', 'temporarily_away'}
+
+
 def _cards(members, book, on):
-    lost = [(m.uuid, m.full_name) for m in members if lost_cards(m)]
+    # a card is reissued only for a member on the register (CARD_HOLDER_STATES)
+    lost = [(m.uuid, m.full_name) for m in members if m.status in HEADCOUNT and lost_cards(m)]
     if lost:
         yield _item(book, "card_lost", None, on, lost, "card.reissue_form", on,
                     "Lập danh sách đề nghị cấp lại thẻ (1-TĐV)")

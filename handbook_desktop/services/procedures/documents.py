@@ -190,7 +190,7 @@ def member_form_context(session: Session, code: str, member: Member, on: date) -
 def list_form_context(session: Session, code: str, on: date, award_day: date | None = None) -> dict:
     from handbook_desktop.services.forms import member_context
     from handbook_desktop.services.procedures import badges
-    from handbook_desktop.services.procedures.status import lost_cards
+    from handbook_desktop.services.procedures.status import CARD_HOLDER_STATES, lost_cards
 
     if code == "4-HHĐ":
         from handbook_desktop.domain.badges import award_dates
@@ -216,7 +216,9 @@ def list_form_context(session: Session, code: str, on: date, award_day: date | N
 
         # only members with a card reported lost are read (at 50,000 every record and its events: 66 s)
         reported = select(MemberEvent.member_id).where(MemberEvent.kind == "card_lost", MemberEvent.deleted_at.is_(None))
-        people = session.scalars(select(Member).where(Member.deleted_at.is_(None), Member.id.in_(reported))
+        # a card is reissued for a member on the register: not for one who died, left or was removed
+        people = session.scalars(select(Member).where(Member.deleted_at.is_(None), Member.id.in_(reported),
+                                                      Member.status.in_(CARD_HOLDER_STATES))
                                  .order_by(Member.name_sort)).all()
         rows = []
         for member in people:

@@ -26,7 +26,7 @@ from handbook_desktop.services.procedures import badges as badge_service
 from handbook_desktop.services.procedures.common import light_members, live_events, rules, work_calendar
 from handbook_desktop.services.procedures.dues import unpaid_conditions
 from handbook_desktop.services.procedures.ratings import rated_states
-from handbook_desktop.services.procedures.status import lost_cards
+from handbook_desktop.services.procedures.status import CARD_HOLDER_STATES, lost_cards
 from handbook_desktop.services.progress import Progress, ProgressGen, drain
 from handbook_desktop.store.models import Candidate, DuesMonth, Member, MemberEvent, Rating
 
@@ -207,7 +207,8 @@ def _ratings(session, book, on):
 
 def _cards(session, book, on):
     members = light_members(session, where=(Member.id.in_(select(MemberEvent.member_id).where(
-        MemberEvent.kind == "card_lost", MemberEvent.deleted_at.is_(None))),))
+        MemberEvent.kind == "card_lost", MemberEvent.deleted_at.is_(None))),
+        Member.status.in_(CARD_HOLDER_STATES)))
     lost = [(m.uuid, m.full_name) for m in members if lost_cards(m)]
     if lost:
         yield _item(book, "card_lost", None, on, lost, "card.reissue_form", on,
