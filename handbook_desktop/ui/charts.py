@@ -148,6 +148,10 @@ class _Painter:
                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
             p.setPen(QPen(QColor("#bbb"), 1))
         count = max(1, len(chart.series))
+        # figures over the bars for all of them or none: «99, 97, 95» over the last bars and nothing over the
+        # taller first ones (three digits did not fit their slot) read as if those had no figure
+        figures_fit = count == 1 and all(slot > fm.horizontalAdvance(_figure(v or 0, chart.unit)) + 4
+                                         for s in chart.series for v in s.values)
         for s_index, series in enumerate(chart.series):
             color = series_colour(chart, s_index)
             previous = None
@@ -168,7 +172,7 @@ class _Painter:
                     x = plot.left() + slot * c_index + slot * 0.1 + width * s_index
                     hit = QRectF(x, plot.bottom() - height, width, height)
                     p.fillRect(hit, color)
-                    if count == 1 and slot > fm.horizontalAdvance(_figure(value, chart.unit)) + 4 and value:
+                    if figures_fit and value:
                         p.setPen(QColor("#222"))
                         p.drawText(QRectF(x - 20, hit.top() - fm.height(), width + 40, fm.height()),
                                    Qt.AlignmentFlag.AlignHCenter, _figure(value, chart.unit))
@@ -262,6 +266,7 @@ class ChartView(QWidget):
         self.setMinimumSize(QSize(360, 260))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._painter: _Painter | None = None
+        self.min_height = 260  # a bar chart's; a page with little room sets less
         self.set_chart(chart)
 
     @property
@@ -273,7 +278,7 @@ class ChartView(QWidget):
         if chart is not None and chart.kind == "grid":  # every branch on a line of its own, whatever the text size
             self.setMinimumHeight(int(min(12_000, 80 + row_height(self.fontMetrics()) * len(chart.series))))
         else:
-            self.setMinimumHeight(260)
+            self.setMinimumHeight(self.min_height)
         self.setToolTip("")
         self.update()
 

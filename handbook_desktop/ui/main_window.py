@@ -29,6 +29,16 @@ class CurrentPageStack(QStackedWidget):
         page = self.currentWidget()
         return page.sizeHint() if page is not None else super().sizeHint()
 
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt's name
+        """The page scroll area asks this of a stack with wrapped labels: a plain stack answers its tallest
+        page's preferred height, so every page scrolled a little and its bottom row (a chart's labels, a
+        note) sat below the laptop's screen. The page on screen's least height at that width instead."""
+        page = self.currentWidget()
+        layout = page.layout() if page is not None else None
+        if layout is None or not layout.hasHeightForWidth():
+            return -1
+        return layout.minimumHeightForWidth(width)
+
 
 def sidebar_width(titles: list[str]) -> int:
     """As wide as the longest page name in the sidebar's font (one size above the text, style.qss) and

@@ -313,3 +313,19 @@ def test_no_english_in_the_demo_s_audit_details(committee_db):
     assert details
     english = re.compile(r"\b(of|every|branch|added|corrected|dues|members)\b")
     assert not [d for d in details if english.search(d)]
+
+
+def test_bar_figures_are_shown_over_every_bar_or_none(qapp):
+    """Tổng quan's «12 chi bộ nhiều nhất»: «99, 97, 95» stood over the last bars, nothing over the taller ones."""
+    values = [115, 112, 108, 105, 102, 101, 100, 100, 99, 97, 97, 95]
+    chart = Chart("k", "Huy hiệu", "bar", [f"CB-{n:03d}" for n in range(12)], [Series("Người", values)], "người")
+    height = QFontMetrics(QFont()).height()
+    for width in (330, 1000):
+        image, drawer = _paint(chart, width, 260)
+        inked = []
+        for rect, _text in drawer.hits:  # is there a figure just above each bar?
+            inked.append(any(QColor(image.pixel(x, y)).lightness() < 100
+                             for x in range(int(rect.left()), int(rect.right()))
+                             for y in range(max(0, int(rect.top()) - height), int(rect.top()) - 1)))
+        assert len(set(inked)) == 1, (width, inked)  # all or none
+        assert inked[0] == (width == 1000)

@@ -78,6 +78,8 @@ class CommitteeTodoView(QWidget):
         for chart in (self.months_chart, self.branches_chart):
             # two charts beside the lists and the state counts: a 1366×768 laptop at 125 % has ~890 px
             chart.setMinimumWidth(scaled(chart, 200))
+            chart.min_height = scaled(chart, 220)  # the page within a 1366×768 laptop's height
+            chart.setMinimumHeight(chart.min_height)
             charts.addWidget(chart)
         layout.addLayout(charts, 2)
         for view in (self.by_kind, self.by_branch):
