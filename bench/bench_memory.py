@@ -4,7 +4,9 @@
 
 Opens the window as signing in does, then walks every page with its tabs and boxes (bench/page_walk.py)
 and prints the resident memory (RSS) after login, after each page and after the walk, beside the
-floor: the same process before the database is opened (Python, Qt and the program's modules loaded).
+floor: the same process before the database is opened (Python, Qt and the program's modules loaded);
+then once more after the hidden pages let their lists go (``--hidden-s``, the window's own delay
+being five minutes out of sight).
 Also printed after the walk: the Python heap (tracemalloc, with ``--trace`` where it was allocated —
 slow), SQLite's own memory (page caches) and the rows each page's models hold. Give it a copy of a
 demo made with ``demo --members 50000``; ``HANDBOOK_PASSWORD`` (default demo1234) opens an encrypted one.
@@ -71,6 +73,9 @@ def main() -> int:
     parser.add_argument("--db", required=True)
     parser.add_argument("--trace", action="store_true", help="tracemalloc by line (slow)")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--hidden-s", type=float, default=10.0,
+                        help="pages out of sight for this long let their lists go (the window's own: 300 s); "
+                             "measured after the walk and that wait")
     args = parser.parse_args()
     if args.trace:
         import tracemalloc
@@ -84,6 +89,9 @@ def main() -> int:
     from handbook_desktop.store.database import Database
     from handbook_desktop.ui.app import application, open_window
 
+    from handbook_desktop.ui.pages.procedures.widgets import LazyRefresh
+
+    LazyRefresh.RELEASE_AFTER_MS = int(args.hidden_s * 1000)
     app = application([])
     heartbeat = Heartbeat()
     path = Path(args.db)
@@ -115,6 +123,14 @@ def main() -> int:
     trim()
     trimmed = rss_mb()
     print(f"after walking every page: {walked:.0f} MB; after giving freed heap back: {trimmed:.0f} MB")
+    from page_walk import wait_ms
+
+    wait_ms(int(args.hidden_s * 1000) + 2000)
+    settle(window)
+    gc.collect()
+    trim()
+    rested = rss_mb()
+    print(f"after the pages out of sight for {args.hidden_s:.0f} s let their lists go: {rested:.0f} MB")
     held = sqlite_mb()
     if held is not None:
         print(f"SQLite's own memory (page caches): {held:.0f} MB")
@@ -135,6 +151,7 @@ def main() -> int:
             print(f"  {stat.size / 2**20:7.1f} MB {stat.count:9} {frame.filename[-60:]}:{frame.lineno}")
     print(f"BENCH window_rss_login_mb ours={login:.0f} floor={floor:.0f} bound=300")
     print(f"BENCH window_rss_walked_mb ours={trimmed:.0f} floor={floor:.0f} bound=300")
+    print(f"BENCH window_rss_rested_mb ours={rested:.0f} floor={floor:.0f} bound=300")
     window.context.runner.shutdown()
     database.close()
     sys.stdout.flush()

@@ -33,7 +33,8 @@ def picker_rows(choices) -> list[tuple[str, object, str]]:
 
 
 class ChoicesModel(QAbstractListModel):
-    """rows: (text, data on UserRole, folded text on FOLD_ROLE); other roles set on a row are kept aside."""
+    """rows: (text, data on UserRole, folded text on FOLD_ROLE, anything else the caller keeps); other
+    roles set on a row are kept aside."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -64,7 +65,7 @@ class ChoicesModel(QAbstractListModel):
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802 - Qt's name
         if not index.isValid() or index.row() >= len(self.rows):
             return False
-        text, data, folded = self.rows[index.row()]
+        text, data, folded = self.rows[index.row()][:3]  # a row may carry more (MemberRows)
         role = int(role)
         if role in _TEXT_ROLES:
             text = value or ""
@@ -158,7 +159,7 @@ class MemberPicker(QComboBox):
     def _folded_entries(self):
         """(row, data, folded text) of every entry."""
         if self.choices is not None:
-            return [(row, data, folded) for row, (_text, data, folded) in enumerate(self.choices.rows)]
+            return [(row, entry[1], entry[2]) for row, entry in enumerate(self.choices.rows)]
         return [(row, self.itemData(row), self.itemData(row, FOLD_ROLE) or "") for row in range(self.count())]
 
     def _typed(self, text: str) -> None:

@@ -127,6 +127,7 @@ class RowsTable(QTableView):
     def __init__(self, headers: list[str], parent=None):
         super().__init__(parent)
         self._widths: dict[int, int] = {}  # column → width measured for the rows of this fill
+        self._kept = None  # (key, (row, column)) of the current cell when the rows were let go
         self.rows_model = RowsModel(headers, self)
         self.setModel(self.rows_model)
         self.selectionModel().selectionChanged.connect(lambda *_: self.itemSelectionChanged.emit())
@@ -188,15 +189,31 @@ class RowsTable(QTableView):
         self._filled = True
         self.viewport().update()
         current = self.currentIndex()
-        key = self.key_at(current.row()) if current.isValid() else None
+        if current.isValid():
+            key, place = self.key_at(current.row()), (current.row(), current.column())
+        elif self._kept is not None:  # the rows were let go (release): the place from before
+            key, place = self._kept
+        else:
+            key, place = None, None
+        self._kept = None
         self._widths = {}
         self.rows_model.set_rows(rows)
-        if not current.isValid():
+        if place is None:
             return
-        row = current.row() if key is None else next(
+        row = place[0] if key is None else next(
             (r for r, entry in enumerate(rows) if entry[0] == key), None)
         if row is not None and row < len(rows):
-            self.setCurrentIndex(self.rows_model.index(row, current.column()))
+            self.setCurrentIndex(self.rows_model.index(row, place[1]))
+
+    def release(self) -> int:
+        """Let the rows go (a hidden page at a committee), keeping the person's place for the next fill;
+        returns how many there were."""
+        count = self.rowCount()
+        current = self.currentIndex()
+        kept = (self.key_at(current.row()), (current.row(), current.column())) if current.isValid() else self._kept
+        self.set_rows([])
+        self._kept = kept
+        return count
 
     def setRowCount(self, count: int) -> None:  # noqa: N802 - QTableWidget's name: only clearing is used
         if count != 0:

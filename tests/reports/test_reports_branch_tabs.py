@@ -110,3 +110,38 @@ def test_change_picker_of_every_branch_finds_names_without_diacritics(qtbot, com
     assert picker.currentData() == uuid
     qtbot.waitUntil(lambda: not window.context.runner.busy(), timeout=30_000)  # the member's history
     window.close()
+
+
+def test_a_hidden_page_lets_its_rows_go_and_reads_them_again_in_place(qtbot, committee_db, secretary, monkeypatch):
+    """Out of sight for a while (issue 18 §6), a committee's lists go; shown again, they are read again
+    and the person's row — and the member in the change picker — is where it was."""
+    from handbook_desktop.ui.pages.procedures import widgets
+    from handbook_desktop.ui.pages.ratings import page as ratings_module
+
+    monkeypatch.setattr(widgets.LazyRefresh, "RELEASE_AFTER_MS", 300)
+    monkeypatch.setattr(widgets, "BIG_LIST", 10)  # this demo's 700 members stand for a committee's 50,000
+    monkeypatch.setattr(ratings_module, "BIG_LIST", 10)
+    window = open_window(committee_db, secretary)
+    qtbot.addWidget(window)
+    window.show()
+    runner = window.context.runner
+    ratings = window.show_page("ratings")
+    qtbot.waitUntil(lambda: not ratings.loading and ratings.table.rowCount() > 10, timeout=30_000)
+    everyone = ratings.table.rowCount()
+    ratings.table.setCurrentCell(7, 0)
+    chosen = ratings.table.key_at(7)
+    procedures = window.show_page("procedures")
+    procedures.tabs.setCurrentWidget(procedures.changes)
+    picker = procedures.changes.member_box
+    qtbot.waitUntil(lambda: not runner.busy() and picker.count() > 10, timeout=30_000)
+    picker.setCurrentIndex(5)
+    member = picker.currentData()
+    window.show_page("overview")
+    qtbot.waitUntil(lambda: ratings.table.rowCount() == 0 and picker.count() == 0, timeout=10_000)
+    ratings = window.show_page("ratings")
+    qtbot.waitUntil(lambda: not ratings.loading and ratings.table.rowCount() == everyone, timeout=30_000)
+    assert ratings.table.key_at(ratings.table.currentRow()) == chosen
+    window.show_page("procedures")
+    qtbot.waitUntil(lambda: not runner.busy() and picker.count() > 10, timeout=30_000)
+    assert picker.currentData() == member
+    window.close()

@@ -16,7 +16,7 @@ from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import fill_table, make_table, selected_name, selected_uuid
 from handbook_desktop.ui.pages.procedures.widgets import (
-    Field, FieldDialog, LazyRefresh, number_text, run_change, run_read,
+    BIG_LIST, Field, FieldDialog, LazyRefresh, number_text, run_change, run_read,
 )
 
 
@@ -107,7 +107,7 @@ class DuesPage(QWidget):
         self.year_box.valueChanged.connect(self.refresh)
         if self.branch_box is not None:
             self.branch_box.currentIndexChanged.connect(self.refresh)
-        self._lazy = LazyRefresh(self, {"member", "dues", "sync", "import", "all"})
+        self._lazy = LazyRefresh(self, {"member", "dues", "sync", "import", "all"}, release=self._release_rows)
         for key in ("generate", "paid", "unpaid", "basis"):
             self.buttons[key].setEnabled(not context.readonly)
         self._lazy.first()
@@ -119,6 +119,11 @@ class DuesPage(QWidget):
         self.year_box.setValue(day.year)
         self.month_box.blockSignals(False)
         self.year_box.blockSignals(False)
+
+    def _release_rows(self) -> bool:
+        """Out of sight for a while at a committee: the rows go, read again when the page is shown
+        (the person's row is kept)."""
+        return self.table.rowCount() >= BIG_LIST and self.table.release() > 0
 
     def set_today(self, day: date) -> None:
         self.today = day

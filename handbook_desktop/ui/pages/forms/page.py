@@ -115,8 +115,20 @@ class FormsPage(QWidget):
 
         # Every member goes into the picker: at a committee that is seconds, so only when the page
         # is seen, and after changes elsewhere only once it is seen again.
-        self._lazy = LazyRefresh(self, {"member", "meeting", "document", "procedure", "all"})
+        self._lazy = LazyRefresh(self, {"member", "meeting", "document", "procedure", "all"}, release=self._release)
         self._lazy.first()
+
+    def _release(self) -> bool:
+        """Out of sight for a while at a committee: the lists go, read again when the page is shown."""
+        from handbook_desktop.ui.pages.procedures.widgets import BIG_LIST
+
+        if len(self.members) < BIG_LIST:
+            return False
+        self.members, self.register, self.meetings = [], [], []
+        self.member_list.set_rows([])
+        self.meeting_model.set_rows([])
+        self.register_table.release()
+        return True
 
     def refresh(self) -> None:
         self.reload()

@@ -69,7 +69,7 @@ class AdmissionTab(QWidget):
 
     # --- data -------------------------------------------------------------------------------
     def refresh(self) -> None:
-        today, committee = self.page.today, self.page.branch_box is not None
+        today, committee, member_rows = self.page.today, self.page.branch_box is not None, self.page.member_rows
 
         def load(session):
             from handbook_desktop.services.procedures.admission import ceremony_deadline, check_case, open_cases
@@ -91,14 +91,19 @@ class AdmissionTab(QWidget):
 
                 branches = member_branches(session, [c["member"] for c in result])
             units = [(f"{u.name} ({u.code})", u.code) for u in meeting_units(session) if u.level == "chi-bo"]
-            from handbook_desktop.ui.member_picker import picker_rows
-
-            # the introducer pickers' rows, folded here: a committee's 45,000 officials (issue 11 §3)
-            return (result, picker_rows(member_choices(session, (MemberStatus.OFFICIAL.value,), branches=committee)),
+            # the introducer pickers' rows, folded on the worker (a committee's 45,000 officials; issue 11
+            # §3) and shared with the change picker
+            return (result, member_rows.of(session, status=MemberStatus.OFFICIAL.value),
                     member_choices(session, (MemberStatus.CANDIDATE.value,), branches=committee),
                     admission_votes(session), branches, units)
 
         run_read(self.context, load, self._show)
+
+    def release(self) -> None:
+        """The introducers go (the page is hidden); the next refresh reads them again."""
+        if self.loaded is not None:
+            self.loaded = (self.loaded[0], [], *self.loaded[2:])
+        self.introducers = []
 
     def show_branch(self) -> None:
         if self.loaded is not None:

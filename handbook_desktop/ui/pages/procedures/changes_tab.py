@@ -8,8 +8,8 @@ from handbook_desktop.domain.dates import format_date
 from handbook_desktop.services.procedures.common import DISCIPLINE_LABELS, EVENT_LABELS
 from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
-from handbook_desktop.ui.member_picker import MemberPicker, picker_rows
-from handbook_desktop.ui.pages.procedures.common import DocumentBar, fill_table, make_table, member_choices
+from handbook_desktop.ui.member_picker import MemberPicker
+from handbook_desktop.ui.pages.procedures.common import DocumentBar, fill_table, make_table
 from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, open_change_dialog, run_read
 
 ACTIONS = [
@@ -52,6 +52,7 @@ class ChangesTab(QWidget):
         who.addWidget(QLabel(tr("Đảng viên:")))
         # Any part of the name, with or without diacritics; namesakes told apart (issue 11 §7).
         self.member_box = MemberPicker()
+        self._kept = None  # the member chosen when the rows were let go
         self.member_box.setObjectName("memberBox")
         self.member_box.setMinimumWidth(360)
         self.member_box.currentIndexChanged.connect(self.load_history)
@@ -83,19 +84,28 @@ class ChangesTab(QWidget):
         return uuid, name
 
     def refresh(self) -> None:
-        committee, unit_id = self.page.branch_box is not None, self.page.branch_id()
+        unit_id, rows = self.page.branch_id(), self.page.member_rows
 
         def load(session):
-            # labels and their folded texts made here, on the worker: a committee's 50,000 (issue 11 §3)
-            return picker_rows(member_choices(session, branches=committee, unit_id=unit_id))
+            # labels and their folded texts made on the worker (a committee's 50,000; issue 11 §3), once
+            # per refresh of the page and shared with the introducer pickers
+            return rows.of(session, unit_id=unit_id)
 
         run_read(self.context, load, self._fill_members)
 
     def show_branch(self) -> None:
         self.refresh()  # the picker holds the chosen branch's members only
 
+    def release(self) -> None:
+        """The picker's rows go (the page is hidden); the member chosen is chosen again at the next fill."""
+        self._kept = self.member_box.currentData() or self._kept
+        self.member_box.blockSignals(True)
+        self.member_box.set_members([])
+        self.member_box.blockSignals(False)
+
     def _fill_members(self, rows) -> None:
-        current = self.member_box.currentData()
+        current = self.member_box.currentData() or self._kept
+        self._kept = None
         self.member_box.blockSignals(True)
         self.member_box.set_members(rows)  # one reset, not an item per member
         index = self.member_box.findData(current) if current else -1

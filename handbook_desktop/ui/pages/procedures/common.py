@@ -44,24 +44,61 @@ def member_choices(session, states: tuple[str, ...] | None = None, *, branches: 
                    unit_id: int | None = None) -> list[tuple[str, str]]:
     """(label, uuid) in name order: "Name (sinh 1958, Bí thư) — status", and at a committee (``branches``)
     "— branch" too, so that namesakes of two branches are told apart; ``unit_id``: one branch only."""
+    return [(label, uuid) for label, uuid, _status, _unit in _member_labels(session, branches, states, unit_id)]
+
+
+class MemberRows:
+    """Every member's picker row — (label, uuid, folded label, status, unit id), as ``member_choices``
+    labels them — made once per refresh of the page on the worker thread and shared: the change
+    picker (a branch or all) and the introducer pickers (the officials) hold the same rows, not a
+    second copy of a committee's 50,000 labels and folded labels (issue 18 §6). Plain Python: tasks
+    run one at a time on the worker, the GUI thread only calls ``forget``."""
+
+    def __init__(self, branches: bool):
+        self.branches = branches
+        self.generation = 0
+        self._built = -1
+        self.rows: list[tuple] = []
+
+    def forget(self) -> None:
+        """The data changed (or the day): made again at the next use."""
+        self.generation += 1
+
+    def get(self, session) -> list[tuple]:
+        generation = self.generation
+        if self._built != generation:
+            from handbook_desktop.domain.text import fold
+
+            self.rows = [(label, uuid, fold(label), status, unit_id)
+                         for label, uuid, status, unit_id in _member_labels(session, self.branches)]
+            self._built = generation
+        return self.rows
+
+    def of(self, session, *, status: str | None = None, unit_id: int | None = None) -> list[tuple]:
+        """The rows of one status or one branch (the same tuples)."""
+        return [row for row in self.get(session)
+                if (status is None or row[3] == status) and (unit_id is None or row[4] == unit_id)]
+
+
+def _member_labels(session, branches: bool, states: tuple[str, ...] | None = None, unit_id: int | None = None):
+    """(label, uuid, status, unit id) in name order, labelled as ``member_choices`` says."""
     from handbook_desktop.services.members.query import namesake_tag
     from handbook_desktop.store.models import Member, Unit
     from handbook_desktop.ui.member_picker import member_label
 
     query = select(Member.full_name, Member.uuid, Member.date_of_birth, Member.status, Member.party_position,
-                   Unit.name).join(Unit, Unit.id == Member.unit_id, isouter=True).where(
+                   Unit.name, Member.unit_id).join(Unit, Unit.id == Member.unit_id, isouter=True).where(
         Member.deleted_at.is_(None)).order_by(Member.name_sort)
     if states:
         query = query.where(Member.status.in_(states))
     if unit_id is not None:
         query = query.where(Member.unit_id == unit_id)
-    result = []
-    for name, uuid, birth, status, position, branch in session.execute(query):
+    labels = {status.value: status.label for status in MemberStatus}
+    for name, uuid, birth, status, position, branch, unit in session.execute(query):
         # the same «sinh 1958, Bí thư» as the meetings' pickers, then the status the procedure cares about
         where = f" — {branch}" if branches and branch else ""
         label = member_label(name, namesake_tag(birth, position))
-        result.append((f"{label} — {MemberStatus(status).label}{where}", uuid))
-    return result
+        yield f"{label} — {labels.get(status, status)}{where}", uuid, status, unit
 
 
 class DocumentBar(QWidget):

@@ -37,6 +37,9 @@ class ProceduresPage(QWidget):
             row.addStretch(1)
             layout.addLayout(row)
             self.branch_box.currentIndexChanged.connect(self._branch_changed)
+        from handbook_desktop.ui.pages.procedures.common import MemberRows
+
+        self.member_rows = MemberRows(branches=self.branch_box is not None)  # shared by the tabs' pickers
         self.tabs = QTabWidget()
         self.tabs.setObjectName("procedureTabs")
         self.admission = AdmissionTab(self)
@@ -55,8 +58,22 @@ class ProceduresPage(QWidget):
         self._stale_tabs: set = set()  # to be read again when opened
         self._other_branch: set = set()  # read, but shown for another branch choice: shown again when opened
         self.tabs.currentChanged.connect(self._tab_opened)
-        self._lazy = LazyRefresh(self, {"member", "meeting", "rules", "sync", "import", "unit", "all"})
+        self._lazy = LazyRefresh(self, {"member", "meeting", "rules", "sync", "import", "unit", "all"},
+                                 release=self._release)
         self._lazy.first()
+
+    def _release(self) -> bool:
+        """Out of sight for a while at a committee: the pickers' 50,000 rows go (the change picker, the
+        introducers), read again with the tab when the page is shown."""
+        from handbook_desktop.ui.pages.procedures.widgets import BIG_LIST
+
+        if len(self.member_rows.rows) < BIG_LIST:
+            return False
+        self.member_rows.rows = []
+        self.member_rows.forget()
+        self.admission.release()
+        self.changes.release()
+        return True
 
     def set_today(self, day: date) -> None:
         self.today = day
@@ -70,6 +87,7 @@ class ProceduresPage(QWidget):
                                            self.rules)
                             if tab is not current}
         self._other_branch.clear()
+        self.member_rows.forget()
         if current is not None:
             current.refresh()
 

@@ -124,14 +124,14 @@ class FieldDialog(AsksBeforeClosing, KeyedDialog, QDialog):
             return box
         if spec.kind in ("choice", "member"):
             options = spec.options or []
-            many = spec.kind == "member" and bool(options) and len(options[0]) == 3
+            many = spec.kind == "member" and bool(options) and len(options[0]) >= 3
             if spec.kind == "member":  # introducer, helper: any part of the name, diacritics or not
                 from handbook_desktop.ui.member_picker import MemberPicker
 
                 box = MemberPicker()
             else:
                 box = QComboBox()
-            if many:  # a committee's members, labels folded on the worker (picker_rows): one reset
+            if many:  # a committee's members, labels folded on the worker (label, value, folded…): one reset
                 box.set_members(options)
             else:
                 for label, value, *_folded in options:
@@ -264,14 +264,25 @@ def document_path(code: str, who: str, on: date) -> Path:
     return documents_folder() / f"{code} {who} {on:%d-%m-%Y}.docx"
 
 
+BIG_LIST = 5_000  # rows from which a hidden page lets its list go (a committee's, never a branch's)
+
+
 class LazyRefresh(QObject):
     """Refresh a page after changes elsewhere only when it is seen, and once for a burst of changes.
 
     Every page shares one database worker: a hidden page recomputing its list after each change made
     on another page would make that page wait.
+
+    ``release``: a page's way to let go of a committee's lists once it has been out of sight for
+    ``RELEASE_AFTER_MS`` (it returns True if it let go of something); the page is then read again
+    when it is next shown, as on its first showing (issue 18 §6: a window that had shown every page
+    held each page's 50,000 rows).
     """
 
-    def __init__(self, page: QWidget, kinds: set[str] | None = None, delay_ms: int = 250):
+    RELEASE_AFTER_MS = 300_000  # five minutes out of sight
+
+    def __init__(self, page: QWidget, kinds: set[str] | None = None, delay_ms: int = 250,
+                 release: Callable[[], bool] | None = None):
         super().__init__(page)
         self.page = page
         self.kinds = kinds
@@ -281,6 +292,10 @@ class LazyRefresh(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(delay_ms)
         self.timer.timeout.connect(self._run)
+        self.release = release
+        self.release_timer = QTimer(self)
+        self.release_timer.setSingleShot(True)
+        self.release_timer.timeout.connect(self._release)
         page.installEventFilter(self)
         page.context.hub.changed.connect(self.changed)
 
@@ -300,12 +315,22 @@ class LazyRefresh(QObject):
             self.timer.start()
 
     def eventFilter(self, watched, event) -> bool:
-        if watched is self.page and event.type() == QEvent.Type.Show and self.stale:
-            if self.initial:
-                self._run()  # the first time: no burst of changes to wait for
-            else:
-                self.timer.start()
+        if watched is self.page and event.type() == QEvent.Type.Hide and self.release is not None:
+            self.release_timer.start(self.RELEASE_AFTER_MS)
+        if watched is self.page and event.type() == QEvent.Type.Show:
+            self.release_timer.stop()
+            if self.stale:
+                if self.initial:
+                    self._run()  # the first time (or after a release): no burst of changes to wait for
+                else:
+                    self.timer.start()
         return False
+
+    def _release(self) -> None:
+        if self.page.isVisible() or self.release is None:
+            return
+        if self.release():
+            self.stale = self.initial = True
 
     def _run(self) -> None:
         if self.stale:

@@ -10,7 +10,7 @@ from handbook_desktop.domain.rating import LEVEL_LABELS, LEVEL_ORDER
 from handbook_desktop.ui.flow_layout import FlowLayout
 from handbook_desktop.ui.i18n import tr
 from handbook_desktop.ui.pages.procedures.common import fill_table, make_table, selected_name, selected_uuid
-from handbook_desktop.ui.pages.procedures.widgets import Field, FieldDialog, LazyRefresh, run_change, run_read
+from handbook_desktop.ui.pages.procedures.widgets import BIG_LIST, Field, FieldDialog, LazyRefresh, run_change, run_read
 
 
 def rating_rows(rows: list[dict], not_rated: str, disciplined: str) -> list[tuple[str, list[str], bool]]:
@@ -91,8 +91,13 @@ class RatingsPage(QWidget):
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
-        self._lazy = LazyRefresh(self, {"member", "rating", "sync", "import", "all"})
+        self._lazy = LazyRefresh(self, {"member", "rating", "sync", "import", "all"}, release=self._release_rows)
         self._lazy.first()
+
+    def _release_rows(self) -> bool:
+        """Out of sight for a while at a committee: the rows go, read again when the page is shown
+        (the person's row is kept)."""
+        return self.table.rowCount() >= BIG_LIST and self.table.release() > 0
 
     def set_today(self, day: date) -> None:
         self.today = day
