@@ -167,8 +167,16 @@ def member_form_context(session: Session, code: str, member: Member, on: date) -
         detail = event_detail(event)
         # "Là đảng viên: chính thức / dự bị" — what the member is, not "đã chuyển sinh hoạt đi"
         person["status_label"] = (MemberStatus.OFFICIAL if member.official_date else MemberStatus.PROBATIONARY).label
-        paid = detail.get("dues_paid_to")
-        paid_text = f"tháng {date.fromisoformat(paid):%m/%Y}" if paid else ""
+        from handbook_desktop.services.procedures.dues import paid_through
+
+        # the ledger's figure when the member has dues lines (the month typed at the transfer is only
+        # a fallback for a branch that keeps no dues book here): a letter must not say more was paid
+        in_ledger, through = paid_through(session, member.id)
+        if in_ledger:
+            paid_text = f"tháng {through:%m/%Y}" if through else "chưa đóng tháng nào (theo sổ đảng phí)"
+        else:
+            typed = detail.get("dues_paid_to")
+            paid_text = f"tháng {date.fromisoformat(typed):%m/%Y}" if typed else ""
         destination = detail.get("destination", "")
         reason = event.note or ("Đi học tập" if detail.get("study") else "")
         context["transfer"] = {

@@ -192,6 +192,22 @@ def month_totals(session: Session, year: int, unit_id: int | None = None) -> lis
                                                                    .order_by(DuesMonth.month))]
 
 
+def paid_through(session: Session, member_id: int) -> tuple[bool, date | None]:
+    """(the ledger has lines for the member, the last month up to which every line is settled: paid,
+    exempt or nothing owed; an unpaid month excused is still not paid). ``None`` when the first line
+    is not settled. What a transfer letter prints as "đã đóng đảng phí đến hết": taken from the
+    ledger the Đảng phí page shows, not typed."""
+    settled = or_(DuesMonth.paid.is_(True), DuesMonth.exempt.is_(True), DuesMonth.amount <= 0)
+    rows = session.execute(select(DuesMonth.month, settled).where(
+        DuesMonth.member_id == member_id, DuesMonth.deleted_at.is_(None)).order_by(DuesMonth.month)).all()
+    last = None
+    for month, is_settled in rows:
+        if not is_settled:
+            break
+        last = month
+    return bool(rows), last
+
+
 def unpaid_conditions(year: int, before: date) -> tuple:
     """Lines of ``year`` before ``before``'s month with dues owed, unpaid, no accepted reason."""
     return (DuesMonth.month >= date(year, 1, 1), DuesMonth.month < month_start(before), DuesMonth.amount > 0,
