@@ -42,6 +42,7 @@ def commands(members: int, demo: Path) -> dict[str, list[str]]:
         "reports": ["bench_reports.py", "--db", str(demo)],
         "todo": ["bench_todo.py", "--members", str(members)],
         "pages": ["bench_pages.py", "--db", str(demo)],
+        "memory": ["bench_memory.py", "--db", str(demo)],
         "forms": ["bench_forms.py", "--count", str(max(20, min(500, members // 100)))],
     }
 
