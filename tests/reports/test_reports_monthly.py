@@ -106,3 +106,24 @@ def test_bc_thang_prints_the_report_figures(which, request, secretary, tmp_path)
     assert f"kết nạp trong tháng: {number(want['admitted'])} đồng chí" in text
     if want["committee"]:
         assert re.search(r"[\d.]+/[\d.]+ chi bộ sinh hoạt thường kỳ", text)
+
+
+def test_bc_thang_tells_the_months_exemptions(demo_db, secretary, tmp_path):
+    """The branch decides an exemption and informs the committee: the month's report lists how many, the
+    same number as the exemption events of the month counted here (the 50,000 demo's November had 101 and
+    the report said nothing)."""
+    from handbook_desktop.services.procedures import status
+
+    with demo_db.immediate() as session:
+        chosen = session.scalars(select(Member).where(Member.status == "official", Member.party_position == "member")
+                                 .order_by(Member.id).limit(2)).all()
+        for member in chosen:
+            status.set_exemption(session, secretary, member.uuid, date(2026, 10, 12), reason="Tuổi cao, sức yếu")
+    start, end = MONTH
+    with demo_db.read() as session:
+        counted = sum(1 for e in session.scalars(select(MemberEvent)) if e.deleted_at is None
+                      and e.kind == "exemption" and start <= e.event_date <= end)
+        part = build_context(session, "BC-THÁNG", actor=secretary, on=ON, issue=False)["report"]
+    assert counted >= 2 and part["figures"]["moved:exempted"] == counted
+    text = docx_text(export_form(demo_db, secretary, "BC-THÁNG", tmp_path / "bc.docx", on=ON))
+    assert f"Miễn công tác và sinh hoạt: {number(counted)} đồng chí." in text

@@ -28,6 +28,8 @@ MOVEMENTS = (
     ("death", ("death",), "Từ trần"),
     ("removed", ("removed",), "Xóa tên"),
     ("expelled", ("expelled",), "Khai trừ"),
+    # the branch decides an exemption and informs the committee (DOMAIN.md §7): the month's report says so
+    ("exempted", ("exemption",), "Miễn công tác và sinh hoạt"),
     ("cards", ("card_issued", "card_reissued", "card_exchanged"), "Cấp, đổi thẻ"),
 )
 
