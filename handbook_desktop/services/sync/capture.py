@@ -58,6 +58,53 @@ class UuidMaps(dict):
         return mapping
 
 
+class IdMap(dict):
+    """id → uuid of one table, read from the database as asked (``load`` for many at once): an
+    import asks for the rows it meets, not the whole table (issue 18 §2)."""
+
+    def __init__(self, session: Session, table):
+        super().__init__()
+        self.session, self.table = session, table
+
+    def load(self, ids) -> None:
+        missing = [row_id for row_id in set(ids) if row_id is not None and not dict.__contains__(self, row_id)]
+        for chunk in _chunks(missing):
+            for row_id, row_uuid in self.session.execute(
+                    select(self.table.c.id, self.table.c.uuid).where(self.table.c.id.in_(chunk))):
+                dict.__setitem__(self, row_id, row_uuid)
+        for row_id in missing:
+            dict.setdefault(self, row_id, None)  # not there: asked once
+
+    def get(self, row_id, default=None):
+        if row_id is None:
+            return default
+        if not dict.__contains__(self, row_id):
+            self.load([row_id])
+        value = dict.get(self, row_id)
+        return default if value is None else value
+
+    def __missing__(self, row_id):
+        raise KeyError(row_id)
+
+
+class IdMaps(dict):
+    """``UuidMaps`` for an import: each table's map holds only the ids asked for; ``forget`` lets
+    them go after a run (but the units', which are few and asked for by every run)."""
+
+    def __init__(self, session: Session):
+        super().__init__()
+        self.session = session
+
+    def __missing__(self, name: str) -> IdMap:
+        table = {item.name: item for item in synced_tables()}[name].table
+        mapping = self[name] = IdMap(self.session, table)
+        return mapping
+
+    def forget(self) -> None:
+        for name in [name for name in self if name != "unit"]:
+            del self[name]
+
+
 def _was_theirs(state: SyncRow | None, column: str, unit_uuid: str) -> bool:
     """The peer last agreed (or was last sent) that this row is in its unit."""
     if state is None:

@@ -12,19 +12,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import Index, UniqueConstraint, insert, select, update
+from sqlalchemy import Index, UniqueConstraint, select
 from sqlalchemy.orm import Session
 
-from handbook_desktop.services.sync.capture import UuidMaps, _chunks, serialise
+from handbook_desktop.services.sync.capture import IdMaps, _chunks, serialise
+from handbook_desktop.services.sync.convert import codec
 from handbook_desktop.services.sync.tables import (
     BRANCH, COMMITTEE, FIELD_LABELS, RELAY, SENSITIVE, SHARED, BadValue, display_value, SyncedTable, from_json,
-    table_by_name, to_json,
+    table_by_name,
 )
-from handbook_desktop.store.events import SHADOW_SOURCES, member_shadow_columns
+from handbook_desktop.services.sync.writer import Writer  # noqa: F401 (re-exported)
 from handbook_desktop.services.sync.records import (  # noqa: F401 (re-exported)
     _LABEL_FIELDS, OUTCOMES, _label, _shape_problem, totals,
 )
-from handbook_desktop.store.models import SyncConflict, SyncRow
+from handbook_desktop.store.models import SyncRow
 
 OUTCOME_LABELS = {"new": "Mới", "changed": "Thay đổi", "unchanged": "Không đổi", "deleted": "Xóa",
                   "conflict": "Xung đột", "rejected": "Từ chối"}
@@ -47,6 +48,7 @@ class RecordPlan:
     adopt_uuid: bool = False
     new_version: int | None = None
     bumped: bool = False
+    values: dict | None = None  # the columns of ``theirs`` as Python values (not foreign keys), for the writer
 
     def public(self, *, reveal: bool = False) -> dict:
         """For the preview and the JSON output: labels for codes, dd/mm/yyyy dates, masked numbers
@@ -67,7 +69,17 @@ class RecordPlan:
         }
 
 
+_UNIQUE: dict[int, tuple[SyncedTable, list[tuple[str, ...]]]] = {}
+
+
 def _unique_sets(item: SyncedTable) -> list[tuple[str, ...]]:
+    found = _UNIQUE.get(id(item))
+    if found is None:
+        found = _UNIQUE[id(item)] = (item, _find_unique_sets(item))
+    return found[1]
+
+
+def _find_unique_sets(item: SyncedTable) -> list[tuple[str, ...]]:
     sets = []
     for constraint in item.table.constraints:
         if isinstance(constraint, UniqueConstraint):
@@ -87,7 +99,7 @@ class Planner:
         self.peer_code = peer_code
         self.sender_side = sender_side
         self.tables = table_by_name()
-        self.maps = UuidMaps(session)
+        self.maps = IdMaps(session)
         self.incoming: dict[str, set[str]] = {}
         self.member_names: dict[str, str] = {}
         self.refused: set[str] = set()  # incoming rows refused: their children cannot follow
@@ -155,15 +167,25 @@ class Planner:
         for chunk in _chunks(uuids):
             for row in self.session.execute(select(table).where(table.c.uuid.in_(chunk))):
                 local[row._mapping["uuid"]] = row
+        for name, target in item.fks.items():  # our rows' references as uuids, read together
+            self.maps[target].load(row._mapping[name] for row in local.values())
         states = {}
         for chunk in _chunks(uuids):
             for state in self.session.scalars(select(SyncRow).where(
                     SyncRow.peer_code == self.peer_code, SyncRow.row_uuid.in_(chunk))):
                 states[state.row_uuid] = state
         self._preload_fks(item, records)
-        plans = []
+        normalised = []  # every record converted once, so the unique keys of the run are looked up together
+        convert = codec(item)
         for record in records:
-            plan = self._plan_one(item, record, local.get(record.get("u")), states.get(record.get("u")))
+            try:
+                normalised.append(convert.normalise(record["f"]) if isinstance(record.get("f"), dict) else None)
+            except BadValue as error:
+                normalised.append(error)
+        self._prefetch_unique(item, [pair[0] for pair in normalised if isinstance(pair, tuple)])
+        plans = []
+        for record, pair in zip(records, normalised):
+            plan = self._plan_one(item, record, local.get(record.get("u")), states.get(record.get("u")), pair)
             if plan.outcome == "rejected" and plan.local_id is None:
                 self.refused.add(plan.uuid)
             plans.append(plan)
@@ -189,29 +211,48 @@ class Planner:
 
     def _normalise(self, item: SyncedTable, fields: dict) -> dict:
         """Incoming JSON checked against the column types and brought to our canonical form."""
-        result = {}
-        for name in item.columns:
-            if name in ("uuid", "version") or name not in fields:
-                continue  # a sender with an older schema: the column keeps its default or our value
-            value = fields[name]
-            if value is None and not item.table.c[name].nullable:
-                raise BadValue(name)
-            if name in item.fks:
-                if value is not None and not isinstance(value, str):
-                    raise BadValue(name)
-                result[name] = value
-            else:
-                column = item.table.c[name]
-                result[name] = to_json(column, from_json(column, value))
-        return result
+        return codec(item).normalise(fields)[0]
 
-    def _plan_one(self, item: SyncedTable, record: dict, row, state: SyncRow | None) -> RecordPlan:
+    def _prefetch_unique(self, item: SyncedTable, rows: list[dict]) -> None:
+        """The rows already holding the unique keys these records bring, one query per key and
+        chunk instead of one per record (``_unique_clash`` asks this set)."""
+        known = self.__dict__.setdefault("_known_keys", {})
+        table = item.table
+        for names in _unique_sets(item):
+            key_values = set()
+            for theirs in rows:
+                values = self._key_values(item, names, theirs)
+                if values is not None:
+                    key_values.add(values[0])
+            found = set()
+            columns = [table.c[name] for name in names]
+            for chunk in _chunks(list(key_values)):
+                found.update(tuple(row) for row in self.session.execute(select(*columns).where(columns[0].in_(chunk))))
+            known[(item.name, names)] = found
+
+    def _key_values(self, item: SyncedTable, names: tuple[str, ...], theirs: dict) -> tuple | None:
+        """A unique key's values as stored (our ids for foreign keys); None when one is missing."""
+        values = []
+        for name in names:
+            value = theirs.get(name)
+            if name in item.fks:
+                value = self.uuid_index(item.fks[name]).get(value)
+            elif value is not None:
+                value = from_json(item.table.c[name], value)
+            if value is None:
+                return None
+            values.append(value)
+        return tuple(values)
+
+    def _plan_one(self, item: SyncedTable, record: dict, row, state: SyncRow | None, normalised=None) -> RecordPlan:
         uuid, version = record.get("u"), record.get("v")
         if not isinstance(uuid, str) or not isinstance(version, int) or not isinstance(record.get("f"), dict):
             return RecordPlan(item.name, str(uuid), 0, "rejected", reason="Bản ghi không đúng định dạng.")
         plan = RecordPlan(item.name, uuid, version, "unchanged")
         try:
-            theirs = self._normalise(item, record["f"])
+            if isinstance(normalised, BadValue):
+                raise normalised
+            theirs, values = normalised if normalised is not None else codec(item).normalise(record["f"])
         except BadValue as error:
             plan.outcome, plan.reason = "rejected", f"Giá trị không hợp lệ ở trường {FIELD_LABELS.get(str(error), str(error))}."
             return plan
@@ -235,14 +276,12 @@ class Planner:
             if clash:
                 plan.outcome, plan.reason = "rejected", f"Trùng với một bản ghi đã có ({clash})."
                 return plan
-            absent = [name for name in item.columns if name not in ("uuid", "version") and theirs.get(name) is None
-                      and not item.table.c[name].nullable and item.table.c[name].default is None
-                      and item.table.c[name].server_default is None]
+            absent = codec(item).absent(theirs)
             if absent:
                 plan.outcome, plan.reason = "rejected", f"Thiếu trường bắt buộc: {', '.join(absent)}."
                 return plan
             plan.outcome = "deleted" if theirs.get("deleted_at") else "new"
-            plan.merged, plan.new_version = dict(theirs), version
+            plan.merged, plan.new_version, plan.values = dict(theirs), version, values
             return plan
         return self._plan_existing(item, record, row, state, plan)
 
@@ -270,24 +309,24 @@ class Planner:
         """A unique set of columns already held by another row, here or earlier in this package."""
         table = item.table
         claimed = self.__dict__.setdefault("_claimed", set())
+        known = self.__dict__.get("_known_keys", {})
         for names in _unique_sets(item):
-            condition = [] if exclude_id is None else [table.c.id != exclude_id]
-            for name in names:
-                value = theirs.get(name)
-                if name in item.fks:
-                    value = self.uuid_index(item.fks[name]).get(value)
-                    if value is None:
-                        break
-                else:
-                    value = from_json(table.c[name], value)
-                if value is None:
-                    break
-                condition.append(table.c[name] == value)
+            values = self._key_values(item, names, theirs)
+            if values is None:
+                continue
+            key = (item.name, names, tuple(str(theirs.get(name)) for name in names))
+            if key in claimed:
+                return ", ".join(FIELD_LABELS.get(name, name) for name in names)
+            if exclude_id is None and (item.name, names) in known:
+                held = values in known[(item.name, names)]
             else:
-                key = (item.name, names, tuple(str(theirs.get(name)) for name in names))
-                if key in claimed or self.session.execute(select(table.c.id).where(*condition)).first() is not None:
-                    return ", ".join(FIELD_LABELS.get(name, name) for name in names)
-                claimed.add(key)
+                condition = [table.c[name] == value for name, value in zip(names, values)]
+                if exclude_id is not None:
+                    condition.append(table.c.id != exclude_id)
+                held = self.session.execute(select(table.c.id).where(*condition)).first() is not None
+            if held:
+                return ", ".join(FIELD_LABELS.get(name, name) for name in names)
+            claimed.add(key)
         return None
 
     def _plan_existing(self, item, record, row, state, plan: RecordPlan) -> RecordPlan:
@@ -358,122 +397,3 @@ class Planner:
         plan.bumped = bool(plan.conflicts or rejected or differs)
         plan.new_version = max(local_version, plan.version) + (1 if plan.bumped else 0)
         return plan
-
-
-class Writer:
-    """Carries out a plan inside the caller's transaction."""
-
-    def __init__(self, planner: Planner, package_id: str):
-        self.planner = planner
-        self.session = planner.session
-        self.package_id = package_id
-
-    def _values(self, item: SyncedTable, merged: dict, whole: dict | None = None) -> dict:
-        """Column values for the fields in ``merged``; ``whole`` is the full merged record, which the
-        member's shadow columns are computed from when one of their sources is among the fields."""
-        values = {}
-        for name, value in merged.items():
-            target = item.fks.get(name)
-            if target is not None:
-                values[name] = None if value is None else self.planner.uuid_index(target)[value]
-            else:
-                values[name] = from_json(item.table.c[name], value)
-        whole = merged if whole is None else whole
-        if "search_key" in item.table.c and SHADOW_SOURCES & merged.keys() and whole.get("full_name"):
-            values.update(member_shadow_columns(whole["full_name"], whole.get("phone"), whole.get("party_card_number")))
-        return values
-
-    def apply(self, plans: list[RecordPlan]):
-        """A generator: yields the number of records written after each table."""
-        by_table: dict[str, list[RecordPlan]] = {}
-        for plan in plans:
-            # A record refused only for fields we own still moves on: our value must travel back.
-            if plan.outcome != "rejected" or (plan.local_id is not None and plan.bumped):
-                by_table.setdefault(plan.table, []).append(plan)
-        done = 0
-        for item in self.planner.tables.values():
-            table_plans = by_table.get(item.name, [])
-            if not table_plans:
-                continue
-            self._apply_table(item, table_plans)
-            self._agree(item, table_plans)
-            done += len(table_plans)
-            yield done
-
-    def _apply_table(self, item: SyncedTable, plans: list[RecordPlan]) -> None:
-        table = item.table
-        self_ref = item.name in item.fks.values()
-        inserts = []
-        for plan in plans:
-            if plan.local_id is None and plan.merged is not None:
-                values = self._values(item, plan.merged) if not self_ref else None
-                if self_ref:
-                    self._insert_one(item, plan)
-                    continue
-                values.update(uuid=plan.uuid, version=plan.new_version)
-                inserts.append(values)
-        if inserts:
-            groups: dict[tuple, list[dict]] = {}
-            for values in inserts:  # one statement per set of columns: absent ones take their defaults
-                groups.setdefault(tuple(sorted(values)), []).append(values)
-            for group in groups.values():
-                for chunk in _chunks(group, 1000):
-                    self.session.execute(insert(table), chunk)
-            index = self.planner.uuid_index(item.name)
-            for chunk in _chunks([values["uuid"] for values in inserts]):
-                for row_id, row_uuid in self.session.execute(
-                        select(table.c.id, table.c.uuid).where(table.c.uuid.in_(chunk))):
-                    index[row_uuid] = row_id
-        for plan in plans:
-            if plan.local_id is None:
-                continue
-            changed = {name: plan.merged[name] for name, _old, _new in plan.changes}
-            if changed and "updated_at" in plan.merged:
-                changed["updated_at"] = plan.merged["updated_at"]
-            values = self._values(item, changed, plan.merged)
-            values["version"] = plan.new_version
-            if plan.adopt_uuid:
-                values["uuid"] = plan.uuid
-            self.session.execute(update(table).where(table.c.id == plan.local_id).values(**values))
-
-    def _insert_one(self, item: SyncedTable, plan: RecordPlan) -> None:
-        values = self._values(item, plan.merged)
-        values.update(uuid=plan.uuid, version=plan.new_version)
-        row_id = self.session.execute(insert(item.table).values(**values).returning(item.table.c.id)).scalar_one()
-        self.planner.uuid_index(item.name)[plan.uuid] = row_id
-
-    def _agree(self, item: SyncedTable, plans: list[RecordPlan]) -> None:
-        """Remember what the sender now holds: the base of the next merge with it."""
-        peer = self.planner.peer_code
-        existing = {}
-        for chunk in _chunks([plan.uuid for plan in plans]):
-            for state in self.session.scalars(select(SyncRow).where(SyncRow.peer_code == peer,
-                                                                   SyncRow.row_uuid.in_(chunk))):
-                existing[state.row_uuid] = state
-        fresh = []
-        for plan in plans:
-            data = json.dumps(plan.theirs, ensure_ascii=False, sort_keys=True)
-            agreed_version = plan.version if plan.bumped else plan.new_version
-            state = existing.get(plan.uuid)
-            if state is None:
-                fresh.append({"peer_code": peer, "table_name": item.name, "row_uuid": plan.uuid,
-                              "version": agreed_version, "data_json": data})
-            else:
-                state.version, state.data_json = agreed_version, data
-            for name, base, ours, theirs in plan.conflicts:
-                self._queue(item, plan, name, base, ours, theirs)
-        if fresh:
-            for chunk in _chunks(fresh, 1000):
-                self.session.execute(insert(SyncRow), chunk)
-
-    def _queue(self, item, plan, name, base, ours, theirs) -> None:
-        dump = lambda value: json.dumps(value, ensure_ascii=False)  # noqa: E731
-        open_conflict = self.session.scalars(select(SyncConflict).where(
-            SyncConflict.peer_code == self.planner.peer_code, SyncConflict.row_uuid == plan.uuid,
-            SyncConflict.field == name, SyncConflict.resolved_at.is_(None))).first()
-        if open_conflict is not None:
-            open_conflict.theirs_json, open_conflict.package_id = dump(theirs), self.package_id
-            return
-        self.session.add(SyncConflict(peer_code=self.planner.peer_code, table_name=item.name, row_uuid=plan.uuid,
-                                      field=name, base_json=dump(base), ours_json=dump(ours),
-                                      theirs_json=dump(theirs), package_id=self.package_id))
