@@ -130,3 +130,39 @@ def test_runs_out_of_table_order_are_read_whole_and_give_the_same_result(branch_
     again = forge(branch_a, COMMITTEE, shuffled)
     result = committee.receive(again)  # the same rows again, out of order: read whole, all unchanged
     assert result.summary is None and result.totals["unchanged"] == len(records), result.public()
+
+
+def test_a_package_from_above_streams_in_runs_and_reads_whose_rows_were(branch_a, branch_b, committee,
+                                                                          monkeypatch):
+    """Decisions down stream too (issue 18 §2). In runs of two records, a member the committee
+    transfers from A to B reaches both with its whole history: at A the member's row is written in
+    an earlier run than the record of the move, and whose it was is still read as before the package
+    (A's), not as the database shows it after that run (B's), so the move is A's to keep."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from handbook_desktop.services.sync import importer, stream
+    from handbook_desktop.services.sync.committee import transfer_member
+    from handbook_desktop.store.models import Member, Unit
+    from sync_sites import ACTOR, BRANCH_A, BRANCH_B
+
+    monkeypatch.setattr(stream, "BATCH", 2)
+    uuids = add_members(branch_a, ["Hoàng Văn Hải", "Hoàng Văn Hà", "Hoàng Thị Hoa"])
+    branch_a.receive(committee.receive(branch_a.send(COMMITTEE)).receipts[0].data)
+    transfer_member(committee.database, ACTOR, uuids[0], BRANCH_B, date(2026, 10, 1), decision_number="15-QĐ/ĐU")
+    opened = []
+    real = importer.open_package
+    monkeypatch.setattr(importer, "open_package", lambda *args: opened.append(real(*args)) or opened[-1])
+    result_b = branch_b.receive(committee.send(BRANCH_B))
+    result_a = branch_a.receive(committee.send(BRANCH_A))
+    assert result_b.status == "applied" and result_a.status == "applied", (result_b.public(), result_a.public())
+    assert opened and all(isinstance(item.body, stream.RecordStream) for item in opened)
+    for site, code in ((branch_a, BRANCH_B), (branch_b, BRANCH_B)):
+        with site.database.read() as session:
+            moved = session.scalars(select(Member).where(Member.uuid == uuids[0])).one()
+            assert session.get(Unit, moved.unit_id).code == code
+            assert sorted(event.kind for event in moved.events) == [
+                "admitted", "transfer_in_official", "transfer_out_official"]
+    with branch_b.database.read() as session:  # B holds only the member it now has
+        assert session.scalars(select(Member.uuid).where(Member.uuid.in_(uuids[1:]))).all() == []

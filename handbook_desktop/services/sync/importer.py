@@ -130,9 +130,9 @@ def open_package(session: Session, keyring: Keyring, data: bytes) -> Opened:
             raise _newer_schema()
         if stream.counts != manifest["counts"]:
             raise package.PackageRefused("Nội dung gói không đúng định dạng; không nhập.")
-        # Streamed from below (a branch's or a committee's whole register); from above, a branch's scope
-        # is small and its per-record entitlement is decided over the whole package.
-        return Opened(raw, stream if stream.ordered and peer.relation == "child" else stream.records())
+        # Streamed both ways (a committee's whole register going up, or down from the city); a package
+        # in another order than ours is read whole.
+        return Opened(raw, stream if stream.ordered else stream.records())
     plain = package.decrypt(raw, keyring)
     if manifest["schema"] not in _known_schemas():
         raise _newer_schema()
@@ -244,7 +244,7 @@ def preview(database, keyring: Keyring, data: bytes, *, limit: int | None = LIST
             plans = _planner(session, manifest["sender"]).plan(records)
             outside = _outside_scope(session, manifest["sender"], plans)
         session.rollback()
-    summary = Summary(limit) if streamed else None
+    summary = Summary(limit, receipt=False) if streamed else None
     if streamed:  # the apply's own steps in a transaction that is rolled back: bounded memory at any size
         outside = stream.dry_run(database, opened, _planner, Writer, summary)
         plans = summary.sample
@@ -254,26 +254,14 @@ def preview(database, keyring: Keyring, data: bytes, *, limit: int | None = LIST
 
 
 def _outside_scope(session: Session, sender: str, plans: list[RecordPlan]) -> list[RecordPlan]:
-    """The records of a package from a branch that reach outside what that branch owns (scope.py);
-    a package from anyone that would make the tree of units a loop is refused outright."""
-    from handbook_desktop.services.sync.scope import branch_scope, unit_loop
-    from handbook_desktop.services.sync.scope_down import parent_scope
+    """The records of a package that reach outside what its sender may touch (scope.py, up or
+    down); a package from anyone that would make the tree of units a loop is refused outright."""
+    from handbook_desktop.services.sync.scope import outside_scope, scope_for, unit_loop
 
     loop = unit_loop(session, plans)
     if loop:
         raise package.PackageRefused(loop)
-    scope = branch_scope(session, sender) or parent_scope(session, sender)
-    if scope is None:
-        return []
-    outside = [violation.plan() for violation in scope.check(plans)]
-    if not outside:  # from above: another unit's records are not kept here, each refused on its own
-        reasons = {(item.table, item.uuid): item.reason for item in getattr(scope, "not_entitled", [])}
-        for plan in plans:
-            reason = reasons.get((plan.table, plan.uuid))
-            if reason:
-                plan.outcome, plan.reason, plan.merged, plan.bumped = "rejected", reason, None, False
-                plan.changes, plan.conflicts = [], []
-    return outside
+    return outside_scope(scope_for(session, sender), plans)
 
 
 def _refusal(manifest: dict, outside: list[RecordPlan], *, preview: bool = False) -> ImportResult:

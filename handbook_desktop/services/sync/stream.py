@@ -15,12 +15,101 @@ first records of each table for the preview, and one small tuple per record for 
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from handbook_desktop.services.sync import package
+from handbook_desktop.services.sync.capture import _chunks
 
 BATCH = 2000
+
+
+class Scratch:
+    """What grows with the package, kept out of memory (issue 18 §2): a private SQLite file of
+    SQLite's own making (deleted when closed; it holds record uuids, outcomes and reasons, no
+    personal data), with a small page cache."""
+
+    def __init__(self):
+        self.connection = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+        self.connection.execute("PRAGMA cache_size=-4096")
+        self.connection.execute("PRAGMA journal_mode=OFF")
+        self.connection.execute("PRAGMA synchronous=OFF")
+
+    def execute(self, sql: str, parameters=()):
+        return self.connection.execute(sql, parameters)
+
+    def executemany(self, sql: str, rows) -> None:
+        self.connection.executemany(sql, rows)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __del__(self):
+        try:
+            self.connection.close()
+        except Exception:  # noqa: BLE001 (closing at exit: nothing to tell anyone)
+            pass
+
+
+class IncomingKeys:
+    """Which uuids of each table this package brings (the planner's "coming in this package"),
+    asked a run at a time: ``having(table, uuids)`` is the subset the package holds."""
+
+    def __init__(self):
+        self.scratch = Scratch()
+        self.scratch.execute("CREATE TABLE incoming (t TEXT NOT NULL, u TEXT NOT NULL)")
+        self._pending: list[tuple[str, str]] = []
+        self.duplicates: set[tuple[str, str]] = set()
+
+    def add(self, table: str, uuid: str) -> None:
+        self._pending.append((table, uuid))
+        if len(self._pending) >= 10000:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self.scratch.executemany("INSERT INTO incoming VALUES (?, ?)", self._pending)
+            self._pending = []
+
+    def finish(self) -> None:
+        """After the first pass: indexed, and the uuids that come twice in one table found."""
+        self._flush()
+        self.scratch.execute("CREATE INDEX ix_incoming ON incoming (t, u)")
+        self.duplicates = {tuple(row) for row in self.scratch.execute(
+            "SELECT t, u FROM incoming GROUP BY t, u HAVING COUNT(*) > 1")}
+
+    def having(self, table: str, uuids) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(sorted({uuid for uuid in uuids if isinstance(uuid, str)}), 900):
+            marks = ",".join("?" * len(chunk))
+            found.update(row[0] for row in self.scratch.execute(
+                f"SELECT DISTINCT u FROM incoming WHERE t = ? AND u IN ({marks})", (table, *chunk)))
+        return found
+
+
+class Before:
+    """Going down, whose a row was decides (scope.owner_before); once a run is written the
+    database shows it as it is after. This keeps, for every row the package's earlier runs wrote,
+    its fields as they were (None: new in this package), in the scratch file."""
+
+    def __init__(self):
+        self.scratch = Scratch()
+        self.scratch.execute("CREATE TABLE before (t TEXT NOT NULL, u TEXT NOT NULL, f TEXT, PRIMARY KEY (t, u))")
+
+    def remember(self, scope, plans: list) -> None:
+        rows = []
+        for plan in plans:
+            if plan.outcome != "rejected" or (plan.local_id is not None and plan.bumped):  # as Writer.apply
+                local = None if plan.local_id is None else scope.plan_local(plan)
+                rows.append((plan.table, plan.uuid, None if local is None else json.dumps(local, default=str)))
+        self.scratch.executemany("INSERT OR IGNORE INTO before VALUES (?, ?, ?)", rows)
+
+    def get(self, table: str, uuid: str) -> tuple[bool, dict | None]:
+        row = self.scratch.execute("SELECT f FROM before WHERE t = ? AND u = ?", (table, uuid)).fetchone()
+        if row is None:
+            return False, None
+        return True, None if row[0] is None else json.loads(row[0])
 
 
 class RecordStream:
@@ -28,9 +117,13 @@ class RecordStream:
         self.raw = raw
         self.keyring = keyring
         self.counts: dict[str, int] = {}
-        self.incoming: dict[str, set[str]] = {}
-        self.duplicates: set[str] = set()  # a uuid twice in the package (only the first may go through)
+        self.incoming = IncomingKeys()
         self.ordered = True
+
+    @property
+    def duplicates(self) -> set[str]:
+        """Uuids twice in one table of the package (only the first may go through)."""
+        return {uuid for _table, uuid in self.incoming.duplicates}
 
     def _lines(self) -> Iterator[bytes]:
         rest = b""
@@ -65,15 +158,13 @@ class RecordStream:
             name = str(record.get("t"))
             self.counts[name] = self.counts.get(name, 0) + 1
             if isinstance(record.get("u"), str):
-                uuids = self.incoming.setdefault(name, set())
-                if record["u"] in uuids:
-                    self.duplicates.add(record["u"])
-                uuids.add(record["u"])
+                self.incoming.add(name, record["u"])
             if name != current:
                 if name in started or any(name in points_at.get(other, ()) for other in started):
                     self.ordered = False  # a table in two runs, or after a table pointing at it: read whole
                 started.add(name)
                 current = name
+        self.incoming.finish()
 
     def records(self) -> list:
         """Every record at once (a package in another order than ours)."""
@@ -105,13 +196,36 @@ class Kept:
     reason: str | None
 
 
+class KeptRecords:
+    """The receipt's line for every record, in order, read back from the scratch file."""
+
+    def __init__(self, scratch: Scratch | None, count: int):
+        self.scratch, self.count = scratch, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Kept]:
+        if self.scratch is None:
+            return
+        cursor = self.scratch.execute("SELECT t, u, v, o, r FROM kept ORDER BY rowid")
+        while True:
+            rows = cursor.fetchmany(2000)
+            if not rows:
+                return
+            for row in rows:
+                yield Kept(*row)
+
+
 @dataclass
 class Summary:
     limit: int | None
     tables: dict[str, dict[str, int]] = field(default_factory=dict)
     sample: list = field(default_factory=list)
-    kept: list[Kept] = field(default_factory=list)
+    receipt: bool = True  # keep a line per record for the receipt (not in a dry run)
     _listed: dict[str, list[int]] = field(default_factory=dict)
+    _scratch: Scratch | None = None
+    _count: int = 0
 
     def add(self, plans: list) -> None:
         for plan in plans:
@@ -121,9 +235,21 @@ class Summary:
             quiet = plan.outcome == "unchanged"
             if self.limit is None or listed[quiet] < self.limit:
                 listed[quiet] += 1
-                plan.merged = plan.theirs = None  # the preview shows labels, changes and reasons only
+                plan.merged = plan.theirs = plan.values = None  # the preview shows labels, changes and reasons only
                 self.sample.append(plan)
-            self.kept.append(Kept(plan.table, plan.uuid, plan.version, plan.outcome, plan.reason))
+        self._count += len(plans)
+        if not self.receipt:
+            return
+        if self._scratch is None:
+            self._scratch = Scratch()
+            self._scratch.execute("CREATE TABLE kept (t TEXT, u TEXT, v INTEGER, o TEXT, r TEXT)")
+        self._scratch.executemany("INSERT INTO kept VALUES (?, ?, ?, ?, ?)",
+                                  [(p.table, p.uuid, p.version, p.outcome, p.reason) for p in plans])
+
+    @property
+    def kept(self) -> KeptRecords:
+        """One small line per record (table, uuid, version, outcome, reason) for the receipt."""
+        return KeptRecords(self._scratch, self._count)
 
     @property
     def totals(self) -> dict[str, int]:
@@ -144,7 +270,7 @@ class RunPlanner:
 
     def __init__(self, planner, stream: RecordStream):
         self.planner = planner
-        planner.incoming = {name: uuids for name, uuids in stream.incoming.items() if name in planner.tables}
+        self.keys = stream.incoming
         self.twice, self.twice_seen = stream.duplicates, set()
 
     def plan(self, records: list) -> list:
@@ -170,6 +296,10 @@ class RunPlanner:
         if name not in planner.tables:
             return plans + [RecordPlan(str(name), str(r.get("u")), 0, "rejected",
                                        reason="Loại dữ liệu không có ở phiên bản chương trình này.") for r in good]
+        wanted: dict[str, set] = {}  # "coming in this package", asked for the uuids this run points at
+        for column, target in planner.tables[name].fks.items():
+            wanted.setdefault(target, set()).update(r["f"].get(column) for r in good)
+        planner.incoming = {target: self.keys.having(target, uuids) for target, uuids in wanted.items()}
         planner.member_names = {r["u"]: r["f"]["full_name"] for r in good
                                 if name == "member" and isinstance(r["f"].get("full_name"), str)}
         planner._local_member_names(good)
@@ -182,11 +312,12 @@ def run(session, stream: RecordStream, planner, writer, summary: Summary, sender
     one nothing more is written, the rest is only checked (to name them all), and the caller rolls
     the transaction back and refuses the package whole. A loop in the unit tree refuses at once.
     ``written(plans)`` is called after each run is written, before its plans are let go."""
-    from handbook_desktop.services.sync.scope import branch_scope, unit_loop
-    from handbook_desktop.services.sync.scope_down import parent_scope
+    from handbook_desktop.services.sync.scope import DOWN, outside_scope, scope_for, unit_loop
 
     runs = RunPlanner(planner, stream)
-    scope = branch_scope(session, sender) or parent_scope(session, sender)  # as importer._outside_scope
+    scope = scope_for(session, sender)
+    if scope is not None and scope.direction == DOWN:
+        scope.before = Before()
     outside: list = []
     total, done = sum(stream.counts.values()), 0
     for batch in stream.batches():
@@ -194,40 +325,40 @@ def run(session, stream: RecordStream, planner, writer, summary: Summary, sender
         loop = unit_loop(session, plans)
         if loop:
             raise package.PackageRefused(loop)
-        if scope is not None:
-            found = [violation.plan() for violation in scope.check(plans)]
-            outside.extend(found)
-            if not outside:  # from above: another unit's records are not kept here, each refused on its own
-                reasons = {(item.table, item.uuid): item.reason for item in getattr(scope, "not_entitled", [])}
-                for plan in plans:
-                    reason = reasons.get((plan.table, plan.uuid))
-                    if reason:
-                        plan.outcome, plan.reason, plan.merged, plan.bumped = "rejected", reason, None, False
-                        plan.changes, plan.conflicts = [], []
         if not outside:
+            outside.extend(outside_scope(scope, plans))  # from above: another unit's records refused one by one
+        else:
+            outside.extend(violation.plan() for violation in scope.check(plans))  # only named now
+        if not outside:
+            if scope is not None and scope.before is not None:
+                scope.before.remember(scope, plans)
+                planner.refused.update(plan.uuid for plan in plans  # what later runs point at is not written
+                                       if plan.outcome == "rejected" and plan.local_id is None)
             for _ in writer.apply(plans):
                 pass
             if written is not None:
                 written(plans)  # the caller's per-record work on what was written (rules' audit lines)
-            _forget(scope, planner, plans)
+        _forget(scope, planner, not outside)
         summary.add(plans)
         done += len(batch)
         yield done, total
     return outside
 
 
-def _forget(scope, planner, plans: list) -> None:
-    """After a run is written the database holds it: the scope's copies of the incoming rows and of
-    ours are dropped (they would grow with the package) but for the units, and the id → uuid maps
-    learn the new rows, so a later run finds them as our rows."""
-    for plan in plans:
-        if plan.local_id is None and plan.merged is not None and plan.outcome != "rejected":
-            row_id = planner.uuid_index(plan.table).get(plan.uuid)
-            for maps in (planner.maps, getattr(scope, "maps", {})):
-                if row_id is not None and plan.table in maps:
-                    maps[plan.table][row_id] = plan.uuid
-    if scope is not None:  # units stay: few, and the scope reads new ones from there (not from the database)
-        for cache in (scope.incoming, scope._local):
+def _forget(scope, planner, written: bool) -> None:
+    """After a run: what the planner and the scope keep of its rows is let go, so nothing grows
+    with the package; the database answers the next run (the uuids "coming in this package" are
+    in the scratch file). The units stay: few, and every run asks for them. In a package already
+    refused (runs no longer written) the scope keeps the incoming rows, to name every record
+    outside."""
+    for name in [name for name in planner.__dict__ if name.startswith("_uuid_") and name != "_uuid_unit"]:
+        del planner.__dict__[name]  # uuid → id, read again from the database by the next run that points at it
+    planner.__dict__.pop("_claimed", None)  # unique keys of this package: written, the database answers
+    planner.__dict__.pop("_known_keys", None)
+    planner.maps.forget()
+    if scope is not None:
+        scope.maps.forget()
+        for cache in (scope.incoming, scope._local) if written else ():
             for key in [key for key in cache if key[0] != "unit"]:
                 del cache[key]
 
