@@ -8,7 +8,7 @@ The committee is a demo (``demo --members N``, or a copy of ``--db``); the city 
 ``tinh-thanh-uy`` installation; both trust each other's identity cards. Floors: for the export, the
 same rows read with one plain SELECT per table and written as JSON lines to a zlib stream (what a
 package holds, without the program's work); for the dry run, decrypting the package and parsing its
-lines. Peak memory is each child process's own (ru_maxrss). Bound: 800 MB at any size.
+lines. Peak memory is each child process's own (VmHWM). Bound: 800 MB at any size.
 """
 
 from __future__ import annotations
@@ -40,6 +40,13 @@ def _child(phase: str, folder: Path) -> dict:
 
 
 def _peak() -> float:
+    """This process's own peak (VmHWM: ru_maxrss keeps the parent's peak across fork and exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

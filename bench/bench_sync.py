@@ -8,7 +8,10 @@ imported at once; ``--backup-each`` takes one before every package).
 
 The floor is one transaction for all the rows (issue 18 §3: it was one per branch, 150 commits).
 
-Usage: python bench/bench_sync.py [--branches 150] [--members 50000] [--meetings 2000] [--backup-each]
+Usage: python bench/bench_sync.py [--branches 150] [--members 50000] [--meetings 2000] [--backup-each] [--repeat 3]
+
+Each measured phase runs in its own process (its peak memory is its own); ``BENCH_PROFILE=path``
+writes a cProfile of each phase to ``path.import`` / ``path.floor``.
 """
 
 from __future__ import annotations
@@ -16,8 +19,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import random
-import sqlite3
+import resource
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid as _uuid
@@ -33,7 +40,13 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=50_000)
     parser.add_argument("--meetings", type=int, default=2_000)
     parser.add_argument("--backup-each", action="store_true")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.phase:
+        print(json.dumps(_phase(args.phase, Path(args.folder))))
+        return
     with tempfile.TemporaryDirectory() as folder:
         os.environ["HANDBOOK_HOME"] = folder
         run(Path(folder), args)
@@ -64,6 +77,7 @@ def run(folder: Path, args) -> None:
     from handbook_desktop.services.sync.importer import import_package
     from handbook_desktop.services.sync.keys import Keyring, key_id_of, trust_card, unlock
     from handbook_desktop.services.sync.tables import table_by_name, to_json
+    from handbook_desktop.store import datakey
     from handbook_desktop.store.database import Database
     from handbook_desktop.store.migrate import head_revision
     from handbook_desktop.store.models import SyncKey
@@ -154,22 +168,105 @@ def run(folder: Path, args) -> None:
     size = sum(len(data) for data in files) / 1e6
     print(f"building {len(files)} packages ({size:.1f} MB): {build_time:.1f} s")
 
-    plain_db = folder / "plain.sqlite3"
-    sqlite3.connect(path).backup(sqlite3.connect(plain_db))  # same schema and units, before the import
-
-    started = time.perf_counter()
-    totals = {"new": 0, "rejected": 0}
+    database.close()  # the same file (schema, units, encryption when SQLCipher is installed), before the import
+    clean = folder / "clean.sqlite3"
+    datakey.copy_database(path, clean)
     for index, data in enumerate(files):
-        result = drain(import_package(database, actor, committee, data, backup=args.backup_each or index == 0))
-        totals["new"] += result.totals["new"]
-        totals["rejected"] += result.totals["rejected"]
-    import_time = time.perf_counter() - started
-    database.close()
-    print(f"import of {len(files)} packages through the pipeline: {import_time:.1f} s "
-          f"({totals['new']} records new, {totals['rejected']} rejected)")
+        (folder / f"{index:04d}.hbsync").write_bytes(data)
+    with open(folder / "plain.pickle", "wb") as handle:
+        pickle.dump({"plain_rows": plain_rows, "member_columns": member_columns, "use_meetings": use_meetings},
+                    handle)
+    (folder / "options.json").write_text(json.dumps({"backup_each": args.backup_each}))
+    del files, payloads, plain_rows
 
-    # The same rows with plain sqlite3 executemany, one transaction per branch.
-    connection = sqlite3.connect(plain_db, isolation_level=None)
+    figures: dict[str, list[dict]] = {"import": [], "floor": []}
+    for _ in range(args.repeat):
+        for phase in ("import", "floor"):
+            target = folder / ("committee.sqlite3" if phase == "import" else "plain.sqlite3")
+            for suffix in ("-wal", "-shm"):
+                Path(str(target) + suffix).unlink(missing_ok=True)
+            datakey.copy_database(clean, target)
+            figures[phase].append(_child(phase, folder))
+    ours, floor = figures["import"], figures["floor"]
+    first = ours[0]
+    print(f"import of {len(list(folder.glob('*.hbsync')))} packages through the pipeline ({first['new']} records new, "
+          f"{first['rejected']} rejected): " + ", ".join(f"{item['seconds']:.1f} s" for item in ours))
+    print("plain sqlite3 insert of the same rows in one transaction: " +
+          ", ".join(f"{item['seconds']:.2f} s" for item in floor) + f" ({floor[0]['members']} members)")
+    seconds, floor_seconds = (statistics.median(item["seconds"] for item in runs) for runs in (ours, floor))
+    cpu, floor_cpu = (statistics.median(item["cpu"] for item in runs) for runs in (ours, floor))
+    peak, floor_peak = (statistics.median(item["peak_mb"] for item in runs) for runs in (ours, floor))
+    print(f"median of {args.repeat}: {seconds:.2f} s / {floor_seconds:.2f} s = {seconds / floor_seconds:.1f}× "
+          f"(CPU {cpu:.2f} s / {floor_cpu:.2f} s = {cpu / floor_cpu:.1f}×); peak memory {peak:.0f} MB "
+          f"(floor {floor_peak:.0f} MB); {args.members / seconds:,.0f} members per second; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"BENCH package_import_s ours={seconds:.2f} floor={floor_seconds:.2f} bound=3x")
+    print(f"BENCH package_import_cpu_s ours={cpu:.2f} floor={floor_cpu:.2f} bound=3x")
+    print(f"BENCH package_import_peak_mb ours={peak:.0f} floor={floor_peak:.0f} bound=800")
+
+
+def _child(phase: str, folder: Path) -> dict:
+    """One measured phase in its own process (its peak memory is its own)."""
+    env = dict(os.environ, HANDBOOK_HOME=str(folder),
+               PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")]))
+    profile = ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"] + f".{phase}"] if os.environ.get("BENCH_PROFILE") else []
+    done = subprocess.run([sys.executable, *profile, str(Path(__file__).resolve()), "--phase", phase, "--folder", str(folder)],
+                          capture_output=True, text=True, env=env, timeout=7200)
+    if done.returncode != 0:
+        raise SystemExit(f"{phase} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _phase(phase: str, folder: Path) -> dict:
+    from handbook_desktop.services.auth import Actor
+    from handbook_desktop.services.progress import drain
+    from handbook_desktop.services.sync.importer import import_package
+    from handbook_desktop.services.sync.keys import unlock
+    from handbook_desktop.store import datakey
+    from handbook_desktop.store.database import Database
+
+    for name in ("committee.sqlite3", "plain.sqlite3"):  # the key, unwrapped as signing in does
+        ring = datakey.load_keyring(folder / name)
+        key = datakey.unlock(ring, "admin", PASSWORD) if ring else None
+        if key is not None:
+            datakey.remember(key)
+    if phase == "import":
+        database = Database.open(folder / "committee.sqlite3")
+        keyring = unlock(database, PASSWORD)
+        files = [path.read_bytes() for path in sorted(folder.glob("*.hbsync"))]
+        backup_each = json.loads((folder / "options.json").read_text())["backup_each"]
+        actor = Actor("admin", "secretary")
+        totals = {"new": 0, "rejected": 0}
+        started, cpu = time.perf_counter(), time.process_time()
+        for index, data in enumerate(files):
+            result = drain(import_package(database, actor, keyring, data, backup=backup_each or index == 0))
+            totals["new"] += result.totals["new"]
+            totals["rejected"] += result.totals["rejected"]
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        database.close()
+        return {"seconds": seconds, "cpu": cpu, "peak_mb": _peak(), **totals}
+    with open(folder / "plain.pickle", "rb") as handle:
+        return _floor(folder / "plain.sqlite3", pickle.load(handle))
+
+
+def _peak() -> float:
+    """This process's own peak (VmHWM: ru_maxrss keeps the parent's peak across fork and exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _floor(plain_db: Path, saved: dict) -> dict:
+    """The same rows with plain executemany into the same kind of file, one transaction."""
+    from handbook_desktop.store import datakey
+
+    plain_rows, member_columns, use_meetings = saved["plain_rows"], saved["member_columns"], saved["use_meetings"]
+    connection = datakey.connect(plain_db)
+    connection.isolation_level = None
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")
     units = dict(connection.execute("SELECT uuid, id FROM unit"))
@@ -177,7 +274,7 @@ def run(folder: Path, args) -> None:
                                                                                     "search_key"]
     member_sql = (f"INSERT INTO member (uuid, version, updated_at, {', '.join(names)}) "
                   f"VALUES (?, 1, '2026-11-01 00:00:00', {', '.join('?' * len(names))})")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     connection.execute("BEGIN IMMEDIATE")  # the floor is one transaction for every row (issue 18 §3)
     for rows in plain_rows:
         values = []
@@ -197,13 +294,10 @@ def run(folder: Path, args) -> None:
             connection.execute(f"INSERT INTO {table_name} (uuid, version, {', '.join(columns)}) "
                                f"VALUES (?, 1, {', '.join('?' * len(columns))})", [row_uuid] + list(fields.values()))
     connection.execute("COMMIT")
-    plain_time = time.perf_counter() - started
+    plain_time, cpu = time.perf_counter() - started, time.process_time() - cpu
     counted = connection.execute("SELECT COUNT(*) FROM member").fetchone()[0]
     connection.close()
-    print(f"plain sqlite3 bulk insert of the same rows in one transaction: {plain_time:.2f} s ({counted} members)")
-    print(f"ratio pipeline / plain insert: {import_time / plain_time:.1f}×; "
-          f"{args.members / import_time:,.0f} members per second through the pipeline; cores {os.cpu_count()}")
-    print(f"BENCH package_import_s ours={import_time:.2f} floor={plain_time:.2f} bound=3x")
+    return {"seconds": plain_time, "cpu": cpu, "peak_mb": _peak(), "members": counted}
 
 
 def _sql(value):
