@@ -4,7 +4,7 @@ Random packages signed with the committee's real key, made from the committee's 
 branch's members in full, events, units, meetings, attendance) with random edits, are imported at
 branch CB-A, which holds some rows that are not its own (the copy of a member transferred away,
 the committee's unit). After each: no row CB-A does not own (ownership followed here by hand,
-independently of scope_down.py) changed, and every new row belongs to CB-A or hangs on a row that
+independently of scope.py) changed, and every new row belongs to CB-A or hangs on a row that
 was CB-A's (a member the committee moves away takes the record of the move with it).
 """
 
