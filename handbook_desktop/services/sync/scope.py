@@ -261,8 +261,10 @@ class Scope:
         return f"chi bộ {self.peer.unit_code}" if self.peer.level == "chi-bo" else f"đơn vị {self.peer.unit_code}"
 
     def touching(self, plan: RecordPlan, local: dict | None) -> bool:
-        # An "unchanged" record still writes when it carries a higher version: that is a touch too.
-        touching = plan.outcome in _TOUCHING or (local is not None and plan.new_version != local.get("version"))
+        # An "unchanged" record still writes when it carries a higher version, and a twin found by
+        # natural key takes the record's uuid (the row is rewritten): both are touches too.
+        touching = plan.outcome in _TOUCHING or plan.adopt_uuid or (
+            local is not None and plan.new_version != local.get("version"))
         return touching and plan.merged is not None  # else unchanged, or refused on its own
 
     def _reason(self, plan: RecordPlan) -> str | None:
