@@ -298,7 +298,8 @@ class RunPlanner:
                                        reason="Loại dữ liệu không có ở phiên bản chương trình này.") for r in good]
         wanted: dict[str, set] = {}  # "coming in this package", asked for the uuids this run points at
         for column, target in planner.tables[name].fks.items():
-            wanted.setdefault(target, set()).update(r["f"].get(column) for r in good)
+            wanted.setdefault(target, set()).update(  # a value of another type is refused by the planner
+                r["f"][column] for r in good if isinstance(r["f"].get(column), str))
         planner.incoming = {target: self.keys.having(target, uuids) for target, uuids in wanted.items()}
         planner.member_names = {r["u"]: r["f"]["full_name"] for r in good
                                 if name == "member" and isinstance(r["f"].get("full_name"), str)}
