@@ -329,3 +329,30 @@ def test_bar_figures_are_shown_over_every_bar_or_none(qapp):
                              for y in range(max(0, int(rect.top()) - height), int(rect.top()) - 1)))
         assert len(set(inked)) == 1, (width, inked)  # all or none
         assert inked[0] == (width == 1000)
+
+
+def test_two_namesakes_of_one_branch_are_told_apart_on_dang_phi(qtbot, demo_db, secretary):
+    """Two «Đỗ Thị Dung» of one branch looked the same on Đảng phí (seen on the 50,000 committee): the
+    rows carry the birth year, as the pickers do; a name nobody shares stays as it is."""
+    from handbook_desktop.store.models import DuesMonth, Member
+
+    month = date(2026, 10, 1)
+    with demo_db.session() as session:
+        on_book = session.scalars(select(Member).join(DuesMonth, DuesMonth.member_id == Member.id)
+                                  .where(DuesMonth.month == month, DuesMonth.deleted_at.is_(None))
+                                  .order_by(Member.id).limit(3)).all()
+        assert len(on_book) == 3 and on_book[0].date_of_birth and on_book[1].date_of_birth
+        on_book[1].full_name = on_book[0].full_name
+        twin, born = on_book[0].full_name, (on_book[0].date_of_birth.year, on_book[1].date_of_birth.year)
+        alone = on_book[2].full_name
+    window = open_window(demo_db, secretary)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("dues")
+    page.set_today(TODAY)
+    page.month_box.setCurrentIndex(9)
+    qtbot.waitUntil(lambda: not page.loading and "10/2026" in page.totals.text(), timeout=15_000)
+    names = [page.table.item(r, 0).text() for r in range(page.table.rowCount())]
+    assert sorted(n for n in names if n.startswith(twin + " (")) == sorted(f"{twin} (sinh {y})" for y in born)
+    assert twin not in names and alone in names
+    window.close()

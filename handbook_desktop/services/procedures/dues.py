@@ -155,6 +155,7 @@ class LedgerLine:
     note: str
     unit_id: int | None = None
     branch: str = ""  # the member's branch (a committee's book holds every branch's lines)
+    born: date | None = None  # tells two namesakes of one branch apart on the page
 
 
 def _in_unit(query, unit_id: int | None):
@@ -174,7 +175,7 @@ def ledger(session: Session, month: date, unit_id: int | None = None) -> list[Le
         query = query.where(Member.unit_id == unit_id)
     rows = session.execute(query.order_by(Member.name_sort)).all()
     return [LedgerLine(m.uuid, m.full_name, BASIS_LABELS.get(d.basis_kind, d.basis_kind), d.base_amount, d.amount,
-                       d.exempt, d.paid, d.paid_on, d.method, d.note or "", m.unit_id, branch or "")
+                       d.exempt, d.paid, d.paid_on, d.method, d.note or "", m.unit_id, branch or "", m.date_of_birth)
             for d, m, branch in rows]
 
 

@@ -24,10 +24,17 @@ def dues_rows(lines, committee: bool, overdue: bool) -> list[tuple[str, list[str
     """The ledger's table rows (plain values, made on the worker thread: a committee's month is
     50,000 lines); at a committee the branch is the second cell; ``overdue``: the month is past, so
     an unpaid line is marked."""
+    from collections import Counter
+
+    # two members of one name in one branch: the birth year, as the pickers tell them apart (issue 11 §7)
+    seen = Counter((line.unit_id, line.name) for line in lines)
     rows = []
     for line in lines:
         owed = not line.paid and line.amount > 0
-        cells = [line.name, line.basis, number_text(line.base_amount), "Miễn" if line.exempt else number_text(line.amount),
+        name = line.name
+        if seen[(line.unit_id, line.name)] > 1 and line.born:
+            name = f"{line.name} (sinh {line.born.year})"
+        cells = [name, line.basis, number_text(line.base_amount), "Miễn" if line.exempt else number_text(line.amount),
                  "Đã nộp" if line.paid else ("—" if line.exempt else "Chưa nộp"), format_date(line.paid_on),
                  METHOD_LABELS.get(line.method or "", ""), line.note]
         if committee:
