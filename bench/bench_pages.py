@@ -79,9 +79,13 @@ def main() -> int:
     window.resize(1366, 768)
     window.show()
     shown = time.perf_counter() - started
+    # Until now the GUI thread was building the window (no window on screen yet, the login dialog
+    # closed): that time is the start-up figure. A freeze is what a person feels once it is shown.
+    heartbeat.reset()
     settle(window)
     print(f"window on screen {shown:.2f} s, with its first page's data {time.perf_counter() - started:.2f} s "
-          f"(longest freeze {heartbeat.longest * 1000:.0f} ms, the window's building included)", flush=True)
+          f"(longest freeze once shown {heartbeat.longest * 1000:.0f} ms)", flush=True)
+    freezes_start = heartbeat.longest
     rss_login = rss_mb()
     print(f"memory: {rss_start:.0f} MB before login, {rss_login:.0f} MB with the window and its first page",
           flush=True)
@@ -112,6 +116,7 @@ def main() -> int:
     print(f"memory after walking every page: {rss_walked:.0f} MB (after login {rss_login:.0f} MB)")
     print(f"BENCH pages_longest_freeze_ms ours={worst[0]:.0f} floor={floor:.0f} bound={args.limit_ms:.0f}")
     print(f"BENCH pages_gui_cpu_ms ours={worst_cpu[0]:.0f} floor={floor_cpu:.0f} bound={args.limit_ms:.0f}")
+    print(f"BENCH pages_start_freeze_ms ours={freezes_start * 1000:.0f} floor={floor:.0f} bound={args.limit_ms:.0f}")
     print(f"BENCH pages_rss_mb ours={rss_walked:.0f} floor={rss_start:.0f} bound=300")
     window.context.runner.shutdown()
     database.close()
