@@ -27,11 +27,28 @@ BATCH = 2000
 
 class Scratch:
     """What grows with the package, kept out of memory (issue 18 §2): a private SQLite file of
-    SQLite's own making (deleted when closed; it holds record uuids, outcomes and reasons, no
-    personal data), with a small page cache."""
+    SQLite's own making (deleted when closed), with a small page cache. Its pages reach the disk
+    (the temporary folder) once the cache is full, and ``Before`` keeps rows' fields there — a
+    member's name, CCCD — so where SQLCipher is installed the file is encrypted under a key made
+    for it and held only in memory: nothing of the records lies in clear in the temporary folder
+    of a machine whose database is encrypted."""
 
     def __init__(self):
-        self.connection = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+        from handbook_desktop.store import datakey
+
+        module = datakey.cipher_module()
+        self.folder = None
+        if module is None:
+            self.connection = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+        else:
+            # SQLCipher leaves SQLite's own nameless temporary file in clear (measured): a named file
+            # in a private folder is encrypted; a crash leaves only pages under a key nobody holds
+            import tempfile
+
+            self.folder = tempfile.mkdtemp(prefix="handbook-scratch-")
+            self.connection = module.connect(f"{self.folder}/scratch.db", isolation_level=None,
+                                             check_same_thread=False)
+            datakey.apply_key(self.connection, datakey.new_key())
         self.connection.execute("PRAGMA cache_size=-4096")
         self.connection.execute("PRAGMA journal_mode=OFF")
         self.connection.execute("PRAGMA synchronous=OFF")
@@ -44,10 +61,15 @@ class Scratch:
 
     def close(self) -> None:
         self.connection.close()
+        if self.folder is not None:
+            import shutil
+
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
 
     def __del__(self):
         try:
-            self.connection.close()
+            self.close()
         except Exception:  # noqa: BLE001 (closing at exit: nothing to tell anyone)
             pass
 
