@@ -216,6 +216,23 @@ def connect(path: Path | str, *, readonly: bool = False, key: bytes | None = Non
     return connection
 
 
+def scratch_connection():
+    """(connection, folder): a private SQLite file for a long job's scratch (the sync import's), removed
+    with ``folder`` by its owner. With SQLCipher, a named file in a private folder under a key made
+    for it and held only in memory: SQLCipher leaves SQLite's nameless temporary file in clear, and a
+    scratch holds rows' fields (names, CCCD) past its cache. Without it, SQLite's nameless file (the
+    database itself is plain then)."""
+    module = cipher_module()
+    if module is None:
+        return sqlite3.connect("", isolation_level=None, check_same_thread=False), None
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="handbook-scratch-")
+    connection = module.connect(str(Path(folder) / "scratch.db"), isolation_level=None, check_same_thread=False)
+    apply_key(connection, new_key())
+    return connection, folder
+
+
 def is_encrypted(path: Path | str) -> bool:
     return file_state(path) == "encrypted"
 

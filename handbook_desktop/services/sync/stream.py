@@ -15,7 +15,6 @@ first records of each table for the preview, and one small tuple per record for 
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -36,19 +35,7 @@ class Scratch:
     def __init__(self):
         from handbook_desktop.store import datakey
 
-        module = datakey.cipher_module()
-        self.folder = None
-        if module is None:
-            self.connection = sqlite3.connect("", isolation_level=None, check_same_thread=False)
-        else:
-            # SQLCipher leaves SQLite's own nameless temporary file in clear (measured): a named file
-            # in a private folder is encrypted; a crash leaves only pages under a key nobody holds
-            import tempfile
-
-            self.folder = tempfile.mkdtemp(prefix="handbook-scratch-")
-            self.connection = module.connect(f"{self.folder}/scratch.db", isolation_level=None,
-                                             check_same_thread=False)
-            datakey.apply_key(self.connection, datakey.new_key())
+        self.connection, self.folder = datakey.scratch_connection()
         self.connection.execute("PRAGMA cache_size=-4096")
         self.connection.execute("PRAGMA journal_mode=OFF")
         self.connection.execute("PRAGMA synchronous=OFF")
