@@ -24,6 +24,19 @@ if str(ROOT) not in sys.path:
 DEMO_ACCOUNT = "admin"
 
 
+def peak_mb() -> float:
+    """This process's own peak memory (VmHWM: ru_maxrss keeps the parent's peak across fork and exec)."""
+    import resource
+
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def password() -> str:
     """The demo administrator's password (``HANDBOOK_PASSWORD``, else the demo's own)."""
     return os.environ.get("HANDBOOK_PASSWORD", "demo1234")

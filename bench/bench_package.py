@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -24,6 +23,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import peak_mb  # noqa: E402 (bench/_common.py, beside this script)
 
 PASSWORD = "demo1234"
 HERE = Path(__file__).resolve().parent
@@ -37,17 +38,6 @@ def _child(phase: str, folder: Path) -> dict:
     if done.returncode != 0:
         raise SystemExit(f"{phase} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _peak() -> float:
-    """This process's own peak (VmHWM: ru_maxrss keeps the parent's peak across fork and exec)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _unlock(*paths: Path) -> None:
@@ -111,7 +101,7 @@ def phase(name: str, folder: Path) -> dict:
         seconds = time.perf_counter() - started
         (folder / "package.hbsync").write_bytes(result.data)
         database.close()
-        return {"seconds": seconds, "peak_mb": _peak(), "records": sum(result.counts.values()),
+        return {"seconds": seconds, "peak_mb": peak_mb(), "records": sum(result.counts.values()),
                 "bytes": len(result.data)}
     if name == "export_floor":
         import sqlite3
@@ -135,7 +125,7 @@ def phase(name: str, folder: Path) -> dict:
                 size += len(compressor.compress(lines.encode("utf-8")))
                 records += len(rows)
         size += len(compressor.flush())
-        return {"seconds": time.perf_counter() - started, "peak_mb": _peak(), "records": records, "bytes": size}
+        return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb(), "records": records, "bytes": size}
     if name == "preview":
         from handbook_desktop.services.sync.importer import preview
         from handbook_desktop.services.sync.keys import unlock
@@ -148,7 +138,7 @@ def phase(name: str, folder: Path) -> dict:
         seconds = time.perf_counter() - started
         summary = json.dumps(result.public())
         database.close()
-        return {"seconds": seconds, "peak_mb": _peak(), "json_bytes": len(summary), "totals": result.totals}
+        return {"seconds": seconds, "peak_mb": peak_mb(), "json_bytes": len(summary), "totals": result.totals}
     if name == "preview_floor":
         from handbook_desktop.services.sync import package
         from handbook_desktop.services.sync.keys import unlock
@@ -159,7 +149,7 @@ def phase(name: str, folder: Path) -> dict:
         started = time.perf_counter()
         plain = package.decrypt(package.read(data), keyring)
         count = sum(1 for line in plain.splitlines() if json.loads(line))
-        return {"seconds": time.perf_counter() - started, "peak_mb": _peak(), "records": count}
+        return {"seconds": time.perf_counter() - started, "peak_mb": peak_mb(), "records": count}
     raise SystemExit(f"unknown phase {name}")
 
 

@@ -21,7 +21,6 @@ import json
 import os
 import pickle
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,8 @@ import time
 import uuid as _uuid
 from datetime import date, timedelta
 from pathlib import Path
+
+from _common import peak_mb  # noqa: E402 (bench/_common.py, beside this script)
 
 PASSWORD = "matkhau123"
 
@@ -244,20 +245,9 @@ def _phase(phase: str, folder: Path) -> dict:
             totals["rejected"] += result.totals["rejected"]
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         database.close()
-        return {"seconds": seconds, "cpu": cpu, "peak_mb": _peak(), **totals}
+        return {"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb(), **totals}
     with open(folder / "plain.pickle", "rb") as handle:
         return _floor(folder / "plain.sqlite3", pickle.load(handle))
-
-
-def _peak() -> float:
-    """This process's own peak (VmHWM: ru_maxrss keeps the parent's peak across fork and exec)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _floor(plain_db: Path, saved: dict) -> dict:
@@ -297,7 +287,7 @@ def _floor(plain_db: Path, saved: dict) -> dict:
     plain_time, cpu = time.perf_counter() - started, time.process_time() - cpu
     counted = connection.execute("SELECT COUNT(*) FROM member").fetchone()[0]
     connection.close()
-    return {"seconds": plain_time, "cpu": cpu, "peak_mb": _peak(), "members": counted}
+    return {"seconds": plain_time, "cpu": cpu, "peak_mb": peak_mb(), "members": counted}
 
 
 def _sql(value):

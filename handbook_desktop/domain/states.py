@@ -52,6 +52,9 @@ STATUS_LABELS = {
 HEADCOUNT_STATES = frozenset(
     {MemberStatus.PROBATIONARY, MemberStatus.OFFICIAL, MemberStatus.EXEMPT, MemberStatus.TEMPORARILY_AWAY}
 )
+# The codes of HEADCOUNT_STATES, for queries (``Member.status.in_(HEADCOUNT_CODES)``): who pays dues, is
+# rated, gets a lost card reissued — the members on the unit's register.
+HEADCOUNT_CODES = tuple(sorted(s.value for s in HEADCOUNT_STATES))
 GONE_STATES = frozenset(
     {MemberStatus.TRANSFERRED_OUT, MemberStatus.REMOVED, MemberStatus.EXPELLED, MemberStatus.DECEASED}
 )

@@ -7,25 +7,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from handbook_desktop.ui.app import open_window
 
+from branch_steps import choose as _choose, column as _column  # noqa: E402
+
 TODAY = date(2026, 11, 15)
-
-
-def _choose(qtbot, box, index: int) -> None:
-    """Pick a branch as a person does: focus the box, move with the arrow keys."""
-    box.setFocus()
-    while box.currentIndex() < index:
-        qtbot.keyClick(box, Qt.Key.Key_Down)
-    while box.currentIndex() > index:
-        qtbot.keyClick(box, Qt.Key.Key_Up)
-
-
-def _column(table, column: int) -> list[str]:
-    return [table.item(r, column).text() for r in range(table.rowCount())]
 
 
 def _headers(table) -> list[str]:

@@ -17,14 +17,14 @@ from handbook_desktop.domain.dues import (
     BASIS_LABELS, ENTERED, FROM_OCCUPATION, FROM_RECORD, METHOD_LABELS, DuesBasisValue, basis_text, category_kind,
     check_reduction, month_start,
 )
-from handbook_desktop.domain.states import HEADCOUNT_STATES
+from handbook_desktop.domain.states import HEADCOUNT_CODES
 from handbook_desktop.services import audit
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.progress import Progress, ProgressGen
 from handbook_desktop.services.procedures.common import member_by_uuid, rules
 from handbook_desktop.store.models import DuesBasis, DuesMonth, Member
 
-PAYING_STATES = tuple(s.value for s in HEADCOUNT_STATES)
+PAYING_STATES = HEADCOUNT_CODES
 
 
 def guessed_basis(member) -> tuple[DuesBasisValue, str]:

@@ -8,14 +8,14 @@ from sqlalchemy.orm import Session
 from handbook_desktop.domain.rating import (
     LEVEL_LABELS, LEVEL_ORDER, excellent_ratio_warning, level_for_score, rating_day,
 )
-from handbook_desktop.domain.states import HEADCOUNT_STATES, MemberStatus
+from handbook_desktop.domain.states import HEADCOUNT_CODES, MemberStatus
 from handbook_desktop.services import audit
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.procedures.common import home_unit, member_by_uuid, rules
 from handbook_desktop.services.procedures.status import discipline_in_year
 from handbook_desktop.store.models import Member, Rating, Unit
 
-RATED_STATES = tuple(s.value for s in HEADCOUNT_STATES)
+RATED_STATES = HEADCOUNT_CODES
 GRASSROOTS_LEVELS = ("dang-uy-co-so", "dang-uy-xa-phuong")
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from handbook_desktop.domain.dates import add_months, whole_months_between
-from handbook_desktop.domain.states import HEADCOUNT_STATES, MemberStatus
+from handbook_desktop.domain.states import HEADCOUNT_CODES, MemberStatus
 from handbook_desktop.services.errors import UserError
 from handbook_desktop.services.procedures.common import (
     DISCIPLINE_LABELS,
@@ -195,7 +195,7 @@ def card_event(session: Session, actor, member_uuid: str, kind: str, day: date, 
 
 # Whose lost card is reissued (1-TĐV, the to-do): members on the register of this unit; a visiting
 # member's card is the home branch's business, and nobody reissues a card to one who has gone.
-CARD_HOLDER_STATES = tuple(sorted(s.value for s in HEADCOUNT_STATES))
+CARD_HOLDER_STATES = HEADCOUNT_CODES
 
 
 def lost_cards(member: Member) -> bool:

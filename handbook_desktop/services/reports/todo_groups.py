@@ -83,7 +83,7 @@ def group_todo(session, items) -> tuple[list[TodoGroup], list[BranchLoad]]:
         per_branch: dict[str, int] = defaultdict(int)
         periods: dict[str, list[str]] = defaultdict(list)
         # «Số người» counts people, each once: one item may name a member once per milestone (Huy hiệu chưa
-        # xét: 30, 40 and 45 years), which read as 21.132 people on a committee of 48.541.
+        # xét: one line per milestone reached), which read as 21.132 people on a committee of 48.541.
         seen: dict[str, set[str]] = defaultdict(set)
         for item in kind_items:
             if item.members:
